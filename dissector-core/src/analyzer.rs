@@ -1,0 +1,295 @@
+//! The analyzer: one call per captured frame, in capture order.
+//!
+//! decode → conversation lookup → relative numbers → lifecycle → summary totals → record.
+//! The hot path allocates nothing per frame: the only growth is the conversation table,
+//! once per new conversation.
+
+use crate::flow::{relative_numbers, ConversationTable};
+use crate::lifecycle::{Handshake, SegmentView, Side};
+use crate::record::{FrameRecord, RecordBits};
+use crate::wire::{self, DecodeError, Decoded, LinkType, NotTcp, SegmentKind, TcpSegment};
+
+/// Counts of what the analyzer has been fed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub frames: u64,
+    pub tcp: u64,
+    /// Frames that are not TCP (ARP, UDP, ICMP without a quoted TCP header ...).
+    pub not_tcp: u64,
+    /// TCP headers quoted in ICMP errors.
+    pub icmp_quoted: u64,
+    /// Frames that could not be decoded, by reason (indexed like [`DecodeError::ALL_CODES`]).
+    pub undecodable: [u64; DecodeError::ALL_CODES.len()],
+}
+
+impl Counters {
+    pub fn undecodable_total(&self) -> u64 {
+        self.undecodable.iter().sum()
+    }
+
+    fn count_error(&mut self, e: DecodeError) {
+        if let Some(i) = DecodeError::ALL_CODES.iter().position(|c| *c == e.code()) {
+            self.undecodable[i] += 1;
+        }
+    }
+}
+
+/// What one frame was, and for TCP, its verdict.
+#[derive(Debug, Clone, Copy)]
+pub enum Outcome<'a> {
+    Tcp {
+        segment: TcpSegment<'a>,
+        record: FrameRecord,
+    },
+    NotTcp(NotTcp),
+    Undecodable(DecodeError),
+}
+
+/// The analysis of one capture.
+#[derive(Debug, Default)]
+pub struct Analyzer {
+    conversations: ConversationTable,
+    counters: Counters,
+}
+
+impl Analyzer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forgets everything (a capture reload).
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    pub fn conversations(&self) -> &ConversationTable {
+        &self.conversations
+    }
+
+    /// Analyses one frame whose link type is a pcap `LINKTYPE_*` number; an unsupported one
+    /// is a typed per-frame reason.
+    pub fn process_linktype<'a>(
+        &mut self,
+        linktype: u32,
+        data: &'a [u8],
+        orig_len: u32,
+        ts_ns: i64,
+    ) -> Outcome<'a> {
+        match LinkType::from_linktype(linktype) {
+            Some(link) => self.process(link, data, orig_len, ts_ns),
+            None => {
+                self.counters.frames += 1;
+                let e = DecodeError::UnsupportedLinkType(linktype);
+                self.counters.count_error(e);
+                Outcome::Undecodable(e)
+            }
+        }
+    }
+
+    /// Analyses one frame. `orig_len` is its length on the wire; `ts_ns` its capture time.
+    pub fn process<'a>(
+        &mut self,
+        link: LinkType,
+        data: &'a [u8],
+        orig_len: u32,
+        ts_ns: i64,
+    ) -> Outcome<'a> {
+        self.counters.frames += 1;
+        match wire::decode(link, data, orig_len) {
+            Ok(Decoded::Tcp(segment)) => {
+                self.counters.tcp += 1;
+                let record = self.on_tcp(&segment, ts_ns);
+                Outcome::Tcp { segment, record }
+            }
+            Ok(Decoded::NotTcp(why)) => {
+                self.counters.not_tcp += 1;
+                Outcome::NotTcp(why)
+            }
+            Err(e) => {
+                self.counters.count_error(e);
+                Outcome::Undecodable(e)
+            }
+        }
+    }
+
+    fn on_tcp(&mut self, seg: &TcpSegment<'_>, ts_ns: i64) -> FrameRecord {
+        let lookup = self.conversations.lookup(seg, ts_ns);
+        let conv = self
+            .conversations
+            .get_mut(lookup.stream)
+            .expect("lookup returns an existing conversation");
+        let mut bits = RecordBits::default();
+        bits.set(RecordBits::FROM_CLIENT, lookup.side == Side::Client);
+        bits.set(
+            RecordBits::OPTION_ERROR,
+            seg.options
+                .error
+                .is_some_and(|e| e != crate::wire::OptionError::NotCaptured),
+        );
+        let [client_state, server_state] = conv.lifecycle.states();
+        let mut rec = FrameRecord {
+            stream: lookup.stream,
+            seq: seg.seq,
+            ack: seg.ack,
+            seq_raw: seg.seq,
+            ack_raw: seg.ack,
+            len: seg.seg_len,
+            next_seq: 0,
+            window: seg.window,
+            tcp_flags: seg.flags,
+            analysis: 0,
+            handshake: None,
+            teardown: None,
+            event: Default::default(),
+            rst_from: None,
+            client_state,
+            server_state,
+            bits,
+            malformed: seg.malformed,
+        };
+
+        match seg.kind {
+            SegmentKind::HeaderOnly | SegmentKind::IcmpQuoted => {
+                // Named conversation, raw numbers, nothing else.
+                if seg.kind == SegmentKind::IcmpQuoted {
+                    self.counters.icmp_quoted += 1;
+                    rec.bits.set(RecordBits::ICMP_QUOTED, true);
+                }
+                rec.bits.set(RecordBits::ACK_SHOWN, true);
+                rec.len = 0;
+            }
+            SegmentKind::BadDataOffset => {
+                // The bases move, the length counts from the bogus offset; no analysis.
+                let rel = relative_numbers(&mut conv.flows, lookup.side, seg);
+                rec.seq = rel.seq;
+                rec.ack = rel.ack;
+                rec.bits.set(RecordBits::RELATIVE, true);
+                rec.bits.set(RecordBits::HAS_LEN, true);
+                rec.bits.set(RecordBits::ACK_SHOWN, seg.flags.ack());
+            }
+            SegmentKind::Complete => {
+                let rel = relative_numbers(&mut conv.flows, lookup.side, seg);
+                let step = conv.lifecycle.on_segment(&SegmentView {
+                    side: lookup.side,
+                    flags: seg.flags,
+                    seq: seg.seq,
+                    ack: seg.ack,
+                    seg_len: seg.seg_len,
+                });
+                conv.stats.on_segment(
+                    lookup.side,
+                    seg,
+                    ts_ns,
+                    step.handshake == Some(Handshake::Ack),
+                );
+                let control = u32::from(seg.flags.syn() || seg.flags.fin());
+                rec.seq = rel.seq;
+                rec.ack = rel.ack;
+                rec.next_seq = rel.seq.wrapping_add(seg.seg_len).wrapping_add(control);
+                rec.handshake = step.handshake;
+                rec.teardown = step.teardown;
+                rec.event = step.event;
+                rec.rst_from = step.rst_from;
+                rec.client_state = step.states[0];
+                rec.server_state = step.states[1];
+                for bit in [
+                    RecordBits::RELATIVE,
+                    RecordBits::HAS_LEN,
+                    RecordBits::HAS_NEXT_SEQ,
+                    RecordBits::ACK_SHOWN,
+                ] {
+                    rec.bits.set(bit, true);
+                }
+            }
+        }
+        rec
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lifecycle::{TcpState, Teardown};
+    use crate::synth::SegBuilder;
+
+    const C: &str = "192.168.1.10:40000";
+    const S: &str = "192.168.1.20:80";
+
+    fn run(segs: &[SegBuilder]) -> Vec<FrameRecord> {
+        let mut a = Analyzer::new();
+        segs.iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let f = b.ethernet();
+                match a.process(LinkType::Ethernet, &f, f.len() as u32, i as i64 * 1000) {
+                    Outcome::Tcp { record, .. } => record,
+                    other => panic!("frame {i}: {other:?}"),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nc_exchange_numbers_and_lifecycle() {
+        let c = |f: &str, seq, ack| SegBuilder::v4(C, S).flags(f).seq(seq).ack(ack);
+        let s = |f: &str, seq, ack| SegBuilder::v4(S, C).flags(f).seq(seq).ack(ack);
+        let recs = run(&[
+            c("S", 1000, 0),
+            s("SA", 5000, 1001),
+            c("A", 1001, 5001),
+            c("PA", 1001, 5001).payload(b"0123456789"),
+            s("A", 5001, 1011),
+            c("FA", 1011, 5001),
+            s("FA", 5001, 1012),
+            c("A", 1012, 5002),
+        ]);
+        let got: Vec<_> = recs
+            .iter()
+            .map(|r| (r.seq, r.ack, r.len, r.next_seq))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, 0, 0, 1),
+                (0, 1, 0, 1),
+                (1, 1, 0, 1),
+                (1, 1, 10, 11),
+                (1, 11, 0, 1),
+                (11, 1, 0, 12),
+                (1, 12, 0, 2),
+                (12, 2, 0, 12)
+            ]
+        );
+        assert_eq!(recs[5].teardown, Some(Teardown::Fin));
+        assert_eq!(recs[6].teardown, Some(Teardown::AckAndFin));
+        assert_eq!(
+            (recs[7].client_state, recs[7].server_state),
+            (TcpState::TimeWait, TcpState::Closed)
+        );
+        assert!(recs.iter().all(|r| r.stream == 0));
+    }
+
+    #[test]
+    fn counters_split_tcp_non_tcp_and_errors() {
+        let mut a = Analyzer::new();
+        let tcp = SegBuilder::v4(C, S).flags("S").ethernet();
+        let mut udp = tcp.clone();
+        udp[14 + 9] = 17;
+        let cut = &tcp[..20];
+        a.process(LinkType::Ethernet, &tcp, tcp.len() as u32, 0);
+        a.process(LinkType::Ethernet, &udp, udp.len() as u32, 0);
+        assert!(matches!(
+            a.process(LinkType::Ethernet, cut, tcp.len() as u32, 0),
+            Outcome::Undecodable(DecodeError::TruncatedIp)
+        ));
+        let c = a.counters();
+        assert_eq!(
+            (c.frames, c.tcp, c.not_tcp, c.undecodable_total()),
+            (3, 1, 1, 1)
+        );
+    }
+}

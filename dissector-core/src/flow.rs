@@ -1,0 +1,340 @@
+//! Conversations: the table keyed by the canonical 4-tuple, `tcp.stream` numbering, port
+//! reuse, and relative sequence numbers, all as Wireshark 4.0 does them.
+//!
+//! Wireshark 4.0 rules followed here (packet-tcp.c, checked against tshark 4.0.17):
+//! - A first-seen 4-tuple makes a new conversation and takes the next stream index.
+//! - A SYN without ACK on a conversation whose sender already has a base sequence number,
+//!   with a different sequence number, is port reuse: a new conversation and stream.
+//!   The same ISN again is a repeated SYN on the same conversation, even after FIN or RST.
+//! - A SYN-ACK with a new ISN re-bases the sender's flow; no new stream.
+//! - Base sequence number: a SYN's own seq, otherwise seq − 1 (so the first mid-stream
+//!   segment shows seq 1); and an ACK sets the peer's base to ack − 1 if it has none.
+//! - A header quoted in an ICMP error names (and may create) a conversation, but sets no
+//!   base and is not analysed.
+
+use core::net::IpAddr;
+
+use rustc_hash::FxHashMap;
+
+use crate::lifecycle::{Lifecycle, SegmentView, Side};
+use crate::summary::ConnStats;
+use crate::wire::{SegmentKind, TcpSegment};
+
+/// One end of a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Endpoint {
+    pub addr: IpAddr,
+    pub port: u16,
+}
+
+impl core::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.addr {
+            IpAddr::V4(a) => write!(f, "{a}:{}", self.port),
+            IpAddr::V6(a) => write!(f, "[{a}]:{}", self.port),
+        }
+    }
+}
+
+/// The canonical 4-tuple: the lower endpoint first, so both directions share one key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ConvKey {
+    lo: Endpoint,
+    hi: Endpoint,
+}
+
+impl ConvKey {
+    pub fn new(a: Endpoint, b: Endpoint) -> ConvKey {
+        if a <= b {
+            ConvKey { lo: a, hi: b }
+        } else {
+            ConvKey { lo: b, hi: a }
+        }
+    }
+}
+
+/// Per-direction sequence state.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Flow {
+    /// Wireshark's `base_seq`: subtracted to show relative numbers.
+    pub base_seq: Option<u32>,
+}
+
+/// One TCP conversation (one `tcp.stream`).
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    pub stream: u32,
+    /// `[client, server]`.
+    pub endpoints: [Endpoint; 2],
+    /// Sequence state, indexed by [`Side`].
+    pub flows: [Flow; 2],
+    pub lifecycle: Lifecycle,
+    pub stats: ConnStats,
+}
+
+impl Conversation {
+    /// Which side `src` is.
+    #[inline]
+    pub fn side_of(&self, src: &Endpoint) -> Side {
+        if *src == self.endpoints[0] {
+            Side::Client
+        } else {
+            Side::Server
+        }
+    }
+}
+
+/// All conversations seen so far, in stream order.
+#[derive(Debug, Default)]
+pub struct ConversationTable {
+    by_key: FxHashMap<ConvKey, u32>,
+    convs: Vec<Conversation>,
+}
+
+/// The result of looking a segment up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lookup {
+    /// Index of the conversation (equal to its stream number).
+    pub stream: u32,
+    pub side: Side,
+    /// A new conversation was started by this segment.
+    pub new: bool,
+    /// The new conversation replaces an earlier one on the same 4-tuple (port reuse).
+    pub reused_ports: bool,
+}
+
+impl ConversationTable {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.convs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.convs.is_empty()
+    }
+
+    pub fn get(&self, stream: u32) -> Option<&Conversation> {
+        self.convs.get(stream as usize)
+    }
+
+    pub fn get_mut(&mut self, stream: u32) -> Option<&mut Conversation> {
+        self.convs.get_mut(stream as usize)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Conversation> {
+        self.convs.iter()
+    }
+
+    /// Finds or creates the conversation of `seg`, applying Wireshark 4.0's port-reuse rule.
+    pub fn lookup(&mut self, seg: &TcpSegment<'_>, ts_ns: i64) -> Lookup {
+        let src = Endpoint {
+            addr: seg.src,
+            port: seg.src_port,
+        };
+        let dst = Endpoint {
+            addr: seg.dst,
+            port: seg.dst_port,
+        };
+        let key = ConvKey::new(src, dst);
+        if let Some(&stream) = self.by_key.get(&key) {
+            let conv = &self.convs[stream as usize];
+            let side = conv.side_of(&src);
+            let pure_syn =
+                seg.flags.syn() && !seg.flags.ack() && seg.kind != SegmentKind::IcmpQuoted;
+            let reused = pure_syn
+                && conv.flows[side.idx()]
+                    .base_seq
+                    .is_some_and(|base| base != seg.seq);
+            if !reused {
+                return Lookup {
+                    stream,
+                    side,
+                    new: false,
+                    reused_ports: false,
+                };
+            }
+            let new = self.create(key, src, dst, seg, ts_ns);
+            return Lookup {
+                reused_ports: true,
+                ..new
+            };
+        }
+        self.create(key, src, dst, seg, ts_ns)
+    }
+
+    fn create(
+        &mut self,
+        key: ConvKey,
+        src: Endpoint,
+        dst: Endpoint,
+        seg: &TcpSegment<'_>,
+        ts_ns: i64,
+    ) -> Lookup {
+        let stream = self.convs.len() as u32;
+        // The client sent the first SYN; a SYN-ACK's receiver is the client; otherwise the
+        // first packet's sender is taken as the client.
+        let syn_ack_first =
+            seg.flags.syn() && seg.flags.ack() && seg.kind != SegmentKind::IcmpQuoted;
+        let (client, server) = if syn_ack_first {
+            (dst, src)
+        } else {
+            (src, dst)
+        };
+        let view = SegmentView {
+            side: if syn_ack_first {
+                Side::Server
+            } else {
+                Side::Client
+            },
+            flags: seg.flags,
+            seq: seg.seq,
+            ack: seg.ack,
+            seg_len: seg.seg_len,
+        };
+        self.convs.push(Conversation {
+            stream,
+            endpoints: [client, server],
+            flows: [Flow::default(); 2],
+            lifecycle: Lifecycle::new(&view),
+            stats: ConnStats::new(ts_ns),
+        });
+        self.by_key.insert(key, stream);
+        Lookup {
+            stream,
+            side: view.side,
+            new: true,
+            reused_ports: false,
+        }
+    }
+}
+
+/// Relative numbers for one segment, and the base bookkeeping that produces them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Relative {
+    pub seq: u32,
+    pub ack: u32,
+}
+
+/// Sets the flows' bases from this segment (first pass) and returns its relative numbers.
+pub fn relative_numbers(flows: &mut [Flow; 2], side: Side, seg: &TcpSegment<'_>) -> Relative {
+    let (s, r) = (side.idx(), side.other().idx());
+    let f = seg.flags;
+    // A SYN-ACK with a new ISN re-bases the sender (Wireshark 4.0 port-reuse path).
+    if f.syn() && f.ack() && flows[s].base_seq.is_some_and(|b| b != seg.seq) {
+        flows[s].base_seq = Some(seg.seq);
+    }
+    if flows[s].base_seq.is_none() {
+        flows[s].base_seq = Some(if f.syn() {
+            seg.seq
+        } else {
+            seg.seq.wrapping_sub(1)
+        });
+    }
+    if flows[r].base_seq.is_none() && f.ack() {
+        flows[r].base_seq = Some(seg.ack.wrapping_sub(1));
+    }
+    let seq = seg.seq.wrapping_sub(flows[s].base_seq.unwrap_or(0));
+    let ack = match (f.ack(), flows[r].base_seq) {
+        (true, Some(base)) => seg.ack.wrapping_sub(base),
+        _ => seg.ack,
+    };
+    Relative { seq, ack }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::SegBuilder;
+    use crate::wire::{decode, Decoded, LinkType};
+
+    fn with_seg<R>(b: SegBuilder, f: impl FnOnce(&TcpSegment<'_>) -> R) -> R {
+        let raw = b.raw();
+        match decode(LinkType::Raw, &raw, raw.len() as u32) {
+            Ok(Decoded::Tcp(seg)) => f(&seg),
+            other => panic!("not TCP: {other:?}"),
+        }
+    }
+
+    const A: &str = "10.0.0.1:1000";
+    const B: &str = "10.0.0.2:80";
+
+    #[test]
+    fn both_directions_share_a_stream_and_new_tuples_get_new_ones() {
+        let mut t = ConversationTable::new();
+        let l1 = with_seg(SegBuilder::v4(A, B).flags("S"), |s| t.lookup(s, 0));
+        let l2 = with_seg(SegBuilder::v4(B, A).flags("SA"), |s| t.lookup(s, 0));
+        let l3 = with_seg(SegBuilder::v4("10.0.0.1:1001", B).flags("S"), |s| {
+            t.lookup(s, 0)
+        });
+        assert_eq!((l1.stream, l1.side, l1.new), (0, Side::Client, true));
+        assert_eq!((l2.stream, l2.side, l2.new), (0, Side::Server, false));
+        assert_eq!((l3.stream, l3.new), (1, true));
+    }
+
+    #[test]
+    fn syn_with_new_isn_is_port_reuse_same_isn_is_not() {
+        let mut t = ConversationTable::new();
+        with_seg(SegBuilder::v4(A, B).flags("S").seq(100), |s| {
+            let l = t.lookup(s, 0);
+            relative_numbers(&mut t.get_mut(l.stream).unwrap().flows, l.side, s);
+        });
+        let same = with_seg(SegBuilder::v4(A, B).flags("S").seq(100), |s| t.lookup(s, 0));
+        assert_eq!((same.stream, same.reused_ports), (0, false));
+        let reused = with_seg(SegBuilder::v4(A, B).flags("S").seq(999), |s| t.lookup(s, 0));
+        assert_eq!(
+            (reused.stream, reused.new, reused.reused_ports),
+            (1, true, true)
+        );
+        // Later packets of the tuple go to the newest conversation.
+        let later = with_seg(SegBuilder::v4(B, A).flags("SA"), |s| t.lookup(s, 0));
+        assert_eq!(later.stream, 1);
+    }
+
+    #[test]
+    fn client_is_the_syn_ack_receiver_when_the_syn_was_missed() {
+        let mut t = ConversationTable::new();
+        let l = with_seg(SegBuilder::v4(B, A).flags("SA"), |s| t.lookup(s, 0));
+        assert_eq!(l.side, Side::Server);
+        assert_eq!(t.get(0).unwrap().endpoints[0].to_string(), A);
+    }
+
+    #[test]
+    fn relative_numbers_from_syn_and_mid_stream() {
+        let mut flows = [Flow::default(); 2];
+        let r = with_seg(SegBuilder::v4(A, B).flags("S").seq(1000), |s| {
+            relative_numbers(&mut flows, Side::Client, s)
+        });
+        assert_eq!((r.seq, r.ack), (0, 0));
+        let r = with_seg(SegBuilder::v4(B, A).flags("SA").seq(5000).ack(1001), |s| {
+            relative_numbers(&mut flows, Side::Server, s)
+        });
+        assert_eq!((r.seq, r.ack), (0, 1));
+
+        let mut mid = [Flow::default(); 2];
+        let r = with_seg(SegBuilder::v4(A, B).flags("PA").seq(70).ack(9000), |s| {
+            relative_numbers(&mut mid, Side::Client, s)
+        });
+        assert_eq!((r.seq, r.ack), (1, 1));
+        let r = with_seg(SegBuilder::v4(B, A).flags("A").seq(9000).ack(80), |s| {
+            relative_numbers(&mut mid, Side::Server, s)
+        });
+        assert_eq!((r.seq, r.ack), (1, 11));
+    }
+
+    #[test]
+    fn ack_without_ack_bit_stays_raw_and_wraps() {
+        let mut flows = [Flow::default(); 2];
+        let r = with_seg(
+            SegBuilder::v4(A, B).flags("S").seq(0xffff_fff0).ack(77),
+            |s| relative_numbers(&mut flows, Side::Client, s),
+        );
+        assert_eq!(r.ack, 77);
+        let r = with_seg(SegBuilder::v4(A, B).flags("A").seq(0x10).ack(5), |s| {
+            relative_numbers(&mut flows, Side::Client, s)
+        });
+        assert_eq!(r.seq, 0x20, "relative seq wraps through zero");
+    }
+}

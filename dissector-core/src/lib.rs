@@ -1,0 +1,28 @@
+//! tcplens core: makes TCP conversations readable.
+//!
+//! Layers, each in its own module:
+//! - [`wire`]: link, IP and TCP decoding (zero-copy views, typed errors);
+//! - [`flow`]: the conversation table, `tcp.stream` numbering and relative numbers;
+//! - [`lifecycle`]: handshake, teardown, resets and RFC 9293 endpoint states;
+//! - [`summary`]: per-connection totals, history and Zeek-style `conn_state`;
+//! - [`record`]: the compact per-frame verdict;
+//! - [`explain`]: text generated from a verdict on demand;
+//! - [`analyzer`]: the per-frame pipeline that ties them together.
+//!
+//! The crate has no `unsafe` code.
+#![forbid(unsafe_code)]
+
+pub mod analyzer;
+pub mod explain;
+pub mod flow;
+pub mod lifecycle;
+pub mod record;
+pub mod seq;
+pub mod summary;
+pub mod synth;
+pub mod wire;
+
+pub use analyzer::{Analyzer, Counters, Outcome};
+pub use lifecycle::{Event, Handshake, Side, TcpState, Teardown};
+pub use record::FrameRecord;
+pub use wire::{DecodeError, LinkType, NotTcp, TcpSegment};

@@ -1,0 +1,140 @@
+//! The compact per-frame verdict.
+//!
+//! One `FrameRecord` per TCP frame: `Copy`, no heap, at most 64 bytes, so a host can keep
+//! one for every frame of a large capture (the Wireshark plugin does, to answer later
+//! passes). Text is generated from it on demand (`explain`), never stored in it.
+
+use crate::lifecycle::{Event, Handshake, Side, TcpState, Teardown};
+use crate::wire::{DecodeError, TcpFlags};
+
+/// Per-frame facts that are yes/no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct RecordBits(pub u8);
+
+impl RecordBits {
+    /// The sender is the conversation's client.
+    pub const FROM_CLIENT: u8 = 0x01;
+    /// `seq`/`ack` are relative to the flows' bases (Wireshark's default display).
+    pub const RELATIVE: u8 = 0x02;
+    /// `len` is known (not for a header-only or ICMP-quoted segment).
+    pub const HAS_LEN: u8 = 0x04;
+    /// The header was quoted inside an ICMP error.
+    pub const ICMP_QUOTED: u8 = 0x08;
+    /// The TCP options were malformed (a truncated option or a bad option length).
+    pub const OPTION_ERROR: u8 = 0x10;
+    /// `next_seq` is known (Wireshark shows `tcp.nxtseq`).
+    pub const HAS_NEXT_SEQ: u8 = 0x20;
+    /// `ack` is shown (Wireshark omits `tcp.ack` on a bogus-header segment without ACK).
+    pub const ACK_SHOWN: u8 = 0x40;
+
+    #[inline]
+    pub fn has(self, bit: u8) -> bool {
+        self.0 & bit != 0
+    }
+    #[inline]
+    pub fn set(&mut self, bit: u8, on: bool) {
+        if on {
+            self.0 |= bit;
+        } else {
+            self.0 &= !bit;
+        }
+    }
+}
+
+/// The verdict for one TCP frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FrameRecord {
+    /// Wireshark's `tcp.stream`.
+    pub stream: u32,
+    /// `tcp.seq`: relative to the sender's base, or raw when there is none.
+    pub seq: u32,
+    /// `tcp.ack`: relative to the receiver's base when the ACK bit is set, else raw.
+    pub ack: u32,
+    pub seq_raw: u32,
+    pub ack_raw: u32,
+    /// `tcp.len`: payload bytes on the wire.
+    pub len: u32,
+    /// `tcp.nxtseq`: `seq + len`, plus one for SYN or FIN.
+    pub next_seq: u32,
+    /// The raw window field.
+    pub window: u16,
+    pub tcp_flags: TcpFlags,
+    /// Wireshark's `tcp.analysis` verdicts as a bitmask. Always 0 in this release: the
+    /// sequence-analysis rules that set it are a separate layer.
+    pub analysis: u16,
+    pub handshake: Option<Handshake>,
+    pub teardown: Option<Teardown>,
+    pub event: Event,
+    /// For an RST: the state its sender was in.
+    pub rst_from: Option<TcpState>,
+    pub client_state: TcpState,
+    pub server_state: TcpState,
+    pub bits: RecordBits,
+    /// Why the TCP header is malformed, when it is (the segment is then only partly used).
+    pub malformed: Option<DecodeError>,
+}
+
+impl FrameRecord {
+    /// Which side sent the frame.
+    pub fn sender(&self) -> Side {
+        if self.bits.has(RecordBits::FROM_CLIENT) {
+            Side::Client
+        } else {
+            Side::Server
+        }
+    }
+
+    /// `len`, when the frame has one.
+    pub fn seg_len(&self) -> Option<u32> {
+        self.bits.has(RecordBits::HAS_LEN).then_some(self.len)
+    }
+
+    /// `next_seq`, when the frame has one.
+    pub fn next_seq(&self) -> Option<u32> {
+        self.bits
+            .has(RecordBits::HAS_NEXT_SEQ)
+            .then_some(self.next_seq)
+    }
+
+    /// `ack`, when it is shown.
+    pub fn ack(&self) -> Option<u32> {
+        self.bits.has(RecordBits::ACK_SHOWN).then_some(self.ack)
+    }
+
+    /// The state of the frame's sender after it.
+    pub fn sender_state(&self) -> TcpState {
+        match self.sender() {
+            Side::Client => self.client_state,
+            Side::Server => self.server_state,
+        }
+    }
+
+    pub fn is_icmp_quote(&self) -> bool {
+        self.bits.has(RecordBits::ICMP_QUOTED)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_is_small_and_copy() {
+        fn assert_copy<T: Copy>() {}
+        assert_copy::<FrameRecord>();
+        assert!(
+            core::mem::size_of::<FrameRecord>() <= 64,
+            "FrameRecord grew to {} bytes",
+            core::mem::size_of::<FrameRecord>()
+        );
+    }
+
+    #[test]
+    fn bits_set_and_clear() {
+        let mut b = RecordBits::default();
+        b.set(RecordBits::HAS_LEN, true);
+        b.set(RecordBits::FROM_CLIENT, true);
+        b.set(RecordBits::FROM_CLIENT, false);
+        assert!(b.has(RecordBits::HAS_LEN) && !b.has(RecordBits::FROM_CLIENT));
+    }
+}

@@ -1,0 +1,304 @@
+//! Per-connection summary: packets and bytes each way, timing, a Zeek-style history string
+//! and Zeek's `conn_state` classification (S0, SF, REJ, RSTO, ...).
+//!
+//! The history letters follow Zeek's `conn.log` (uppercase: originator, i.e. our client;
+//! lowercase: responder): `S` SYN, `H` SYN-ACK, `A` pure ACK, `D` data, `F` FIN, `R` RST,
+//! `T` retransmitted payload, `W` zero window. Each letter is recorded the first time it
+//! happens in each direction.
+
+use crate::lifecycle::Side;
+use crate::seq;
+use crate::wire::TcpSegment;
+
+/// Zeek's view of one endpoint (the `TCP_*` endpoint states of its TCP analyzer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ZeekEndpoint {
+    #[default]
+    Inactive,
+    SynSent,
+    SynAckSent,
+    Partial,
+    Established,
+    Closed,
+    Reset,
+}
+
+/// A history string of at most 16 distinct letters, kept without a heap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct History {
+    letters: [u8; 16],
+    len: u8,
+    seen: u32,
+}
+
+impl History {
+    const ORDER: &'static [u8; 8] = b"SHADFRTW";
+
+    fn push(&mut self, letter: u8, side: Side) {
+        let Some(i) = Self::ORDER.iter().position(|&l| l == letter) else {
+            return;
+        };
+        let bit = 1u32 << (i + 8 * side.idx());
+        if self.seen & bit != 0 || self.len as usize >= self.letters.len() {
+            return;
+        }
+        self.seen |= bit;
+        self.letters[self.len as usize] = match side {
+            Side::Client => letter,
+            Side::Server => letter.to_ascii_lowercase(),
+        };
+        self.len += 1;
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Only ASCII letters are ever stored.
+        core::str::from_utf8(&self.letters[..self.len as usize]).unwrap_or("")
+    }
+}
+
+/// Running totals for one conversation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConnStats {
+    pub first_ns: i64,
+    pub last_ns: i64,
+    pub packets: [u64; 2],
+    /// Payload bytes (TCP segment lengths) each way.
+    pub bytes: [u64; 2],
+    /// Time of the latest SYN before the handshake completed.
+    pub syn_ns: Option<i64>,
+    /// SYN to the ACK that completes the handshake (Wireshark's iRTT).
+    pub handshake_rtt_ns: Option<i64>,
+    pub history: History,
+    pub zeek: [ZeekEndpoint; 2],
+    /// Highest sequence number sent each way (for the `T` history letter).
+    max_end: [Option<u32>; 2],
+}
+
+impl ConnStats {
+    pub fn new(ts_ns: i64) -> ConnStats {
+        ConnStats {
+            first_ns: ts_ns,
+            last_ns: ts_ns,
+            ..ConnStats::default()
+        }
+    }
+
+    /// Counts one segment sent by `side`.
+    pub fn on_segment(
+        &mut self,
+        side: Side,
+        seg: &TcpSegment<'_>,
+        ts_ns: i64,
+        completes_handshake: bool,
+    ) {
+        let (s, r) = (side.idx(), side.other().idx());
+        self.last_ns = self.last_ns.max(ts_ns);
+        self.packets[s] += 1;
+        self.bytes[s] += u64::from(seg.seg_len);
+        let f = seg.flags;
+
+        if f.syn() && !f.ack() {
+            self.syn_ns = Some(ts_ns);
+        }
+        if completes_handshake {
+            if let Some(syn) = self.syn_ns {
+                self.handshake_rtt_ns = Some(ts_ns - syn);
+            }
+        }
+
+        // History letters.
+        let h = &mut self.history;
+        if f.syn() {
+            h.push(if f.ack() { b'H' } else { b'S' }, side);
+        }
+        if f.fin() {
+            h.push(b'F', side);
+        }
+        if f.rst() {
+            h.push(b'R', side);
+        }
+        if seg.seg_len > 0 {
+            let end = seg.seq.wrapping_add(seg.seg_len);
+            match self.max_end[s] {
+                Some(max) if seq::le(end, max) => h.push(b'T', side),
+                _ => h.push(b'D', side),
+            }
+            if self.max_end[s].is_none_or(|max| seq::gt(end, max)) {
+                self.max_end[s] = Some(end);
+            }
+        } else if f.ack() && !f.syn() && !f.fin() && !f.rst() {
+            h.push(b'A', side);
+        }
+        if seg.window == 0 && !f.rst() {
+            h.push(b'W', side);
+        }
+
+        // Zeek's endpoint states.
+        let z = &mut self.zeek;
+        if f.rst() {
+            z[s] = ZeekEndpoint::Reset;
+        } else if f.syn() {
+            if matches!(z[s], ZeekEndpoint::Inactive) {
+                z[s] = if f.ack() {
+                    ZeekEndpoint::SynAckSent
+                } else {
+                    ZeekEndpoint::SynSent
+                };
+            }
+        } else {
+            if f.ack() && matches!(z[s], ZeekEndpoint::SynSent | ZeekEndpoint::SynAckSent) {
+                z[s] = ZeekEndpoint::Established;
+                if matches!(z[r], ZeekEndpoint::SynSent | ZeekEndpoint::SynAckSent) {
+                    z[r] = ZeekEndpoint::Established;
+                }
+            }
+            if matches!(z[s], ZeekEndpoint::Inactive) {
+                z[s] = ZeekEndpoint::Partial;
+            }
+            if f.fin() && z[s] != ZeekEndpoint::Reset {
+                z[s] = ZeekEndpoint::Closed;
+            }
+        }
+    }
+
+    /// Zeek's `conn_state`, from the originator's (client's) point of view.
+    pub fn conn_state(&self) -> &'static str {
+        use ZeekEndpoint as Z;
+        let [os, rs] = self.zeek;
+        let inactive = |z: Z| matches!(z, Z::Inactive | Z::Partial);
+        if rs == Z::Reset {
+            if matches!(os, Z::SynSent | Z::SynAckSent) || (os == Z::Reset && self.bytes == [0, 0])
+            {
+                "REJ"
+            } else if inactive(os) {
+                "RSTRH"
+            } else {
+                "RSTR"
+            }
+        } else if os == Z::Reset {
+            if inactive(rs) {
+                // Zeek: RSTOS0 when the history is a SYN, then (no SYN-ACK) a reset.
+                let hist = self.history.as_str().trim_start_matches('^');
+                if hist.starts_with('S') && !hist.contains(['H', 'h']) {
+                    "RSTOS0"
+                } else {
+                    "OTH"
+                }
+            } else {
+                "RSTO"
+            }
+        } else if rs == Z::Closed && os == Z::Closed {
+            "SF"
+        } else if os == Z::Closed {
+            if inactive(rs) {
+                "SH"
+            } else {
+                "S2"
+            }
+        } else if rs == Z::Closed {
+            if inactive(os) {
+                "SHR"
+            } else {
+                "S3"
+            }
+        } else if os == Z::SynSent && rs == Z::Inactive {
+            "S0"
+        } else if os == Z::Established && rs == Z::Established {
+            "S1"
+        } else {
+            "OTH"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::SegBuilder;
+    use crate::wire::{decode, Decoded, LinkType};
+
+    fn feed(stats: &mut ConnStats, side: Side, b: SegBuilder) {
+        let raw = b.raw();
+        let Ok(Decoded::Tcp(seg)) = decode(LinkType::Raw, &raw, raw.len() as u32) else {
+            panic!("not TCP")
+        };
+        stats.on_segment(side, &seg, 0, false);
+    }
+
+    fn c(flags: &str) -> SegBuilder {
+        SegBuilder::v4("10.0.0.1:1000", "10.0.0.2:80").flags(flags)
+    }
+    fn s(flags: &str) -> SegBuilder {
+        SegBuilder::v4("10.0.0.2:80", "10.0.0.1:1000").flags(flags)
+    }
+
+    #[test]
+    fn normal_connection_is_sf() {
+        let mut st = ConnStats::new(0);
+        feed(&mut st, Side::Client, c("S").seq(1));
+        feed(&mut st, Side::Server, s("SA").seq(9).ack(2));
+        feed(&mut st, Side::Client, c("A").seq(2).ack(10));
+        feed(
+            &mut st,
+            Side::Client,
+            c("PA").seq(2).ack(10).payload(b"GET"),
+        );
+        feed(&mut st, Side::Server, s("A").seq(10).ack(5));
+        feed(&mut st, Side::Client, c("FA").seq(5).ack(10));
+        feed(&mut st, Side::Server, s("FA").seq(10).ack(6));
+        feed(&mut st, Side::Client, c("A").seq(6).ack(11));
+        assert_eq!(st.history.as_str(), "ShADaFf");
+        assert_eq!(st.conn_state(), "SF");
+        assert_eq!(st.bytes, [3, 0]);
+        assert_eq!(st.packets, [5, 3]);
+    }
+
+    #[test]
+    fn unanswered_syn_is_s0_and_refused_is_rej() {
+        let mut st = ConnStats::new(0);
+        feed(&mut st, Side::Client, c("S"));
+        assert_eq!(st.conn_state(), "S0");
+        feed(&mut st, Side::Server, s("RA"));
+        assert_eq!(st.conn_state(), "REJ");
+        assert_eq!(st.history.as_str(), "Sr");
+    }
+
+    #[test]
+    fn resets_after_establishment() {
+        let mut st = ConnStats::new(0);
+        feed(&mut st, Side::Client, c("S"));
+        feed(&mut st, Side::Server, s("SA"));
+        feed(&mut st, Side::Client, c("A"));
+        let mut o = st;
+        feed(&mut st, Side::Server, s("R"));
+        assert_eq!(st.conn_state(), "RSTR");
+        feed(&mut o, Side::Client, c("R"));
+        assert_eq!(o.conn_state(), "RSTO");
+    }
+
+    #[test]
+    fn syn_then_client_reset_is_rstos0() {
+        let mut st = ConnStats::new(0);
+        feed(&mut st, Side::Client, c("S"));
+        feed(&mut st, Side::Client, c("R"));
+        assert_eq!(st.conn_state(), "RSTOS0");
+    }
+
+    #[test]
+    fn midstream_is_oth_and_retransmission_is_t() {
+        let mut st = ConnStats::new(0);
+        feed(&mut st, Side::Client, c("PA").seq(100).payload(b"abc"));
+        feed(&mut st, Side::Client, c("PA").seq(100).payload(b"abc"));
+        feed(&mut st, Side::Server, s("A").window(0));
+        assert_eq!(st.history.as_str(), "DTaw");
+        assert_eq!(st.conn_state(), "OTH");
+    }
+
+    #[test]
+    fn half_open_close_attempts() {
+        let mut st = ConnStats::new(0);
+        feed(&mut st, Side::Client, c("S"));
+        feed(&mut st, Side::Client, c("FA"));
+        assert_eq!(st.conn_state(), "SH");
+    }
+}

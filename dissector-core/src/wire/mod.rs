@@ -1,0 +1,635 @@
+//! Wire formats: from captured bytes to a parsed TCP segment.
+//!
+//! `decode` never panics and never allocates. It answers one of three ways: a TCP
+//! segment, a frame that is simply not TCP (counted and skipped), or a typed reason why a
+//! frame could not be decoded.
+//!
+//! Lengths follow Wireshark: the segment length comes from the IP length fields and the
+//! frame's *original* length, never from how many bytes were captured, so a capture cut by
+//! its snaplen is analysed exactly like the full one.
+
+pub mod link;
+pub mod tcp;
+
+use core::fmt;
+use core::net::IpAddr;
+
+use etherparse::{err, IpNumber, LaxIpSlice, TcpHeaderSlice};
+
+pub use link::{LinkType, NetProto};
+pub use tcp::{OptionError, TcpFlags, TcpOptions};
+
+/// Why a frame could not be decoded to a TCP segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DecodeError {
+    /// The frame's link type (a pcap LINKTYPE_ value) is not one tcplens decodes.
+    UnsupportedLinkType(u32),
+    /// The frame ends inside its link-layer header.
+    TruncatedLink,
+    /// The IP version nibble is neither 4 nor 6.
+    BadIpVersion(u8),
+    /// The frame ends inside the IP header or its extension headers.
+    TruncatedIp,
+    /// The IPv4 header length (IHL) is below 5 words.
+    BadIpHeaderLength(u8),
+    /// The IP total/payload length is smaller than the headers it must contain.
+    IpLengthTooSmall,
+    /// An IPv6 extension header or IPv4 AH could not be read.
+    BadIpExtension,
+    /// A fragment of a fragmented IP datagram: the TCP header is not in this frame alone.
+    IpFragment,
+    /// The frame ends inside the fixed 20-byte TCP header.
+    TruncatedTcp,
+    /// The TCP data offset is below 5 words (RFC 9293 §3.1).
+    BadTcpDataOffset(u8),
+    /// The TCP data offset points past the end of the IP payload.
+    TcpHeaderBeyondIp,
+}
+
+impl DecodeError {
+    /// A stable machine name (used in JSON/CSV output and in counts).
+    pub fn code(self) -> &'static str {
+        match self {
+            DecodeError::UnsupportedLinkType(_) => "unsupported_link_type",
+            DecodeError::TruncatedLink => "truncated_link_header",
+            DecodeError::BadIpVersion(_) => "bad_ip_version",
+            DecodeError::TruncatedIp => "truncated_ip_header",
+            DecodeError::BadIpHeaderLength(_) => "bad_ip_header_length",
+            DecodeError::IpLengthTooSmall => "ip_length_too_small",
+            DecodeError::BadIpExtension => "bad_ip_extension_header",
+            DecodeError::IpFragment => "ip_fragment",
+            DecodeError::TruncatedTcp => "truncated_tcp_header",
+            DecodeError::BadTcpDataOffset(_) => "bad_tcp_data_offset",
+            DecodeError::TcpHeaderBeyondIp => "tcp_header_beyond_ip_length",
+        }
+    }
+
+    /// Every variant's code, for documentation and tests.
+    pub const ALL_CODES: [&'static str; 11] = [
+        "unsupported_link_type",
+        "truncated_link_header",
+        "bad_ip_version",
+        "truncated_ip_header",
+        "bad_ip_header_length",
+        "ip_length_too_small",
+        "bad_ip_extension_header",
+        "ip_fragment",
+        "truncated_tcp_header",
+        "bad_tcp_data_offset",
+        "tcp_header_beyond_ip_length",
+    ];
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::UnsupportedLinkType(l) => write!(f, "link type {l} is not supported"),
+            DecodeError::TruncatedLink => f.write_str("frame ends inside the link-layer header"),
+            DecodeError::BadIpVersion(v) => write!(f, "IP version {v} is neither 4 nor 6"),
+            DecodeError::TruncatedIp => f.write_str("frame ends inside the IP header"),
+            DecodeError::BadIpHeaderLength(ihl) => {
+                write!(
+                    f,
+                    "IPv4 header length {ihl} words is below the minimum of 5"
+                )
+            }
+            DecodeError::IpLengthTooSmall => {
+                f.write_str("IP length field is smaller than the headers it must contain")
+            }
+            DecodeError::BadIpExtension => f.write_str("an IP extension header is malformed"),
+            DecodeError::IpFragment => {
+                f.write_str("IP fragment: the TCP segment spans several frames (not reassembled)")
+            }
+            DecodeError::TruncatedTcp => f.write_str("frame ends inside the TCP header"),
+            DecodeError::BadTcpDataOffset(d) => {
+                write!(f, "TCP data offset {d} words is below the minimum of 5")
+            }
+            DecodeError::TcpHeaderBeyondIp => {
+                f.write_str("TCP header length runs past the end of the IP payload")
+            }
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// A frame that carries no TCP: skipped and counted, not an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotTcp {
+    /// The link layer carries something other than IP (ARP, LLDP ...): its EtherType.
+    NonIp(u16),
+    /// IP carrying another protocol (UDP, ICMP ...): its protocol number.
+    OtherTransport(u8),
+}
+
+/// A decoded TCP segment: addresses, header fields and options. Borrowed, `Copy`, no heap.
+#[derive(Debug, Clone, Copy)]
+pub struct TcpSegment<'a> {
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub src_port: u16,
+    pub dst_port: u16,
+    pub seq: u32,
+    pub ack: u32,
+    pub flags: TcpFlags,
+    /// The raw 16-bit window field (unscaled).
+    pub window: u16,
+    /// TCP header length in bytes.
+    pub header_len: u16,
+    /// Payload length on the wire, from the IP length (Wireshark's `tcp.len`).
+    pub seg_len: u32,
+    pub options: TcpOptions,
+    /// The payload bytes that were captured (may be shorter than `seg_len`).
+    pub payload: &'a [u8],
+    /// How completely the header could be read.
+    pub kind: SegmentKind,
+    /// For an incomplete or bogus header: why (Wireshark marks such frames malformed).
+    pub malformed: Option<DecodeError>,
+}
+
+/// How completely a TCP header could be read; it decides what is shown and analysed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentKind {
+    /// A whole header: analysed in full.
+    Complete,
+    /// The data offset is below 5 words: the segment names its conversation and moves the
+    /// base sequence numbers, its length is counted from the bogus offset, and it is not
+    /// analysed further.
+    BadDataOffset,
+    /// Only 16 to 19 bytes of header, or a header longer than the segment: the conversation
+    /// is named, the numbers stay raw, there is no length.
+    HeaderOnly,
+    /// A header quoted inside an ICMP error, handled like `HeaderOnly`.
+    IcmpQuoted,
+}
+
+/// What one frame turned out to be.
+#[derive(Debug, Clone, Copy)]
+pub enum Decoded<'a> {
+    Tcp(TcpSegment<'a>),
+    NotTcp(NotTcp),
+}
+
+/// Decodes one frame. `orig_len` is the frame's length on the wire (pcap `orig_len`).
+pub fn decode(link: LinkType, frame: &[u8], orig_len: u32) -> Result<Decoded<'_>, DecodeError> {
+    let l2 = link::strip(link, frame)?;
+    if let NetProto::Other(proto) = l2.proto {
+        return Ok(Decoded::NotTcp(NotTcp::NonIp(proto)));
+    }
+    // Bytes from the IP header to the end of the frame as it was on the wire.
+    let reported = (orig_len as usize)
+        .max(frame.len())
+        .saturating_sub(l2.header_len);
+    decode_ip(l2.data, reported, 0)
+}
+
+/// How deep tunnels (GTP-U) and ICMP quotes may nest before a frame is given up on.
+const MAX_NESTING: u8 = 3;
+const UDP_PORT_GTP_U: u16 = 2152;
+
+/// Decodes an IPv4/IPv6 packet (with extension headers) and the TCP header it carries.
+/// `reported` is the packet's length on the wire, counted from the IP header.
+pub fn decode_ip(data: &[u8], reported: usize, depth: u8) -> Result<Decoded<'_>, DecodeError> {
+    let (ip, ext_err) = LaxIpSlice::from_slice(data).map_err(|e| match e {
+        err::ip::LaxHeaderSliceError::Len(_) => DecodeError::TruncatedIp,
+        err::ip::LaxHeaderSliceError::Content(c) => match c {
+            err::ip::HeaderError::UnsupportedIpVersion { version_number } => {
+                DecodeError::BadIpVersion(version_number)
+            }
+            err::ip::HeaderError::Ipv4HeaderLengthSmallerThanHeader { ihl } => {
+                DecodeError::BadIpHeaderLength(ihl)
+            }
+        },
+    })?;
+
+    // The IP payload length on the wire: from the length field, but never past the frame's
+    // reported end (Wireshark shrinks the IP tvb to the length field and no further).
+    let (headers_len, length_field_end) = match &ip {
+        LaxIpSlice::Ipv4(v4) => {
+            let hdr = v4.header();
+            let hdr_len = hdr.slice().len();
+            let auth_len = v4.extensions().auth.map_or(0, |a| a.slice().len());
+            let total = hdr.total_len() as usize;
+            // A total length of 0 is what TSO-offloaded captures show: Wireshark then uses the
+            // frame's length.
+            let total = if total == 0 { reported } else { total };
+            if total < hdr_len {
+                return Err(DecodeError::IpLengthTooSmall);
+            }
+            (hdr_len + auth_len, total)
+        }
+        LaxIpSlice::Ipv6(v6) => {
+            let ext_len = v6.extensions().slice().len();
+            (40 + ext_len, 40 + v6.header().payload_length() as usize)
+        }
+    };
+    let ip_end = length_field_end.min(reported.max(data.len()));
+
+    let payload = ip.payload();
+    if payload.fragmented {
+        return Err(DecodeError::IpFragment);
+    }
+    if ext_err.is_some() {
+        // The extension chain could not be followed to its end.
+        return Err(DecodeError::BadIpExtension);
+    }
+    if ip_end < headers_len {
+        return Err(DecodeError::IpLengthTooSmall);
+    }
+    let transport_wire_len = ip_end - headers_len;
+    match payload.ip_number {
+        IpNumber::TCP => {}
+        IpNumber::UDP if depth < MAX_NESTING => {
+            if let Some(inner) = gtp_u_payload(payload.payload) {
+                let inner_reported =
+                    transport_wire_len.saturating_sub(payload.payload.len() - inner.len());
+                return decode_ip(inner, inner_reported, depth + 1);
+            }
+            return Ok(Decoded::NotTcp(NotTcp::OtherTransport(17)));
+        }
+        IpNumber::ICMP | IpNumber::IPV6_ICMP if depth < MAX_NESTING => {
+            return Ok(icmp_quote(payload.ip_number, payload.payload)
+                .unwrap_or(Decoded::NotTcp(NotTcp::OtherTransport(payload.ip_number.0))));
+        }
+        other => return Ok(Decoded::NotTcp(NotTcp::OtherTransport(other.0))),
+    }
+    tcp_header(&ip, payload.payload, transport_wire_len)
+}
+
+/// Reads the TCP header at the start of `tcp_bytes` (captured bytes, already bounded by the
+/// IP length) whose segment is `wire_len` bytes on the wire. Wireshark 4.0's outcomes:
+/// - under 16 bytes: no conversation at all (an exception before the lookup);
+/// - 16 to 19 bytes, or a header longer than the segment: the conversation is named, the
+///   numbers stay raw and there is no length ([`SegmentKind::HeaderOnly`]);
+/// - a data offset below 5: "bogus TCP header length", yet the length is counted from it
+///   and the bases move ([`SegmentKind::BadDataOffset`]).
+fn tcp_header<'a>(
+    ip: &LaxIpSlice<'a>,
+    tcp_bytes: &'a [u8],
+    wire_len: usize,
+) -> Result<Decoded<'a>, DecodeError> {
+    let avail = tcp_bytes.len().min(wire_len);
+    if avail < 16 {
+        return Err(DecodeError::TruncatedTcp);
+    }
+    let be16 = |i: usize| u16::from_be_bytes([tcp_bytes[i], tcp_bytes[i + 1]]);
+    let be32 = |i: usize| {
+        u32::from_be_bytes([
+            tcp_bytes[i],
+            tcp_bytes[i + 1],
+            tcp_bytes[i + 2],
+            tcp_bytes[i + 3],
+        ])
+    };
+    let data_offset = tcp_bytes[12] >> 4;
+    let header_len = usize::from(data_offset) * 4;
+    let (kind, malformed) = if avail < 20 {
+        (SegmentKind::HeaderOnly, Some(DecodeError::TruncatedTcp))
+    } else if data_offset < 5 {
+        (
+            SegmentKind::BadDataOffset,
+            Some(DecodeError::BadTcpDataOffset(data_offset)),
+        )
+    } else if header_len > wire_len {
+        (
+            SegmentKind::HeaderOnly,
+            Some(DecodeError::TcpHeaderBeyondIp),
+        )
+    } else {
+        (SegmentKind::Complete, None)
+    };
+    // The fixed header is captured; the options may have been cut by the snaplen, in which
+    // case the segment is still analysed and the options carry a typed note.
+    let options = match kind {
+        SegmentKind::Complete => match TcpHeaderSlice::from_slice(tcp_bytes) {
+            Ok(h) => TcpOptions::parse(h.options(), true),
+            Err(_) => TcpOptions::parse(&tcp_bytes[20..], false),
+        },
+        _ => TcpOptions::default(),
+    };
+    let seg_len = match kind {
+        SegmentKind::Complete | SegmentKind::BadDataOffset => (wire_len - header_len) as u32,
+        _ => 0,
+    };
+    Ok(Decoded::Tcp(TcpSegment {
+        src: ip.source_addr(),
+        dst: ip.destination_addr(),
+        src_port: be16(0),
+        dst_port: be16(2),
+        seq: be32(4),
+        ack: be32(8),
+        flags: TcpFlags(be16(12) & 0x01ff),
+        window: be16(14),
+        header_len: header_len as u16,
+        seg_len,
+        options,
+        payload: if kind == SegmentKind::Complete {
+            tcp_bytes.get(header_len..).unwrap_or(&[])
+        } else {
+            &[]
+        },
+        kind,
+        malformed,
+    }))
+}
+
+/// The inner IP packet of a GTP-U G-PDU (3GPP TS 29.281 §5) carried over UDP port 2152,
+/// which Wireshark dissects by default. `udp` starts at the UDP header.
+fn gtp_u_payload(udp: &[u8]) -> Option<&[u8]> {
+    let ports = udp.get(..4)?;
+    let (sport, dport) = (
+        u16::from_be_bytes([ports[0], ports[1]]),
+        u16::from_be_bytes([ports[2], ports[3]]),
+    );
+    if sport != UDP_PORT_GTP_U && dport != UDP_PORT_GTP_U {
+        return None;
+    }
+    let gtp = udp.get(8..)?;
+    let flags = *gtp.first()?;
+    // Version 1, protocol type GTP, message type G-PDU (255).
+    if flags >> 5 != 1 || flags & 0x10 == 0 || *gtp.get(1)? != 0xff {
+        return None;
+    }
+    let mut off = 8;
+    if flags & 0x07 != 0 {
+        // Sequence number, N-PDU number and next-extension-header type are present.
+        off = 12;
+        let mut next = *gtp.get(11)?;
+        while next != 0 {
+            let len = usize::from(*gtp.get(off)?) * 4;
+            if len == 0 {
+                return None;
+            }
+            off += len;
+            next = *gtp.get(off - 1)?;
+        }
+    }
+    let inner = gtp.get(off..)?;
+    matches!(inner.first()? >> 4, 4 | 6).then_some(inner)
+}
+
+/// A TCP header quoted in an ICMP or ICMPv6 error (RFC 792, RFC 4443 §3). Wireshark files
+/// it under the quoted conversation (creating it if need be) when the whole TCP header is
+/// quoted; a quote of only the first 8 bytes names no conversation.
+fn icmp_quote(proto: IpNumber, icmp: &[u8]) -> Option<Decoded<'_>> {
+    let kind = *icmp.first()?;
+    let is_error = if proto == IpNumber::ICMP {
+        matches!(kind, 3 | 4 | 5 | 11 | 12)
+    } else {
+        matches!(kind, 1..=4)
+    };
+    if !is_error {
+        return None;
+    }
+    quoted_tcp_header(icmp.get(8..)?)
+}
+
+/// Reads a quoted IP header and the TCP header after it. The quoted IP length describes
+/// the original packet, so only the quoted bytes count.
+fn quoted_tcp_header(quoted: &[u8]) -> Option<Decoded<'_>> {
+    let (ip, _) = LaxIpSlice::from_slice(quoted).ok()?;
+    let p = ip.payload();
+    if p.ip_number != IpNumber::TCP || p.fragmented {
+        return None;
+    }
+    match tcp_header(&ip, p.payload, p.payload.len()) {
+        Ok(Decoded::Tcp(t)) => Some(Decoded::Tcp(TcpSegment {
+            kind: SegmentKind::IcmpQuoted,
+            seg_len: 0,
+            payload: &[],
+            ..t
+        })),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::SegBuilder;
+
+    fn tcp(d: Result<Decoded<'_>, DecodeError>) -> TcpSegment<'_> {
+        match d {
+            Ok(Decoded::Tcp(t)) => t,
+            other => panic!("expected TCP, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn ethernet_ipv4_tcp_with_payload() {
+        let f = SegBuilder::v4("10.0.0.1:1234", "10.0.0.2:80")
+            .seq(100)
+            .ack(7)
+            .flags("PA")
+            .payload(b"hello")
+            .ethernet();
+        let t = tcp(decode(LinkType::Ethernet, &f, f.len() as u32));
+        assert_eq!(t.src.to_string(), "10.0.0.1");
+        assert_eq!((t.src_port, t.dst_port), (1234, 80));
+        assert_eq!((t.seq, t.ack, t.seg_len), (100, 7, 5));
+        assert_eq!(t.flags.to_string(), "PSH,ACK");
+        assert_eq!(t.payload, b"hello");
+        assert_eq!((t.kind, t.malformed), (SegmentKind::Complete, None));
+    }
+
+    #[test]
+    fn every_link_type_reaches_the_same_segment() {
+        let b = SegBuilder::v4("10.0.0.1:1234", "10.0.0.2:80")
+            .seq(9)
+            .payload(b"xy");
+        let v6 = SegBuilder::v6("[2001:db8::1]:1", "[2001:db8::2]:2")
+            .seq(9)
+            .payload(b"xy");
+        let frames = [
+            (LinkType::Ethernet, b.ethernet()),
+            (LinkType::Ethernet, b.ethernet_vlan(&[100])),
+            (LinkType::Ethernet, b.ethernet_vlan(&[100, 200])),
+            (LinkType::LinuxSll, b.sll()),
+            (LinkType::LinuxSll2, b.sll2()),
+            (LinkType::Raw, b.raw()),
+            (LinkType::Ipv4, b.raw()),
+            (LinkType::Null, b.null()),
+            (LinkType::Ipv6, v6.raw()),
+            (LinkType::LinuxSll2, v6.sll2()),
+            (LinkType::Null, v6.null()),
+        ];
+        for (link, f) in &frames {
+            let t = tcp(decode(*link, f, f.len() as u32));
+            assert_eq!((t.seq, t.seg_len), (9, 2), "{link:?}");
+        }
+    }
+
+    #[test]
+    fn seg_len_comes_from_ip_length_not_caplen() {
+        let f = SegBuilder::v4("10.0.0.1:1234", "10.0.0.2:80")
+            .payload(&[7u8; 1000])
+            .ethernet();
+        let cut = &f[..54 + 10];
+        let t = tcp(decode(LinkType::Ethernet, cut, f.len() as u32));
+        assert_eq!(t.seg_len, 1000);
+        assert_eq!(t.payload.len(), 10);
+    }
+
+    #[test]
+    fn ipv6_with_extension_header() {
+        let f = SegBuilder::v6("[2001:db8::1]:5000", "[2001:db8::2]:443")
+            .hop_by_hop()
+            .payload(b"abc")
+            .raw();
+        let t = tcp(decode(LinkType::Raw, &f, f.len() as u32));
+        assert_eq!(t.dst.to_string(), "2001:db8::2");
+        assert_eq!(t.seg_len, 3);
+    }
+
+    #[test]
+    fn typed_reasons_for_bad_headers() {
+        let good = SegBuilder::v4("10.0.0.1:1", "10.0.0.2:2").raw();
+        let err = |f: &[u8]| decode(LinkType::Raw, f, f.len() as u32).unwrap_err();
+        // IP total length smaller than the IP header.
+        let mut shorter = good.clone();
+        shorter[2..4].copy_from_slice(&10u16.to_be_bytes());
+        assert_eq!(err(&shorter), DecodeError::IpLengthTooSmall);
+        // Fewer than 16 bytes of TCP: nothing to name a conversation with.
+        assert_eq!(
+            decode(LinkType::Raw, &good[..30], good.len() as u32).unwrap_err(),
+            DecodeError::TruncatedTcp
+        );
+        let mut ten = good.clone();
+        ten[2..4].copy_from_slice(&30u16.to_be_bytes());
+        assert_eq!(err(&ten), DecodeError::TruncatedTcp);
+        // Fragment.
+        let mut frag = good.clone();
+        frag[6] = 0x20; // MF
+        assert_eq!(err(&frag), DecodeError::IpFragment);
+        // Version 7.
+        let mut v7 = good.clone();
+        v7[0] = 0x75;
+        assert_eq!(err(&v7), DecodeError::BadIpVersion(7));
+        // IHL 4.
+        let mut ihl = good.clone();
+        ihl[0] = 0x44;
+        assert_eq!(err(&ihl), DecodeError::BadIpHeaderLength(4));
+        // Link header cut.
+        assert_eq!(
+            decode(LinkType::Ethernet, &[0u8; 10], 10).unwrap_err(),
+            DecodeError::TruncatedLink
+        );
+    }
+
+    #[test]
+    fn malformed_headers_still_name_their_conversation() {
+        let good = SegBuilder::v4("10.0.0.1:1", "10.0.0.2:2")
+            .payload(b"abcd")
+            .raw();
+        // Data offset 4: length counted from 16 bytes, as Wireshark does.
+        let mut bad = good.clone();
+        bad[20 + 12] = 0x40;
+        let t = tcp(decode(LinkType::Raw, &bad, bad.len() as u32));
+        assert_eq!(
+            (t.kind, t.malformed, t.seg_len),
+            (
+                SegmentKind::BadDataOffset,
+                Some(DecodeError::BadTcpDataOffset(4)),
+                8
+            )
+        );
+        // Header longer than the segment: a "short segment".
+        let mut short = good.clone();
+        short[20 + 12] = 0xf0;
+        let t = tcp(decode(LinkType::Raw, &short, short.len() as u32));
+        assert_eq!(
+            (t.kind, t.malformed),
+            (
+                SegmentKind::HeaderOnly,
+                Some(DecodeError::TcpHeaderBeyondIp)
+            )
+        );
+        // 16 bytes of TCP within the IP length.
+        let mut sixteen = good.clone();
+        sixteen[2..4].copy_from_slice(&36u16.to_be_bytes());
+        let t = tcp(decode(LinkType::Raw, &sixteen, sixteen.len() as u32));
+        assert_eq!(
+            (t.kind, t.malformed, t.src_port),
+            (SegmentKind::HeaderOnly, Some(DecodeError::TruncatedTcp), 1)
+        );
+    }
+
+    #[test]
+    fn options_cut_by_snaplen_still_decode() {
+        let f = SegBuilder::v4("10.0.0.1:1", "10.0.0.2:2")
+            .flags("S")
+            .mss(1460)
+            .wscale(7)
+            .raw();
+        let t = tcp(decode(LinkType::Raw, &f[..44], f.len() as u32));
+        assert_eq!(t.options.mss, Some(1460));
+        assert_eq!(t.options.error, Some(OptionError::NotCaptured));
+        assert_eq!((t.seg_len, t.kind), (0, SegmentKind::Complete));
+    }
+
+    #[test]
+    fn non_tcp_is_skipped_not_an_error() {
+        let mut f = SegBuilder::v4("10.0.0.1:1", "10.0.0.2:2").raw();
+        f[9] = 17;
+        assert!(matches!(
+            decode(LinkType::Raw, &f, f.len() as u32),
+            Ok(Decoded::NotTcp(NotTcp::OtherTransport(17)))
+        ));
+        let mut arp = SegBuilder::v4("10.0.0.1:1", "10.0.0.2:2").ethernet();
+        arp[12..14].copy_from_slice(&[0x08, 0x06]);
+        assert!(matches!(
+            decode(LinkType::Ethernet, &arp, arp.len() as u32),
+            Ok(Decoded::NotTcp(NotTcp::NonIp(0x0806)))
+        ));
+    }
+
+    #[test]
+    fn icmp_error_quoting_a_whole_tcp_header() {
+        let inner = SegBuilder::v4("10.0.0.1:49400", "10.0.0.2:443")
+            .flags("S")
+            .seq(77)
+            .mss(1460)
+            .raw();
+        let mut icmp = vec![3u8, 3, 0, 0, 0, 0, 0, 0];
+        icmp.extend_from_slice(&inner);
+        let mut outer = vec![0x45, 0];
+        outer.extend_from_slice(&((20 + icmp.len()) as u16).to_be_bytes());
+        outer.extend_from_slice(&[0, 0, 0x40, 0, 64, 1, 0, 0, 10, 0, 0, 2, 10, 0, 0, 1]);
+        outer.extend_from_slice(&icmp);
+        let t = tcp(decode(LinkType::Raw, &outer, outer.len() as u32));
+        assert_eq!(
+            (t.kind, t.seq, t.dst_port),
+            (SegmentKind::IcmpQuoted, 77, 443)
+        );
+        // An 8-byte quote names nothing.
+        let cut = &outer[..20 + 8 + 20 + 8];
+        assert!(matches!(
+            decode(LinkType::Raw, cut, cut.len() as u32),
+            Ok(Decoded::NotTcp(_))
+        ));
+    }
+
+    #[test]
+    fn gtp_u_tunnel_is_followed() {
+        let inner = SegBuilder::v4("10.1.0.1:5000", "10.1.0.2:80")
+            .seq(5)
+            .payload(b"hi")
+            .raw();
+        let mut udp = vec![0x08, 0x68, 0x08, 0x68];
+        udp.extend_from_slice(&((8 + 8 + inner.len()) as u16).to_be_bytes());
+        udp.extend_from_slice(&[0, 0]);
+        udp.extend_from_slice(&[0x30, 0xff]);
+        udp.extend_from_slice(&(inner.len() as u16).to_be_bytes());
+        udp.extend_from_slice(&[0, 0, 0, 1]);
+        udp.extend_from_slice(&inner);
+        let mut outer = vec![0x45, 0];
+        outer.extend_from_slice(&((20 + udp.len()) as u16).to_be_bytes());
+        outer.extend_from_slice(&[0, 0, 0x40, 0, 64, 17, 0, 0, 192, 168, 0, 1, 192, 168, 0, 2]);
+        outer.extend_from_slice(&udp);
+        let t = tcp(decode(LinkType::Raw, &outer, outer.len() as u32));
+        assert_eq!(
+            (t.src.to_string().as_str(), t.seq, t.seg_len),
+            ("10.1.0.1", 5, 2)
+        );
+    }
+}
