@@ -1,0 +1,186 @@
+//! `tcplens conns`: one row per conversation, as an aligned table or JSON.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use tcplens_core::flow::Conversation;
+use tcplens_core::{Counters, DecodeError, Side};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ConnsFormat {
+    /// An aligned table.
+    Table,
+    /// One JSON document: capture counters and a list of conversations.
+    Json,
+}
+
+/// One conversation, as printed.
+#[derive(Debug, Serialize)]
+pub struct ConnRow {
+    pub stream: u32,
+    pub client: String,
+    pub server: String,
+    /// Seconds since the first frame of the capture.
+    pub first: f64,
+    pub last: f64,
+    pub duration: f64,
+    pub packets_client: u64,
+    pub bytes_client: u64,
+    pub packets_server: u64,
+    pub bytes_server: u64,
+    /// SYN to the ACK completing the handshake, in seconds.
+    pub handshake_rtt: Option<f64>,
+    pub client_state: &'static str,
+    pub server_state: &'static str,
+    pub history: String,
+    pub conn_state: &'static str,
+}
+
+fn secs(ns: i64) -> f64 {
+    ns as f64 / 1e9
+}
+
+impl ConnRow {
+    pub fn new(c: &Conversation, capture_start_ns: i64) -> ConnRow {
+        let s = &c.stats;
+        let (ci, si) = (Side::Client.idx(), Side::Server.idx());
+        ConnRow {
+            stream: c.stream,
+            client: c.endpoints[0].to_string(),
+            server: c.endpoints[1].to_string(),
+            first: secs(s.first_ns - capture_start_ns),
+            last: secs(s.last_ns - capture_start_ns),
+            duration: secs(s.last_ns - s.first_ns),
+            packets_client: s.packets[ci],
+            bytes_client: s.bytes[ci],
+            packets_server: s.packets[si],
+            bytes_server: s.bytes[si],
+            handshake_rtt: s.handshake_rtt_ns.map(secs),
+            client_state: c.lifecycle.state(Side::Client).name(),
+            server_state: c.lifecycle.state(Side::Server).name(),
+            history: s.history.as_str().to_string(),
+            conn_state: s.conn_state(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct CountersJson {
+    frames: u64,
+    tcp: u64,
+    not_tcp: u64,
+    icmp_quoted_tcp: u64,
+    undecodable: std::collections::BTreeMap<&'static str, u64>,
+}
+
+#[derive(Serialize)]
+struct ConnsJson<'a> {
+    capture: CountersJson,
+    conversations: &'a [ConnRow],
+}
+
+pub fn write(
+    out: &mut impl Write,
+    rows: &[ConnRow],
+    counters: &Counters,
+    format: ConnsFormat,
+) -> io::Result<()> {
+    match format {
+        ConnsFormat::Json => {
+            let undecodable = DecodeError::ALL_CODES
+                .iter()
+                .zip(counters.undecodable)
+                .filter(|(_, n)| *n > 0)
+                .map(|(c, n)| (*c, n))
+                .collect();
+            let doc = ConnsJson {
+                capture: CountersJson {
+                    frames: counters.frames,
+                    tcp: counters.tcp,
+                    not_tcp: counters.not_tcp,
+                    icmp_quoted_tcp: counters.icmp_quoted,
+                    undecodable,
+                },
+                conversations: rows,
+            };
+            serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+            writeln!(out)
+        }
+        ConnsFormat::Table => write_table(out, rows),
+    }
+}
+
+fn write_table(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
+    const HEAD: [&str; 14] = [
+        "stream",
+        "client",
+        "server",
+        "first",
+        "last",
+        "duration",
+        "pkts>",
+        "bytes>",
+        "pkts<",
+        "bytes<",
+        "hs_rtt",
+        "states (client/server)",
+        "history",
+        "conn_state",
+    ];
+    let cells: Vec<[String; 14]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r.stream.to_string(),
+                r.client.clone(),
+                r.server.clone(),
+                format!("{:.6}", r.first),
+                format!("{:.6}", r.last),
+                format!("{:.6}", r.duration),
+                r.packets_client.to_string(),
+                r.bytes_client.to_string(),
+                r.packets_server.to_string(),
+                r.bytes_server.to_string(),
+                r.handshake_rtt.map_or("-".into(), |v| format!("{:.6}", v)),
+                format!("{}/{}", r.client_state, r.server_state),
+                if r.history.is_empty() {
+                    "-".into()
+                } else {
+                    r.history.clone()
+                },
+                r.conn_state.to_string(),
+            ]
+        })
+        .collect();
+    let mut width = HEAD.map(str::len);
+    for row in &cells {
+        for (w, c) in width.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    // Text columns are left-aligned, numbers right-aligned.
+    let left = |i: usize| matches!(i, 1 | 2 | 11 | 12 | 13);
+    let line = |out: &mut dyn Write, vals: &[&str]| -> io::Result<()> {
+        for (i, v) in vals.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b"  ")?;
+            }
+            if left(i) {
+                if i == vals.len() - 1 {
+                    write!(out, "{v}")?;
+                } else {
+                    write!(out, "{v:<w$}", w = width[i])?;
+                }
+            } else {
+                write!(out, "{v:>w$}", w = width[i])?;
+            }
+        }
+        writeln!(out)
+    };
+    line(out, &HEAD)?;
+    for row in &cells {
+        let vals: Vec<&str> = row.iter().map(String::as_str).collect();
+        line(out, &vals)?;
+    }
+    Ok(())
+}

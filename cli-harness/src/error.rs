@@ -1,0 +1,89 @@
+//! The command's errors: one clear line each, and a distinct exit code.
+
+use std::fmt;
+
+/// Exit codes (documented in the README).
+pub mod exit {
+    pub const OK: i32 = 0;
+    // 2 is clap's own code for an invalid command line.
+    pub const UNREADABLE: i32 = 3;
+    pub const NOT_A_CAPTURE: i32 = 4;
+    pub const UNSUPPORTED_LINK: i32 = 5;
+    pub const CORRUPT: i32 = 6;
+    pub const LIVE: i32 = 7;
+    pub const OUTPUT: i32 = 8;
+}
+
+#[derive(Debug)]
+pub enum CliError {
+    /// The input is missing or cannot be read.
+    Unreadable {
+        name: String,
+        reason: String,
+    },
+    /// libpcap does not recognise the file.
+    NotACapture {
+        name: String,
+        reason: String,
+    },
+    UnsupportedLinkType {
+        name: String,
+        dlt: i32,
+    },
+    /// The file breaks off or is damaged part-way; what came before was analysed.
+    Corrupt {
+        name: String,
+        reason: String,
+    },
+    /// A live capture could not be started or failed.
+    Live {
+        iface: String,
+        reason: String,
+    },
+    /// Writing the results failed (other than a closed pipe, which ends quietly).
+    Output(std::io::Error),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Unreadable { .. } => exit::UNREADABLE,
+            CliError::NotACapture { .. } => exit::NOT_A_CAPTURE,
+            CliError::UnsupportedLinkType { .. } => exit::UNSUPPORTED_LINK,
+            CliError::Corrupt { .. } => exit::CORRUPT,
+            CliError::Live { .. } => exit::LIVE,
+            CliError::Output(_) => exit::OUTPUT,
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Unreadable { name, reason } => write!(f, "cannot read {name}: {reason}"),
+            CliError::NotACapture { name, reason } => write!(
+                f,
+                "{name} is not a capture file tcplens can read ({reason}); expected pcap or pcapng"
+            ),
+            CliError::UnsupportedLinkType { name, dlt } => write!(
+                f,
+                "{name}: link type {dlt} is not supported; supported: Ethernet (1), BSD loopback (0, 108), raw IP (101, 228, 229), Linux cooked SLL (113) and SLL2 (276)"
+            ),
+            CliError::Corrupt { name, reason } => write!(
+                f,
+                "{name}: the capture breaks off here ({reason}); the frames before it were analysed"
+            ),
+            CliError::Live { iface, reason } => write!(
+                f,
+                "live capture on {iface} failed: {reason} (list interfaces with `ip link`; capturing usually needs root or CAP_NET_RAW)"
+            ),
+            CliError::Output(e) => write!(f, "cannot write the results: {e}"),
+        }
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::Output(e)
+    }
+}

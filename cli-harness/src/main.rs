@@ -1,0 +1,266 @@
+//! `tcplens`: TCP conversations from pcap/pcapng files or a live interface, explained.
+//!
+//! A thin shell over `tcplens-core`: it reads frames through libpcap, feeds the analyzer
+//! and prints its verdicts.
+
+mod conns;
+mod error;
+mod output;
+mod pcapng;
+mod source;
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use tcplens_core::{Analyzer, Outcome};
+
+use crate::conns::{ConnRow, ConnsFormat};
+use crate::error::{exit, CliError};
+use crate::output::{Format, FrameWriter};
+use crate::source::{Next, Source};
+
+#[derive(Parser)]
+#[command(
+    name = "tcplens",
+    version,
+    about = "Makes TCP conversations readable: Wireshark-compatible streams and numbers, handshake and teardown steps, endpoint states."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// One line or record per TCP frame.
+    Analyze {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// One row per TCP conversation.
+    Conns {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ConnsFormat::Table)]
+        format: ConnsFormat,
+    },
+}
+
+#[derive(Args)]
+struct InputArgs {
+    /// A pcap or pcapng file; `-` reads standard input.
+    #[arg(required_unless_present = "interface", conflicts_with = "interface")]
+    file: Option<String>,
+    /// Capture live on this interface instead (Ctrl-C stops and prints the summary).
+    #[arg(short = 'i', long = "interface")]
+    interface: Option<String>,
+    /// A BPF capture filter for the live capture, e.g. 'tcp port 443'.
+    #[arg(short = 'f', long = "filter", requires = "interface")]
+    filter: Option<String>,
+    /// Bytes to capture per packet in a live capture.
+    #[arg(
+        short = 's',
+        long = "snaplen",
+        default_value_t = 262_144,
+        requires = "interface"
+    )]
+    snaplen: i32,
+    /// Never show a progress bar.
+    #[arg(long)]
+    no_progress: bool,
+}
+
+impl InputArgs {
+    fn open(&self) -> Result<Source, CliError> {
+        match (&self.interface, &self.file) {
+            (Some(iface), _) => Source::open_live(iface, self.filter.as_deref(), self.snaplen),
+            (None, Some(file)) => Source::open_file(file),
+            (None, None) => unreachable!("clap requires a file or an interface"),
+        }
+    }
+}
+
+/// Files above this size get a progress bar (when stderr is a terminal).
+const PROGRESS_MIN_BYTES: u64 = 64 << 20;
+
+fn progress_for(src: &Source, disabled: bool) -> Option<ProgressBar> {
+    let size = src.size?;
+    if disabled || size < PROGRESS_MIN_BYTES || !io::stderr().is_terminal() {
+        return None;
+    }
+    let pb = ProgressBar::new(size);
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {wide_bar} {eta} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    Some(pb)
+}
+
+/// The end state of a run over a source: how it ended and where the capture started.
+struct RunEnd {
+    interrupted: bool,
+    first_ns: Option<i64>,
+    /// The read error that cut the capture short, reported after the output.
+    broke: Option<CliError>,
+}
+
+/// Feeds every frame of `src` to `analyzer`, handing TCP and undecodable frames to `sink`.
+fn run<F>(
+    src: &mut Source,
+    analyzer: &mut Analyzer,
+    progress: Option<&ProgressBar>,
+    mut sink: F,
+) -> Result<RunEnd, CliError>
+where
+    F: FnMut(u64, i64, &Outcome<'_>) -> io::Result<()>,
+{
+    let mut number: u64 = 0;
+    let mut first_ns = None;
+    let mut read_bytes: u64 = 0;
+    loop {
+        let frame = match src.next() {
+            Ok(Next::Frame(f)) => f,
+            Ok(Next::End) => break,
+            Ok(Next::Retry) => continue,
+            Ok(Next::Interrupted) => {
+                return Ok(RunEnd {
+                    interrupted: true,
+                    first_ns,
+                    broke: None,
+                });
+            }
+            Err(e @ CliError::Corrupt { .. }) => {
+                return Ok(RunEnd {
+                    interrupted: false,
+                    first_ns,
+                    broke: Some(e),
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        number += 1;
+        let start = *first_ns.get_or_insert(frame.ts_ns);
+        let outcome =
+            analyzer.process_linktype(frame.linktype, frame.data, frame.orig_len, frame.ts_ns);
+        sink(number, frame.ts_ns - start, &outcome)?;
+        if let Some(pb) = progress {
+            read_bytes += frame.data.len() as u64 + 16;
+            if number.is_multiple_of(4096) {
+                pb.set_position(read_bytes);
+            }
+        }
+    }
+    Ok(RunEnd {
+        interrupted: false,
+        first_ns,
+        broke: None,
+    })
+}
+
+fn analyze(input: &InputArgs, format: Format) -> Result<(), CliError> {
+    let mut src = input.open()?;
+    let progress = progress_for(&src, input.no_progress);
+    let mut analyzer = Analyzer::new();
+    let stdout = io::stdout().lock();
+    let mut w = FrameWriter::new(io::BufWriter::with_capacity(1 << 16, stdout), format);
+    w.header()?;
+    let live = src.is_live();
+    let end = run(
+        &mut src,
+        &mut analyzer,
+        progress.as_ref(),
+        |n, t, outcome| {
+            let r = match outcome {
+                Outcome::Tcp { segment, record } => w.tcp(n, t, segment, record),
+                Outcome::Undecodable(e) => w.undecodable(n, t, *e),
+                Outcome::NotTcp(_) => Ok(()),
+            };
+            // Live output should show up as it happens.
+            if live {
+                w.flush()?;
+            }
+            r
+        },
+    )?;
+    w.flush()?;
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    if live || io::stderr().is_terminal() {
+        print_counters(&analyzer, &src.name, end.interrupted);
+    }
+    if live && end.interrupted {
+        let rows = rows(&analyzer, end.first_ns);
+        conns::write(
+            &mut io::stderr().lock(),
+            &rows,
+            analyzer.counters(),
+            ConnsFormat::Table,
+        )?;
+    }
+    end.broke.map_or(Ok(()), Err)
+}
+
+fn rows(analyzer: &Analyzer, first_ns: Option<i64>) -> Vec<ConnRow> {
+    let start = first_ns.unwrap_or(0);
+    analyzer
+        .conversations()
+        .iter()
+        .map(|c| ConnRow::new(c, start))
+        .collect()
+}
+
+fn print_counters(analyzer: &Analyzer, name: &str, interrupted: bool) {
+    let c = analyzer.counters();
+    eprintln!(
+        "tcplens: {name}: {} frames, {} TCP, {} not TCP, {} undecodable, {} conversations{}",
+        c.frames,
+        c.tcp,
+        c.not_tcp,
+        c.undecodable_total(),
+        analyzer.conversations().len(),
+        if interrupted {
+            " (stopped by Ctrl-C)"
+        } else {
+            ""
+        }
+    );
+}
+
+fn conns(input: &InputArgs, format: ConnsFormat) -> Result<(), CliError> {
+    let mut src = input.open()?;
+    let progress = progress_for(&src, input.no_progress);
+    let mut analyzer = Analyzer::new();
+    let end = run(&mut src, &mut analyzer, progress.as_ref(), |_, _, _| Ok(()))?;
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    let rows = rows(&analyzer, end.first_ns);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    conns::write(&mut out, &rows, analyzer.counters(), format)?;
+    out.flush()?;
+    end.broke.map_or(Ok(()), Err)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Analyze { input, format } => analyze(input, *format),
+        Command::Conns { input, format } => conns(input, *format),
+    };
+    match result {
+        Ok(()) => ExitCode::from(exit::OK as u8),
+        // A closed pipe (`tcplens analyze big.pcap | head`) ends quietly.
+        Err(CliError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tcplens: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
