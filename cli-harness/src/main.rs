@@ -12,7 +12,7 @@ mod source;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use tcplens_core::{Analyzer, Outcome};
 
@@ -61,7 +61,7 @@ struct InputArgs {
     #[arg(short = 'i', long = "interface")]
     interface: Option<String>,
     /// A BPF capture filter for the live capture, e.g. 'tcp port 443'.
-    #[arg(short = 'f', long = "filter", requires = "interface")]
+    #[arg(short = 'f', long = "filter")]
     filter: Option<String>,
     /// Bytes to capture per packet in a live capture.
     #[arg(
@@ -85,6 +85,8 @@ impl InputArgs {
         }
     }
 }
+
+const DEFAULT_SNAPLEN: i32 = 262_144;
 
 /// Files above this size get a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 64 << 20;
@@ -250,6 +252,16 @@ fn conns(input: &InputArgs, format: ConnsFormat) -> Result<(), CliError> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let (Command::Analyze { input, .. } | Command::Conns { input, .. }) = &cli.command;
+    if input.interface.is_none() && (input.filter.is_some() || input.snaplen != DEFAULT_SNAPLEN) {
+        // Frame numbers must stay Wireshark's, so files are never filtered.
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--filter and --snaplen apply to a live capture (-i IFACE); files are read whole so frame numbers stay Wireshark's",
+            )
+            .exit();
+    }
     let result = match &cli.command {
         Command::Analyze { input, format } => analyze(input, *format),
         Command::Conns { input, format } => conns(input, *format),

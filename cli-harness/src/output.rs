@@ -237,7 +237,7 @@ impl<W: Write> FrameWriter<W> {
         let o = &mut self.out;
         write!(
             o,
-            "{frame},{},{},{},{},{},{},{},{},",
+            "{frame},{},{},{},{},{},{},\"{}\",{},",
             Secs(time_ns),
             rec.stream,
             seg.src,

@@ -146,8 +146,11 @@ impl Source {
             .promisc(true)
             .snaplen(snaplen)
             .immediate_mode(true)
-            .timeout(200)
             .open()
+            .map_err(live_err)?
+            // On Linux (TPACKET_V3) a blocking read may never return on a quiet
+            // interface, whatever the timeout: poll without blocking so Ctrl-C is seen.
+            .setnonblock()
             .map_err(live_err)?;
         if let Some(f) = filter {
             cap.filter(f, true).map_err(|e| CliError::Live {
@@ -164,6 +167,10 @@ impl Source {
             }
         })?;
         let linktype = linktype_of(cap.get_datalink().0, iface)?;
+        eprintln!(
+            "tcplens: capturing on {iface}{}; press Ctrl-C to stop",
+            filter.map(|f| format!(" ({f})")).unwrap_or_default()
+        );
         Ok(Source {
             handle: Handle::Live(cap, stop),
             linktype,
@@ -233,7 +240,10 @@ impl Source {
                             self.live_buf.extend_from_slice(f.data);
                             break (f.ts_ns, f.orig_len);
                         }
-                        Err(pcap::Error::TimeoutExpired) => continue,
+                        Err(pcap::Error::TimeoutExpired) => {
+                            std::thread::sleep(std::time::Duration::from_millis(5));
+                            continue;
+                        }
                         Err(pcap::Error::NoMorePackets) => return Ok(Next::End),
                         Err(e) => {
                             return Err(CliError::Live {

@@ -29,6 +29,15 @@ pub fn explain_en(rec: &FrameRecord, out: &mut impl Write) -> fmt::Result {
         return out.write_str("the segment itself is not analysed.");
     }
 
+    if let Some(e) = rec.malformed {
+        write!(
+            out,
+            "Malformed TCP header from the {who} ({e}): it is filed under stream {} ",
+            rec.stream
+        )?;
+        return out.write_str("but not analysed further, as Wireshark does.");
+    }
+
     if rec.event == Event::Rst {
         let from = rec.rst_from.map_or("an unknown state", |s| s.name());
         write!(

@@ -1,0 +1,268 @@
+//! The command as a user meets it: formats, conversations, errors and exit codes.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::Stdio;
+
+use tcplens_core::synth::{PcapWriter, SegBuilder};
+
+fn capture(name: &str) -> String {
+    common::root()
+        .join("tests/captures")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// One clear line, no panic text.
+fn assert_clean_error(out: &std::process::Output, code: i32, needle: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
+    assert!(
+        err.starts_with("tcplens: ") && err.contains(needle),
+        "stderr: {err}"
+    );
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "one line expected: {err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn missing_file_exits_3() {
+    let out = common::run(&["analyze", "/nonexistent/x.pcap"]);
+    assert_clean_error(&out, 3, "No such file");
+}
+
+#[test]
+fn a_text_file_is_not_a_capture_exits_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("notes.pcap");
+    std::fs::write(
+        &p,
+        "these are not packets, just some text that is long enough\n",
+    )
+    .unwrap();
+    let out = common::run(&["analyze", p.to_str().unwrap()]);
+    assert_clean_error(&out, 4, "not a capture file");
+}
+
+#[test]
+fn unsupported_link_type_exits_5() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("wifi.pcap");
+    let mut w = PcapWriter::new(105, 65535); // IEEE 802.11
+    w.push(0, &[0u8; 40]);
+    std::fs::write(&p, w.into_bytes()).unwrap();
+    let out = common::run(&["conns", p.to_str().unwrap()]);
+    assert_clean_error(&out, 5, "link type 105 is not supported");
+}
+
+#[test]
+fn truncated_file_keeps_what_came_before_and_exits_6() {
+    let full = std::fs::read(capture("seed-http-get.pcap")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cut.pcap");
+    // Cut in the middle of the last record.
+    std::fs::write(&p, &full[..full.len() - 20]).unwrap();
+    let out = common::run(&["analyze", "--format", "jsonl", p.to_str().unwrap()]);
+    assert_clean_error(&out, 6, "breaks off");
+    let lines = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        lines.lines().count(),
+        11,
+        "the 11 whole frames are analysed"
+    );
+}
+
+#[test]
+fn stdin_gives_the_same_answer_as_the_file() {
+    let path = capture("seed-nc.pcap");
+    let mut child = common::tcplens()
+        .args(["analyze", "--format", "jsonl", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(&path).unwrap())
+        .unwrap();
+    let from_stdin = child.wait_with_output().unwrap();
+    assert!(from_stdin.status.success());
+    let from_file = common::run(&["analyze", "--format", "jsonl", &path]);
+    assert_eq!(from_stdin.stdout, from_file.stdout);
+}
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    // A capture large enough that the output outlives the reader.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("many.pcap");
+    let mut w = PcapWriter::new(1, 65535);
+    for i in 0..20_000u32 {
+        let b = SegBuilder::v4("10.0.0.1:1000", "10.0.0.2:80")
+            .seq(i * 10)
+            .ack(1)
+            .payload(b"0123456789");
+        w.push(u64::from(i), &b.ethernet());
+    }
+    std::fs::write(&p, w.into_bytes()).unwrap();
+    let mut child = common::tcplens()
+        .args(["analyze", p.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("10.0.0.1:1000"));
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "exit {:?}", out.status);
+    assert!(stderr(&out).is_empty(), "stderr: {}", stderr(&out));
+}
+
+#[test]
+fn csv_has_a_header_and_the_same_columns_on_every_row() {
+    let out = common::run(&[
+        "analyze",
+        "--format",
+        "csv",
+        &capture("seed-https-rst.pcap"),
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("frame,time,stream,src,dst,sport,dport,tcp_flags,seq,ack"));
+    let ncols = header.split(',').count();
+    let rows: Vec<Vec<String>> = lines.map(csv_fields).collect();
+    assert_eq!(rows.len(), 13);
+    for row in &rows {
+        assert_eq!(row.len(), ncols, "{row:?}");
+    }
+    assert_eq!(rows[1][7], "SYN,ACK");
+    assert_eq!(&rows[11][15..18], ["", "23", "half_close_data"]);
+    assert_eq!(&rows[12][17..20], ["rst", "server", "LAST_ACK"]);
+}
+
+/// Splits one CSV row (RFC 4180: quoted fields, doubled quotes).
+fn csv_fields(row: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = row.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                fields.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(String::new()),
+            (c, _) => fields.last_mut().unwrap().push(c),
+        }
+    }
+    fields
+}
+
+#[test]
+fn text_lines_name_the_steps() {
+    let out = common::run(&["analyze", &capture("seed-nc.pcap")]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 10);
+    assert!(lines[0].contains("[SYN] Seq=0 Ack=0") && lines[0].contains("handshake 1/3"));
+    assert!(
+        lines[8].contains("teardown 2+3/4")
+            && lines[8].contains("client=FIN_WAIT_2 server=LAST_ACK")
+    );
+}
+
+#[test]
+fn undecodable_frames_carry_a_reason() {
+    let out = common::jsonl(std::path::Path::new(&capture("synthetic-malformed.pcap")));
+    let errors: Vec<(u64, &str)> = out
+        .iter()
+        .filter_map(|v| Some((v["frame"].as_u64()?, v["error"].as_str()?)))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (2, "bad_tcp_data_offset"),
+            (3, "truncated_tcp_header"),
+            (4, "tcp_header_beyond_ip_length"),
+            (9, "ip_fragment"),
+            (10, "bad_ip_header_length"),
+            (11, "bad_ip_version"),
+        ]
+    );
+    // Every row has every key.
+    let keys: Vec<&str> = out[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for v in &out {
+        assert_eq!(v.as_object().unwrap().len(), keys.len());
+    }
+}
+
+#[test]
+fn conns_table_and_json() {
+    let out = common::run(&["conns", &capture("seed-http-get.pcap")]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let row = text.lines().nth(1).unwrap();
+    assert!(
+        row.contains("192.168.1.100:51234") && row.contains("ShADadFf") && row.ends_with("SF"),
+        "{row}"
+    );
+    assert!(row.contains("TIME_WAIT/CLOSED"), "{row}");
+
+    let out = common::run(&[
+        "conns",
+        "--format",
+        "json",
+        &capture("synthetic-port-reuse.pcap"),
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let convs = doc["conversations"].as_array().unwrap();
+    assert_eq!(convs.len(), 2);
+    assert_eq!(convs[0]["conn_state"], "SF");
+    assert_eq!(convs[1]["conn_state"], "RSTO");
+    assert_eq!(
+        (
+            convs[1]["packets_client"].as_u64(),
+            convs[1]["packets_server"].as_u64()
+        ),
+        (Some(4), Some(1))
+    );
+    assert_eq!(doc["capture"]["tcp"], 11);
+    let rtt = convs[0]["handshake_rtt"].as_f64().unwrap();
+    assert!((rtt - 0.001).abs() < 1e-9, "{rtt}");
+}
+
+#[test]
+fn filter_needs_an_interface() {
+    let out = common::run(&["analyze", "-f", "tcp", &capture("seed-nc.pcap")]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn live_capture_on_a_missing_interface_exits_7() {
+    let out = common::run(&["analyze", "-i", "tcplens-no-such-if0"]);
+    assert_eq!(out.status.code(), Some(7), "stderr: {}", stderr(&out));
+    assert!(stderr(&out).contains("live capture on tcplens-no-such-if0 failed"));
+}

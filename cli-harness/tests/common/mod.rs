@@ -1,0 +1,72 @@
+//! Helpers shared by the integration tests: where things are and how to run them.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+/// The captures bundled with the repository.
+pub fn bundled_captures() -> Vec<PathBuf> {
+    captures_in(&root().join("tests/captures"))
+}
+
+/// The team's shared captures (`../shared/captures` beside the repository), when present.
+pub fn shared_captures() -> Option<Vec<PathBuf>> {
+    let dir = root().join("../shared/captures");
+    dir.is_dir().then(|| captures_in(&dir))
+}
+
+pub fn captures_in(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("pcap" | "pcapng")
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn tcplens() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_tcplens"))
+}
+
+/// Runs `tcplens analyze --format jsonl FILE` and parses every line.
+pub fn jsonl(capture: &Path) -> Vec<serde_json::Value> {
+    let out = tcplens()
+        .args(["analyze", "--format", "jsonl"])
+        .arg(capture)
+        .output()
+        .expect("running tcplens");
+    assert!(
+        out.status.success(),
+        "tcplens failed on {}: {}",
+        capture.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("utf-8 output")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+        .collect()
+}
+
+pub fn run(args: &[&str]) -> Output {
+    tcplens().args(args).output().expect("running tcplens")
+}
+
+/// Whether this run is CI (where skipping a tshark test would hide a failure).
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
+}

@@ -1,0 +1,567 @@
+//! Writes the small hand-made captures under `tests/captures/` (deterministic).
+//!
+//!     cargo run -p tcplens-core --example make_test_captures -- tests/captures
+//!
+//! Seed cases (textbook connections whose every step the tests pin) and synthetic cases
+//! for link types, port reuse, sequence wrap, simultaneous open/close and malformed
+//! headers. Every file is also checked against tshark by the differential test.
+
+use std::path::Path;
+
+use tcplens_core::synth::{PcapWriter, SegBuilder};
+
+/// A conversation script: builds segments between a client and a server with running
+/// sequence numbers, so each case reads like the exchange it describes.
+struct Script {
+    client: String,
+    server: String,
+    cseq: u32,
+    sseq: u32,
+    t_us: u64,
+    frames: Vec<(u64, SegBuilder)>,
+}
+
+impl Script {
+    fn new(client: &str, server: &str, cisn: u32, sisn: u32) -> Script {
+        Script {
+            client: client.into(),
+            server: server.into(),
+            cseq: cisn,
+            sseq: sisn,
+            t_us: 1_700_000_000_000_000,
+            frames: Vec::new(),
+        }
+    }
+
+    fn at(&mut self, delta_us: u64) -> &mut Self {
+        self.t_us += delta_us;
+        self
+    }
+
+    /// A segment from the client: flags, payload; seq/ack from the running state.
+    fn c(&mut self, flags: &str, payload: &[u8]) -> &mut Self {
+        let b = SegBuilder::v4_or_v6(&self.client, &self.server)
+            .flags(flags)
+            .seq(self.cseq)
+            .ack(if flags.contains('A') { self.sseq } else { 0 })
+            .payload(payload);
+        self.cseq = self.cseq.wrapping_add(
+            payload.len() as u32 + u32::from(flags.contains('S')) + u32::from(flags.contains('F')),
+        );
+        self.frames.push((self.t_us, b));
+        self
+    }
+
+    /// A segment from the server.
+    fn s(&mut self, flags: &str, payload: &[u8]) -> &mut Self {
+        let b = SegBuilder::v4_or_v6(&self.server, &self.client)
+            .flags(flags)
+            .seq(self.sseq)
+            .ack(if flags.contains('A') { self.cseq } else { 0 })
+            .payload(payload);
+        self.sseq = self.sseq.wrapping_add(
+            payload.len() as u32 + u32::from(flags.contains('S')) + u32::from(flags.contains('F')),
+        );
+        self.frames.push((self.t_us, b));
+        self
+    }
+
+    /// Adds a raw, already-built segment.
+    fn raw(&mut self, b: SegBuilder) -> &mut Self {
+        self.frames.push((self.t_us, b));
+        self
+    }
+
+    fn handshake(&mut self, rtt_us: u64) -> &mut Self {
+        self.c("S", b"")
+            .at(rtt_us / 2)
+            .s("SA", b"")
+            .at(rtt_us / 2)
+            .c("A", b"")
+    }
+}
+
+trait V4OrV6 {
+    fn v4_or_v6(src: &str, dst: &str) -> SegBuilder;
+}
+
+impl V4OrV6 for SegBuilder {
+    fn v4_or_v6(src: &str, dst: &str) -> SegBuilder {
+        SegBuilder::new(src.parse().expect("address"), dst.parse().expect("address"))
+    }
+}
+
+enum Link {
+    Ethernet,
+    Vlan(&'static [u16]),
+    Sll,
+    Sll2,
+    Null,
+    Raw,
+}
+
+fn write(dir: &Path, name: &str, link: Link, snaplen: u32, frames: &[(u64, SegBuilder)]) {
+    let linktype = match link {
+        Link::Ethernet | Link::Vlan(_) => 1,
+        Link::Sll => 113,
+        Link::Sll2 => 276,
+        Link::Null => 0,
+        Link::Raw => 101,
+    };
+    let mut w = PcapWriter::new(linktype, snaplen);
+    for (t, b) in frames {
+        let bytes = match link {
+            Link::Ethernet => b.ethernet(),
+            Link::Vlan(tags) => b.ethernet_vlan(tags),
+            Link::Sll => b.sll(),
+            Link::Sll2 => b.sll2(),
+            Link::Null => b.null(),
+            Link::Raw => b.raw(),
+        };
+        w.push(*t, &bytes);
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, w.into_bytes())
+        .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+    println!("wrote {} ({} frames)", path.display(), frames.len());
+}
+
+/// nc: handshake, 10 bytes each way-acked, 6 bytes back, then the three-packet close.
+fn nc() -> Vec<(u64, SegBuilder)> {
+    let mut s = Script::new(
+        "10.0.0.1:43210",
+        "10.0.0.2:5000",
+        3_356_233_000,
+        1_017_620_000,
+    );
+    s.handshake(200)
+        .at(5_000)
+        .c("PA", b"hello nc!\n")
+        .at(100)
+        .s("A", b"")
+        .at(3_000)
+        .s("PA", b"hi 42\n")
+        .at(100)
+        .c("A", b"")
+        .at(2_000)
+        .c("FA", b"")
+        .at(100)
+        .s("FA", b"")
+        .at(100)
+        .c("A", b"");
+    s.frames
+}
+
+/// HTTP GET: a 77-byte request, a 2781-byte response in two segments, and the
+/// four-packet close where the server's ACK and FIN come separately.
+fn http_get() -> Vec<(u64, SegBuilder)> {
+    let request =
+        b"GET / HTTP/1.1\r\nHost: www.example.com\r\nUser-Agent: curl/7.88\r\nAccept: */*\r\n\r\n";
+    assert_eq!(request.len(), 77);
+    let mut response =
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2700\r\n\r\n".to_vec();
+    response.resize(2781, b'x');
+    let mut s = Script::new(
+        "192.168.1.100:51234",
+        "93.184.216.34:80",
+        2_001_000_000,
+        3_900_000_000,
+    );
+    s.handshake(24_000)
+        .at(150)
+        .c("PA", request)
+        .at(12_000)
+        .s("A", b"")
+        .at(300)
+        .s("A", &response[..1448])
+        .at(10)
+        .s("PA", &response[1448..])
+        .at(120)
+        .c("A", b"")
+        .at(4_000)
+        .c("FA", b"")
+        .at(12_000)
+        .s("A", b"")
+        .at(40)
+        .s("FA", b"")
+        .at(12_000)
+        .c("A", b"");
+    s.frames
+}
+
+/// HTTPS: the client closes first; the server answers with FIN+PSH+ACK carrying a TLS
+/// close_notify, then resets.
+fn https_rst() -> Vec<(u64, SegBuilder)> {
+    let mut s = Script::new(
+        "192.168.1.100:51300",
+        "151.101.1.69:443",
+        1_500_000_000,
+        700_000_000,
+    );
+    let hello = vec![0x16; 517];
+    let server_flight = vec![0x16; 1400];
+    let finished = vec![0x17; 64];
+    let app = vec![0x17; 350];
+    let alert = vec![0x15; 31];
+    s.handshake(30_000)
+        .at(200)
+        .c("PA", &hello)
+        .at(15_000)
+        .s("A", b"")
+        .at(1_000)
+        .s("PA", &server_flight)
+        .at(200)
+        .c("A", b"")
+        .at(2_000)
+        .c("PA", &finished)
+        .at(15_000)
+        .s("PA", &app)
+        .at(200)
+        .c("A", b"")
+        .at(30_000)
+        .c("FA", b"")
+        .at(15_000)
+        .s("FPA", &alert)
+        .at(50)
+        .s("R", b"");
+    s.frames
+}
+
+/// One short connection, used to show every link type gives the same answer.
+fn small_v4() -> Vec<(u64, SegBuilder)> {
+    let mut s = Script::new("172.16.0.5:40000", "172.16.0.9:22", 100, 900);
+    s.handshake(1_000)
+        .at(500)
+        .c("PA", b"SSH-2.0\r\n")
+        .at(300)
+        .s("A", b"")
+        .at(300)
+        .c("FA", b"")
+        .at(300)
+        .s("FA", b"")
+        .at(300)
+        .c("A", b"");
+    s.frames
+}
+
+fn small_v6() -> Vec<(u64, SegBuilder)> {
+    let mut s = Script::new("[2001:db8::5]:40000", "[2001:db8::9]:443", 7, 70_000);
+    s.handshake(1_000)
+        .at(500)
+        .c("PA", b"hello over v6")
+        .at(300)
+        .s("A", b"")
+        .at(300)
+        .s("FA", b"")
+        .at(300)
+        .c("FA", b"")
+        .at(300)
+        .s("A", b"");
+    s.frames
+}
+
+/// Same 4-tuple twice: a new ISN after the first connection closed is port reuse
+/// (a new tcp.stream); the same ISN again is a repeated SYN on the same stream.
+fn port_reuse() -> Vec<(u64, SegBuilder)> {
+    let mut s = Script::new("10.9.0.1:33000", "10.9.0.2:80", 5_000, 9_000);
+    s.handshake(1_000)
+        .at(300)
+        .c("FA", b"")
+        .at(300)
+        .s("FA", b"")
+        .at(300)
+        .c("A", b"");
+    let mut again = Script::new("10.9.0.1:33000", "10.9.0.2:80", 77_000, 99_000);
+    again.t_us = s.t_us + 2_000_000;
+    // The second SYN repeats the first (same ISN) after a 1 s timeout.
+    let repeat = SegBuilder::v4("10.9.0.1:33000", "10.9.0.2:80")
+        .flags("S")
+        .seq(77_000);
+    again
+        .c("S", b"")
+        .at(1_000_000)
+        .raw(repeat)
+        .at(500)
+        .s("SA", b"")
+        .at(500)
+        .c("A", b"")
+        .at(300)
+        .c("R", b"");
+    s.frames.extend(again.frames);
+    s.frames
+}
+
+/// Sequence numbers that wrap through zero on both sides.
+fn seq_wrap() -> Vec<(u64, SegBuilder)> {
+    let mut s = Script::new("10.7.0.1:44000", "10.7.0.2:8080", 0xffff_fff0, 0xffff_ff00);
+    s.handshake(1_000)
+        .at(100)
+        .c("PA", &[1u8; 40])
+        .at(100)
+        .s("PA", &[2u8; 300])
+        .at(100)
+        .c("A", b"")
+        .at(100)
+        .c("FA", b"")
+        .at(100)
+        .s("FA", b"")
+        .at(100)
+        .c("A", b"");
+    s.frames
+}
+
+/// Simultaneous open (RFC 9293 figure 7) and simultaneous close (figure 13), with
+/// half-close data in between on another connection.
+fn simultaneous() -> Vec<(u64, SegBuilder)> {
+    let a = "10.5.0.1:6000";
+    let b = "10.5.0.2:6001";
+    let seg = |src: &str, dst: &str, f: &str, seq: u32, ack: u32| {
+        SegBuilder::v4_or_v6(src, dst).flags(f).seq(seq).ack(ack)
+    };
+    let mut s = Script::new(a, b, 0, 0);
+    s.raw(seg(a, b, "S", 100, 0))
+        .at(10)
+        .raw(seg(b, a, "S", 300, 0))
+        .at(500)
+        .raw(seg(a, b, "SA", 100, 301))
+        .at(10)
+        .raw(seg(b, a, "SA", 300, 101))
+        .at(500)
+        .raw(seg(a, b, "PA", 101, 301).payload(b"ping"))
+        .at(500)
+        .raw(seg(b, a, "A", 301, 105))
+        .at(500)
+        .raw(seg(a, b, "FA", 105, 301))
+        .at(10)
+        .raw(seg(b, a, "FA", 301, 105))
+        .at(500)
+        .raw(seg(a, b, "A", 106, 302))
+        .at(10)
+        .raw(seg(b, a, "A", 302, 106));
+    // Half-close: the client closes, the server goes on sending, then closes.
+    let mut h = Script::new("10.5.1.1:7000", "10.5.1.2:80", 1_000, 50_000);
+    h.t_us = s.t_us + 1_000;
+    h.handshake(400)
+        .at(100)
+        .c("PA", b"GET /big\r\n")
+        .at(100)
+        .c("FA", b"")
+        .at(200)
+        .s("A", b"")
+        .at(200)
+        .s("A", &[3u8; 1000])
+        .at(10)
+        .s("PA", &[4u8; 500])
+        .at(200)
+        .c("A", b"")
+        .at(300)
+        .s("FA", b"")
+        .at(200)
+        .c("A", b"");
+    s.frames.extend(h.frames);
+    s.frames
+}
+
+/// Raw-IP frames with broken or unusual headers, each one a case Wireshark handles in
+/// its own way: a bogus data offset, a header cut at 16 bytes, a "short segment", ICMP
+/// errors quoting TCP (whole and 8 bytes), GTP-U, an IP fragment, bad IP headers, UDP.
+fn malformed(dir: &Path) {
+    let base = |sport: u16| SegBuilder::v4(&format!("10.3.0.1:{sport}"), "10.3.0.2:80");
+    let mut frames: Vec<Vec<u8>> = Vec::new();
+    frames.push(base(1000).flags("S").seq(500).mss(1460).raw());
+    // Data offset 4 words, 4 bytes of payload.
+    let mut f = base(1001).flags("S").seq(600).payload(b"abcd").raw();
+    f[32] = 0x40 | (f[32] & 0x0f);
+    frames.push(f);
+    // Only 16 bytes of TCP inside the IP length.
+    let mut f = base(1002).flags("SA").seq(700).ack(7).raw();
+    f.truncate(36);
+    f[2..4].copy_from_slice(&36u16.to_be_bytes());
+    frames.push(f);
+    // A header claiming 60 bytes in a 32-byte segment.
+    let mut f = base(1003)
+        .flags("PA")
+        .seq(800)
+        .ack(9)
+        .payload(&[0u8; 12])
+        .raw();
+    f[32] = 0xf0 | (f[32] & 0x0f);
+    frames.push(f);
+    // The ACK after frame 1's SYN, to show the conversation goes on.
+    frames.push(
+        SegBuilder::v4("10.3.0.2:80", "10.3.0.1:1000")
+            .flags("SA")
+            .seq(9000)
+            .ack(501)
+            .raw(),
+    );
+    // ICMP port unreachable quoting a whole TCP header, then one quoting only 8 bytes.
+    let quoted = base(1004).flags("S").seq(900).mss(1460).raw();
+    for cut in [quoted.len(), 28] {
+        let mut icmp = vec![3u8, 3, 0, 0, 0, 0, 0, 0];
+        icmp.extend_from_slice(&quoted[..cut]);
+        let mut ip = vec![0x45, 0];
+        ip.extend_from_slice(&((20 + icmp.len()) as u16).to_be_bytes());
+        ip.extend_from_slice(&[0, 0, 0, 0, 64, 1, 0, 0, 10, 3, 0, 2, 10, 3, 0, 1]);
+        ip.extend_from_slice(&icmp);
+        frames.push(ip);
+    }
+    // GTP-U (UDP 2152) carrying a TCP SYN.
+    let inner = SegBuilder::v4("10.200.0.1:40000", "10.200.0.2:443")
+        .flags("S")
+        .seq(1)
+        .raw();
+    let mut udp = vec![0x08, 0x68, 0x08, 0x68];
+    udp.extend_from_slice(&((16 + inner.len()) as u16).to_be_bytes());
+    udp.extend_from_slice(&[0, 0, 0x30, 0xff]);
+    udp.extend_from_slice(&(inner.len() as u16).to_be_bytes());
+    udp.extend_from_slice(&[0, 0, 0, 1]);
+    udp.extend_from_slice(&inner);
+    let mut ip = vec![0x45, 0];
+    ip.extend_from_slice(&((20 + udp.len()) as u16).to_be_bytes());
+    ip.extend_from_slice(&[0, 0, 0, 0, 64, 17, 0, 0, 192, 168, 50, 1, 192, 168, 50, 2]);
+    ip.extend_from_slice(&udp);
+    frames.push(ip);
+    // An IP fragment (more fragments) whose partner never comes.
+    let mut f = base(1005)
+        .flags("PA")
+        .seq(1)
+        .ack(1)
+        .payload(&[1u8; 100])
+        .ip_id(77)
+        .raw();
+    f[6] = 0x20;
+    f[7] = 0;
+    frames.push(f);
+    // IHL 4, IP version 7, and a plain UDP datagram.
+    let mut f = base(1006).flags("S").raw();
+    f[0] = 0x44;
+    frames.push(f);
+    let mut f = base(1007).flags("S").raw();
+    f[0] = 0x75;
+    frames.push(f);
+    let mut f = base(1008).flags("S").raw();
+    f[9] = 17;
+    frames.push(f);
+
+    let mut w = PcapWriter::new(101, 262_144);
+    for (i, f) in frames.iter().enumerate() {
+        w.push(1_700_000_000_000_000 + i as u64 * 1000, f);
+    }
+    let path = dir.join("synthetic-malformed.pcap");
+    std::fs::write(&path, w.into_bytes()).expect("writing synthetic-malformed.pcap");
+    println!("wrote {} ({} frames)", path.display(), frames.len());
+}
+
+/// A pcapng file with two interfaces of different link types and snapshot lengths
+/// (Ethernet and raw IP), as merged captures have; libpcap 1.10 refuses it.
+fn two_interfaces(dir: &Path) {
+    fn block(kind: u32, body: &[u8]) -> Vec<u8> {
+        let len = (12 + body.len().div_ceil(4) * 4) as u32;
+        let mut b = kind.to_le_bytes().to_vec();
+        b.extend_from_slice(&len.to_le_bytes());
+        b.extend_from_slice(body);
+        b.resize(len as usize - 4, 0);
+        b.extend_from_slice(&len.to_le_bytes());
+        b
+    }
+    let mut f = block(
+        0x0A0D_0D0A,
+        &[
+            0x4D, 0x3C, 0x2B, 0x1A, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        ],
+    );
+    // Interface 0: Ethernet, snaplen 65535; interface 1: raw IP, snaplen 8192, ns timestamps.
+    f.extend(block(1, &[1, 0, 0, 0, 0xff, 0xff, 0, 0]));
+    f.extend(block(
+        1,
+        &[101, 0, 0, 0, 0, 0x20, 0, 0, 9, 0, 1, 0, 9, 0, 0, 0],
+    ));
+    let frames = small_v4();
+    for (i, (t_us, b)) in frames.iter().enumerate() {
+        let (iface, ts, bytes) = if i % 2 == 0 {
+            (0u32, *t_us, b.ethernet())
+        } else {
+            (1, t_us * 1000, b.raw())
+        };
+        let mut epb = iface.to_le_bytes().to_vec();
+        epb.extend_from_slice(&((ts >> 32) as u32).to_le_bytes());
+        epb.extend_from_slice(&(ts as u32).to_le_bytes());
+        epb.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        epb.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        epb.extend_from_slice(&bytes);
+        f.extend(block(6, &epb));
+    }
+    let path = dir.join("synthetic-two-interfaces.pcapng");
+    std::fs::write(&path, f).expect("writing synthetic-two-interfaces.pcapng");
+    println!("wrote {} ({} frames)", path.display(), frames.len());
+}
+
+fn main() {
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "tests/captures".into());
+    let dir = Path::new(&dir);
+    std::fs::create_dir_all(dir).expect("creating the output folder");
+    write(dir, "seed-nc.pcap", Link::Ethernet, 262_144, &nc());
+    write(
+        dir,
+        "seed-http-get.pcap",
+        Link::Ethernet,
+        262_144,
+        &http_get(),
+    );
+    write(
+        dir,
+        "seed-https-rst.pcap",
+        Link::Ethernet,
+        262_144,
+        &https_rst(),
+    );
+    write(
+        dir,
+        "synthetic-vlan-qinq.pcap",
+        Link::Vlan(&[100, 200]),
+        262_144,
+        &small_v4(),
+    );
+    write(dir, "synthetic-sll.pcap", Link::Sll, 262_144, &small_v6());
+    write(dir, "synthetic-sll2.pcap", Link::Sll2, 262_144, &small_v4());
+    write(
+        dir,
+        "synthetic-null-ipv6.pcap",
+        Link::Null,
+        262_144,
+        &small_v6(),
+    );
+    write(
+        dir,
+        "synthetic-raw-snaplen64.pcap",
+        Link::Raw,
+        64,
+        &http_get(),
+    );
+    write(
+        dir,
+        "synthetic-port-reuse.pcap",
+        Link::Ethernet,
+        262_144,
+        &port_reuse(),
+    );
+    write(
+        dir,
+        "synthetic-seq-wrap.pcap",
+        Link::Ethernet,
+        262_144,
+        &seq_wrap(),
+    );
+    write(
+        dir,
+        "synthetic-simultaneous-half-close.pcap",
+        Link::Ethernet,
+        262_144,
+        &simultaneous(),
+    );
+    malformed(dir);
+    two_interfaces(dir);
+}
