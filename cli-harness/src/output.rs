@@ -51,7 +51,9 @@ pub const COLUMNS: [&str; 25] = [
 pub struct FrameWriter<W: Write> {
     out: W,
     format: Format,
+    /// Reused for the explanation and the step label: no allocation per frame.
     scratch: String,
+    label: String,
 }
 
 /// Seconds with nanosecond resolution, trailing zeros beyond microseconds trimmed.
@@ -76,6 +78,7 @@ impl<W: Write> FrameWriter<W> {
             out,
             format,
             scratch: String::with_capacity(256),
+            label: String::with_capacity(64),
         }
     }
 
@@ -171,10 +174,10 @@ impl<W: Write> FrameWriter<W> {
         if let Some(code) = error_code(rec) {
             write!(self.out, " [malformed: {code}]")?;
         }
-        let mut label = String::new();
-        let _ = step_label(rec, &mut label);
-        if !label.is_empty() {
-            write!(self.out, "  {label}")?;
+        self.label.clear();
+        let _ = step_label(rec, &mut self.label);
+        if !self.label.is_empty() {
+            write!(self.out, "  {}", self.label)?;
         }
         writeln!(
             self.out,

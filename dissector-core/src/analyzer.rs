@@ -28,9 +28,7 @@ impl Counters {
     }
 
     fn count_error(&mut self, e: DecodeError) {
-        if let Some(i) = DecodeError::ALL_CODES.iter().position(|c| *c == e.code()) {
-            self.undecodable[i] += 1;
-        }
+        self.undecodable[e.index()] += 1;
     }
 }
 

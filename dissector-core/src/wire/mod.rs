@@ -64,6 +64,23 @@ impl DecodeError {
         }
     }
 
+    /// This reason's position in [`DecodeError::ALL_CODES`].
+    pub fn index(self) -> usize {
+        match self {
+            DecodeError::UnsupportedLinkType(_) => 0,
+            DecodeError::TruncatedLink => 1,
+            DecodeError::BadIpVersion(_) => 2,
+            DecodeError::TruncatedIp => 3,
+            DecodeError::BadIpHeaderLength(_) => 4,
+            DecodeError::IpLengthTooSmall => 5,
+            DecodeError::BadIpExtension => 6,
+            DecodeError::IpFragment => 7,
+            DecodeError::TruncatedTcp => 8,
+            DecodeError::BadTcpDataOffset(_) => 9,
+            DecodeError::TcpHeaderBeyondIp => 10,
+        }
+    }
+
     /// Every variant's code, for documentation and tests.
     pub const ALL_CODES: [&'static str; 11] = [
         "unsupported_link_type",
@@ -412,6 +429,27 @@ mod tests {
         match d {
             Ok(Decoded::Tcp(t)) => t,
             other => panic!("expected TCP, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn codes_and_indices_agree() {
+        let all = [
+            DecodeError::UnsupportedLinkType(9),
+            DecodeError::TruncatedLink,
+            DecodeError::BadIpVersion(7),
+            DecodeError::TruncatedIp,
+            DecodeError::BadIpHeaderLength(3),
+            DecodeError::IpLengthTooSmall,
+            DecodeError::BadIpExtension,
+            DecodeError::IpFragment,
+            DecodeError::TruncatedTcp,
+            DecodeError::BadTcpDataOffset(2),
+            DecodeError::TcpHeaderBeyondIp,
+        ];
+        for e in all {
+            assert_eq!(DecodeError::ALL_CODES[e.index()], e.code());
+            assert!(!e.to_string().is_empty());
         }
     }
 
