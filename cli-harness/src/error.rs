@@ -12,6 +12,8 @@ pub mod exit {
     pub const CORRUPT: i32 = 6;
     pub const LIVE: i32 = 7;
     pub const OUTPUT: i32 = 8;
+    pub const TSHARK: i32 = 9;
+    pub const DISAGREEMENT: i32 = 10;
 }
 
 #[derive(Debug)]
@@ -42,6 +44,15 @@ pub enum CliError {
     },
     /// Writing the results failed (other than a closed pipe, which ends quietly).
     Output(std::io::Error),
+    /// tshark could not be run or failed (`diff-tshark`).
+    Tshark {
+        reason: String,
+    },
+    /// `diff-tshark --min-agreement` was not met.
+    Disagreement {
+        rows: Vec<String>,
+        min: f64,
+    },
 }
 
 impl CliError {
@@ -53,6 +64,8 @@ impl CliError {
             CliError::Corrupt { .. } => exit::CORRUPT,
             CliError::Live { .. } => exit::LIVE,
             CliError::Output(_) => exit::OUTPUT,
+            CliError::Tshark { .. } => exit::TSHARK,
+            CliError::Disagreement { .. } => exit::DISAGREEMENT,
         }
     }
 }
@@ -78,6 +91,13 @@ impl fmt::Display for CliError {
                 "live capture on {iface} failed: {reason} (list interfaces with `ip link`; capturing usually needs root or CAP_NET_RAW)"
             ),
             CliError::Output(e) => write!(f, "cannot write the results: {e}"),
+            CliError::Tshark { reason } => f.write_str(reason),
+            CliError::Disagreement { rows, min } => write!(
+                f,
+                "agreement with tshark below {:.3}% for: {}",
+                min * 100.0,
+                rows.join(", ")
+            ),
         }
     }
 }

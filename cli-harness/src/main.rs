@@ -4,12 +4,14 @@
 //! and prints its verdicts.
 
 mod conns;
+mod diff_tshark;
 mod error;
 mod output;
 mod pcapng;
 mod source;
 
 use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
@@ -42,6 +44,22 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Compare every key and verdict with tshark's on the same captures.
+    DiffTshark {
+        /// pcap or pcapng files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The tshark to run (default: from PATH).
+        #[arg(long, default_value = "tshark")]
+        tshark: PathBuf,
+        /// Exit with code 10 if any key or flag agrees on fewer frames than this
+        /// (a fraction such as 0.999, or a percentage such as 99.9).
+        #[arg(long)]
+        min_agreement: Option<f64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+    },
     /// One row per TCP conversation.
     Conns {
         #[command(flatten)]
@@ -50,6 +68,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ConnsFormat::Table)]
         format: ConnsFormat,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    /// A table per key and per flag.
+    Text,
+    /// One JSON document.
+    Json,
 }
 
 #[derive(Args)]
@@ -179,7 +205,11 @@ fn analyze(input: &InputArgs, format: Format) -> Result<(), CliError> {
         progress.as_ref(),
         |n, t, outcome| {
             let r = match outcome {
-                Outcome::Tcp { segment, record } => w.tcp(n, t, segment, record),
+                Outcome::Tcp {
+                    segment,
+                    record,
+                    analysis,
+                } => w.tcp(n, t, segment, record, analysis),
                 Outcome::Undecodable(e) => w.undecodable(n, t, *e),
                 Outcome::NotTcp(_) => Ok(()),
             };
@@ -252,19 +282,18 @@ fn conns(input: &InputArgs, format: ConnsFormat) -> Result<(), CliError> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (Command::Analyze { input, .. } | Command::Conns { input, .. }) = &cli.command;
-    if input.interface.is_none() && (input.filter.is_some() || input.snaplen != DEFAULT_SNAPLEN) {
-        // Frame numbers must stay Wireshark's, so files are never filtered.
-        Cli::command()
-            .error(
-                clap::error::ErrorKind::ArgumentConflict,
-                "--filter and --snaplen apply to a live capture (-i IFACE); files are read whole so frame numbers stay Wireshark's",
-            )
-            .exit();
+    if let Command::Analyze { input, .. } | Command::Conns { input, .. } = &cli.command {
+        check_live_only_options(input);
     }
     let result = match &cli.command {
         Command::Analyze { input, format } => analyze(input, *format),
         Command::Conns { input, format } => conns(input, *format),
+        Command::DiffTshark {
+            files,
+            tshark,
+            min_agreement,
+            format,
+        } => diff_tshark(files, tshark, *min_agreement, *format),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK as u8),
@@ -274,5 +303,46 @@ fn main() -> ExitCode {
             eprintln!("tcplens: {e}");
             ExitCode::from(e.exit_code() as u8)
         }
+    }
+}
+
+fn diff_tshark(
+    files: &[PathBuf],
+    tshark: &std::path::Path,
+    min: Option<f64>,
+    format: DiffFormat,
+) -> Result<(), CliError> {
+    let report = diff_tshark::compare(files, tshark)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match format {
+        DiffFormat::Text => diff_tshark::write_text(&mut out, &report)?,
+        DiffFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report).map_err(io::Error::other)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    if let Some(min) = min {
+        let min = if min > 1.0 { min / 100.0 } else { min };
+        let rows: Vec<String> = diff_tshark::below(&report, min)
+            .iter()
+            .map(|t| format!("{} ({:.3}%)", t.name, t.agreement() * 100.0))
+            .collect();
+        if !rows.is_empty() {
+            return Err(CliError::Disagreement { rows, min });
+        }
+    }
+    Ok(())
+}
+
+fn check_live_only_options(input: &InputArgs) {
+    if input.interface.is_none() && (input.filter.is_some() || input.snaplen != DEFAULT_SNAPLEN) {
+        // Frame numbers must stay Wireshark's, so files are never filtered.
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--filter and --snaplen apply to a live capture (-i IFACE); files are read whole so frame numbers stay Wireshark's",
+            )
+            .exit();
     }
 }

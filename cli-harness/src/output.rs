@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use tcplens_core::analysis::FrameAnalysis;
 use tcplens_core::explain::{explain_en, step_label};
 use tcplens_core::flow::Endpoint;
 use tcplens_core::lifecycle::Event;
@@ -20,7 +21,7 @@ pub enum Format {
 }
 
 /// The columns of the JSONL and CSV formats, in order.
-pub const COLUMNS: [&str; 25] = [
+pub const COLUMNS: [&str; 36] = [
     "frame",
     "time",
     "stream",
@@ -36,6 +37,7 @@ pub const COLUMNS: [&str; 25] = [
     "len",
     "next_seq",
     "window",
+    "window_scaled",
     "handshake",
     "teardown",
     "event",
@@ -44,9 +46,296 @@ pub const COLUMNS: [&str; 25] = [
     "client_state",
     "server_state",
     "flags",
+    "dup_ack_num",
+    "dup_ack_frame",
+    "acks_frame",
+    "ack_rtt",
+    "initial_rtt",
+    "bytes_in_flight",
+    "push_bytes_sent",
+    "rto",
+    "rto_frame",
+    "completeness",
     "explain",
     "error",
 ];
+
+/// One row of JSONL or CSV, written field by field in [`COLUMNS`] order.
+trait Row {
+    fn num(&mut self, key: &str, v: Option<u64>) -> io::Result<()>;
+    fn text(&mut self, key: &str, v: Option<&str>) -> io::Result<()>;
+    /// Any `Display` value that is a JSON number (seconds).
+    fn number(&mut self, key: &str, v: Option<&dyn std::fmt::Display>) -> io::Result<()>;
+    fn list(&mut self, key: &str, items: &mut dyn Iterator<Item = &'static str>) -> io::Result<()>;
+    fn end(&mut self) -> io::Result<()>;
+}
+
+struct JsonRow<'w, W: Write> {
+    out: &'w mut W,
+    first: bool,
+}
+
+impl<W: Write> JsonRow<'_, W> {
+    fn key(&mut self, key: &str) -> io::Result<()> {
+        let lead: &[u8] = if self.first { b"{\"" } else { b",\"" };
+        self.first = false;
+        self.out.write_all(lead)?;
+        self.out.write_all(key.as_bytes())?;
+        self.out.write_all(b"\":")
+    }
+}
+
+impl<W: Write> Row for JsonRow<'_, W> {
+    fn num(&mut self, key: &str, v: Option<u64>) -> io::Result<()> {
+        self.key(key)?;
+        match v {
+            Some(v) => write!(self.out, "{v}"),
+            None => self.out.write_all(b"null"),
+        }
+    }
+    fn text(&mut self, key: &str, v: Option<&str>) -> io::Result<()> {
+        self.key(key)?;
+        match v {
+            Some(v) => {
+                self.out.write_all(b"\"")?;
+                write_json_escaped(self.out, v)?;
+                self.out.write_all(b"\"")
+            }
+            None => self.out.write_all(b"null"),
+        }
+    }
+    fn number(&mut self, key: &str, v: Option<&dyn std::fmt::Display>) -> io::Result<()> {
+        self.key(key)?;
+        match v {
+            Some(v) => write!(self.out, "{v}"),
+            None => self.out.write_all(b"null"),
+        }
+    }
+    fn list(&mut self, key: &str, items: &mut dyn Iterator<Item = &'static str>) -> io::Result<()> {
+        self.key(key)?;
+        self.out.write_all(b"[")?;
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                self.out.write_all(b",")?;
+            }
+            write!(self.out, "\"{item}\"")?;
+        }
+        self.out.write_all(b"]")
+    }
+    fn end(&mut self) -> io::Result<()> {
+        self.out.write_all(b"}\n")
+    }
+}
+
+struct CsvRow<'w, W: Write> {
+    out: &'w mut W,
+    first: bool,
+}
+
+impl<W: Write> CsvRow<'_, W> {
+    fn sep(&mut self) -> io::Result<()> {
+        if !self.first {
+            self.out.write_all(b",")?;
+        }
+        self.first = false;
+        Ok(())
+    }
+}
+
+impl<W: Write> Row for CsvRow<'_, W> {
+    fn num(&mut self, _: &str, v: Option<u64>) -> io::Result<()> {
+        self.sep()?;
+        match v {
+            Some(v) => write!(self.out, "{v}"),
+            None => Ok(()),
+        }
+    }
+    fn text(&mut self, _: &str, v: Option<&str>) -> io::Result<()> {
+        self.sep()?;
+        match v {
+            // Quote only what needs it (RFC 4180 §2).
+            Some(v) if v.contains([',', '"', '\n']) => {
+                self.out.write_all(b"\"")?;
+                write_csv_escaped(self.out, v)?;
+                self.out.write_all(b"\"")
+            }
+            Some(v) => self.out.write_all(v.as_bytes()),
+            None => Ok(()),
+        }
+    }
+    fn number(&mut self, _: &str, v: Option<&dyn std::fmt::Display>) -> io::Result<()> {
+        self.sep()?;
+        match v {
+            Some(v) => write!(self.out, "{v}"),
+            None => Ok(()),
+        }
+    }
+    fn list(&mut self, _: &str, items: &mut dyn Iterator<Item = &'static str>) -> io::Result<()> {
+        self.sep()?;
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                self.out.write_all(b";")?;
+            }
+            self.out.write_all(item.as_bytes())?;
+        }
+        Ok(())
+    }
+    fn end(&mut self) -> io::Result<()> {
+        self.out.write_all(b"\n")
+    }
+}
+
+/// Writes every column of a TCP frame, or of an undecodable one (`tcp` is `None`).
+fn write_row(
+    row: &mut dyn Row,
+    frame: u64,
+    time_ns: i64,
+    tcp: Option<(&TcpSegment<'_>, &FrameRecord, &FrameAnalysis)>,
+    explain: &str,
+    error: Option<&str>,
+) -> io::Result<()> {
+    row.num("frame", Some(frame))?;
+    row.number("time", Some(&Secs(time_ns)))?;
+    let Some((seg, rec, an)) = tcp else {
+        for key in &COLUMNS[2..34] {
+            row.num(key, None)?;
+        }
+        row.text("explain", Some(explain))?;
+        row.text("error", error)?;
+        return row.end();
+    };
+    let n = |v: Option<u32>| v.map(u64::from);
+    row.num("stream", Some(rec.stream.into()))?;
+    row.text("src", Some(&Addr(seg.src).to_string_buf()))?;
+    row.text("dst", Some(&Addr(seg.dst).to_string_buf()))?;
+    row.num("sport", Some(seg.src_port.into()))?;
+    row.num("dport", Some(seg.dst_port.into()))?;
+    row.text("tcp_flags", Some(FlagsBuf::new(rec.tcp_flags).as_str()))?;
+    row.num("seq", Some(rec.seq.into()))?;
+    row.num("ack", n(rec.ack()))?;
+    row.num("seq_raw", Some(rec.seq_raw.into()))?;
+    row.num("ack_raw", Some(rec.ack_raw.into()))?;
+    row.num("len", n(rec.seg_len()))?;
+    row.num("next_seq", n(rec.next_seq()))?;
+    row.num("window", Some(rec.window.into()))?;
+    row.num("window_scaled", n(an.window_scaled))?;
+    row.num("handshake", rec.handshake.map(|h| h as u64))?;
+    row.num("teardown", rec.teardown.map(|t| t as u64))?;
+    row.text("event", rec.event.code())?;
+    let rst = rec.event == Event::Rst;
+    row.text("rst_by", rst.then(|| rec.sender().name()))?;
+    row.text("rst_from", rec.rst_from.filter(|_| rst).map(|s| s.name()))?;
+    row.text("client_state", Some(rec.client_state.name()))?;
+    row.text("server_state", Some(rec.server_state.name()))?;
+    row.list("flags", &mut an.verdicts.shown().map(|v| v.name()))?;
+    row.num("dup_ack_num", n(an.dup_ack_num))?;
+    row.num("dup_ack_frame", n(an.dup_ack_frame))?;
+    row.num("acks_frame", n(an.acks_frame))?;
+    row.number(
+        "ack_rtt",
+        an.ack_rtt_ns
+            .map(Secs9)
+            .as_ref()
+            .map(|s| s as &dyn std::fmt::Display),
+    )?;
+    row.number(
+        "initial_rtt",
+        an.initial_rtt_ns
+            .map(Secs9)
+            .as_ref()
+            .map(|s| s as &dyn std::fmt::Display),
+    )?;
+    row.num("bytes_in_flight", n(an.bytes_in_flight))?;
+    row.num("push_bytes_sent", n(an.push_bytes_sent))?;
+    row.number(
+        "rto",
+        an.rto_ns
+            .map(Secs9)
+            .as_ref()
+            .map(|s| s as &dyn std::fmt::Display),
+    )?;
+    row.num("rto_frame", n(an.rto_frame))?;
+    row.num("completeness", an.completeness.map(u64::from))?;
+    row.text("explain", Some(explain))?;
+    row.text("error", error)?;
+    row.end()
+}
+
+/// An IP address formatted on the stack.
+struct Addr(std::net::IpAddr);
+
+impl Addr {
+    fn to_string_buf(&self) -> StackStr<46> {
+        let mut b = StackStr::<46>::new();
+        let _ = std::fmt::Write::write_fmt(&mut b, format_args!("{}", self.0));
+        b
+    }
+}
+
+/// TCP flag names ("FIN,SYN,...") formatted on the stack.
+struct FlagsBuf(StackStr<40>);
+
+impl FlagsBuf {
+    fn new(f: tcplens_core::wire::TcpFlags) -> Self {
+        let mut b = StackStr::<40>::new();
+        let _ = f.write_names(&mut b, ",");
+        FlagsBuf(b)
+    }
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A small fixed-capacity string, so row writing allocates nothing.
+struct StackStr<const N: usize> {
+    buf: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> StackStr<N> {
+    fn new() -> Self {
+        StackStr {
+            buf: [0; N],
+            len: 0,
+        }
+    }
+}
+
+impl<const N: usize> std::ops::Deref for StackStr<N> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        // Only whole UTF-8 strings are ever appended.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+impl<const N: usize> std::fmt::Write for StackStr<N> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        if end > N {
+            return Err(std::fmt::Error);
+        }
+        self.buf[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Seconds with all nine decimals, as tshark prints relative times.
+struct Secs9(i64);
+
+impl std::fmt::Display for Secs9 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(
+            f,
+            "{sign}{}.{:09}",
+            abs / 1_000_000_000,
+            abs % 1_000_000_000
+        )
+    }
+}
 
 pub struct FrameWriter<W: Write> {
     out: W,
@@ -100,42 +389,82 @@ impl<W: Write> FrameWriter<W> {
         time_ns: i64,
         seg: &TcpSegment<'_>,
         rec: &FrameRecord,
+        an: &FrameAnalysis,
     ) -> io::Result<()> {
         self.scratch.clear();
         let _ = explain_en(rec, &mut self.scratch);
+        let error = error_code(rec);
         match self.format {
-            Format::Text => self.tcp_text(frame, time_ns, seg, rec),
-            Format::Jsonl => self.tcp_jsonl(frame, time_ns, seg, rec),
-            Format::Csv => self.tcp_csv(frame, time_ns, seg, rec),
+            Format::Text => self.tcp_text(frame, time_ns, seg, rec, an),
+            Format::Jsonl => {
+                let mut row = JsonRow {
+                    out: &mut self.out,
+                    first: true,
+                };
+                write_row(
+                    &mut row,
+                    frame,
+                    time_ns,
+                    Some((seg, rec, an)),
+                    &self.scratch,
+                    error,
+                )
+            }
+            Format::Csv => {
+                let mut row = CsvRow {
+                    out: &mut self.out,
+                    first: true,
+                };
+                write_row(
+                    &mut row,
+                    frame,
+                    time_ns,
+                    Some((seg, rec, an)),
+                    &self.scratch,
+                    error,
+                )
+            }
         }
     }
 
     /// Writes a frame that could not be decoded.
     pub fn undecodable(&mut self, frame: u64, time_ns: i64, err: DecodeError) -> io::Result<()> {
-        let t = Secs(time_ns);
+        self.scratch.clear();
+        let _ = std::fmt::Write::write_fmt(&mut self.scratch, format_args!("{err}"));
         match self.format {
             Format::Text => writeln!(
                 self.out,
-                "{frame:>7} {t:>12} undecodable: {err} [{}]",
+                "{frame:>7} {:>12} undecodable: {err} [{}]",
+                Secs(time_ns),
                 err.code()
             ),
             Format::Jsonl => {
-                write!(self.out, "{{\"frame\":{frame},\"time\":{t}")?;
-                for key in &COLUMNS[2..23] {
-                    write!(self.out, ",\"{key}\":null")?;
-                }
-                writeln!(
-                    self.out,
-                    ",\"explain\":\"{err}\",\"error\":\"{}\"}}",
-                    err.code()
+                let mut row = JsonRow {
+                    out: &mut self.out,
+                    first: true,
+                };
+                write_row(
+                    &mut row,
+                    frame,
+                    time_ns,
+                    None,
+                    &self.scratch,
+                    Some(err.code()),
                 )
             }
             Format::Csv => {
-                write!(self.out, "{frame},{t}")?;
-                for _ in &COLUMNS[2..23] {
-                    self.out.write_all(b",")?;
-                }
-                writeln!(self.out, ",\"{err}\",{}", err.code())
+                let mut row = CsvRow {
+                    out: &mut self.out,
+                    first: true,
+                };
+                write_row(
+                    &mut row,
+                    frame,
+                    time_ns,
+                    None,
+                    &self.scratch,
+                    Some(err.code()),
+                )
             }
         }
     }
@@ -146,6 +475,7 @@ impl<W: Write> FrameWriter<W> {
         time_ns: i64,
         seg: &TcpSegment<'_>,
         rec: &FrameRecord,
+        an: &FrameAnalysis,
     ) -> io::Result<()> {
         let src = Endpoint {
             addr: seg.src,
@@ -179,103 +509,14 @@ impl<W: Write> FrameWriter<W> {
         if !self.label.is_empty() {
             write!(self.out, "  {}", self.label)?;
         }
+        for v in an.verdicts.shown() {
+            write!(self.out, " [{}]", v.name())?;
+        }
         writeln!(
             self.out,
             "  client={} server={}",
             rec.client_state, rec.server_state
         )
-    }
-
-    fn tcp_jsonl(
-        &mut self,
-        frame: u64,
-        time_ns: i64,
-        seg: &TcpSegment<'_>,
-        rec: &FrameRecord,
-    ) -> io::Result<()> {
-        let o = &mut self.out;
-        write!(
-            o,
-            "{{\"frame\":{frame},\"time\":{},\"stream\":{},\"src\":\"{}\",\"dst\":\"{}\",\"sport\":{},\"dport\":{},\"tcp_flags\":\"{}\",\"seq\":{},",
-            Secs(time_ns), rec.stream, seg.src, seg.dst, seg.src_port, seg.dst_port, rec.tcp_flags, rec.seq
-        )?;
-        write_opt_u32(o, "ack", rec.ack())?;
-        write!(
-            o,
-            "\"seq_raw\":{},\"ack_raw\":{},",
-            rec.seq_raw, rec.ack_raw
-        )?;
-        write_opt_u32(o, "len", rec.seg_len())?;
-        write_opt_u32(o, "next_seq", rec.next_seq())?;
-        write!(o, "\"window\":{},", rec.window)?;
-        write_opt_num(o, "handshake", rec.handshake.map(|h| h as u8))?;
-        write_opt_num(o, "teardown", rec.teardown.map(|t| t as u8))?;
-        write_opt_str(o, "event", rec.event.code())?;
-        let rst = rec.event == Event::Rst;
-        write_opt_str(o, "rst_by", rst.then(|| rec.sender().name()))?;
-        write_opt_str(
-            o,
-            "rst_from",
-            rec.rst_from.filter(|_| rst).map(|s| s.name()),
-        )?;
-        write!(
-            o,
-            "\"client_state\":\"{}\",\"server_state\":\"{}\",\"flags\":[],\"explain\":\"",
-            rec.client_state, rec.server_state
-        )?;
-        write_json_escaped(o, &self.scratch)?;
-        match error_code(rec) {
-            Some(code) => writeln!(o, "\",\"error\":\"{code}\"}}"),
-            None => writeln!(o, "\",\"error\":null}}"),
-        }
-    }
-
-    fn tcp_csv(
-        &mut self,
-        frame: u64,
-        time_ns: i64,
-        seg: &TcpSegment<'_>,
-        rec: &FrameRecord,
-    ) -> io::Result<()> {
-        let o = &mut self.out;
-        write!(
-            o,
-            "{frame},{},{},{},{},{},{},\"{}\",{},",
-            Secs(time_ns),
-            rec.stream,
-            seg.src,
-            seg.dst,
-            seg.src_port,
-            seg.dst_port,
-            rec.tcp_flags,
-            rec.seq
-        )?;
-        write_csv_opt(o, rec.ack())?;
-        write!(o, "{},{},", rec.seq_raw, rec.ack_raw)?;
-        write_csv_opt(o, rec.seg_len())?;
-        write_csv_opt(o, rec.next_seq())?;
-        write!(o, "{},", rec.window)?;
-        if let Some(h) = rec.handshake {
-            write!(o, "{}", h as u8)?;
-        }
-        o.write_all(b",")?;
-        if let Some(t) = rec.teardown {
-            write!(o, "{}", t as u8)?;
-        }
-        write!(o, ",{},", rec.event.code().unwrap_or(""))?;
-        if rec.event == Event::Rst {
-            write!(
-                o,
-                "{},{}",
-                rec.sender().name(),
-                rec.rst_from.map_or("", |s| s.name())
-            )?;
-        } else {
-            o.write_all(b",")?;
-        }
-        write!(o, ",{},{},,\"", rec.client_state, rec.server_state)?;
-        write_csv_escaped(o, &self.scratch)?;
-        writeln!(o, "\",{}", error_code(rec).unwrap_or(""))
     }
 }
 
@@ -287,34 +528,6 @@ fn error_code(rec: &FrameRecord) -> Option<&'static str> {
     rec.bits
         .has(RecordBits::OPTION_ERROR)
         .then_some("malformed_tcp_option")
-}
-
-fn write_opt_u32(o: &mut impl Write, key: &str, v: Option<u32>) -> io::Result<()> {
-    match v {
-        Some(v) => write!(o, "\"{key}\":{v},"),
-        None => write!(o, "\"{key}\":null,"),
-    }
-}
-
-fn write_csv_opt(o: &mut impl Write, v: Option<u32>) -> io::Result<()> {
-    match v {
-        Some(v) => write!(o, "{v},"),
-        None => o.write_all(b","),
-    }
-}
-
-fn write_opt_num(o: &mut impl Write, key: &str, v: Option<u8>) -> io::Result<()> {
-    match v {
-        Some(v) => write!(o, "\"{key}\":{v},"),
-        None => write!(o, "\"{key}\":null,"),
-    }
-}
-
-fn write_opt_str(o: &mut impl Write, key: &str, v: Option<&str>) -> io::Result<()> {
-    match v {
-        Some(v) => write!(o, "\"{key}\":\"{v}\","),
-        None => write!(o, "\"{key}\":null,"),
-    }
 }
 
 /// JSON string escaping (RFC 8259 §7) for generated text, without allocating.

@@ -497,6 +497,95 @@ fn two_interfaces(dir: &Path) {
     println!("wrote {} ({} frames)", path.display(), frames.len());
 }
 
+/// Wireshark 4.0 quirks tcplens reproduces, one small capture each
+/// (docs/wireshark-differences.md explains them).
+fn quirks(dir: &Path) {
+    let a = "10.8.0.1:5555";
+    let b = "10.8.0.2:80";
+    let seg = |src: &str, dst: &str, f: &str, seq: u32, ack: u32| {
+        SegBuilder::v4_or_v6(src, dst).flags(f).seq(seq).ack(ack)
+    };
+    let handshake = |s: &mut Script| {
+        s.raw(seg(a, b, "S", 0, 0).timestamps(1, 0))
+            .at(1_000)
+            .raw(seg(b, a, "SA", 1000, 1).timestamps(2, 1))
+            .at(1_000)
+            .raw(seg(a, b, "A", 1, 1001).timestamps(3, 2));
+    };
+
+    // Options cut by a 44-byte snaplen: Wireshark's option dissector throws and no
+    // SEQ/ACK analysis is shown, although it ran.
+    let mut s = Script::new(a, b, 0, 0);
+    handshake(&mut s);
+    s.at(1_000)
+        .raw(
+            seg(a, b, "PA", 1, 1001)
+                .timestamps(4, 3)
+                .payload(&[1u8; 100]),
+        )
+        .at(1_000)
+        .raw(seg(b, a, "A", 1001, 101).timestamps(5, 4));
+    write(
+        dir,
+        "quirk-options-cut-by-snaplen.pcap",
+        Link::Raw,
+        44,
+        &s.frames,
+    );
+
+    // An empty SACK option (kind 5, length 2): the same exception, on one frame.
+    let mut s = Script::new(a, b, 0, 0);
+    handshake(&mut s);
+    s.at(1_000)
+        .raw(seg(a, b, "PA", 1, 1001).payload(&[1u8; 100]))
+        .at(1_000)
+        .raw(seg(b, a, "A", 1001, 101).sack(&[]))
+        .at(1_000)
+        .raw(seg(a, b, "PA", 101, 1001).payload(&[2u8; 100]))
+        .at(1_000)
+        .raw(seg(b, a, "A", 1001, 201));
+    write(dir, "quirk-empty-sack.pcap", Link::Raw, 262_144, &s.frames);
+
+    // Four SACK blocks: bytes in flight subtract only the first three.
+    let mut s = Script::new(a, b, 0, 0);
+    handshake(&mut s);
+    for (i, seq) in [1u32, 201, 401, 601, 801].into_iter().enumerate() {
+        s.at(100)
+            .raw(seg(a, b, "A", seq, 1001).payload(&[i as u8; 100]));
+    }
+    s.at(1_000)
+        .raw(seg(b, a, "A", 1001, 101).sack(&[(201, 301), (401, 501), (601, 701), (801, 901)]))
+        .at(100)
+        .raw(seg(a, b, "A", 901, 1001).payload(&[9u8; 100]));
+    write(
+        dir,
+        "quirk-four-sack-blocks.pcap",
+        Link::Raw,
+        262_144,
+        &s.frames,
+    );
+
+    // A timeout retransmission of the second of two unacknowledged segments: 4.0 points
+    // rto_frame at the oldest unacknowledged segment (frame 4), not the one resent (5).
+    let mut s = Script::new(a, b, 0, 0);
+    handshake(&mut s);
+    s.at(1_000)
+        .raw(seg(a, b, "PA", 1, 1001).payload(&[1u8; 100]))
+        .at(100)
+        .raw(seg(a, b, "PA", 101, 1001).payload(&[2u8; 100]))
+        .at(300_000)
+        .raw(seg(a, b, "PA", 101, 1001).payload(&[2u8; 100]))
+        .at(1_000)
+        .raw(seg(b, a, "A", 1001, 201));
+    write(
+        dir,
+        "quirk-rto-oldest-segment.pcap",
+        Link::Raw,
+        262_144,
+        &s.frames,
+    );
+}
+
 fn main() {
     let dir = std::env::args()
         .nth(1)
@@ -564,4 +653,5 @@ fn main() {
     );
     malformed(dir);
     two_interfaces(dir);
+    quirks(dir);
 }

@@ -4,6 +4,7 @@
 //! The hot path allocates nothing per frame: the only growth is the conversation table,
 //! once per new conversation.
 
+use crate::analysis::{FrameAnalysis, ReuseInfo, SegmentIn};
 use crate::flow::{relative_numbers, ConversationTable};
 use crate::lifecycle::{Handshake, SegmentView, Side};
 use crate::record::{FrameRecord, RecordBits};
@@ -33,11 +34,14 @@ impl Counters {
 }
 
 /// What one frame was, and for TCP, its verdict.
+// TCP is the common case: boxing it would allocate on every frame.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Copy)]
 pub enum Outcome<'a> {
     Tcp {
         segment: TcpSegment<'a>,
         record: FrameRecord,
+        analysis: FrameAnalysis,
     },
     NotTcp(NotTcp),
     Undecodable(DecodeError),
@@ -100,8 +104,12 @@ impl Analyzer {
         match wire::decode(link, data, orig_len) {
             Ok(Decoded::Tcp(segment)) => {
                 self.counters.tcp += 1;
-                let record = self.on_tcp(&segment, ts_ns);
-                Outcome::Tcp { segment, record }
+                let (record, analysis) = self.on_tcp(&segment, ts_ns);
+                Outcome::Tcp {
+                    segment,
+                    record,
+                    analysis,
+                }
             }
             Ok(Decoded::NotTcp(why)) => {
                 self.counters.not_tcp += 1;
@@ -114,7 +122,9 @@ impl Analyzer {
         }
     }
 
-    fn on_tcp(&mut self, seg: &TcpSegment<'_>, ts_ns: i64) -> FrameRecord {
+    fn on_tcp(&mut self, seg: &TcpSegment<'_>, ts_ns: i64) -> (FrameRecord, FrameAnalysis) {
+        // Frame numbers are Wireshark's: every frame fed counts.
+        let frame = self.counters.frames as u32;
         let lookup = self.conversations.lookup(seg, ts_ns);
         let conv = self
             .conversations
@@ -150,6 +160,7 @@ impl Analyzer {
             malformed: seg.malformed,
         };
 
+        let mut analysis = FrameAnalysis::default();
         match seg.kind {
             SegmentKind::HeaderOnly | SegmentKind::IcmpQuoted => {
                 // Named conversation, raw numbers, nothing else.
@@ -157,8 +168,15 @@ impl Analyzer {
                     self.counters.icmp_quoted += 1;
                     rec.bits.set(RecordBits::ICMP_QUOTED, true);
                 }
+                analysis.window_scaled = Some(conv.analysis.window_scaled(
+                    lookup.side.idx(),
+                    seg.flags,
+                    seg.window,
+                ));
                 rec.bits.set(RecordBits::ACK_SHOWN, true);
                 rec.len = 0;
+                analysis.completeness =
+                    Some(conv.analysis.on_header_only(seg.flags, 0, lookup.new));
             }
             SegmentKind::BadDataOffset => {
                 // The bases move, the length counts from the bogus offset; no analysis.
@@ -168,9 +186,39 @@ impl Analyzer {
                 rec.bits.set(RecordBits::RELATIVE, true);
                 rec.bits.set(RecordBits::HAS_LEN, true);
                 rec.bits.set(RecordBits::ACK_SHOWN, seg.flags.ack());
+                analysis.completeness = Some(conv.analysis.on_header_only(
+                    seg.flags,
+                    seg.seg_len,
+                    lookup.new,
+                ));
             }
             SegmentKind::Complete => {
+                let own_base = conv.flows[lookup.side.idx()].base_seq;
+                let f = seg.flags;
+                let reuse = ReuseInfo {
+                    // A new conversation on a used 4-tuple, or a SYN-ACK with a new ISN.
+                    reused_ports: lookup.reused_ports
+                        || (f.syn() && f.ack() && own_base.is_some_and(|b| b != seg.seq)),
+                    same_isn_syn: !lookup.new && f.syn() && !f.ack() && own_base == Some(seg.seq),
+                    new_conversation: lookup.new,
+                };
                 let rel = relative_numbers(&mut conv.flows, lookup.side, seg);
+                let bases = conv.flows.map(|fl| fl.base_seq.unwrap_or(0));
+                analysis = conv.analysis.on_segment(
+                    lookup.side.idx(),
+                    &SegmentIn {
+                        frame,
+                        now: ts_ns,
+                        seq: seg.seq,
+                        ack: seg.ack,
+                        seglen: seg.seg_len,
+                        flags: seg.flags,
+                        window: seg.window,
+                        options: &seg.options,
+                    },
+                    bases,
+                    reuse,
+                );
                 let step = conv.lifecycle.on_segment(&SegmentView {
                     side: lookup.side,
                     flags: seg.flags,
@@ -188,6 +236,7 @@ impl Analyzer {
                 rec.seq = rel.seq;
                 rec.ack = rel.ack;
                 rec.next_seq = rel.seq.wrapping_add(seg.seg_len).wrapping_add(control);
+                rec.analysis = analysis.verdicts.0;
                 rec.handshake = step.handshake;
                 rec.teardown = step.teardown;
                 rec.event = step.event;
@@ -204,7 +253,7 @@ impl Analyzer {
                 }
             }
         }
-        rec
+        (rec, analysis)
     }
 }
 

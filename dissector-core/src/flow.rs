@@ -16,6 +16,7 @@ use core::net::IpAddr;
 
 use rustc_hash::FxHashMap;
 
+use crate::analysis::ConvAnalysis;
 use crate::lifecycle::{Lifecycle, SegmentView, Side};
 use crate::summary::ConnStats;
 use crate::wire::{SegmentKind, TcpSegment};
@@ -70,6 +71,8 @@ pub struct Conversation {
     pub flows: [Flow; 2],
     pub lifecycle: Lifecycle,
     pub stats: ConnStats,
+    /// Wireshark-compatible sequence analysis.
+    pub analysis: ConvAnalysis,
 }
 
 impl Conversation {
@@ -200,6 +203,7 @@ impl ConversationTable {
             flows: [Flow::default(); 2],
             lifecycle: Lifecycle::new(&view),
             stats: ConnStats::new(ts_ns),
+            analysis: ConvAnalysis::default(),
         });
         self.by_key.insert(key, stream);
         Lookup {

@@ -3,6 +3,7 @@
 //! Layers, each in its own module:
 //! - [`wire`]: link, IP and TCP decoding (zero-copy views, typed errors);
 //! - [`flow`]: the conversation table, `tcp.stream` numbering and relative numbers;
+//! - [`analysis`]: Wireshark-compatible `tcp.analysis` verdicts, one small rule each;
 //! - [`lifecycle`]: handshake, teardown, resets and RFC 9293 endpoint states;
 //! - [`summary`]: per-connection totals, history and Zeek-style `conn_state`;
 //! - [`record`]: the compact per-frame verdict;
@@ -12,6 +13,7 @@
 //! The crate has no `unsafe` code.
 #![forbid(unsafe_code)]
 
+pub mod analysis;
 pub mod analyzer;
 pub mod explain;
 pub mod flow;

@@ -131,6 +131,10 @@ pub struct TcpOptions {
     pub timestamps: Option<(u32, u32)>,
     /// The first problem met, if any.
     pub error: Option<OptionError>,
+    /// Wireshark's option dissector would throw here (an option runs past the captured
+    /// bytes, or a SACK option whose length holds no whole block): the rest of the TCP
+    /// tree, the SEQ/ACK analysis included, is then not shown for this frame.
+    pub aborts_dissection: bool,
 }
 
 impl TcpOptions {
@@ -165,8 +169,12 @@ impl TcpOptions {
                 }
             }
         }
-        if !complete && o.error.is_none() {
-            o.error = Some(OptionError::NotCaptured);
+        if !complete {
+            // The walk stopped at the captured end; an option was cut (or none follows).
+            o.aborts_dissection = true;
+            if o.error.is_none() {
+                o.error = Some(OptionError::NotCaptured);
+            }
         }
         o
     }
@@ -181,14 +189,19 @@ impl TcpOptions {
             (2, 2) => self.mss = Some(u16::from_be_bytes([body[0], body[1]])),
             (3, 1) => self.window_scale = Some(body[0]),
             (4, 0) => self.sack_permitted = true,
-            (5, n) if n % 8 == 0 && n > 0 => {
+            (5, n) if n == 0 || n % 8 != 0 => {
+                // packet-tcp.c reads a whole block before checking the length.
+                self.aborts_dissection = true;
+                self.note(OptionError::BadLength { kind, len });
+            }
+            (5, _) => {
                 for block in body.chunks_exact(8).take(4) {
                     self.sack[self.sack_count as usize] = (be32(&block[..4]), be32(&block[4..]));
                     self.sack_count += 1;
                 }
             }
             (8, 8) => self.timestamps = Some((be32(&body[..4]), be32(&body[4..]))),
-            (2..=5, _) | (8, _) => self.note(OptionError::BadLength { kind, len }),
+            (2..=4, _) | (8, _) => self.note(OptionError::BadLength { kind, len }),
             _ => {} // other kinds are carried but not interpreted
         }
     }
