@@ -467,3 +467,127 @@ pub(crate) fn completeness_bits(f: TcpFlags, seglen: u32, new_conversation: bool
 pub(crate) fn rel(x: u32, base: u32) -> u32 {
     x.wrapping_sub(base)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyzer::{Analyzer, Outcome};
+    use crate::synth::SegBuilder;
+    use crate::wire::LinkType;
+
+    const C: &str = "10.0.0.1:1000";
+    const S: &str = "10.0.0.2:80";
+
+    fn feed(frames: &[(SegBuilder, i64)]) -> Vec<FrameAnalysis> {
+        let mut a = Analyzer::new();
+        frames
+            .iter()
+            .map(|(b, t)| {
+                let raw = b.raw();
+                match a.process(LinkType::Raw, &raw, raw.len() as u32, *t) {
+                    Outcome::Tcp { analysis, .. } => analysis,
+                    o => panic!("{o:?}"),
+                }
+            })
+            .collect()
+    }
+
+    fn c(f: &str, seq: u32, ack: u32) -> SegBuilder {
+        SegBuilder::v4(C, S).flags(f).seq(seq).ack(ack)
+    }
+    fn s(f: &str, seq: u32, ack: u32) -> SegBuilder {
+        SegBuilder::v4(S, C).flags(f).seq(seq).ack(ack)
+    }
+
+    #[test]
+    fn completeness_is_shown_before_the_update() {
+        let a = feed(&[
+            (c("S", 0, 0), 1_000),
+            (s("SA", 100, 1), 2_000),
+            (c("A", 1, 101), 3_000),
+            (c("PA", 1, 101).payload(b"x"), 4_000),
+            (c("FA", 2, 101), 5_000),
+            (s("R", 101, 0), 6_000),
+            (s("R", 101, 0), 7_000),
+        ]);
+        let shown: Vec<u8> = a.iter().map(|x| x.completeness.unwrap()).collect();
+        assert_eq!(shown, [0, 1, 3, 7, 15, 31, 63]);
+    }
+
+    #[test]
+    fn a_mid_stream_first_packet_counts_nothing() {
+        assert_eq!(completeness_bits(TcpFlags(TcpFlags::ACK), 10, true), 0);
+        assert_eq!(completeness_bits(TcpFlags(TcpFlags::SYN), 5, true), 1 | 8);
+        assert_eq!(completeness_bits(TcpFlags(TcpFlags::FIN), 0, false), 0, "FIN without ACK is not counted");
+    }
+
+    #[test]
+    fn initial_rtt_from_the_latest_syn_to_the_first_ack() {
+        let a = feed(&[
+            (c("S", 0, 0), 1_000_000),
+            (c("S", 0, 0), 2_000_000),
+            (s("SA", 100, 1), 3_000_000),
+            (c("PA", 1, 101).payload(b"hi"), 5_000_000),
+        ]);
+        assert_eq!(a[3].initial_rtt_ns, Some(3_000_000), "measured from the repeated SYN");
+        assert_eq!(a[2].initial_rtt_ns, None);
+    }
+
+    #[test]
+    fn a_syn_at_the_epoch_sets_no_initial_rtt() {
+        let a = feed(&[(c("S", 0, 0), 0), (s("SA", 100, 1), 1_000), (c("PA", 1, 101).payload(b"hi"), 2_000)]);
+        assert_eq!(a[2].initial_rtt_ns, None);
+        assert!(a[2].bytes_in_flight.is_some(), "the analysis block exists, only the iRTT is missing");
+    }
+
+    #[test]
+    fn window_scaling_needs_both_syns() {
+        let a = feed(&[
+            (c("S", 0, 0).wscale(7).window(1000), 1_000),
+            (s("SA", 100, 1).wscale(2).window(1000), 2_000),
+            (c("A", 1, 101).window(1000), 3_000),
+            (s("A", 101, 1).window(1000), 4_000),
+        ]);
+        let w: Vec<u32> = a.iter().map(|x| x.window_scaled.unwrap()).collect();
+        assert_eq!(w, [1000, 1000, 128_000, 4_000]);
+        // SYN with WS, SYN-ACK without: no scaling either way.
+        let a = feed(&[(c("S", 0, 0).wscale(7), 1_000), (s("SA", 100, 1), 2_000), (c("A", 1, 101).window(1000), 3_000)]);
+        assert_eq!(a[2].window_scaled, Some(1000));
+    }
+
+    #[test]
+    fn nextseq_zero_is_unknown() {
+        // The client's data ends exactly at sequence number 0: the next segment is not
+        // "previous segment not captured" because 0 reads as "unknown".
+        let start = 0u32.wrapping_sub(10);
+        let a = feed(&[
+            (c("PA", start, 1).payload(&[0; 10]), 1_000),
+            (c("PA", 500, 1).payload(&[0; 10]), 2_000),
+        ]);
+        assert!(!a[1].verdicts.has(Verdict::LostSegment));
+        let a = feed(&[
+            (c("PA", start, 1).payload(&[0; 9]), 1_000),
+            (c("PA", 500, 1).payload(&[0; 10]), 2_000),
+        ]);
+        assert!(a[1].verdicts.has(Verdict::LostSegment), "one byte earlier, the gap is seen");
+    }
+
+    #[test]
+    fn shown_verdicts_add_retransmission_to_fast_and_spurious() {
+        let mut v = Verdicts::default();
+        v.set(Verdict::SpuriousRetransmission);
+        let names: Vec<&str> = v.shown().map(Verdict::name).collect();
+        assert_eq!(names, ["retransmission", "spurious_retransmission"]);
+    }
+
+    #[test]
+    fn reused_ports_start_complete_at_syn() {
+        let a = feed(&[
+            (c("S", 0, 0), 1_000),
+            (s("RA", 0, 1), 2_000),
+            (c("S", 5_000, 0), 3_000),
+        ]);
+        assert!(a[2].verdicts.has(Verdict::ReusedPorts));
+        assert_eq!(a[2].completeness, Some(1));
+    }
+}
