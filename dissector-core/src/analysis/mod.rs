@@ -518,7 +518,11 @@ mod tests {
     fn a_mid_stream_first_packet_counts_nothing() {
         assert_eq!(completeness_bits(TcpFlags(TcpFlags::ACK), 10, true), 0);
         assert_eq!(completeness_bits(TcpFlags(TcpFlags::SYN), 5, true), 1 | 8);
-        assert_eq!(completeness_bits(TcpFlags(TcpFlags::FIN), 0, false), 0, "FIN without ACK is not counted");
+        assert_eq!(
+            completeness_bits(TcpFlags(TcpFlags::FIN), 0, false),
+            0,
+            "FIN without ACK is not counted"
+        );
     }
 
     #[test]
@@ -529,15 +533,26 @@ mod tests {
             (s("SA", 100, 1), 3_000_000),
             (c("PA", 1, 101).payload(b"hi"), 5_000_000),
         ]);
-        assert_eq!(a[3].initial_rtt_ns, Some(3_000_000), "measured from the repeated SYN");
+        assert_eq!(
+            a[3].initial_rtt_ns,
+            Some(3_000_000),
+            "measured from the repeated SYN"
+        );
         assert_eq!(a[2].initial_rtt_ns, None);
     }
 
     #[test]
     fn a_syn_at_the_epoch_sets_no_initial_rtt() {
-        let a = feed(&[(c("S", 0, 0), 0), (s("SA", 100, 1), 1_000), (c("PA", 1, 101).payload(b"hi"), 2_000)]);
+        let a = feed(&[
+            (c("S", 0, 0), 0),
+            (s("SA", 100, 1), 1_000),
+            (c("PA", 1, 101).payload(b"hi"), 2_000),
+        ]);
         assert_eq!(a[2].initial_rtt_ns, None);
-        assert!(a[2].bytes_in_flight.is_some(), "the analysis block exists, only the iRTT is missing");
+        assert!(
+            a[2].bytes_in_flight.is_some(),
+            "the analysis block exists, only the iRTT is missing"
+        );
     }
 
     #[test]
@@ -551,7 +566,11 @@ mod tests {
         let w: Vec<u32> = a.iter().map(|x| x.window_scaled.unwrap()).collect();
         assert_eq!(w, [1000, 1000, 128_000, 4_000]);
         // SYN with WS, SYN-ACK without: no scaling either way.
-        let a = feed(&[(c("S", 0, 0).wscale(7), 1_000), (s("SA", 100, 1), 2_000), (c("A", 1, 101).window(1000), 3_000)]);
+        let a = feed(&[
+            (c("S", 0, 0).wscale(7), 1_000),
+            (s("SA", 100, 1), 2_000),
+            (c("A", 1, 101).window(1000), 3_000),
+        ]);
         assert_eq!(a[2].window_scaled, Some(1000));
     }
 
@@ -569,7 +588,10 @@ mod tests {
             (c("PA", start, 1).payload(&[0; 9]), 1_000),
             (c("PA", 500, 1).payload(&[0; 10]), 2_000),
         ]);
-        assert!(a[1].verdicts.has(Verdict::LostSegment), "one byte earlier, the gap is seen");
+        assert!(
+            a[1].verdicts.has(Verdict::LostSegment),
+            "one byte earlier, the gap is seen"
+        );
     }
 
     #[test]
