@@ -12,6 +12,7 @@ use tcplens_core::analysis::Verdict;
 use tcplens_core::{Analyzer, Outcome};
 
 use crate::error::CliError;
+use crate::output::Secs9;
 use crate::source::{Next, Source};
 
 /// Our key, tshark's field.
@@ -199,9 +200,7 @@ fn normalize_time(v: &str) -> String {
 }
 
 fn secs9(ns: i64) -> String {
-    let sign = if ns < 0 { "-" } else { "" };
-    let a = ns.unsigned_abs();
-    format!("{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000)
+    Secs9(ns).to_string()
 }
 
 fn run_tcplens(file: &Path) -> Result<BTreeMap<u64, Values>, CliError> {

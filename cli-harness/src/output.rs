@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use tcplens_core::analysis::FrameAnalysis;
 use tcplens_core::explain::{explain_en, step_label};
-use tcplens_core::flow::Endpoint;
+use tcplens_core::flow::endpoints;
 use tcplens_core::lifecycle::Event;
 use tcplens_core::record::RecordBits;
 use tcplens_core::{DecodeError, FrameRecord, TcpSegment};
@@ -322,7 +322,7 @@ impl<const N: usize> std::fmt::Write for StackStr<N> {
 }
 
 /// Seconds with all nine decimals, as tshark prints relative times.
-struct Secs9(i64);
+pub(crate) struct Secs9(pub i64);
 
 impl std::fmt::Display for Secs9 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -477,14 +477,7 @@ impl<W: Write> FrameWriter<W> {
         rec: &FrameRecord,
         an: &FrameAnalysis,
     ) -> io::Result<()> {
-        let src = Endpoint {
-            addr: seg.src,
-            port: seg.src_port,
-        };
-        let dst = Endpoint {
-            addr: seg.dst,
-            port: seg.dst_port,
-        };
+        let (src, dst) = endpoints(seg);
         write!(
             self.out,
             "{frame:>7} {:>12} #{:<4} {src} → {dst} [{}] Seq={}",

@@ -244,6 +244,7 @@ impl PcapngReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tcplens_core::synth::{pcapng_block, pcapng_section_header};
 
     #[test]
     fn timestamp_resolutions() {
@@ -253,33 +254,18 @@ mod tests {
         assert_eq!(Resolution::Binary(10).to_ns(1024), 1_000_000_000);
     }
 
-    fn block(kind: u32, body: &[u8]) -> Vec<u8> {
-        let len = (12 + body.len().div_ceil(4) * 4) as u32;
-        let mut b = kind.to_le_bytes().to_vec();
-        b.extend_from_slice(&len.to_le_bytes());
-        b.extend_from_slice(body);
-        b.resize(len as usize - 4, 0);
-        b.extend_from_slice(&len.to_le_bytes());
-        b
-    }
-
     #[test]
     fn two_interfaces_with_different_link_types() {
-        let mut f = block(
-            SHB,
-            &[
-                0x4D, 0x3C, 0x2B, 0x1A, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-            ],
-        );
-        f.extend(block(IDB, &[1, 0, 0, 0, 0, 0, 1, 0]));
-        f.extend(block(
+        let mut f = pcapng_section_header();
+        f.extend(pcapng_block(IDB, &[1, 0, 0, 0, 0, 0, 1, 0]));
+        f.extend(pcapng_block(
             IDB,
             &[101, 0, 0, 0, 0, 0x20, 0, 0, 9, 0, 1, 0, 9, 0, 0, 0],
         ));
         let mut epb = vec![1, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 3, 0, 0, 0, 5, 0, 0, 0];
         epb.extend_from_slice(b"abc");
-        f.extend(block(EPB, &epb));
-        f.extend(block(99, &[1, 2, 3, 4]));
+        f.extend(pcapng_block(EPB, &epb));
+        f.extend(pcapng_block(99, &[1, 2, 3, 4]));
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.pcapng");
         std::fs::write(&path, &f).unwrap();
@@ -294,12 +280,7 @@ mod tests {
 
     #[test]
     fn corrupt_lengths_are_errors_not_panics() {
-        let mut f = block(
-            SHB,
-            &[
-                0x4D, 0x3C, 0x2B, 0x1A, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-            ],
-        );
+        let mut f = pcapng_section_header();
         f.extend_from_slice(&[6, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f]);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.pcapng");

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use tcplens_core::synth::{PcapWriter, SegBuilder};
+use tcplens_core::synth::{pcapng_block, pcapng_section_header, PcapWriter, SegBuilder};
 
 /// A conversation script: builds segments between a client and a server with running
 /// sequence numbers, so each case reads like the exchange it describes.
@@ -456,24 +456,10 @@ fn malformed(dir: &Path) {
 /// A pcapng file with two interfaces of different link types and snapshot lengths
 /// (Ethernet and raw IP), as merged captures have; libpcap 1.10 refuses it.
 fn two_interfaces(dir: &Path) {
-    fn block(kind: u32, body: &[u8]) -> Vec<u8> {
-        let len = (12 + body.len().div_ceil(4) * 4) as u32;
-        let mut b = kind.to_le_bytes().to_vec();
-        b.extend_from_slice(&len.to_le_bytes());
-        b.extend_from_slice(body);
-        b.resize(len as usize - 4, 0);
-        b.extend_from_slice(&len.to_le_bytes());
-        b
-    }
-    let mut f = block(
-        0x0A0D_0D0A,
-        &[
-            0x4D, 0x3C, 0x2B, 0x1A, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-        ],
-    );
+    let mut f = pcapng_section_header();
     // Interface 0: Ethernet, snaplen 65535; interface 1: raw IP, snaplen 8192, ns timestamps.
-    f.extend(block(1, &[1, 0, 0, 0, 0xff, 0xff, 0, 0]));
-    f.extend(block(
+    f.extend(pcapng_block(1, &[1, 0, 0, 0, 0xff, 0xff, 0, 0]));
+    f.extend(pcapng_block(
         1,
         &[101, 0, 0, 0, 0, 0x20, 0, 0, 9, 0, 1, 0, 9, 0, 0, 0],
     ));
@@ -490,7 +476,7 @@ fn two_interfaces(dir: &Path) {
         epb.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
         epb.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
         epb.extend_from_slice(&bytes);
-        f.extend(block(6, &epb));
+        f.extend(pcapng_block(6, &epb));
     }
     let path = dir.join("synthetic-two-interfaces.pcapng");
     std::fs::write(&path, f).expect("writing synthetic-two-interfaces.pcapng");

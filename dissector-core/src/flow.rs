@@ -37,6 +37,20 @@ impl core::fmt::Display for Endpoint {
     }
 }
 
+/// The sender's and the receiver's endpoints of a segment.
+pub fn endpoints(seg: &TcpSegment<'_>) -> (Endpoint, Endpoint) {
+    (
+        Endpoint {
+            addr: seg.src,
+            port: seg.src_port,
+        },
+        Endpoint {
+            addr: seg.dst,
+            port: seg.dst_port,
+        },
+    )
+}
+
 /// The canonical 4-tuple: the lower endpoint first, so both directions share one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ConvKey {
@@ -133,14 +147,7 @@ impl ConversationTable {
 
     /// Finds or creates the conversation of `seg`, applying Wireshark 4.0's port-reuse rule.
     pub fn lookup(&mut self, seg: &TcpSegment<'_>, ts_ns: i64) -> Lookup {
-        let src = Endpoint {
-            addr: seg.src,
-            port: seg.src_port,
-        };
-        let dst = Endpoint {
-            addr: seg.dst,
-            port: seg.dst_port,
-        };
+        let (src, dst) = endpoints(seg);
         let key = ConvKey::new(src, dst);
         if let Some(&stream) = self.by_key.get(&key) {
             let conv = &self.convs[stream as usize];

@@ -301,6 +301,28 @@ impl PcapWriter {
     }
 }
 
+/// One pcapng block (pcapng draft §3.1) of `kind` around `body`, little-endian, padded
+/// to 32 bits, with its length at both ends.
+pub fn pcapng_block(kind: u32, body: &[u8]) -> Vec<u8> {
+    let len = (12 + body.len().div_ceil(4) * 4) as u32;
+    let mut b = kind.to_le_bytes().to_vec();
+    b.extend_from_slice(&len.to_le_bytes());
+    b.extend_from_slice(body);
+    b.resize(len as usize - 4, 0);
+    b.extend_from_slice(&len.to_le_bytes());
+    b
+}
+
+/// A little-endian pcapng section header block (version 1.0, section length unknown).
+pub fn pcapng_section_header() -> Vec<u8> {
+    pcapng_block(
+        0x0A0D_0D0A,
+        &[
+            0x4D, 0x3C, 0x2B, 0x1A, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
