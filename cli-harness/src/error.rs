@@ -14,6 +14,7 @@ pub mod exit {
     pub const OUTPUT: i32 = 8;
     pub const TSHARK: i32 = 9;
     pub const DISAGREEMENT: i32 = 10;
+    pub const CORE_LIB: i32 = 11;
 }
 
 #[derive(Debug)]
@@ -48,6 +49,11 @@ pub enum CliError {
     Tshark {
         reason: String,
     },
+    /// `--core-lib`: the library could not be loaded or failed.
+    CoreLib {
+        path: String,
+        reason: String,
+    },
     /// `diff-tshark --min-agreement` was not met.
     Disagreement {
         rows: Vec<String>,
@@ -65,6 +71,7 @@ impl CliError {
             CliError::Live { .. } => exit::LIVE,
             CliError::Output(_) => exit::OUTPUT,
             CliError::Tshark { .. } => exit::TSHARK,
+            CliError::CoreLib { .. } => exit::CORE_LIB,
             CliError::Disagreement { .. } => exit::DISAGREEMENT,
         }
     }
@@ -92,6 +99,10 @@ impl fmt::Display for CliError {
             ),
             CliError::Output(e) => write!(f, "cannot write the results: {e}"),
             CliError::Tshark { reason } => f.write_str(reason),
+            CliError::CoreLib { path, reason } => write!(
+                f,
+                "cannot use the core library {path}: {reason} (build it with `cargo build -p tcplens-core`; it is target/*/libtcplens_core.so)"
+            ),
             CliError::Disagreement { rows, min } => write!(
                 f,
                 "agreement with tshark below {:.3}% for: {}",

@@ -4,6 +4,7 @@
 //! and prints its verdicts.
 
 mod conns;
+mod corelib;
 mod diff_tshark;
 mod error;
 mod output;
@@ -16,6 +17,10 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::fmt::Write as _;
+
+use tcplens_core::explain::explain_en;
+use tcplens_core::flow::endpoints;
 use tcplens_core::{Analyzer, Outcome};
 
 use crate::conns::{ConnRow, ConnsFormat};
@@ -43,6 +48,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Run the analysis through the core's C ABI in this library
+        /// (libtcplens_core.so) instead of the built-in core: the output must not change.
+        #[arg(long, value_name = "PATH")]
+        core_lib: Option<PathBuf>,
     },
     /// Compare every key and verdict with tshark's on the same captures.
     DiffTshark {
@@ -191,13 +200,22 @@ where
     })
 }
 
-fn analyze(input: &InputArgs, format: Format) -> Result<(), CliError> {
+fn analyze(
+    input: &InputArgs,
+    format: Format,
+    core_lib: Option<&std::path::Path>,
+) -> Result<(), CliError> {
+    if let Some(path) = core_lib {
+        return analyze_through_c_abi(input, format, path);
+    }
     let mut src = input.open()?;
     let progress = progress_for(&src, input.no_progress);
     let mut analyzer = Analyzer::new();
     let stdout = io::stdout().lock();
     let mut w = FrameWriter::new(io::BufWriter::with_capacity(1 << 16, stdout), format);
     w.header()?;
+    // One buffer for every frame's explanation.
+    let mut text = String::with_capacity(256);
     let live = src.is_live();
     let end = run(
         &mut src,
@@ -209,8 +227,16 @@ fn analyze(input: &InputArgs, format: Format) -> Result<(), CliError> {
                     segment,
                     record,
                     analysis,
-                } => w.tcp(n, t, segment, record, analysis),
-                Outcome::Undecodable(e) => w.undecodable(n, t, *e),
+                } => {
+                    text.clear();
+                    let _ = explain_en(record, &mut text);
+                    w.tcp(n, t, &endpoints(segment), record, analysis, &text)
+                }
+                Outcome::Undecodable(e) => {
+                    text.clear();
+                    let _ = write!(text, "{e}");
+                    w.undecodable(n, t, *e, &text)
+                }
                 Outcome::NotTcp(_) => Ok(()),
             };
             // Live output should show up as it happens.
@@ -237,6 +263,56 @@ fn analyze(input: &InputArgs, format: Format) -> Result<(), CliError> {
         )?;
     }
     end.broke.map_or(Ok(()), Err)
+}
+
+/// `analyze --core-lib PATH`: the same output, with every verdict and explanation coming
+/// through the core's C ABI in the library at `path`.
+fn analyze_through_c_abi(
+    input: &InputArgs,
+    format: Format,
+    path: &std::path::Path,
+) -> Result<(), CliError> {
+    let mut lib = corelib::CoreLib::load(path)?;
+    let mut src = input.open()?;
+    let stdout = io::stdout().lock();
+    let mut w = FrameWriter::new(io::BufWriter::with_capacity(1 << 16, stdout), format);
+    w.header()?;
+    let mut text = String::with_capacity(256);
+    let broke = loop {
+        let frame = match src.next() {
+            Ok(Next::Frame(f)) => f,
+            Ok(Next::Retry) => continue,
+            Ok(Next::End | Next::Interrupted) => break None,
+            Err(e @ CliError::Corrupt { .. }) => break Some(e),
+            Err(e) => return Err(e),
+        };
+        match lib.feed(frame.ts_ns, frame.linktype, frame.data, frame.orig_len)? {
+            corelib::Fed::Tcp(v) => {
+                lib.explain(&v, &mut text);
+                let rec = tcplens_core::ffi::record_of(&v);
+                let an = tcplens_core::ffi::analysis_of(&v);
+                w.tcp(
+                    v.frame,
+                    v.time_ns,
+                    &tcplens_core::ffi::endpoints_of(&v),
+                    &rec,
+                    &an,
+                    &text,
+                )?;
+            }
+            corelib::Fed::Undecodable(v) => {
+                lib.explain(&v, &mut text);
+                let err = (v.error as usize)
+                    .checked_sub(1)
+                    .and_then(|i| tcplens_core::DecodeError::from_parts(i, v.error_detail))
+                    .unwrap_or(tcplens_core::DecodeError::TruncatedLink);
+                w.undecodable(v.frame, v.time_ns, err, &text)?;
+            }
+            corelib::Fed::NotTcp => {}
+        }
+    };
+    w.flush()?;
+    broke.map_or(Ok(()), Err)
 }
 
 fn rows(analyzer: &Analyzer, first_ns: Option<i64>) -> Vec<ConnRow> {
@@ -286,7 +362,11 @@ fn main() -> ExitCode {
         check_live_only_options(input);
     }
     let result = match &cli.command {
-        Command::Analyze { input, format } => analyze(input, *format),
+        Command::Analyze {
+            input,
+            format,
+            core_lib,
+        } => analyze(input, *format, core_lib.as_deref()),
         Command::Conns { input, format } => conns(input, *format),
         Command::DiffTshark {
             files,

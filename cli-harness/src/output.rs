@@ -1,14 +1,17 @@
 //! Per-frame output: text lines, JSON Lines and CSV, written without per-frame allocation
-//! (one scratch `String` is reused for the generated explanation).
+//! (the caller's explanation buffer and one label buffer are reused).
 
 use std::io::{self, Write};
 
 use tcplens_core::analysis::FrameAnalysis;
-use tcplens_core::explain::{explain_en, step_label};
-use tcplens_core::flow::endpoints;
+use tcplens_core::explain::step_label;
+use tcplens_core::flow::Endpoint;
 use tcplens_core::lifecycle::Event;
 use tcplens_core::record::RecordBits;
-use tcplens_core::{DecodeError, FrameRecord, TcpSegment};
+use tcplens_core::{DecodeError, FrameRecord};
+
+/// A frame's sender and receiver.
+pub type Endpoints = (Endpoint, Endpoint);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -190,13 +193,13 @@ fn write_row(
     row: &mut dyn Row,
     frame: u64,
     time_ns: i64,
-    tcp: Option<(&TcpSegment<'_>, &FrameRecord, &FrameAnalysis)>,
+    tcp: Option<(&Endpoints, &FrameRecord, &FrameAnalysis)>,
     explain: &str,
     error: Option<&str>,
 ) -> io::Result<()> {
     row.num("frame", Some(frame))?;
     row.number("time", Some(&Secs(time_ns)))?;
-    let Some((seg, rec, an)) = tcp else {
+    let Some(((src, dst), rec, an)) = tcp else {
         for key in &COLUMNS[2..34] {
             row.num(key, None)?;
         }
@@ -206,10 +209,10 @@ fn write_row(
     };
     let n = |v: Option<u32>| v.map(u64::from);
     row.num("stream", Some(rec.stream.into()))?;
-    row.text("src", Some(&Addr(seg.src).to_string_buf()))?;
-    row.text("dst", Some(&Addr(seg.dst).to_string_buf()))?;
-    row.num("sport", Some(seg.src_port.into()))?;
-    row.num("dport", Some(seg.dst_port.into()))?;
+    row.text("src", Some(&Addr(src.addr).to_string_buf()))?;
+    row.text("dst", Some(&Addr(dst.addr).to_string_buf()))?;
+    row.num("sport", Some(src.port.into()))?;
+    row.num("dport", Some(dst.port.into()))?;
     row.text("tcp_flags", Some(FlagsBuf::new(rec.tcp_flags).as_str()))?;
     row.num("seq", Some(rec.seq.into()))?;
     row.num("ack", n(rec.ack()))?;
@@ -340,8 +343,7 @@ impl std::fmt::Display for Secs9 {
 pub struct FrameWriter<W: Write> {
     out: W,
     format: Format,
-    /// Reused for the explanation and the step label: no allocation per frame.
-    scratch: String,
+    /// Reused for the step label: no allocation per frame.
     label: String,
 }
 
@@ -366,7 +368,6 @@ impl<W: Write> FrameWriter<W> {
         FrameWriter {
             out,
             format,
-            scratch: String::with_capacity(256),
             label: String::with_capacity(64),
         }
     }
@@ -382,20 +383,20 @@ impl<W: Write> FrameWriter<W> {
         self.out.flush()
     }
 
-    /// Writes one TCP frame. `time_ns` is relative to the first frame of the capture.
+    /// Writes one TCP frame. `time_ns` is relative to the first frame of the capture;
+    /// `explain` is the frame's explanation.
     pub fn tcp(
         &mut self,
         frame: u64,
         time_ns: i64,
-        seg: &TcpSegment<'_>,
+        ends: &Endpoints,
         rec: &FrameRecord,
         an: &FrameAnalysis,
+        explain: &str,
     ) -> io::Result<()> {
-        self.scratch.clear();
-        let _ = explain_en(rec, &mut self.scratch);
         let error = error_code(rec);
         match self.format {
-            Format::Text => self.tcp_text(frame, time_ns, seg, rec, an),
+            Format::Text => self.tcp_text(frame, time_ns, ends, rec, an),
             Format::Jsonl => {
                 let mut row = JsonRow {
                     out: &mut self.out,
@@ -405,8 +406,8 @@ impl<W: Write> FrameWriter<W> {
                     &mut row,
                     frame,
                     time_ns,
-                    Some((seg, rec, an)),
-                    &self.scratch,
+                    Some((ends, rec, an)),
+                    explain,
                     error,
                 )
             }
@@ -419,22 +420,26 @@ impl<W: Write> FrameWriter<W> {
                     &mut row,
                     frame,
                     time_ns,
-                    Some((seg, rec, an)),
-                    &self.scratch,
+                    Some((ends, rec, an)),
+                    explain,
                     error,
                 )
             }
         }
     }
 
-    /// Writes a frame that could not be decoded.
-    pub fn undecodable(&mut self, frame: u64, time_ns: i64, err: DecodeError) -> io::Result<()> {
-        self.scratch.clear();
-        let _ = std::fmt::Write::write_fmt(&mut self.scratch, format_args!("{err}"));
+    /// Writes a frame that could not be decoded; `explain` says why in words.
+    pub fn undecodable(
+        &mut self,
+        frame: u64,
+        time_ns: i64,
+        err: DecodeError,
+        explain: &str,
+    ) -> io::Result<()> {
         match self.format {
             Format::Text => writeln!(
                 self.out,
-                "{frame:>7} {:>12} undecodable: {err} [{}]",
+                "{frame:>7} {:>12} undecodable: {explain} [{}]",
                 Secs(time_ns),
                 err.code()
             ),
@@ -443,28 +448,14 @@ impl<W: Write> FrameWriter<W> {
                     out: &mut self.out,
                     first: true,
                 };
-                write_row(
-                    &mut row,
-                    frame,
-                    time_ns,
-                    None,
-                    &self.scratch,
-                    Some(err.code()),
-                )
+                write_row(&mut row, frame, time_ns, None, explain, Some(err.code()))
             }
             Format::Csv => {
                 let mut row = CsvRow {
                     out: &mut self.out,
                     first: true,
                 };
-                write_row(
-                    &mut row,
-                    frame,
-                    time_ns,
-                    None,
-                    &self.scratch,
-                    Some(err.code()),
-                )
+                write_row(&mut row, frame, time_ns, None, explain, Some(err.code()))
             }
         }
     }
@@ -473,11 +464,10 @@ impl<W: Write> FrameWriter<W> {
         &mut self,
         frame: u64,
         time_ns: i64,
-        seg: &TcpSegment<'_>,
+        (src, dst): &Endpoints,
         rec: &FrameRecord,
         an: &FrameAnalysis,
     ) -> io::Result<()> {
-        let (src, dst) = endpoints(seg);
         write!(
             self.out,
             "{frame:>7} {:>12} #{:<4} {src} → {dst} [{}] Seq={}",

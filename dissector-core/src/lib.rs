@@ -10,12 +10,14 @@
 //! - [`explain`]: text generated from a verdict on demand;
 //! - [`analyzer`]: the per-frame pipeline that ties them together.
 //!
-//! The crate has no `unsafe` code.
-#![forbid(unsafe_code)]
+//! - [`ffi`]: the C ABI (`include/tcplens.h`), the only module with `unsafe` code.
+#![deny(unsafe_code)]
 
 pub mod analysis;
 pub mod analyzer;
 pub mod explain;
+#[allow(unsafe_code)]
+pub mod ffi;
 pub mod flow;
 pub mod lifecycle;
 pub mod record;

@@ -81,6 +81,36 @@ impl DecodeError {
         }
     }
 
+    /// The value a reason carries (a link type, an IP version, a header length), else 0.
+    pub fn detail(self) -> u32 {
+        match self {
+            DecodeError::UnsupportedLinkType(l) => l,
+            DecodeError::BadIpVersion(v)
+            | DecodeError::BadIpHeaderLength(v)
+            | DecodeError::BadTcpDataOffset(v) => u32::from(v),
+            _ => 0,
+        }
+    }
+
+    /// The reason at `index` in [`DecodeError::ALL_CODES`], carrying `detail`.
+    pub fn from_parts(index: usize, detail: u32) -> Option<DecodeError> {
+        let small = detail as u8;
+        Some(match index {
+            0 => DecodeError::UnsupportedLinkType(detail),
+            1 => DecodeError::TruncatedLink,
+            2 => DecodeError::BadIpVersion(small),
+            3 => DecodeError::TruncatedIp,
+            4 => DecodeError::BadIpHeaderLength(small),
+            5 => DecodeError::IpLengthTooSmall,
+            6 => DecodeError::BadIpExtension,
+            7 => DecodeError::IpFragment,
+            8 => DecodeError::TruncatedTcp,
+            9 => DecodeError::BadTcpDataOffset(small),
+            10 => DecodeError::TcpHeaderBeyondIp,
+            _ => return None,
+        })
+    }
+
     /// Every variant's code, for documentation and tests.
     pub const ALL_CODES: [&'static str; 11] = [
         "unsupported_link_type",

@@ -1,0 +1,143 @@
+//! Three hosts, one answer: a C program built against `include/tcplens.h` and linked to the
+//! core's cdylib, and `tcplens analyze --core-lib` (the cdylib through libloading), must
+//! print exactly what `tcplens analyze` prints, on every bundled capture.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// Builds the core's cdylib in its own target folder (the outer `cargo test` holds the
+/// lock on the usual one) and returns the folder holding `libtcplens_core.so`.
+fn core_lib_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let target = common::root().join("target/c-abi");
+        let status = Command::new(env!("CARGO"))
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "tcplens-core",
+                "--lib",
+                "--target-dir",
+            ])
+            .arg(&target)
+            .current_dir(common::root())
+            .status()
+            .expect("running cargo build for the core's cdylib");
+        assert!(status.success(), "building libtcplens_core.so failed");
+        let dir = target.join("debug");
+        assert!(dir.join("libtcplens_core.so").is_file());
+        dir
+    })
+}
+
+fn harness(args: &[&str], capture: &Path) -> Vec<u8> {
+    let out = common::tcplens()
+        .args(args)
+        .arg(capture)
+        .output()
+        .expect("running tcplens");
+    assert!(
+        out.status.success(),
+        "tcplens {args:?} {}: {}",
+        capture.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn core_lib_through_libloading_is_byte_identical() {
+    let lib = core_lib_dir().join("libtcplens_core.so");
+    let lib = lib.to_str().unwrap();
+    for cap in common::bundled_captures() {
+        for format in ["text", "jsonl", "csv"] {
+            let direct = harness(&["analyze", "--format", format], &cap);
+            let through_c = harness(&["analyze", "--format", format, "--core-lib", lib], &cap);
+            assert!(
+                direct == through_c,
+                "--core-lib output differs on {} ({format})",
+                cap.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn core_lib_that_is_not_a_library_is_a_clear_error() {
+    let cap = common::root().join("tests/captures/seed-nc.pcap");
+    let out = common::run(&[
+        "analyze",
+        "--core-lib",
+        "/nonexistent/libtcplens_core.so",
+        cap.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(11));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot use the core library"));
+}
+
+#[test]
+fn c_program_prints_what_the_harness_prints() {
+    if Command::new("cc").arg("--version").output().is_err() {
+        assert!(
+            !common::in_ci(),
+            "cc is missing: CI must build the C program"
+        );
+        eprintln!("SKIPPED: no C compiler");
+        return;
+    }
+    let dir = core_lib_dir();
+    let exe = dir.join("tcplens_dump");
+    let out = Command::new("cc")
+        .args([
+            "-std=c11",
+            "-D_DEFAULT_SOURCE",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-I",
+        ])
+        .arg(common::root().join("include"))
+        .arg(common::root().join("tests/c/tcplens_dump.c"))
+        .arg("-L")
+        .arg(dir)
+        .arg(format!("-Wl,-rpath,{}", dir.display()))
+        .args(["-ltcplens_core", "-lpcap", "-o"])
+        .arg(&exe)
+        .output()
+        .expect("running cc");
+    assert!(
+        out.status.success(),
+        "compiling tests/c/tcplens_dump.c failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut compared = 0;
+    for cap in common::bundled_captures() {
+        let c = Command::new(&exe)
+            .arg(&cap)
+            .output()
+            .expect("running tcplens_dump");
+        if cap.file_name().unwrap() == "synthetic-two-interfaces.pcapng" {
+            // libpcap 1.10 refuses interfaces with different link types; tcplens reads it itself.
+            assert!(!c.status.success());
+            continue;
+        }
+        assert!(
+            c.status.success(),
+            "tcplens_dump {}: {}",
+            cap.display(),
+            String::from_utf8_lossy(&c.stderr)
+        );
+        let rust = harness(&["analyze", "--format", "jsonl"], &cap);
+        assert!(
+            c.stdout == rust,
+            "the C program differs from tcplens on {}",
+            cap.display()
+        );
+        compared += 1;
+    }
+    assert!(compared >= 20, "only {compared} captures compared");
+}

@@ -1,0 +1,906 @@
+//! The C ABI: the only module of the core with `unsafe` code.
+//!
+//! A C host (the Wireshark plugin, a C program) creates an analyzer from a config,
+//! feeds it frames in capture order, and reads each frame's verdict back as a `repr(C)`
+//! struct. Every entry point checks its pointers, catches any panic and turns it into
+//! [`TCPLENS_ERR_PANIC`]; nothing unwinds into C. `include/tcplens.h` is generated from
+//! this file by cbindgen (a test fails when it is stale).
+//!
+//! Safety contract, for every function: pointer arguments are either NULL (rejected with
+//! [`TCPLENS_ERR_NULL`]) or valid for the stated length; an analyzer pointer comes from
+//! [`tcplens_analyzer_new`] and is used from one thread at a time until
+//! [`tcplens_analyzer_free`].
+
+use core::ffi::c_char;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::analysis::{FrameAnalysis, Verdict};
+use crate::analyzer::{Analyzer, Outcome};
+use crate::explain::explain_en;
+use crate::lifecycle::{Event, Side, TcpState};
+use crate::record::FrameRecord;
+use crate::wire::TcpSegment;
+
+/// The ABI version this library implements; a host passes it in its config.
+pub const TCPLENS_ABI_VERSION: u32 = 1;
+
+/// The call succeeded; for `tcplens_feed`, the frame is TCP and the verdict was written.
+pub const TCPLENS_OK: i32 = 0;
+/// `tcplens_feed`: the frame is not TCP (skipped and counted).
+pub const TCPLENS_NOT_TCP: i32 = 1;
+/// `tcplens_feed`: the frame could not be decoded; the verdict holds only the frame, the
+/// time and the error code.
+pub const TCPLENS_UNDECODABLE: i32 = 2;
+/// A required pointer was NULL.
+pub const TCPLENS_ERR_NULL: i32 = -1;
+/// An argument is out of range (an unknown ABI version, a frame never fed ...).
+pub const TCPLENS_ERR_INVALID: i32 = -2;
+/// The core panicked; the analyzer should be reset or freed.
+pub const TCPLENS_ERR_PANIC: i32 = -3;
+
+/// `present` bits of [`TcplensVerdict`]: which nullable fields hold a value.
+pub const TCPLENS_HAS_ACK: u32 = 1 << 0;
+pub const TCPLENS_HAS_LEN: u32 = 1 << 1;
+pub const TCPLENS_HAS_NEXT_SEQ: u32 = 1 << 2;
+pub const TCPLENS_HAS_WINDOW_SCALED: u32 = 1 << 3;
+pub const TCPLENS_HAS_DUP_ACK: u32 = 1 << 4;
+pub const TCPLENS_HAS_ACKS_FRAME: u32 = 1 << 5;
+pub const TCPLENS_HAS_ACK_RTT: u32 = 1 << 6;
+pub const TCPLENS_HAS_INITIAL_RTT: u32 = 1 << 7;
+pub const TCPLENS_HAS_BYTES_IN_FLIGHT: u32 = 1 << 8;
+pub const TCPLENS_HAS_RTO: u32 = 1 << 9;
+pub const TCPLENS_HAS_COMPLETENESS: u32 = 1 << 10;
+pub const TCPLENS_HAS_RST: u32 = 1 << 11;
+/// Not a field: the header was quoted inside an ICMP error.
+pub const TCPLENS_ICMP_QUOTED: u32 = 1 << 12;
+
+/// How an analyzer is set up.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct TcplensConfig {
+    /// Must be [`TCPLENS_ABI_VERSION`].
+    pub abi_version: u32,
+    /// Non-zero: keep every frame's verdict so `tcplens_get_verdict` can read it back.
+    pub keep_verdicts: u32,
+}
+
+/// One frame's verdict: every key of the JSONL record. Text fields are codes; their names
+/// come from `tcplens_state_name`, `tcplens_event_name`, `tcplens_verdict_name` and
+/// `tcplens_error_name`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TcplensVerdict {
+    /// 1-based frame number, as Wireshark numbers frames.
+    pub frame: u64,
+    /// Nanoseconds since the first frame fed.
+    pub time_ns: i64,
+    pub stream: u32,
+    /// Which nullable fields are present (`TCPLENS_HAS_*`).
+    pub present: u32,
+    /// 4 or 6; addresses are in network order, IPv4 in the first four bytes.
+    pub ip_version: u8,
+    pub src_addr: [u8; 16],
+    pub dst_addr: [u8; 16],
+    pub sport: u16,
+    pub dport: u16,
+    /// 1 when the client sent this frame.
+    pub from_client: u8,
+    /// TCP flag bits as in the header (FIN 0x01 ... NS 0x100).
+    pub tcp_flags: u16,
+    pub seq: u32,
+    pub ack: u32,
+    pub seq_raw: u32,
+    pub ack_raw: u32,
+    pub len: u32,
+    pub next_seq: u32,
+    pub window: u16,
+    pub window_scaled: u32,
+    /// 0 none, 1–3.
+    pub handshake: u8,
+    /// 0 none, 1–4, or 23 for the combined ACK+FIN ("2+3").
+    pub teardown: u8,
+    /// 0 none, else an event code (`tcplens_event_name`).
+    pub event: u8,
+    /// With `TCPLENS_HAS_RST`: 0 client, 1 server.
+    pub rst_by: u8,
+    /// With `TCPLENS_HAS_RST`: the aborting side's state code.
+    pub rst_from: u8,
+    pub client_state: u8,
+    pub server_state: u8,
+    /// `tcp.analysis` verdicts as shown by Wireshark (bit `1 << i` is `tcplens_verdict_name(i)`).
+    pub flags: u32,
+    pub dup_ack_num: u32,
+    pub dup_ack_frame: u32,
+    pub acks_frame: u32,
+    pub ack_rtt_ns: i64,
+    pub initial_rtt_ns: i64,
+    pub bytes_in_flight: u32,
+    pub push_bytes_sent: u32,
+    pub rto_ns: i64,
+    pub rto_frame: u32,
+    pub completeness: u8,
+    /// 0 none; else 1 + the index of the reason (`tcplens_error_name`).
+    pub error: u8,
+    /// The value the reason carries (link type, IP version, header length), else 0.
+    pub error_detail: u32,
+}
+
+/// An analyzer as C sees it: opaque.
+pub struct TcplensAnalyzer {
+    analyzer: Analyzer,
+    keep: bool,
+    first_ns: Option<i64>,
+    frames: u64,
+    /// Kept verdicts by frame number (index = frame − 1), when asked for.
+    kept: Vec<Option<TcplensVerdict>>,
+}
+
+/// Error codes after the decode reasons: a malformed TCP option.
+const MALFORMED_OPTION_NAME: &[u8] = b"malformed_tcp_option\0";
+
+fn guard<T>(fallback: T, f: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
+}
+
+fn ip_bytes(a: &core::net::IpAddr) -> (u8, [u8; 16]) {
+    let mut out = [0u8; 16];
+    match a {
+        core::net::IpAddr::V4(v4) => {
+            out[..4].copy_from_slice(&v4.octets());
+            (4, out)
+        }
+        core::net::IpAddr::V6(v6) => (6, v6.octets()),
+    }
+}
+
+/// Builds the C verdict of a TCP frame.
+pub fn verdict_of(
+    frame: u64,
+    time_ns: i64,
+    seg: &TcpSegment<'_>,
+    rec: &FrameRecord,
+    an: &FrameAnalysis,
+) -> TcplensVerdict {
+    let (ip_version, src_addr) = ip_bytes(&seg.src);
+    let (_, dst_addr) = ip_bytes(&seg.dst);
+    let mut v = TcplensVerdict {
+        frame,
+        time_ns,
+        stream: rec.stream,
+        ip_version,
+        src_addr,
+        dst_addr,
+        sport: seg.src_port,
+        dport: seg.dst_port,
+        from_client: u8::from(rec.sender() == Side::Client),
+        tcp_flags: rec.tcp_flags.0,
+        seq: rec.seq,
+        seq_raw: rec.seq_raw,
+        ack_raw: rec.ack_raw,
+        window: rec.window,
+        handshake: rec.handshake.map_or(0, |h| h as u8),
+        teardown: rec.teardown.map_or(0, |t| t as u8),
+        event: rec.event as u8,
+        client_state: rec.client_state as u8,
+        server_state: rec.server_state as u8,
+        ..TcplensVerdict::default()
+    };
+    let mut present = 0;
+    let mut put = |bit: u32, val: Option<u32>, slot: &mut u32| {
+        if let Some(x) = val {
+            present |= bit;
+            *slot = x;
+        }
+    };
+    put(TCPLENS_HAS_ACK, rec.ack(), &mut v.ack);
+    put(TCPLENS_HAS_LEN, rec.seg_len(), &mut v.len);
+    put(TCPLENS_HAS_NEXT_SEQ, rec.next_seq(), &mut v.next_seq);
+    put(
+        TCPLENS_HAS_WINDOW_SCALED,
+        an.window_scaled,
+        &mut v.window_scaled,
+    );
+    put(TCPLENS_HAS_DUP_ACK, an.dup_ack_num, &mut v.dup_ack_num);
+    put(TCPLENS_HAS_DUP_ACK, an.dup_ack_frame, &mut v.dup_ack_frame);
+    put(TCPLENS_HAS_ACKS_FRAME, an.acks_frame, &mut v.acks_frame);
+    put(
+        TCPLENS_HAS_BYTES_IN_FLIGHT,
+        an.bytes_in_flight,
+        &mut v.bytes_in_flight,
+    );
+    put(
+        TCPLENS_HAS_BYTES_IN_FLIGHT,
+        an.push_bytes_sent,
+        &mut v.push_bytes_sent,
+    );
+    put(TCPLENS_HAS_RTO, an.rto_frame, &mut v.rto_frame);
+    if let Some(x) = an.ack_rtt_ns {
+        present |= TCPLENS_HAS_ACK_RTT;
+        v.ack_rtt_ns = x;
+    }
+    if let Some(x) = an.initial_rtt_ns {
+        present |= TCPLENS_HAS_INITIAL_RTT;
+        v.initial_rtt_ns = x;
+    }
+    if let Some(x) = an.rto_ns {
+        v.rto_ns = x;
+    }
+    if let Some(c) = an.completeness {
+        present |= TCPLENS_HAS_COMPLETENESS;
+        v.completeness = c;
+    }
+    if rec.is_icmp_quote() {
+        present |= TCPLENS_ICMP_QUOTED;
+    }
+    if rec.event == Event::Rst {
+        present |= TCPLENS_HAS_RST;
+        v.rst_by = rec.sender() as u8;
+        v.rst_from = rec.rst_from.map_or(0, |s| s as u8);
+    }
+    v.flags = an
+        .verdicts
+        .shown()
+        .map(|x| 1u32 << x.index())
+        .fold(0, |a, b| a | b);
+    v.error_detail = rec.malformed.map_or(0, |e| e.detail());
+    v.error = match rec.malformed {
+        Some(e) => 1 + e.index() as u8,
+        None if rec.bits.has(crate::record::RecordBits::OPTION_ERROR) => {
+            1 + crate::wire::DecodeError::ALL_CODES.len() as u8
+        }
+        None => 0,
+    };
+    v.present = present;
+    v
+}
+
+/// The sender's and receiver's endpoints of a C verdict.
+pub fn endpoints_of(v: &TcplensVerdict) -> (crate::flow::Endpoint, crate::flow::Endpoint) {
+    let addr = |b: &[u8; 16]| -> core::net::IpAddr {
+        if v.ip_version == 4 {
+            core::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]).into()
+        } else {
+            core::net::Ipv6Addr::from(*b).into()
+        }
+    };
+    (
+        crate::flow::Endpoint {
+            addr: addr(&v.src_addr),
+            port: v.sport,
+        },
+        crate::flow::Endpoint {
+            addr: addr(&v.dst_addr),
+            port: v.dport,
+        },
+    )
+}
+
+/// Rebuilds the analysis keys from a C verdict.
+pub fn analysis_of(v: &TcplensVerdict) -> FrameAnalysis {
+    use crate::analysis::Verdicts;
+    let has = |bit: u32| v.present & bit != 0;
+    let mut verdicts = Verdicts::default();
+    for x in Verdict::ALL {
+        if v.flags & (1 << x.index()) != 0 {
+            verdicts.set(x);
+        }
+    }
+    // `flags` holds what Wireshark shows: a fast or spurious retransmission also shows
+    // `retransmission`, which the compact form leaves implied.
+    if verdicts.has(Verdict::FastRetransmission) || verdicts.has(Verdict::SpuriousRetransmission) {
+        verdicts.0 &= !Verdict::Retransmission.bit();
+    }
+    FrameAnalysis {
+        verdicts,
+        dup_ack_num: has(TCPLENS_HAS_DUP_ACK).then_some(v.dup_ack_num),
+        dup_ack_frame: has(TCPLENS_HAS_DUP_ACK).then_some(v.dup_ack_frame),
+        acks_frame: has(TCPLENS_HAS_ACKS_FRAME).then_some(v.acks_frame),
+        ack_rtt_ns: has(TCPLENS_HAS_ACK_RTT).then_some(v.ack_rtt_ns),
+        initial_rtt_ns: has(TCPLENS_HAS_INITIAL_RTT).then_some(v.initial_rtt_ns),
+        bytes_in_flight: has(TCPLENS_HAS_BYTES_IN_FLIGHT).then_some(v.bytes_in_flight),
+        push_bytes_sent: has(TCPLENS_HAS_BYTES_IN_FLIGHT).then_some(v.push_bytes_sent),
+        rto_ns: has(TCPLENS_HAS_RTO).then_some(v.rto_ns),
+        rto_frame: has(TCPLENS_HAS_RTO).then_some(v.rto_frame),
+        window_scaled: has(TCPLENS_HAS_WINDOW_SCALED).then_some(v.window_scaled),
+        completeness: has(TCPLENS_HAS_COMPLETENESS).then_some(v.completeness),
+    }
+}
+
+/// Rebuilds the compact record from a C verdict (for explanations and output).
+pub fn record_of(v: &TcplensVerdict) -> FrameRecord {
+    use crate::lifecycle::{Handshake, Teardown};
+    use crate::record::RecordBits;
+    let mut bits = RecordBits::default();
+    bits.set(RecordBits::FROM_CLIENT, v.from_client != 0);
+    bits.set(
+        RecordBits::OPTION_ERROR,
+        v.error as usize == 1 + crate::wire::DecodeError::ALL_CODES.len(),
+    );
+    bits.set(RecordBits::HAS_LEN, v.present & TCPLENS_HAS_LEN != 0);
+    bits.set(
+        RecordBits::HAS_NEXT_SEQ,
+        v.present & TCPLENS_HAS_NEXT_SEQ != 0,
+    );
+    bits.set(RecordBits::ACK_SHOWN, v.present & TCPLENS_HAS_ACK != 0);
+    bits.set(
+        RecordBits::ICMP_QUOTED,
+        v.present & TCPLENS_ICMP_QUOTED != 0,
+    );
+    let malformed = (v.error as usize)
+        .checked_sub(1)
+        .and_then(|i| crate::wire::DecodeError::from_parts(i, v.error_detail));
+    FrameRecord {
+        stream: v.stream,
+        seq: v.seq,
+        ack: v.ack,
+        seq_raw: v.seq_raw,
+        ack_raw: v.ack_raw,
+        len: v.len,
+        next_seq: v.next_seq,
+        window: v.window,
+        tcp_flags: crate::wire::TcpFlags(v.tcp_flags),
+        analysis: analysis_of(v).verdicts.0,
+        handshake: Handshake::from_u8(v.handshake),
+        teardown: Teardown::from_u8(v.teardown),
+        event: Event::from_u8(v.event).unwrap_or_default(),
+        rst_from: TcpState::from_u8(v.rst_from).filter(|_| v.present & TCPLENS_HAS_RST != 0),
+        client_state: TcpState::from_u8(v.client_state).unwrap_or_default(),
+        server_state: TcpState::from_u8(v.server_state).unwrap_or_default(),
+        bits,
+        malformed,
+    }
+}
+
+/// The ABI version of this library.
+#[no_mangle]
+pub extern "C" fn tcplens_abi_version() -> u32 {
+    TCPLENS_ABI_VERSION
+}
+
+/// Creates an analyzer; NULL if `config` is NULL or asks for another ABI version.
+///
+/// # Safety
+/// `config` is NULL or points to a valid `TcplensConfig`.
+#[no_mangle]
+pub unsafe extern "C" fn tcplens_analyzer_new(
+    config: *const TcplensConfig,
+) -> *mut TcplensAnalyzer {
+    guard(core::ptr::null_mut(), || {
+        // SAFETY: checked for NULL; the caller promises a valid struct otherwise.
+        let Some(cfg) = (unsafe { config.as_ref() }) else {
+            return core::ptr::null_mut();
+        };
+        if cfg.abi_version != TCPLENS_ABI_VERSION {
+            return core::ptr::null_mut();
+        }
+        Box::into_raw(Box::new(TcplensAnalyzer {
+            analyzer: Analyzer::new(),
+            keep: cfg.keep_verdicts != 0,
+            first_ns: None,
+            frames: 0,
+            kept: Vec::new(),
+        }))
+    })
+}
+
+/// Frees an analyzer (NULL is ignored).
+///
+/// # Safety
+/// `a` is NULL or came from `tcplens_analyzer_new` and is not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn tcplens_analyzer_free(a: *mut TcplensAnalyzer) {
+    if !a.is_null() {
+        // SAFETY: ownership returns to Rust exactly once, as the contract says.
+        let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { Box::from_raw(a) })));
+    }
+}
+
+/// Forgets every frame and conversation (a capture reload).
+///
+/// # Safety
+/// `a` is NULL or a live analyzer.
+#[no_mangle]
+pub unsafe extern "C" fn tcplens_reset(a: *mut TcplensAnalyzer) -> i32 {
+    // SAFETY: checked for NULL; otherwise a live analyzer used from this thread only.
+    let Some(a) = (unsafe { a.as_mut() }) else {
+        return TCPLENS_ERR_NULL;
+    };
+    guard(TCPLENS_ERR_PANIC, || {
+        a.analyzer.reset();
+        a.first_ns = None;
+        a.frames = 0;
+        a.kept.clear();
+        TCPLENS_OK
+    })
+}
+
+/// Feeds the next frame, in capture order. `frame` is its 1-based number (frames must
+/// come in order, each once); `linktype` its pcap LINKTYPE_; `caplen` bytes at `data`;
+/// `orig_len` its length on the wire. Writes the verdict to `out` (which may be NULL when
+/// only the analysis is wanted) and returns TCPLENS_OK, TCPLENS_NOT_TCP,
+/// TCPLENS_UNDECODABLE or an error.
+///
+/// # Safety
+/// `a` is a live analyzer; `data` points to `caplen` readable bytes (or is NULL with
+/// `caplen` 0); `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn tcplens_feed(
+    a: *mut TcplensAnalyzer,
+    frame: u64,
+    ts_ns: i64,
+    linktype: u32,
+    data: *const u8,
+    caplen: u32,
+    orig_len: u32,
+    out: *mut TcplensVerdict,
+) -> i32 {
+    // SAFETY: checked for NULL; otherwise a live analyzer used from this thread only.
+    let Some(a) = (unsafe { a.as_mut() }) else {
+        return TCPLENS_ERR_NULL;
+    };
+    if data.is_null() && caplen != 0 {
+        return TCPLENS_ERR_NULL;
+    }
+    if frame != a.frames + 1 {
+        return TCPLENS_ERR_INVALID;
+    }
+    let bytes: &[u8] = if caplen == 0 {
+        &[]
+    } else {
+        // SAFETY: non-NULL and, by contract, `caplen` readable bytes.
+        unsafe { core::slice::from_raw_parts(data, caplen as usize) }
+    };
+    let result = guard(None, || {
+        a.frames = frame;
+        let start = *a.first_ns.get_or_insert(ts_ns);
+        let time_ns = ts_ns - start;
+        let (code, v) = match a
+            .analyzer
+            .process_linktype(linktype, bytes, orig_len, ts_ns)
+        {
+            Outcome::Tcp {
+                segment,
+                record,
+                analysis,
+            } => (
+                TCPLENS_OK,
+                verdict_of(frame, time_ns, &segment, &record, &analysis),
+            ),
+            Outcome::NotTcp(_) => (
+                TCPLENS_NOT_TCP,
+                TcplensVerdict {
+                    frame,
+                    time_ns,
+                    ..Default::default()
+                },
+            ),
+            Outcome::Undecodable(e) => (
+                TCPLENS_UNDECODABLE,
+                TcplensVerdict {
+                    frame,
+                    time_ns,
+                    error: 1 + e.index() as u8,
+                    error_detail: e.detail(),
+                    ..Default::default()
+                },
+            ),
+        };
+        if a.keep {
+            a.kept.push((code != TCPLENS_NOT_TCP).then_some(v));
+        }
+        Some((code, v))
+    });
+    let Some((code, v)) = result else {
+        return TCPLENS_ERR_PANIC;
+    };
+    // SAFETY: checked for NULL; otherwise writable by contract.
+    if let Some(out) = unsafe { out.as_mut() } {
+        *out = v;
+    }
+    code
+}
+
+/// Reads back the verdict of an earlier frame (needs `keep_verdicts`). Returns TCPLENS_OK,
+/// TCPLENS_NOT_TCP for a frame that was not TCP, or TCPLENS_ERR_INVALID.
+///
+/// # Safety
+/// `a` is a live analyzer; `out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn tcplens_get_verdict(
+    a: *const TcplensAnalyzer,
+    frame: u64,
+    out: *mut TcplensVerdict,
+) -> i32 {
+    // SAFETY: both checked for NULL; valid by contract otherwise.
+    let (Some(a), Some(out)) = (unsafe { a.as_ref() }, unsafe { out.as_mut() }) else {
+        return TCPLENS_ERR_NULL;
+    };
+    let Some(slot) = frame.checked_sub(1).and_then(|i| a.kept.get(i as usize)) else {
+        return TCPLENS_ERR_INVALID;
+    };
+    match slot {
+        Some(v) => {
+            *out = *v;
+            if v.error != 0 && v.present == 0 {
+                TCPLENS_UNDECODABLE
+            } else {
+                TCPLENS_OK
+            }
+        }
+        None => TCPLENS_NOT_TCP,
+    }
+}
+
+/// Writes the frame's English explanation, NUL-terminated, into `buf` (`buf_len` bytes,
+/// may be 0) and returns the length the full text needs without the NUL, or an error.
+/// The text is cut when `buf` is too small.
+///
+/// # Safety
+/// `v` points to a verdict; `buf` is NULL with `buf_len` 0, or writable for `buf_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn tcplens_explain(
+    v: *const TcplensVerdict,
+    buf: *mut c_char,
+    buf_len: usize,
+) -> i64 {
+    // SAFETY: checked for NULL; valid by contract otherwise.
+    let Some(v) = (unsafe { v.as_ref() }) else {
+        return i64::from(TCPLENS_ERR_NULL);
+    };
+    if buf.is_null() && buf_len != 0 {
+        return i64::from(TCPLENS_ERR_NULL);
+    }
+    let text = guard(None, || {
+        let mut s = String::new();
+        if v.present == 0 && v.error != 0 {
+            let e = crate::wire::DecodeError::from_parts(v.error as usize - 1, v.error_detail)?;
+            s = e.to_string();
+        } else {
+            let _ = explain_en(&record_of(v), &mut s);
+        }
+        Some(s)
+    });
+    let Some(text) = text else {
+        return i64::from(TCPLENS_ERR_PANIC);
+    };
+    if buf_len > 0 {
+        let n = text.len().min(buf_len - 1);
+        // SAFETY: `buf` is writable for `buf_len` > n bytes.
+        unsafe {
+            core::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast::<u8>(), n);
+            *buf.add(n) = 0;
+        }
+    }
+    text.len() as i64
+}
+
+/// The RFC 9293 name of a state code ("ESTABLISHED"), or NULL.
+#[no_mangle]
+pub extern "C" fn tcplens_state_name(code: u8) -> *const c_char {
+    const NAMES: [&[u8]; 11] = [
+        b"CLOSED\0",
+        b"LISTEN\0",
+        b"SYN_SENT\0",
+        b"SYN_RECEIVED\0",
+        b"ESTABLISHED\0",
+        b"FIN_WAIT_1\0",
+        b"FIN_WAIT_2\0",
+        b"CLOSE_WAIT\0",
+        b"CLOSING\0",
+        b"LAST_ACK\0",
+        b"TIME_WAIT\0",
+    ];
+    NAMES
+        .get(code as usize)
+        .map_or(core::ptr::null(), |n| n.as_ptr().cast())
+}
+
+/// The JSON `event` name of an event code ("rst"), or NULL for 0 and unknown codes.
+#[no_mangle]
+pub extern "C" fn tcplens_event_name(code: u8) -> *const c_char {
+    const NAMES: [&[u8]; 8] = [
+        b"\0",
+        b"simultaneous_open\0",
+        b"syn_repeat\0",
+        b"syn_ack_repeat\0",
+        b"simultaneous_close\0",
+        b"fin_repeat\0",
+        b"half_close_data\0",
+        b"rst\0",
+    ];
+    match code {
+        1..=7 => NAMES[code as usize].as_ptr().cast(),
+        _ => core::ptr::null(),
+    }
+}
+
+/// The name of verdict bit `index` ("retransmission" for 0 ...), or NULL.
+#[no_mangle]
+pub extern "C" fn tcplens_verdict_name(index: u32) -> *const c_char {
+    const NAMES: [&[u8]; 15] = [
+        b"retransmission\0",
+        b"fast_retransmission\0",
+        b"spurious_retransmission\0",
+        b"out_of_order\0",
+        b"lost_segment\0",
+        b"ack_lost_segment\0",
+        b"duplicate_ack\0",
+        b"zero_window\0",
+        b"zero_window_probe\0",
+        b"zero_window_probe_ack\0",
+        b"window_full\0",
+        b"window_update\0",
+        b"keep_alive\0",
+        b"keep_alive_ack\0",
+        b"reused_ports\0",
+    ];
+    NAMES
+        .get(index as usize)
+        .map_or(core::ptr::null(), |n| n.as_ptr().cast())
+}
+
+/// The reason code of a verdict's `error` field ("ip_fragment"), or NULL for 0.
+#[no_mangle]
+pub extern "C" fn tcplens_error_name(error: u8) -> *const c_char {
+    const NAMES: [&[u8]; 11] = [
+        b"unsupported_link_type\0",
+        b"truncated_link_header\0",
+        b"bad_ip_version\0",
+        b"truncated_ip_header\0",
+        b"bad_ip_header_length\0",
+        b"ip_length_too_small\0",
+        b"bad_ip_extension_header\0",
+        b"ip_fragment\0",
+        b"truncated_tcp_header\0",
+        b"bad_tcp_data_offset\0",
+        b"tcp_header_beyond_ip_length\0",
+    ];
+    match (error as usize).checked_sub(1) {
+        Some(i) if i < NAMES.len() => NAMES[i].as_ptr().cast(),
+        Some(i) if i == NAMES.len() => MALFORMED_OPTION_NAME.as_ptr().cast(),
+        _ => core::ptr::null(),
+    }
+}
+
+/// Per-connection summary, by stream.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TcplensConnSummary {
+    pub stream: u32,
+    pub ip_version: u8,
+    pub client_addr: [u8; 16],
+    pub server_addr: [u8; 16],
+    pub client_port: u16,
+    pub server_port: u16,
+    pub first_ns: i64,
+    pub last_ns: i64,
+    pub packets_client: u64,
+    pub bytes_client: u64,
+    pub packets_server: u64,
+    pub bytes_server: u64,
+    /// Negative when unknown.
+    pub handshake_rtt_ns: i64,
+    pub client_state: u8,
+    pub server_state: u8,
+    /// Zeek-style history letters, NUL-terminated.
+    pub history: [c_char; 17],
+    /// Zeek conn_state ("SF"), NUL-terminated.
+    pub conn_state: [c_char; 8],
+}
+
+/// Fills `out` with the summary of conversation `stream`.
+///
+/// # Safety
+/// `a` is a live analyzer; `out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn tcplens_conn_summary(
+    a: *const TcplensAnalyzer,
+    stream: u32,
+    out: *mut TcplensConnSummary,
+) -> i32 {
+    // SAFETY: both checked for NULL; valid by contract otherwise.
+    let (Some(a), Some(out)) = (unsafe { a.as_ref() }, unsafe { out.as_mut() }) else {
+        return TCPLENS_ERR_NULL;
+    };
+    guard(TCPLENS_ERR_PANIC, || {
+        let Some(c) = a.analyzer.conversations().get(stream) else {
+            return TCPLENS_ERR_INVALID;
+        };
+        let (ip_version, client_addr) = ip_bytes(&c.endpoints[0].addr);
+        let (_, server_addr) = ip_bytes(&c.endpoints[1].addr);
+        let s = &c.stats;
+        let mut sum = TcplensConnSummary {
+            stream,
+            ip_version,
+            client_addr,
+            server_addr,
+            client_port: c.endpoints[0].port,
+            server_port: c.endpoints[1].port,
+            first_ns: s.first_ns,
+            last_ns: s.last_ns,
+            packets_client: s.packets[0],
+            bytes_client: s.bytes[0],
+            packets_server: s.packets[1],
+            bytes_server: s.bytes[1],
+            handshake_rtt_ns: s.handshake_rtt_ns.unwrap_or(-1),
+            client_state: c.lifecycle.state(Side::Client) as u8,
+            server_state: c.lifecycle.state(Side::Server) as u8,
+            ..TcplensConnSummary::default()
+        };
+        for (d, b) in sum
+            .history
+            .iter_mut()
+            .zip(s.history.as_str().bytes().take(16))
+        {
+            *d = b as c_char;
+        }
+        for (d, b) in sum
+            .conn_state
+            .iter_mut()
+            .zip(s.conn_state().bytes().take(7))
+        {
+            *d = b as c_char;
+        }
+        *out = sum;
+        TCPLENS_OK
+    })
+}
+
+impl Verdict {
+    /// This verdict's bit index in [`TcplensVerdict::flags`].
+    pub fn index(self) -> u32 {
+        (self as u16).trailing_zeros()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::SegBuilder;
+
+    fn new() -> *mut TcplensAnalyzer {
+        let cfg = TcplensConfig {
+            abi_version: TCPLENS_ABI_VERSION,
+            keep_verdicts: 1,
+        };
+        // SAFETY: a valid config.
+        unsafe { tcplens_analyzer_new(&cfg) }
+    }
+
+    #[test]
+    fn feed_read_back_explain_and_free() {
+        let a = new();
+        assert!(!a.is_null());
+        let syn = SegBuilder::v4("10.0.0.1:1000", "10.0.0.2:80")
+            .flags("S")
+            .seq(5)
+            .raw();
+        let mut v = TcplensVerdict::default();
+        // SAFETY: live analyzer, valid buffers.
+        unsafe {
+            assert_eq!(
+                tcplens_feed(
+                    a,
+                    1,
+                    1_000,
+                    101,
+                    syn.as_ptr(),
+                    syn.len() as u32,
+                    syn.len() as u32,
+                    &mut v
+                ),
+                TCPLENS_OK
+            );
+            assert_eq!(
+                (v.frame, v.handshake, v.client_state),
+                (1, 1, TcpState::SynSent as u8)
+            );
+            assert_eq!(
+                tcplens_feed(a, 1, 1_000, 101, syn.as_ptr(), 0, 0, &mut v),
+                TCPLENS_ERR_INVALID,
+                "frames come once, in order"
+            );
+            assert_eq!(
+                tcplens_feed(a, 2, 2_000, 101, [0x45u8].as_ptr(), 1, 1, &mut v),
+                TCPLENS_UNDECODABLE
+            );
+            let mut back = TcplensVerdict::default();
+            assert_eq!(tcplens_get_verdict(a, 1, &mut back), TCPLENS_OK);
+            assert_eq!(back.seq_raw, 5);
+            assert_eq!(tcplens_get_verdict(a, 9, &mut back), TCPLENS_ERR_INVALID);
+            let need = tcplens_explain(&back, core::ptr::null_mut(), 0);
+            assert!(need > 10);
+            let mut buf = vec![0 as c_char; need as usize + 1];
+            assert_eq!(tcplens_explain(&back, buf.as_mut_ptr(), buf.len()), need);
+            let text = std::ffi::CStr::from_ptr(buf.as_ptr()).to_str().unwrap();
+            assert!(text.starts_with("Handshake step 1 of 3"), "{text}");
+            let mut sum = TcplensConnSummary::default();
+            assert_eq!(tcplens_conn_summary(a, 0, &mut sum), TCPLENS_OK);
+            assert_eq!(
+                std::ffi::CStr::from_ptr(sum.conn_state.as_ptr())
+                    .to_str()
+                    .unwrap(),
+                "S0"
+            );
+            assert_eq!(tcplens_reset(a), TCPLENS_OK);
+            assert_eq!(tcplens_get_verdict(a, 1, &mut back), TCPLENS_ERR_INVALID);
+            tcplens_analyzer_free(a);
+        }
+    }
+
+    #[test]
+    fn null_and_bad_arguments_are_error_codes() {
+        let mut v = TcplensVerdict::default();
+        // SAFETY: NULL pointers are part of the contract.
+        unsafe {
+            assert!(tcplens_analyzer_new(core::ptr::null()).is_null());
+            let bad = TcplensConfig {
+                abi_version: 99,
+                keep_verdicts: 0,
+            };
+            assert!(tcplens_analyzer_new(&bad).is_null());
+            assert_eq!(
+                tcplens_feed(
+                    core::ptr::null_mut(),
+                    1,
+                    0,
+                    1,
+                    core::ptr::null(),
+                    0,
+                    0,
+                    &mut v
+                ),
+                TCPLENS_ERR_NULL
+            );
+            let a = new();
+            assert_eq!(
+                tcplens_feed(a, 1, 0, 1, core::ptr::null(), 5, 5, &mut v),
+                TCPLENS_ERR_NULL
+            );
+            assert_eq!(
+                tcplens_feed(a, 1, 0, 105, core::ptr::null(), 0, 0, core::ptr::null_mut()),
+                TCPLENS_UNDECODABLE
+            );
+            assert_eq!(
+                tcplens_get_verdict(a, 1, core::ptr::null_mut()),
+                TCPLENS_ERR_NULL
+            );
+            assert_eq!(
+                tcplens_explain(core::ptr::null(), core::ptr::null_mut(), 0),
+                -1
+            );
+            assert_eq!(
+                tcplens_conn_summary(a, 7, &mut Default::default()),
+                TCPLENS_ERR_INVALID
+            );
+            tcplens_analyzer_free(a);
+            tcplens_analyzer_free(core::ptr::null_mut());
+            assert_eq!(tcplens_reset(core::ptr::null_mut()), TCPLENS_ERR_NULL);
+        }
+        assert!(tcplens_state_name(11).is_null() && tcplens_event_name(0).is_null());
+        assert!(tcplens_verdict_name(15).is_null() && tcplens_error_name(0).is_null());
+    }
+
+    #[test]
+    fn name_tables_match_the_rust_names() {
+        // SAFETY: the functions return static NUL-terminated strings.
+        let name = |p: *const c_char| {
+            unsafe { std::ffi::CStr::from_ptr(p) }
+                .to_str()
+                .unwrap()
+                .to_owned()
+        };
+        for s in TcpState::ALL {
+            assert_eq!(name(tcplens_state_name(s as u8)), s.name());
+        }
+        for e in Event::ALL.into_iter().skip(1) {
+            assert_eq!(Some(name(tcplens_event_name(e as u8)).as_str()), e.code());
+        }
+        for v in Verdict::ALL {
+            assert_eq!(name(tcplens_verdict_name(v.index())), v.name());
+        }
+        for (i, code) in crate::wire::DecodeError::ALL_CODES.iter().enumerate() {
+            assert_eq!(name(tcplens_error_name(i as u8 + 1)), *code);
+        }
+    }
+}
