@@ -16,7 +16,7 @@ TCPLENS := ./target/release/tcplens
 # parallelises on its own.
 .NOTPARALLEL:
 
-.PHONY: deps build demo test fmt clippy clean
+.PHONY: deps build demo test fmt clippy clean install-plugin
 
 deps:
 	bash scripts/install-deps.sh
@@ -36,6 +36,17 @@ test: deps
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
+
+# Copies tcplens.so into the per-user plugin folder of the installed Wireshark version.
+# tshark and Wireshark run as root ignore that folder (see the README).
+WS_VERSION = $(shell pkg-config --modversion wireshark 2>/dev/null | cut -d. -f1,2)
+install-plugin: deps
+	$(CARGO) build --release -p tcplens-epan
+	@test -n "$(WS_VERSION)" || { echo "pkg-config does not know wireshark: make deps"; exit 1; }
+	mkdir -p $(HOME)/.local/lib/wireshark/plugins/$(WS_VERSION)/epan
+	cp target/release/libtcplens.so $(HOME)/.local/lib/wireshark/plugins/$(WS_VERSION)/epan/tcplens.so
+	@echo "installed: $(HOME)/.local/lib/wireshark/plugins/$(WS_VERSION)/epan/tcplens.so"
+	@echo "check: tshark -G plugins | grep tcplens   (as a non-root user), or Help > About > Plugins"
 
 fmt:
 	$(CARGO) fmt --all

@@ -1,0 +1,406 @@
+//! The Wireshark plugin inside tshark: it loads, registers every `tcplens.*` field, gives
+//! the harness's answers frame for frame in one pass and with `-2`, answers display
+//! filters, feeds `-z expert`, and turns a panic into an expert error on that frame.
+//!
+//! tshark as root ignores personal plugin folders, so as root the tests run it as
+//! `nobody` (setpriv) with a private HOME holding the plugin; never the developer's folders.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// Builds the plugin (in its own target folder: the outer cargo holds the usual one's
+/// lock) and installs it into a private HOME. Returns that HOME.
+fn plugin_home() -> Option<&'static Path> {
+    static HOME: OnceLock<Option<PathBuf>> = OnceLock::new();
+    HOME.get_or_init(|| {
+        let version = Command::new("tshark").arg("--version").output().ok()?;
+        let text = String::from_utf8_lossy(&version.stdout);
+        // "TShark (Wireshark) 4.0.17 ..." -> "4.0"
+        let v = text.split_whitespace().nth(2)?;
+        let major_minor: String = v.split('.').take(2).collect::<Vec<_>>().join(".");
+        let target = common::root().join("target/c-abi");
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "-p", "tcplens-epan", "--target-dir"])
+            .arg(&target)
+            .current_dir(common::root())
+            .status()
+            .expect("running cargo build for the plugin");
+        assert!(status.success(), "building tcplens.so failed");
+        let home = std::env::temp_dir().join(format!("tcplens-plugin-test-{}", std::process::id()));
+        let dir = home.join(format!(".local/lib/wireshark/plugins/{major_minor}/epan"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(target.join("debug/libtcplens.so"), dir.join("tcplens.so")).unwrap();
+        for cap in common::bundled_captures() {
+            std::fs::copy(&cap, home.join(cap.file_name().unwrap())).unwrap();
+        }
+        // Readable by the unprivileged user tshark runs as.
+        Command::new("chmod")
+            .args(["-R", "a+rX"])
+            .arg(&home)
+            .status()
+            .unwrap();
+        Some(home)
+    })
+    .as_deref()
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+fn tshark(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = if is_root() {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "tshark"]);
+        c
+    } else {
+        Command::new("tshark")
+    };
+    cmd.env("HOME", home).env_remove("XDG_CONFIG_HOME");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.args(args)
+        .current_dir(home)
+        .output()
+        .expect("running tshark")
+}
+
+fn home_or_skip() -> Option<&'static Path> {
+    let home = plugin_home();
+    if home.is_none() {
+        assert!(
+            !common::in_ci(),
+            "tshark is not installed: CI must run the plugin tests"
+        );
+        eprintln!("SKIPPED: tshark not found");
+    }
+    home
+}
+
+/// The JSONL keys the plugin shows (all but `frame`, `flags` and `error`).
+const KEYS: [&str; 33] = [
+    "time",
+    "stream",
+    "src",
+    "dst",
+    "sport",
+    "dport",
+    "tcp_flags",
+    "seq",
+    "ack",
+    "seq_raw",
+    "ack_raw",
+    "len",
+    "next_seq",
+    "window",
+    "window_scaled",
+    "handshake",
+    "teardown",
+    "event",
+    "rst_by",
+    "rst_from",
+    "client_state",
+    "server_state",
+    "dup_ack_num",
+    "dup_ack_frame",
+    "acks_frame",
+    "ack_rtt",
+    "initial_rtt",
+    "bytes_in_flight",
+    "push_bytes_sent",
+    "rto",
+    "rto_frame",
+    "completeness",
+    "explain",
+];
+const FLAGS: [&str; 15] = [
+    "retransmission",
+    "fast_retransmission",
+    "spurious_retransmission",
+    "out_of_order",
+    "lost_segment",
+    "ack_lost_segment",
+    "duplicate_ack",
+    "zero_window",
+    "zero_window_probe",
+    "zero_window_probe_ack",
+    "window_full",
+    "window_update",
+    "keep_alive",
+    "keep_alive_ack",
+    "reused_ports",
+];
+
+/// Times as nanoseconds, so "0.012000" and "0.012000000" agree.
+fn norm(key: &str, v: &str) -> String {
+    if matches!(key, "time" | "ack_rtt" | "initial_rtt" | "rto") && v.contains('e') {
+        // serde_json prints small floats in exponent form ("5e-6").
+        return ((v.parse::<f64>().unwrap() * 1e9).round() as i64).to_string();
+    }
+    if matches!(key, "time" | "ack_rtt" | "initial_rtt" | "rto") && !v.is_empty() {
+        let (neg, body) = v.strip_prefix('-').map_or((false, v), |b| (true, b));
+        let (s, f) = body.split_once('.').unwrap_or((body, "0"));
+        let frac = format!("{f:0<9}");
+        let parse = |x: &str| {
+            x.parse::<i64>()
+                .unwrap_or_else(|_| panic!("{key}: not a time: {v:?}"))
+        };
+        let ns: i64 = parse(s) * 1_000_000_000 + parse(&frac[..9]);
+        return (if neg { -ns } else { ns }).to_string();
+    }
+    v.to_string()
+}
+
+fn harness_rows(capture: &Path) -> BTreeMap<u64, Vec<String>> {
+    common::jsonl(capture)
+        .into_iter()
+        .filter(|v| !v["stream"].is_null())
+        .map(|v| {
+            let mut row: Vec<String> = KEYS
+                .iter()
+                .map(|k| match &v[*k] {
+                    Value::Null => String::new(),
+                    Value::String(s) => norm(k, s),
+                    other => norm(k, &other.to_string()),
+                })
+                .collect();
+            let flags: Vec<&str> = v["flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f.as_str().unwrap())
+                .collect();
+            row.extend(FLAGS.iter().map(|f| {
+                if flags.contains(f) {
+                    "1".to_string()
+                } else {
+                    String::new()
+                }
+            }));
+            (v["frame"].as_u64().unwrap(), row)
+        })
+        .collect()
+}
+
+fn plugin_rows(home: &Path, capture: &str, two_pass: bool) -> BTreeMap<u64, Vec<String>> {
+    let mut args = vec![
+        "-n",
+        "-r",
+        capture,
+        "-T",
+        "fields",
+        "-E",
+        "separator=/t",
+        "-E",
+        "occurrence=f",
+        "-e",
+        "frame.number",
+    ];
+    let fields: Vec<String> = KEYS
+        .iter()
+        .chain(FLAGS.iter())
+        .map(|k| format!("tcplens.{k}"))
+        .collect();
+    for f in &fields {
+        args.extend(["-e", f.as_str()]);
+    }
+    if two_pass {
+        args.push("-2");
+    }
+    let out = tshark(home, &args, &[]);
+    assert!(
+        out.status.success(),
+        "tshark failed on {capture}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| {
+            let mut cols = line.split('\t');
+            let frame: u64 = cols.next()?.parse().ok()?;
+            let vals: Vec<String> = cols
+                .collect::<Vec<_>>()
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    if i < KEYS.len() {
+                        norm(KEYS[i], v)
+                    } else if v.is_empty() {
+                        String::new()
+                    } else {
+                        "1".to_string()
+                    }
+                })
+                .collect();
+            // Frames without any tcplens field are not TCP for tcplens.
+            vals.iter().any(|v| !v.is_empty()).then_some((frame, vals))
+        })
+        .collect()
+}
+
+#[test]
+fn plugin_loads_and_registers_every_field() {
+    let Some(home) = home_or_skip() else { return };
+    let plugins = tshark(home, &["-G", "plugins"], &[]);
+    assert!(
+        String::from_utf8_lossy(&plugins.stdout).contains("tcplens.so"),
+        "tshark -G plugins does not list tcplens.so"
+    );
+    let fields = String::from_utf8_lossy(&tshark(home, &["-G", "fields"], &[]).stdout).into_owned();
+    assert!(
+        fields.contains("P\tTCP Lens\ttcplens"),
+        "protocol tcplens not registered"
+    );
+    for key in KEYS.iter().chain(FLAGS.iter()) {
+        assert!(
+            fields.contains(&format!("\ttcplens.{key}\t")),
+            "field tcplens.{key} missing"
+        );
+    }
+}
+
+#[test]
+fn plugin_gives_the_harness_answers_in_one_and_two_passes() {
+    let Some(home) = home_or_skip() else { return };
+    for cap in common::bundled_captures() {
+        let name = cap.file_name().unwrap().to_str().unwrap();
+        let want = harness_rows(&cap);
+        for two_pass in [false, true] {
+            let got = plugin_rows(home, name, two_pass);
+            assert_eq!(
+                got.keys().collect::<Vec<_>>(),
+                want.keys().collect::<Vec<_>>(),
+                "{name}: TCP frames (-2: {two_pass})"
+            );
+            for (frame, row) in &want {
+                let theirs = &got[frame];
+                for (i, key) in KEYS.iter().chain(FLAGS.iter()).enumerate() {
+                    assert_eq!(
+                        &theirs[i], &row[i],
+                        "{name} frame {frame} tcplens.{key} (-2: {two_pass})"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn display_filters_select_the_expected_frames() {
+    let Some(home) = home_or_skip() else { return };
+    let frames = |cap: &str, filter: &str| -> Vec<String> {
+        let out = tshark(
+            home,
+            &[
+                "-n",
+                "-r",
+                cap,
+                "-Y",
+                filter,
+                "-T",
+                "fields",
+                "-e",
+                "frame.number",
+            ],
+            &[],
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(frames("seed-http-get.pcap", "tcplens.teardown == 1"), ["9"]);
+    assert_eq!(frames("seed-nc.pcap", "tcplens.teardown == 23"), ["9"]);
+    assert_eq!(
+        frames("seed-https-rst.pcap", "tcplens.rst_by == \"server\""),
+        ["13"]
+    );
+    let retrans = frames("netns-loss-reorder.pcap", "tcplens.retransmission");
+    let want: Vec<String> =
+        harness_rows(&common::root().join("tests/captures/netns-loss-reorder.pcap"))
+            .into_iter()
+            .filter(|(_, r)| r[KEYS.len()] == "1")
+            .map(|(f, _)| f.to_string())
+            .collect();
+    assert!(!want.is_empty());
+    assert_eq!(retrans, want);
+}
+
+#[test]
+fn expert_infos_reach_tshark_z_expert() {
+    let Some(home) = home_or_skip() else { return };
+    let out = tshark(
+        home,
+        &["-n", "-q", "-z", "expert", "-r", "seed-nc.pcap"],
+        &[],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("TCPLENS") && text.contains("Teardown 2+3/4"),
+        "{text}"
+    );
+    let out = tshark(
+        home,
+        &["-n", "-q", "-z", "expert", "-r", "netns-zero-window.pcap"],
+        &[],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("TCP Zero Window segment") && text.contains("TCPLENS"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_panic_becomes_an_expert_error_and_tshark_goes_on() {
+    let Some(home) = home_or_skip() else { return };
+    let out = tshark(
+        home,
+        &[
+            "-n",
+            "-r",
+            "seed-nc.pcap",
+            "-T",
+            "fields",
+            "-e",
+            "frame.number",
+            "-e",
+            "tcplens.stream",
+            "-e",
+            "_ws.expert.message",
+        ],
+        &[("TCPLENS_TEST_PANIC_FRAME", "3")],
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 10, "tshark went on to the end");
+    assert!(
+        rows[2].contains("tcplens failed on this frame"),
+        "{}",
+        rows[2]
+    );
+    assert!(rows[9].starts_with("10\t0"), "{}", rows[9]);
+}
+
+#[test]
+fn malformed_headers_run_through() {
+    let Some(home) = home_or_skip() else { return };
+    let out = tshark(home, &["-n", "-r", "synthetic-malformed.pcap", "-V"], &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("TCP Lens"));
+}
