@@ -15,6 +15,8 @@ fn main() {
     // pkg-config's wireshark.pc does not name libwiretap.
     println!("cargo:rustc-link-lib=dylib=wiretap");
     println!("cargo:rustc-cdylib-link-arg=-Wl,--no-undefined");
+    // Export only the loader's four symbols, not the core's C ABI linked in with it.
+    println!("cargo:rustc-cdylib-link-arg=-Wl,--exclude-libs,ALL");
 
     let mut builder = bindgen::Builder::default()
         .header("wrapper.h")
