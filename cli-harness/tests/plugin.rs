@@ -252,13 +252,25 @@ fn plugin_rows(home: &Path, capture: &str, two_pass: bool) -> BTreeMap<u64, Vec<
 fn plugin_exports_exactly_what_the_loader_needs() {
     let Some(_) = home_or_skip() else { return };
     let so = common::root().join("target/c-abi/debug/libtcplens.so");
-    let out = Command::new("nm").args(["-D", "--defined-only"]).arg(&so).output().expect("running nm");
+    let out = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(&so)
+        .output()
+        .expect("running nm");
     let mut names: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| l.split_whitespace().nth(2).map(str::to_string))
         .collect();
     names.sort();
-    assert_eq!(names, ["plugin_register", "plugin_version", "plugin_want_major", "plugin_want_minor"]);
+    assert_eq!(
+        names,
+        [
+            "plugin_register",
+            "plugin_version",
+            "plugin_want_major",
+            "plugin_want_minor"
+        ]
+    );
 }
 
 #[test]
