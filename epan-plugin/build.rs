@@ -12,6 +12,13 @@ fn main() {
         .unwrap_or_else(|e| {
             panic!("Wireshark's development files are needed (apt install libwireshark-dev libglib2.0-dev): {e}")
         });
+    // Wireshark 4.3+ loaders also read an optional plugin_describe().
+    println!("cargo::rustc-check-cfg=cfg(ws_plugin_describe)");
+    let mut parts = ws.version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    if (major, minor) >= (4, 3) {
+        println!("cargo:rustc-cfg=ws_plugin_describe");
+    }
     // pkg-config's wireshark.pc does not name libwiretap.
     println!("cargo:rustc-link-lib=dylib=wiretap");
     println!("cargo:rustc-cdylib-link-arg=-Wl,--no-undefined");

@@ -45,6 +45,14 @@ pub static plugin_want_major: c_int = sys::WIRESHARK_VERSION_MAJOR as c_int;
 #[used]
 pub static plugin_want_minor: c_int = sys::WIRESHARK_VERSION_MINOR as c_int;
 
+/// What kind of plugin this is, for `tshark -G plugins` (Wireshark 4.3 and later read it;
+/// `WS_PLUGIN_DESC_DISSECTOR` is bit 0 of wsutil/plugins.h).
+#[cfg(ws_plugin_describe)]
+#[no_mangle]
+pub extern "C" fn plugin_describe() -> u32 {
+    1
+}
+
 /// Called once by the loader.
 #[no_mangle]
 pub extern "C" fn plugin_register() {
