@@ -397,33 +397,8 @@ impl<W: Write> FrameWriter<W> {
         let error = error_code(rec);
         match self.format {
             Format::Text => self.tcp_text(frame, time_ns, ends, rec, an),
-            Format::Jsonl => {
-                let mut row = JsonRow {
-                    out: &mut self.out,
-                    first: true,
-                };
-                write_row(
-                    &mut row,
-                    frame,
-                    time_ns,
-                    Some((ends, rec, an)),
-                    explain,
-                    error,
-                )
-            }
-            Format::Csv => {
-                let mut row = CsvRow {
-                    out: &mut self.out,
-                    first: true,
-                };
-                write_row(
-                    &mut row,
-                    frame,
-                    time_ns,
-                    Some((ends, rec, an)),
-                    explain,
-                    error,
-                )
+            Format::Jsonl | Format::Csv => {
+                self.row(frame, time_ns, Some((ends, rec, an)), explain, error)
             }
         }
     }
@@ -443,20 +418,40 @@ impl<W: Write> FrameWriter<W> {
                 Secs(time_ns),
                 err.code()
             ),
-            Format::Jsonl => {
-                let mut row = JsonRow {
-                    out: &mut self.out,
-                    first: true,
-                };
-                write_row(&mut row, frame, time_ns, None, explain, Some(err.code()))
+            Format::Jsonl | Format::Csv => {
+                self.row(frame, time_ns, None, explain, Some(err.code()))
             }
-            Format::Csv => {
-                let mut row = CsvRow {
-                    out: &mut self.out,
-                    first: true,
-                };
-                write_row(&mut row, frame, time_ns, None, explain, Some(err.code()))
-            }
+        }
+    }
+
+    /// One JSONL or CSV row.
+    fn row(
+        &mut self,
+        frame: u64,
+        time_ns: i64,
+        tcp: Option<(&Endpoints, &FrameRecord, &FrameAnalysis)>,
+        explain: &str,
+        error: Option<&str>,
+    ) -> io::Result<()> {
+        let out = &mut self.out;
+        if self.format == Format::Csv {
+            write_row(
+                &mut CsvRow { out, first: true },
+                frame,
+                time_ns,
+                tcp,
+                explain,
+                error,
+            )
+        } else {
+            write_row(
+                &mut JsonRow { out, first: true },
+                frame,
+                time_ns,
+                tcp,
+                explain,
+                error,
+            )
         }
     }
 

@@ -149,6 +149,16 @@ struct State {
     verdicts: Vec<Option<TcplensVerdict>>,
 }
 
+impl State {
+    fn new() -> State {
+        State {
+            analyzer: Analyzer::new(),
+            first_ns: None,
+            verdicts: Vec::new(),
+        }
+    }
+}
+
 static STATE: Mutex<Option<State>> = Mutex::new(None);
 
 /// A string that lives as long as Wireshark (registration data).
@@ -382,11 +392,7 @@ unsafe extern "C" fn register_handoff() {
 unsafe extern "C" fn reset() {
     let _ = catch_unwind(|| {
         if let Ok(mut s) = STATE.lock() {
-            *s = Some(State {
-                analyzer: Analyzer::new(),
-                first_ns: None,
-                verdicts: Vec::new(),
-            });
+            *s = Some(State::new());
         }
     });
 }
@@ -448,11 +454,7 @@ unsafe fn dissect_inner(
     }
     let visited = unsafe { (*p.fd).visited() } != 0;
     let mut guard = STATE.lock().unwrap_or_else(|e| e.into_inner());
-    let state = guard.get_or_insert_with(|| State {
-        analyzer: Analyzer::new(),
-        first_ns: None,
-        verdicts: Vec::new(),
-    });
+    let state = guard.get_or_insert_with(State::new);
     let idx = frame as usize - 1;
     if !visited && idx >= state.verdicts.len() {
         let len = unsafe { sys::tvb_captured_length(tvb) };
