@@ -8,6 +8,7 @@
 //! - [`summary`]: per-connection totals, history and Zeek-style `conn_state`;
 //! - [`record`]: the compact per-frame verdict;
 //! - [`explain`]: text generated from a verdict on demand;
+//! - [`compact`]: verdicts kept across passes in a few bytes per frame;
 //! - [`analyzer`]: the per-frame pipeline that ties them together.
 //!
 //! - [`ffi`]: the C ABI (`include/tcplens.h`), the only module with `unsafe` code.
@@ -15,6 +16,7 @@
 
 pub mod analysis;
 pub mod analyzer;
+pub mod compact;
 pub mod explain;
 #[allow(unsafe_code)]
 pub mod ffi;

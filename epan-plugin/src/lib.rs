@@ -30,8 +30,10 @@ use std::sync::Mutex;
 
 use tcplens_core::analysis::Verdict;
 use tcplens_core::explain::explain_en;
+use tcplens_core::compact::FrameStore;
 use tcplens_core::ffi::{self as core_ffi, TcplensVerdict};
-use tcplens_core::{Analyzer, Outcome};
+use tcplens_core::wire::{decode, Decoded};
+use tcplens_core::{Analyzer, LinkType, Outcome};
 
 /// The version string Wireshark's loader reads.
 #[no_mangle]
@@ -145,8 +147,10 @@ static mut PREF_LANGUAGE: c_int = 0;
 struct State {
     analyzer: Analyzer,
     first_ns: Option<i64>,
-    /// Verdicts by frame number − 1; `None` for frames that are not TCP.
-    verdicts: Vec<Option<TcplensVerdict>>,
+    /// The highest frame number fed to the analyzer.
+    fed: u32,
+    /// Verdicts of the TCP frames, a few bytes each; rebuilt with the frame's bytes.
+    store: FrameStore,
 }
 
 impl State {
@@ -154,7 +158,8 @@ impl State {
         State {
             analyzer: Analyzer::new(),
             first_ns: None,
-            verdicts: Vec::new(),
+            fed: 0,
+            store: FrameStore::new(),
         }
     }
 }
@@ -453,57 +458,66 @@ unsafe fn dissect_inner(
         panic!("test panic on frame {frame}");
     }
     let visited = unsafe { (*p.fd).visited() } != 0;
-    let mut guard = STATE.lock().unwrap_or_else(|e| e.into_inner());
-    let state = guard.get_or_insert_with(State::new);
-    let idx = frame as usize - 1;
-    if !visited && idx >= state.verdicts.len() {
-        let len = unsafe { sys::tvb_captured_length(tvb) };
-        let orig = unsafe { sys::tvb_reported_length(tvb) };
-        let bytes: &[u8] = if len == 0 {
+    let len = unsafe { sys::tvb_captured_length(tvb) };
+    let orig = unsafe { sys::tvb_reported_length(tvb) };
+    let bytes: &[u8] = if len == 0 {
+        &[]
+    } else {
+        let ptr = unsafe { sys::tvb_get_ptr(tvb, 0, len as c_int) };
+        if ptr.is_null() {
             &[]
         } else {
-            let ptr = unsafe { sys::tvb_get_ptr(tvb, 0, len as c_int) };
-            if ptr.is_null() {
-                &[]
-            } else {
-                unsafe { std::slice::from_raw_parts(ptr, len as usize) }
-            }
-        };
-        let rec = unsafe { p.rec.as_ref() };
-        let encap = match rec {
-            Some(r) if r.rec_type == sys::REC_TYPE_PACKET => unsafe {
-                r.rec_header.packet_header.pkt_encap
-            },
-            _ => -1,
-        };
-        let ts = p
-            .abs_ts
-            .secs
-            .saturating_mul(1_000_000_000)
-            .saturating_add(i64::from(p.abs_ts.nsecs));
-        let start = *state.first_ns.get_or_insert(ts);
-        let verdict = match state
-            .analyzer
-            .process_linktype(linktype_of(encap), bytes, orig, ts)
-        {
+            unsafe { std::slice::from_raw_parts(ptr, len as usize) }
+        }
+    };
+    let rec = unsafe { p.rec.as_ref() };
+    let encap = match rec {
+        Some(r) if r.rec_type == sys::REC_TYPE_PACKET => unsafe {
+            r.rec_header.packet_header.pkt_encap
+        },
+        _ => -1,
+    };
+    let linktype = linktype_of(encap);
+    let ts = p
+        .abs_ts
+        .secs
+        .saturating_mul(1_000_000_000)
+        .saturating_add(i64::from(p.abs_ts.nsecs));
+    let mut guard = STATE.lock().unwrap_or_else(|e| e.into_inner());
+    let state = guard.get_or_insert_with(State::new);
+    let start = *state.first_ns.get_or_insert(ts);
+    let v = if !visited && frame > state.fed {
+        // First pass, in order: analyse and keep the compact verdict.
+        state.fed = frame;
+        match state.analyzer.process_linktype(linktype, bytes, orig, ts) {
             Outcome::Tcp {
                 segment,
                 record,
                 analysis,
-            } => Some(core_ffi::verdict_of(
-                u64::from(frame),
-                ts - start,
-                &segment,
-                &record,
-                &analysis,
-            )),
-            _ => None,
+            } => {
+                let bases = state
+                    .analyzer
+                    .conversations()
+                    .get(record.stream)
+                    .map_or([None, None], |c| c.flows.map(|f| f.base_seq));
+                state
+                    .store
+                    .push(frame, &segment, &record, &analysis, bases);
+                core_ffi::verdict_of(u64::from(frame), ts - start, &segment, &record, &analysis)
+            }
+            _ => return 0,
+        }
+    } else {
+        // A later pass: decode the frame again and rebuild its verdict.
+        let Some(Ok(Decoded::Tcp(segment))) =
+            LinkType::from_linktype(linktype).map(|link| decode(link, bytes, orig))
+        else {
+            return 0;
         };
-        state.verdicts.resize(idx, None);
-        state.verdicts.push(verdict);
-    }
-    let Some(Some(v)) = state.verdicts.get(idx).copied() else {
-        return 0;
+        let Some((record, analysis)) = state.store.get(frame, &segment) else {
+            return 0;
+        };
+        core_ffi::verdict_of(u64::from(frame), ts - start, &segment, &record, &analysis)
     };
     drop(guard);
     unsafe { show(tvb, pinfo, tree, &v) };
