@@ -94,6 +94,23 @@ fn loss_before_and_after_the_capture_point_lost_acks_and_reordering() {
     let t = shows(cap, 0, "ack_lost", 76, &[61, 76]);
     assert!(t.contains("already acknowledged in frame 61"), "{t}");
     shows(cap, 0, "reordering", 8, &[6, 8]);
+    // The table shows each cause once in full, then where it shows again.
+    let path = common::root().join("tests/captures").join(cap);
+    let out = common::run(&["conns", "--diagnose", path.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.matches("[reordering] Reordering in the network")
+            .count(),
+        1
+    );
+    assert!(
+        text.contains("more [reordering] at frames 10, 12, 14, 16, 18, 27,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("and 1 more [segment_lost_after_capture] at frame 102\n"),
+        "{text}"
+    );
 }
 
 #[test]
