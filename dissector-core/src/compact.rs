@@ -53,6 +53,8 @@ type AckEntry = (u32, u32, u32);
 type DupEntry = (u32, u32, u32);
 /// `(frame, rto_frame, rto_ns)`.
 type RtoEntry = (u32, u32, i64);
+/// `(frame, expected_seq)`: what a "previous segment not captured" frame was expected to be.
+type GapEntry = (u32, u32);
 
 /// A growable list in fixed chunks: no doubling slack and no copying as it grows, so a
 /// long capture costs what it holds.
@@ -120,6 +122,7 @@ struct Sparse {
     acks: Option<(u32, i64)>,
     dup: Option<(u32, u32)>,
     rto: Option<(u32, i64)>,
+    expected_seq: Option<u32>,
     /// Bytes in flight and bytes sent since the last PSH, when [`Dense::extra`] says so.
     flight: (u32, u32),
 }
@@ -151,6 +154,7 @@ pub struct FrameStore {
     acks: Chunked<AckEntry>,
     dups: Vec<DupEntry>,
     rtos: Vec<RtoEntry>,
+    gaps: Vec<GapEntry>,
     streams: Chunked<StreamInfo>,
     /// Earlier bases of re-based streams, per stream in frame order. A base set for the
     /// first time needs no entry: no earlier frame of the stream used it.
@@ -211,6 +215,7 @@ impl FrameStore {
             + self.acks.heap_bytes()
             + self.dups.capacity() * size_of::<DupEntry>()
             + self.rtos.capacity() * size_of::<RtoEntry>()
+            + self.gaps.capacity() * size_of::<GapEntry>()
             + self.streams.heap_bytes()
             + self.rebases.capacity() * size_of::<(u32, Vec<Rebase>)>()
             + self
@@ -230,6 +235,7 @@ impl FrameStore {
             + self.acks.len * size_of::<AckEntry>()
             + self.dups.len() * size_of::<DupEntry>()
             + self.rtos.len() * size_of::<RtoEntry>()
+            + self.gaps.len() * size_of::<GapEntry>()
             + self.streams.len * size_of::<StreamInfo>()
             + self
                 .rebases
@@ -278,6 +284,7 @@ impl FrameStore {
             acks: an.acks_frame.zip(an.ack_rtt_ns),
             dup: an.dup_ack_num.zip(an.dup_ack_frame),
             rto: an.rto_frame.zip(an.rto_ns),
+            expected_seq: an.expected_seq,
             flight: (
                 an.bytes_in_flight.unwrap_or(0),
                 an.push_bytes_sent.unwrap_or(0),
@@ -301,6 +308,9 @@ impl FrameStore {
         }
         if let (Some(f), Some(rto)) = (an.rto_frame, an.rto_ns) {
             self.rtos.push((frame, f, rto));
+        }
+        if let Some(x) = an.expected_seq {
+            self.gaps.push((frame, x));
         }
     }
 
@@ -423,6 +433,7 @@ impl FrameStore {
             push_bytes_sent: (d.extra & HAS_PUSH_BYTES != 0).then_some(sparse.flight.1),
             rto_ns: sparse.rto.map(|e| e.1),
             rto_frame: sparse.rto.map(|e| e.0),
+            expected_seq: sparse.expected_seq,
             window_scaled: (d.extra & HAS_WINDOW_SCALED != 0)
                 .then(|| u32::from(seg.window) << (d.extra & 0xF)),
             completeness: (d.completeness & HAS_COMPLETENESS != 0).then_some(d.completeness & 0x3F),
@@ -454,6 +465,11 @@ impl FrameStore {
                 .map(|e| (e.1, i64::from(e.2))),
             dup,
             rto,
+            expected_seq: self
+                .gaps
+                .binary_search_by_key(&frame, |e| e.0)
+                .ok()
+                .map(|i| self.gaps[i].1),
             flight: self
                 .flight
                 .find(&frame, |e| e.0)

@@ -3,7 +3,8 @@
 //! On the first, in-order pass the post-dissector feeds every frame to the tcplens core
 //! and keeps the frame's verdict; every later pass (the GUI's random access, `tshark -2`)
 //! reads it back. Fields are named `tcplens.<JSONL key>`, each verdict is also a
-//! `tcplens.<flag>` field and an expert info, each lifecycle step an expert info (Chat).
+//! `tcplens.<flag>` field and an expert info, each lifecycle step an expert info (Chat),
+//! each diagnosis finding an expert info on the frame where its cause shows.
 //! No panic crosses into Wireshark: one becomes an expert error on the frame.
 //!
 //! All `unsafe` code of the plugin is here, at the epan boundary; the analysis is the
@@ -23,14 +24,16 @@ mod sys {
     include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
 }
 
+mod diagnosis;
+
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::{addr_of_mut, null, null_mut};
 use std::sync::Mutex;
 
 use tcplens_core::analysis::Verdict;
-use tcplens_core::explain::explain_en;
 use tcplens_core::compact::FrameStore;
+use tcplens_core::explain::{explain, Lang};
 use tcplens_core::ffi::{self as core_ffi, TcplensVerdict};
 use tcplens_core::wire::{decode, Decoded};
 use tcplens_core::{Analyzer, LinkType, Outcome};
@@ -333,6 +336,7 @@ unsafe extern "C" fn register_protoinfo() {
                     text,
                 ));
             }
+            diagnosis::register(&mut ei);
             ei.push(ei_info(
                 addr_of_mut!(EI_PANIC),
                 "tcplens.expert.internal_error",
@@ -360,7 +364,7 @@ unsafe extern "C" fn register_protoinfo() {
                 },
                 sys::enum_val_t {
                     name: c"zh".as_ptr(),
-                    description: c"Chinese (English until the translations land)".as_ptr(),
+                    description: c"Simplified Chinese (简体中文)".as_ptr(),
                     value: 1,
                 },
                 sys::enum_val_t {
@@ -399,6 +403,7 @@ unsafe extern "C" fn reset() {
         if let Ok(mut s) = STATE.lock() {
             *s = Some(State::new());
         }
+        diagnosis::reset();
     });
 }
 
@@ -495,20 +500,22 @@ unsafe fn dissect_inner(
                 record,
                 analysis,
             } => {
+                diagnosis::observe(frame, ts, &record, &analysis);
                 let bases = state
                     .analyzer
                     .conversations()
                     .get(record.stream)
                     .map_or([None, None], |c| c.flows.map(|f| f.base_seq));
-                state
-                    .store
-                    .push(frame, &segment, &record, &analysis, bases);
+                state.store.push(frame, &segment, &record, &analysis, bases);
                 core_ffi::verdict_of(u64::from(frame), ts - start, &segment, &record, &analysis)
             }
             _ => return 0,
         }
     } else {
         // A later pass: decode the frame again and rebuild its verdict.
+        if visited {
+            diagnosis::finish_once();
+        }
         let Some(Ok(Decoded::Tcp(segment))) =
             LinkType::from_linktype(linktype).map(|link| decode(link, bytes, orig))
         else {
@@ -622,9 +629,14 @@ unsafe fn show(
             u(31, u32::from(c));
         }
         // Text is built only when someone looks at it.
+        let lang = if PREF_LANGUAGE == 1 {
+            Lang::Zh
+        } else {
+            Lang::En
+        };
         if PREF_EXPLAIN != 0 && !t.is_null() && sys::proto_field_is_referenced(t, hf(32)) != 0 {
             let mut text = String::new();
-            let _ = explain_en(&rec, &mut text);
+            let _ = explain(lang, &rec, &an, &mut text);
             s(32, &text);
         }
         for (i, verdict) in Verdict::ALL.iter().enumerate() {
@@ -651,5 +663,6 @@ unsafe fn show(
                 addr_of_mut!(EI_STEP).cast::<sys::expert_field>().add(i),
             );
         }
+        diagnosis::show(pinfo, ti, v.frame as u32, lang);
     }
 }
