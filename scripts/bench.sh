@@ -237,7 +237,7 @@ report() {
   echo
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo 'no git')."
   echo "Capture: \`$(basename "$CAP")\`: $PACKETS packets, $CONNS conversations open at once, seed $SEED, snaplen $SNAPLEN ($(du -h "$CAP" | cut -f1))."
-  echo "Each command ran $REPEAT times, interleaved; figures are medians. CPU = user + sys (GNU time)."
+  echo "Each command ran $REPEAT× (rounds interleaved); figures are medians. CPU = user + sys (GNU time); packets/s = packets ÷ CPU s."
   echo
   echo "| command | CPU s | wall s | packets/s (CPU) | peak RSS MiB | RSS B/packet |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: |"
