@@ -16,7 +16,7 @@ TCPLENS := ./target/release/tcplens
 # parallelises on its own.
 .NOTPARALLEL:
 
-.PHONY: deps build demo test fmt clippy clean install-plugin
+.PHONY: deps build demo test fmt clippy clean install-plugin bench bench-micro
 
 deps:
 	bash scripts/install-deps.sh
@@ -40,6 +40,15 @@ test: deps
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
+
+# The whole-process benchmark against tshark, tcptrace and the libpcap floor (README,
+# "Benchmarks"); the script installs dependencies and builds itself.
+bench:
+	bash scripts/bench.sh
+
+# Criterion microbenchmarks of per-packet decoding and analysis.
+bench-micro: deps
+	$(CARGO) bench -p tcplens-core --bench core
 
 # Copies tcplens.so into the per-user plugin folder of the installed Wireshark version.
 # tshark and Wireshark run as root ignore that folder (see the README).

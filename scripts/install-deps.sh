@@ -8,7 +8,7 @@ die() { printf 'install-deps: error: %s\n' "$*" >&2; exit 1; }
 
 APT_PACKAGES=(
   build-essential pkg-config libpcap-dev tshark libwireshark-dev libglib2.0-dev
-  clang libclang-dev tcpdump python3
+  clang libclang-dev tcpdump python3 tcptrace valgrind time
 )
 RUSTUP_APT_PACKAGES=(ca-certificates curl)
 
