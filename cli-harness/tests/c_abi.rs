@@ -118,11 +118,7 @@ fn c_program_prints_what_the_harness_prints() {
     for cap in common::bundled_captures() {
         // cargo test puts target/debug first on LD_LIBRARY_PATH, where a stale
         // libtcplens_core.so from an earlier `cargo build` would win over the rpath.
-        let c = Command::new(&exe)
-            .env("LD_LIBRARY_PATH", dir)
-            .arg(&cap)
-            .output()
-            .expect("running tcplens_dump");
+        let c = run_retrying_busy(Command::new(&exe).env("LD_LIBRARY_PATH", dir).arg(&cap));
         if cap.file_name().unwrap() == "synthetic-two-interfaces.pcapng" {
             // libpcap 1.10 refuses interfaces with different link types; tcplens reads it itself.
             assert!(!c.status.success());
@@ -143,4 +139,19 @@ fn c_program_prints_what_the_harness_prints() {
         compared += 1;
     }
     assert!(compared >= 20, "only {compared} captures compared");
+}
+
+/// Runs `cmd`, retrying while the kernel says the fresh executable is still busy (ETXTBSY:
+/// another test thread's fork can briefly hold the just-linked file open).
+fn run_retrying_busy(cmd: &mut Command) -> std::process::Output {
+    const ETXTBSY: i32 = 26;
+    for _ in 0..50 {
+        match cmd.output() {
+            Err(e) if e.raw_os_error() == Some(ETXTBSY) => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            other => return other.expect("running tcplens_dump"),
+        }
+    }
+    panic!("tcplens_dump stayed busy (ETXTBSY) for a second");
 }
