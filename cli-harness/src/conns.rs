@@ -172,34 +172,42 @@ fn write_table(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
         "history",
         "conn_state",
     ];
-    let cells: Vec<[String; 14]> = rows
-        .iter()
-        .map(|r| {
-            [
-                r.stream.to_string(),
-                r.client.clone(),
-                r.server.clone(),
-                format!("{:.6}", r.first),
-                format!("{:.6}", r.last),
-                format!("{:.6}", r.duration),
-                r.packets_client.to_string(),
-                r.bytes_client.to_string(),
-                r.packets_server.to_string(),
-                r.bytes_server.to_string(),
-                r.handshake_rtt.map_or("-".into(), |v| format!("{:.6}", v)),
-                format!("{}/{}", r.client_state, r.server_state),
-                if r.history.is_empty() {
-                    "-".into()
-                } else {
-                    r.history.clone()
-                },
-                r.conn_state.to_string(),
-            ]
-        })
-        .collect();
+    // Cells are formatted into one reused set of buffers, twice (widths, then lines), so a
+    // table of millions of rows costs no memory beyond the rows themselves.
+    let fill = |r: &ConnRow, cells: &mut [String; 14]| {
+        use std::fmt::Write as _;
+        for c in cells.iter_mut() {
+            c.clear();
+        }
+        let _ = write!(cells[0], "{}", r.stream);
+        cells[1].push_str(&r.client);
+        cells[2].push_str(&r.server);
+        let _ = write!(cells[3], "{:.6}", r.first);
+        let _ = write!(cells[4], "{:.6}", r.last);
+        let _ = write!(cells[5], "{:.6}", r.duration);
+        let _ = write!(cells[6], "{}", r.packets_client);
+        let _ = write!(cells[7], "{}", r.bytes_client);
+        let _ = write!(cells[8], "{}", r.packets_server);
+        let _ = write!(cells[9], "{}", r.bytes_server);
+        match r.handshake_rtt {
+            Some(v) => {
+                let _ = write!(cells[10], "{v:.6}");
+            }
+            None => cells[10].push('-'),
+        }
+        let _ = write!(cells[11], "{}/{}", r.client_state, r.server_state);
+        cells[12].push_str(if r.history.is_empty() {
+            "-"
+        } else {
+            &r.history
+        });
+        let _ = write!(cells[13], "{}", r.conn_state);
+    };
+    let mut cells: [String; 14] = Default::default();
     let mut width = HEAD.map(str::len);
-    for row in &cells {
-        for (w, c) in width.iter_mut().zip(row) {
+    for r in rows {
+        fill(r, &mut cells);
+        for (w, c) in width.iter_mut().zip(&cells) {
             *w = (*w).max(c.chars().count());
         }
     }
@@ -223,8 +231,9 @@ fn write_table(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
         writeln!(out)
     };
     line(out, &HEAD)?;
-    for row in &cells {
-        let vals: Vec<&str> = row.iter().map(String::as_str).collect();
+    for r in rows {
+        fill(r, &mut cells);
+        let vals: [&str; 14] = std::array::from_fn(|i| cells[i].as_str());
         line(out, &vals)?;
     }
     write_diagnosis(out, rows)

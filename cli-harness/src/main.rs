@@ -87,6 +87,10 @@ enum Command {
         /// Language of the diagnosis texts.
         #[arg(long, value_enum, default_value_t = LangArg::En)]
         lang: LangArg,
+        /// Print the conversation table's memory to standard error: conversations in
+        /// memory, evicted, and bytes of analysis state per conversation.
+        #[arg(long)]
+        stats: bool,
     },
 }
 
@@ -138,6 +142,12 @@ struct InputArgs {
     /// Never show a progress bar.
     #[arg(long)]
     no_progress: bool,
+    /// Keep at most N conversations in memory (0: no cap). When the table is full, closed
+    /// conversations are dropped first, then the least recently seen; a dropped
+    /// conversation's later packets start a new stream. The default bounds the table to
+    /// about 600 MB.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    max_conns: usize,
 }
 
 impl InputArgs {
@@ -240,7 +250,7 @@ fn analyze(
     }
     let mut src = input.open()?;
     let progress = progress_for(&src, input.no_progress);
-    let mut analyzer = Analyzer::new();
+    let mut analyzer = Analyzer::with_max_conns(input.max_conns);
     let stdout = io::stdout().lock();
     let mut w = FrameWriter::new(io::BufWriter::with_capacity(1 << 16, stdout), format);
     w.header()?;
@@ -280,6 +290,7 @@ fn analyze(
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
+    report_evictions(&analyzer, &src.name);
     if live || io::stderr().is_terminal() {
         print_counters(&analyzer, &src.name, end.interrupted);
     }
@@ -355,6 +366,40 @@ fn rows(analyzer: &Analyzer, first_ns: Option<i64>) -> Vec<ConnRow> {
         .collect()
 }
 
+/// Says on standard error when the cap dropped conversations: the table then lists only
+/// those still in memory.
+fn report_evictions(analyzer: &Analyzer, name: &str) {
+    let t = analyzer.conversations();
+    let e = t.evictions();
+    if e.total() > 0 {
+        eprintln!(
+            "tcplens: {name}: {} of {} conversations were evicted to stay under --max-conns {} \
+             ({} closed, {} least recently seen); the table lists the {} still in memory. \
+             Raise --max-conns (or 0 for no cap) to keep them all.",
+            e.total(),
+            t.created(),
+            t.max(),
+            e.closed,
+            e.idle,
+            t.len()
+        );
+    }
+}
+
+/// `conns --stats`: what the conversation table holds and costs.
+fn print_table_stats(analyzer: &Analyzer) {
+    let t = analyzer.conversations();
+    let bytes = t.state_bytes();
+    eprintln!(
+        "tcplens: conversations: {} created, {} in memory, {} evicted; analysis state {} bytes = {:.0} B per conversation in memory",
+        t.created(),
+        t.len(),
+        t.evictions().total(),
+        bytes,
+        bytes as f64 / t.len().max(1) as f64
+    );
+}
+
 fn print_counters(analyzer: &Analyzer, name: &str, interrupted: bool) {
     let c = analyzer.counters();
     eprintln!(
@@ -377,10 +422,11 @@ fn conns(
     format: ConnsFormat,
     diagnose: bool,
     lang: Lang,
+    stats: bool,
 ) -> Result<(), CliError> {
     let mut src = input.open()?;
     let progress = progress_for(&src, input.no_progress);
-    let mut analyzer = Analyzer::new();
+    let mut analyzer = Analyzer::with_max_conns(input.max_conns);
     let mut diagnoser = Diagnoser::new();
     let mut findings: Vec<Finding> = Vec::new();
     let end = run(
@@ -403,6 +449,10 @@ fn conns(
     )?;
     if let Some(pb) = progress {
         pb.finish_and_clear();
+    }
+    report_evictions(&analyzer, &src.name);
+    if stats {
+        print_table_stats(&analyzer);
     }
     let mut rows = rows(&analyzer, end.first_ns);
     if diagnose {
@@ -432,7 +482,8 @@ fn main() -> ExitCode {
             format,
             diagnose,
             lang,
-        } => conns(input, *format, *diagnose, (*lang).into()),
+            stats,
+        } => conns(input, *format, *diagnose, (*lang).into(), *stats),
         Command::DiffTshark {
             files,
             tshark,

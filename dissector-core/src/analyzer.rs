@@ -59,9 +59,18 @@ impl Analyzer {
         Self::default()
     }
 
-    /// Forgets everything (a capture reload).
+    /// An analyzer that keeps at most `max_conns` conversations in memory (0 = no cap;
+    /// see [`ConversationTable::with_max`]).
+    pub fn with_max_conns(max_conns: usize) -> Self {
+        Analyzer {
+            conversations: ConversationTable::with_max(max_conns),
+            counters: Counters::default(),
+        }
+    }
+
+    /// Forgets everything (a capture reload); the cap stays.
     pub fn reset(&mut self) {
-        *self = Self::default();
+        *self = Self::with_max_conns(self.conversations.max());
     }
 
     pub fn counters(&self) -> &Counters {
@@ -126,10 +135,7 @@ impl Analyzer {
         // Frame numbers are Wireshark's: every frame fed counts.
         let frame = self.counters.frames as u32;
         let lookup = self.conversations.lookup(seg, ts_ns);
-        let conv = self
-            .conversations
-            .get_mut(lookup.stream)
-            .expect("lookup returns an existing conversation");
+        let conv = self.conversations.slot_mut(lookup.slot);
         let mut bits = RecordBits::default();
         bits.set(RecordBits::FROM_CLIENT, lookup.side == Side::Client);
         bits.set(
@@ -338,5 +344,105 @@ mod tests {
             (c.frames, c.tcp, c.not_tcp, c.undecodable_total()),
             (3, 1, 1, 1)
         );
+    }
+
+    /// Feeds `segs` (Ethernet) and returns each frame's (stream, record, analysis).
+    fn feed(a: &mut Analyzer, segs: &[SegBuilder]) -> Vec<(FrameRecord, FrameAnalysis)> {
+        segs.iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let f = b.ethernet();
+                match a.process(LinkType::Ethernet, &f, f.len() as u32, i as i64 * 1000) {
+                    Outcome::Tcp {
+                        record, analysis, ..
+                    } => (record, analysis),
+                    other => panic!("frame {i}: {other:?}"),
+                }
+            })
+            .collect()
+    }
+
+    /// A handshake, a data segment and its ACK between port `p` and the server; closed
+    /// with FINs when `close`.
+    fn exchange(p: u16, close: bool) -> Vec<SegBuilder> {
+        let c = format!("10.1.0.1:{p}");
+        let (c, s) = (c.as_str(), "10.1.0.2:80");
+        let mut v = vec![
+            SegBuilder::v4(c, s).flags("S").seq(100),
+            SegBuilder::v4(s, c).flags("SA").seq(500).ack(101),
+            SegBuilder::v4(c, s).flags("A").seq(101).ack(501),
+            SegBuilder::v4(c, s)
+                .flags("PA")
+                .seq(101)
+                .ack(501)
+                .payload(&[0; 10]),
+            SegBuilder::v4(s, c).flags("A").seq(501).ack(111),
+        ];
+        if close {
+            v.extend([
+                SegBuilder::v4(c, s).flags("FA").seq(111).ack(501),
+                SegBuilder::v4(s, c).flags("FA").seq(501).ack(112),
+                SegBuilder::v4(c, s).flags("A").seq(112).ack(502),
+            ]);
+        }
+        v
+    }
+
+    #[test]
+    fn the_cap_evicts_closed_conversations_first_then_the_least_recently_seen() {
+        let mut a = Analyzer::with_max_conns(3);
+        feed(&mut a, &exchange(1001, false)); // stream 0: open, oldest
+        feed(&mut a, &exchange(1002, true)); // stream 1: closed
+        feed(&mut a, &exchange(1003, false)); // stream 2: open
+        assert_eq!(a.conversations().len(), 3);
+        feed(&mut a, &exchange(1004, false)); // full: the closed one goes
+        let t = a.conversations();
+        assert_eq!(t.evictions(), crate::flow::Evictions { closed: 1, idle: 0 });
+        assert!(t.get(1).is_none());
+        feed(&mut a, &exchange(1005, false)); // full again: the least recently seen, 0
+        let t = a.conversations();
+        assert_eq!(t.evictions(), crate::flow::Evictions { closed: 1, idle: 1 });
+        assert!(t.get(0).is_none());
+        let kept: Vec<u32> = t.iter().map(|c| c.stream).collect();
+        assert_eq!(kept, [2, 3, 4]);
+        assert_eq!(t.created(), 5);
+        assert_eq!(t.len(), 3);
+    }
+
+    #[test]
+    fn conversations_that_stay_keep_their_streams_and_verdicts() {
+        // One conversation interleaved with a flood of new ones: with a cap small enough to
+        // evict at every new one (but larger than a round of the flood, so the kept
+        // conversation is never the least recently seen), its frames get the same records
+        // and analysis as without a cap.
+        let keep = exchange(2000, true);
+        let mut frames = Vec::new();
+        for (i, seg) in keep.iter().enumerate() {
+            frames.push((true, seg.clone()));
+            for j in 0..5u16 {
+                let c = format!("10.2.{}.{}:3000", i, j + 1);
+                frames.push((false, SegBuilder::v4(&c, "10.1.0.2:80").flags("S").seq(7)));
+            }
+        }
+        let run = |max| {
+            let mut a = Analyzer::with_max_conns(max);
+            let out = feed(
+                &mut a,
+                &frames.iter().map(|f| f.1.clone()).collect::<Vec<_>>(),
+            );
+            let evicted = a.conversations().evictions().total();
+            let mine: Vec<_> = out
+                .into_iter()
+                .zip(&frames)
+                .filter(|(_, f)| f.0)
+                .map(|(r, _)| r)
+                .collect();
+            (mine, evicted)
+        };
+        let (uncapped, none) = run(0);
+        let (capped, evicted) = run(8);
+        assert_eq!(none, 0);
+        assert!(evicted >= 30, "{evicted} evictions");
+        assert_eq!(capped, uncapped);
     }
 }

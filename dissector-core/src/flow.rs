@@ -17,7 +17,7 @@ use core::net::IpAddr;
 use rustc_hash::FxHashMap;
 
 use crate::analysis::ConvAnalysis;
-use crate::lifecycle::{Lifecycle, SegmentView, Side};
+use crate::lifecycle::{Lifecycle, SegmentView, Side, TcpState};
 use crate::summary::ConnStats;
 use crate::wire::{SegmentKind, TcpSegment};
 
@@ -101,18 +101,52 @@ impl Conversation {
     }
 }
 
-/// All conversations seen so far, in stream order.
+/// All conversations in memory, with an optional cap.
+///
+/// Without a cap every conversation stays, as in Wireshark, and the slot of a conversation
+/// is its stream number. With a cap ([`ConversationTable::with_max`]), reaching it evicts a
+/// batch of conversations, closed ones first, then the least recently seen; their slots are
+/// reused, stream numbers keep counting, and the conversations left are untouched.
 #[derive(Debug, Default)]
 pub struct ConversationTable {
     by_key: FxHashMap<ConvKey, u32>,
-    convs: Vec<Conversation>,
+    /// Conversations by slot.
+    slots: Vec<Conversation>,
+    /// When the conversation in each slot was last seen (frames fed to the table).
+    seen: Vec<u64>,
+    /// Slots freed by eviction.
+    free: Vec<u32>,
+    /// Stream → slot for conversations not in the slot of their stream number.
+    moved: FxHashMap<u32, u32>,
+    next_stream: u32,
+    clock: u64,
+    /// The most conversations kept at once; 0 = no cap.
+    max: usize,
+    evicted: Evictions,
+}
+
+/// Conversations dropped to stay under the cap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Evictions {
+    /// Both ends closed (FIN exchange finished or RST).
+    pub closed: u64,
+    /// Still open, least recently seen.
+    pub idle: u64,
+}
+
+impl Evictions {
+    pub fn total(&self) -> u64 {
+        self.closed + self.idle
+    }
 }
 
 /// The result of looking a segment up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lookup {
-    /// Index of the conversation (equal to its stream number).
+    /// The conversation's stream number.
     pub stream: u32,
+    /// Where the conversation is held (see [`ConversationTable::slot_mut`]).
+    pub slot: u32,
     pub side: Side,
     /// A new conversation was started by this segment.
     pub new: bool,
@@ -120,37 +154,108 @@ pub struct Lookup {
     pub reused_ports: bool,
 }
 
+/// Whether a conversation is over: both ends CLOSED or TIME_WAIT (RFC 9293 §3.3.2).
+fn is_closed(c: &Conversation) -> bool {
+    c.lifecycle
+        .states()
+        .iter()
+        .all(|s| matches!(s, TcpState::Closed | TcpState::TimeWait))
+}
+
 impl ConversationTable {
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// A table that keeps at most `max` conversations (0 = no cap).
+    pub fn with_max(max: usize) -> Self {
+        ConversationTable {
+            max,
+            ..Self::default()
+        }
+    }
+
+    /// The cap (0 = none).
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
+    /// Conversations in memory.
     pub fn len(&self) -> usize {
-        self.convs.len()
+        self.slots.len() - self.free.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.convs.is_empty()
+        self.len() == 0
     }
 
+    /// Conversations ever created (= the next stream number).
+    pub fn created(&self) -> u32 {
+        self.next_stream
+    }
+
+    pub fn evictions(&self) -> Evictions {
+        self.evicted
+    }
+
+    fn slot_of(&self, stream: u32) -> Option<usize> {
+        // A freed slot holds stream u32::MAX until it is reused.
+        let direct = stream as usize;
+        if self.slots.get(direct).is_some_and(|c| c.stream == stream) {
+            return Some(direct);
+        }
+        self.moved.get(&stream).map(|&s| s as usize)
+    }
+
+    /// The conversation of `stream`, if it is in memory.
     pub fn get(&self, stream: u32) -> Option<&Conversation> {
-        self.convs.get(stream as usize)
+        self.slot_of(stream).map(|i| &self.slots[i])
     }
 
     pub fn get_mut(&mut self, stream: u32) -> Option<&mut Conversation> {
-        self.convs.get_mut(stream as usize)
+        self.slot_of(stream).map(|i| &mut self.slots[i])
     }
 
+    /// The conversation a [`Lookup`] found.
+    pub fn slot_mut(&mut self, slot: u32) -> &mut Conversation {
+        &mut self.slots[slot as usize]
+    }
+
+    /// The conversations in memory, in stream order.
     pub fn iter(&self) -> impl Iterator<Item = &Conversation> {
-        self.convs.iter()
+        let mut v: Vec<&Conversation> =
+            self.slots.iter().filter(|c| c.stream != u32::MAX).collect();
+        if !self.moved.is_empty() {
+            v.sort_unstable_by_key(|c| c.stream);
+        }
+        v.into_iter()
+    }
+
+    /// Bytes of analysis state held: the conversations, their unacknowledged-segment
+    /// lists and the tables that find them. Divided by [`len`](Self::len), the cost of one
+    /// live conversation.
+    pub fn state_bytes(&self) -> usize {
+        use core::mem::size_of;
+        let map_entry = size_of::<(ConvKey, u32)>() + 1;
+        self.slots.capacity() * size_of::<Conversation>()
+            + self.seen.capacity() * size_of::<u64>()
+            + self.free.capacity() * size_of::<u32>()
+            + self.by_key.capacity() * map_entry
+            + self.moved.capacity() * (size_of::<(u32, u32)>() + 1)
+            + self
+                .slots
+                .iter()
+                .map(|c| c.analysis.heap_bytes())
+                .sum::<usize>()
     }
 
     /// Finds or creates the conversation of `seg`, applying Wireshark 4.0's port-reuse rule.
     pub fn lookup(&mut self, seg: &TcpSegment<'_>, ts_ns: i64) -> Lookup {
+        self.clock += 1;
         let (src, dst) = endpoints(seg);
         let key = ConvKey::new(src, dst);
-        if let Some(&stream) = self.by_key.get(&key) {
-            let conv = &self.convs[stream as usize];
+        if let Some(&slot) = self.by_key.get(&key) {
+            let conv = &self.slots[slot as usize];
             let side = conv.side_of(&src);
             let pure_syn =
                 seg.flags.syn() && !seg.flags.ack() && seg.kind != SegmentKind::IcmpQuoted;
@@ -159,13 +264,16 @@ impl ConversationTable {
                     .base_seq
                     .is_some_and(|base| base != seg.seq);
             if !reused {
+                self.seen[slot as usize] = self.clock;
                 return Lookup {
-                    stream,
+                    stream: conv.stream,
+                    slot,
                     side,
                     new: false,
                     reused_ports: false,
                 };
             }
+            // The old conversation leaves the key; it stays in memory under its stream.
             let new = self.create(key, src, dst, seg, ts_ns);
             return Lookup {
                 reused_ports: true,
@@ -183,7 +291,11 @@ impl ConversationTable {
         seg: &TcpSegment<'_>,
         ts_ns: i64,
     ) -> Lookup {
-        let stream = self.convs.len() as u32;
+        if self.max > 0 && self.len() >= self.max {
+            self.evict();
+        }
+        let stream = self.next_stream;
+        self.next_stream = self.next_stream.wrapping_add(1);
         // The client sent the first SYN; a SYN-ACK's receiver is the client; otherwise the
         // first packet's sender is taken as the client.
         let syn_ack_first =
@@ -204,20 +316,72 @@ impl ConversationTable {
             ack: seg.ack,
             seg_len: seg.seg_len,
         };
-        self.convs.push(Conversation {
+        let conv = Conversation {
             stream,
             endpoints: [client, server],
             flows: [Flow::default(); 2],
             lifecycle: Lifecycle::new(&view),
             stats: ConnStats::new(ts_ns),
             analysis: ConvAnalysis::default(),
-        });
-        self.by_key.insert(key, stream);
+        };
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = conv;
+                self.seen[slot as usize] = self.clock;
+                slot
+            }
+            None => {
+                self.slots.push(conv);
+                self.seen.push(self.clock);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        if slot != stream {
+            self.moved.insert(stream, slot);
+        }
+        self.by_key.insert(key, slot);
         Lookup {
             stream,
+            slot,
             side: view.side,
             new: true,
             reused_ports: false,
+        }
+    }
+
+    /// Frees a batch of slots (a sixteenth of the cap, at least one): closed conversations
+    /// first, then the least recently seen. Batches keep the cost per new conversation
+    /// constant.
+    fn evict(&mut self) {
+        let batch = (self.max / 16).max(1);
+        let mut order: Vec<(bool, u64, u32)> = (0..self.slots.len() as u32)
+            .filter(|&i| self.slots[i as usize].stream != u32::MAX)
+            .map(|i| {
+                let c = &self.slots[i as usize];
+                (!is_closed(c), self.seen[i as usize], i)
+            })
+            .collect();
+        let batch = batch.min(order.len());
+        if batch == 0 {
+            return;
+        }
+        order.select_nth_unstable(batch - 1);
+        for &(open, _, slot) in &order[..batch] {
+            let c = &mut self.slots[slot as usize];
+            let key = ConvKey::new(c.endpoints[0], c.endpoints[1]);
+            if self.by_key.get(&key) == Some(&slot) {
+                self.by_key.remove(&key);
+            }
+            self.moved.remove(&c.stream);
+            // Release the conversation's heap now; the slot is overwritten on reuse.
+            c.analysis = ConvAnalysis::default();
+            c.stream = u32::MAX;
+            if open {
+                self.evicted.idle += 1;
+            } else {
+                self.evicted.closed += 1;
+            }
+            self.free.push(slot);
         }
     }
 }

@@ -166,6 +166,16 @@ pub struct FlowAnalysis {
     pub(crate) sack_count: u8,
 }
 
+impl ConvAnalysis {
+    /// Heap bytes held (the unacknowledged-segment lists).
+    pub fn heap_bytes(&self) -> usize {
+        self.flows
+            .iter()
+            .map(|f| f.segments.capacity() * core::mem::size_of::<Unacked>())
+            .sum()
+    }
+}
+
 impl Default for FlowAnalysis {
     fn default() -> Self {
         FlowAnalysis {

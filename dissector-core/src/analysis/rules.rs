@@ -329,6 +329,10 @@ impl Ctx<'_, '_> {
                 segs.remove(i);
             }
         }
+        // An idle connection keeps no list (most of a conversation's memory otherwise).
+        if segs.is_empty() && segs.capacity() > 0 {
+            *segs = Vec::new();
+        }
     }
 
     /// Step 15: Bytes in flight and bytes sent since the last PSH.
