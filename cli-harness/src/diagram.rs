@@ -145,22 +145,46 @@ pub fn label(p: &Packet) -> String {
     s
 }
 
-/// The anomalies of a packet as a reader meets them: "duplicate ack #3 of frame 13", ...
+/// A verdict as Wireshark's expert info names it ("previous segment not captured", ...).
+pub fn verdict_title(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Retransmission => "retransmission",
+        Verdict::FastRetransmission => "fast retransmission",
+        Verdict::SpuriousRetransmission => "spurious retransmission",
+        Verdict::OutOfOrder => "out-of-order",
+        Verdict::LostSegment => "previous segment not captured",
+        Verdict::AckLostSegment => "ACKed unseen segment",
+        Verdict::DuplicateAck => "duplicate ACK",
+        Verdict::ZeroWindow => "zero window",
+        Verdict::ZeroWindowProbe => "zero window probe",
+        Verdict::ZeroWindowProbeAck => "zero window probe ACK",
+        Verdict::WindowFull => "window full",
+        Verdict::WindowUpdate => "window update",
+        Verdict::KeepAlive => "keep-alive",
+        Verdict::KeepAliveAck => "keep-alive ACK",
+        Verdict::ReusedPorts => "TCP port numbers reused",
+    }
+}
+
+/// The anomalies of a packet as a reader meets them: "dup ACK #3 of frame 13", ...
 pub fn anomaly_text(p: &Packet) -> String {
+    let v = p.an.verdicts;
+    // A fast or spurious retransmission is a retransmission: name only the precise one.
+    let precise = v.has(Verdict::FastRetransmission) || v.has(Verdict::SpuriousRetransmission);
     let mut parts: Vec<String> = p
         .anomalies()
-        .map(|v| match (v, p.an.dup_ack_num, p.an.dup_ack_frame) {
-            (Verdict::DuplicateAck, Some(n), Some(f)) => format!("duplicate ack #{n} of frame {f}"),
-            _ => v.name().replace('_', " "),
+        .filter(|a| !(precise && *a == Verdict::Retransmission))
+        .map(|a| match (a, p.an.dup_ack_num, p.an.dup_ack_frame) {
+            (Verdict::DuplicateAck, Some(n), Some(f)) => format!("dup ACK #{n} of frame {f}"),
+            _ => verdict_title(a).to_string(),
         })
         .collect();
     if p.rec.event == Event::Rst {
-        let from = p.rec.rst_from.map_or("", |s| s.name());
-        parts.push(
-            format!("connection reset by the {} {from}", p.from().name())
-                .trim_end()
-                .to_string(),
-        );
+        let mut s = format!("reset by the {}", p.from().name());
+        if let Some(from) = p.rec.rst_from {
+            let _ = write!(s, " in {from}");
+        }
+        parts.push(s);
     }
     if let Some(e) = p.rec.malformed {
         parts.push(format!("malformed: {e}"));

@@ -176,6 +176,8 @@ pub fn nice_step(range: f64, target: f64) -> f64 {
 fn tick_label(v: f64, step: f64) -> String {
     // The step's first significant decimal; the epsilon absorbs log10's rounding at 0.1.
     let decimals = (-step.log10() - 1e-9).ceil().max(0.0) as usize;
+    // A tick at zero reached by adding steps can be -0.0000001: show it as 0.
+    let v = if v.abs() < step * 1e-6 { 0.0 } else { v };
     format!("{v:.decimals$}")
 }
 
@@ -477,5 +479,6 @@ mod tests {
         assert_eq!(tick_label(0.30000000000000004, 0.1), "0.3");
         assert_eq!(tick_label(20000.0, 5000.0), "20000");
         assert_eq!(tick_label(1.25, 0.05), "1.25");
+        assert_eq!(tick_label(-1e-12, 20.0), "0");
     }
 }
