@@ -244,14 +244,17 @@ impl Bracket {
         for (y, step) in &self.steps {
             let y = y + DROP / 2.0;
             svg.line(X_BRACKET, y, X_BRACKET + 6.0, y, &stroke);
-            svg.circle(
-                X_BRACKET + 18.0,
-                y - 4.0,
-                10.0,
-                &format!("fill=\"{}\"", self.colour),
+            // A round badge, widened for "2+3".
+            let w = 20.0 + 6.0 * (step.len() as f64 - 1.0);
+            svg.rect(
+                X_BRACKET + 20.0 - w / 2.0,
+                y - 14.0,
+                w,
+                20.0,
+                &format!("rx=\"10\" fill=\"{}\"", self.colour),
             );
             svg.text(
-                X_BRACKET + 18.0,
+                X_BRACKET + 20.0,
                 y,
                 Anchor::Middle,
                 "class=\"step\" fill=\"#ffffff\" font-size=\"10\" font-weight=\"bold\"",
@@ -259,7 +262,7 @@ impl Bracket {
             );
         }
         let mid = (top + bottom) / 2.0;
-        let x = X_BRACKET + 44.0;
+        let x = X_BRACKET + 50.0;
         svg.text(
             x,
             mid,

@@ -197,6 +197,14 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
 });
 ";
 
+fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// A number cell that sorts by `v` and shows `shown`.
 fn num_cell(out: &mut String, v: impl std::fmt::Display, shown: &str) {
     let _ = write!(out, "<td class=\"num\" data-v=\"{v}\">{}</td>", esc(shown));
@@ -221,14 +229,16 @@ pub fn render(path: &str, facts: &Facts, streams: &[Stream], opts: &Options) -> 
     let c = &facts.counters;
     let _ = write!(
         out,
-        "<h1>tcplens report: {}</h1>\n<p class=\"capture\">{} frames, {} TCP, {} not TCP, {} undecodable; {} connections, {} anomalous packets.</p>\n",
+        "<h1>tcplens report: {}</h1>\n<p class=\"capture\">{} frames, {} TCP, {} not TCP, {} undecodable; {} connection{}, {} anomalous packet{}.</p>\n",
         esc(&name),
         c.frames,
         c.tcp,
         c.not_tcp,
         c.undecodable_total(),
         facts.conns.len(),
-        facts.explained.len() as u64 + facts.unexplained
+        plural(facts.conns.len() as u64),
+        facts.explained.len() as u64 + facts.unexplained,
+        plural(facts.explained.len() as u64 + facts.unexplained),
     );
     if let Some(b) = &facts.broke {
         let _ = writeln!(out, "<p class=\"warning\">{}</p>", esc(b));
