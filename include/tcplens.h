@@ -11,7 +11,7 @@
 /**
  * The ABI version this library implements; a host passes it in its config.
  */
-#define TCPLENS_ABI_VERSION 1
+#define TCPLENS_ABI_VERSION 2
 
 /**
  * The call succeeded; for `tcplens_feed`, the frame is TCP and the verdict was written.
@@ -75,6 +75,18 @@
  * Not a field: the header was quoted inside an ICMP error.
  */
 #define TCPLENS_ICMP_QUOTED (1 << 12)
+
+/**
+ * `expected_seq` is set (a `lost_segment` frame).
+ */
+#define TCPLENS_HAS_EXPECTED_SEQ (1 << 13)
+
+/**
+ * Explanation languages for `tcplens_explain_lang`.
+ */
+#define TCPLENS_LANG_EN 0
+
+#define TCPLENS_LANG_ZH 1
 
 /**
  * An analyzer as C sees it: opaque.
@@ -182,6 +194,11 @@ typedef struct TcplensVerdict {
    * The value the reason carries (link type, IP version, header length), else 0.
    */
   uint32_t error_detail;
+  /**
+   * With `TCPLENS_HAS_EXPECTED_SEQ`: the relative sequence number a `lost_segment`
+   * frame was expected to start at.
+   */
+  uint32_t expected_seq;
 } TcplensVerdict;
 
 /**
@@ -289,6 +306,18 @@ int32_t tcplens_get_verdict(const struct TcplensAnalyzer *a,
  * `v` points to a verdict; `buf` is NULL with `buf_len` 0, or writable for `buf_len` bytes.
  */
 int64_t tcplens_explain(const struct TcplensVerdict *v, char *buf, size_t buf_len);
+
+/**
+ * `tcplens_explain` in a language: `TCPLENS_LANG_EN` or `TCPLENS_LANG_ZH` (UTF-8);
+ * any other value is `TCPLENS_ERR_INVALID`.
+ *
+ * # Safety
+ * `v` points to a verdict; `buf` is NULL with `buf_len` 0, or writable for `buf_len` bytes.
+ */
+int64_t tcplens_explain_lang(const struct TcplensVerdict *v,
+                             uint32_t lang,
+                             char *buf,
+                             size_t buf_len);
 
 /**
  * The RFC 9293 name of a state code ("ESTABLISHED"), or NULL.

@@ -3,6 +3,8 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
+use tcplens_core::diagnosis::Finding;
+use tcplens_core::explain::Lang;
 use tcplens_core::flow::Conversation;
 use tcplens_core::{Counters, DecodeError, Side};
 
@@ -34,6 +36,48 @@ pub struct ConnRow {
     pub server_state: &'static str,
     pub history: String,
     pub conn_state: &'static str,
+    /// With `--diagnose`: the likely causes, in frame order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diagnosis: Option<Vec<DiagnosisRow>>,
+}
+
+/// One finding, as printed.
+#[derive(Debug, Serialize)]
+pub struct DiagnosisRow {
+    pub cause: &'static str,
+    /// The frame where the cause shows.
+    pub frame: u32,
+    /// The evidence frames.
+    pub frames: Vec<u32>,
+    pub text: String,
+}
+
+/// Gives every row its findings (an empty list when none); findings of conversations that
+/// have no row are dropped.
+pub fn attach_diagnosis(rows: &mut [ConnRow], findings: &[Finding], lang: Lang) {
+    for row in rows.iter_mut() {
+        row.diagnosis = Some(Vec::new());
+    }
+    for f in findings {
+        let Some(row) = rows.iter_mut().find(|r| r.stream == f.stream) else {
+            continue;
+        };
+        let mut text = String::new();
+        let _ = f.write_text(lang, &mut text);
+        if let Some(list) = row.diagnosis.as_mut() {
+            list.push(DiagnosisRow {
+                cause: f.cause.name(),
+                frame: f.frame,
+                frames: f.frames.clone(),
+                text,
+            });
+        }
+    }
+    for row in rows.iter_mut() {
+        if let Some(list) = row.diagnosis.as_mut() {
+            list.sort_by_key(|d| d.frame);
+        }
+    }
 }
 
 fn secs(ns: i64) -> f64 {
@@ -60,6 +104,7 @@ impl ConnRow {
             server_state: c.lifecycle.state(Side::Server).name(),
             history: s.history.as_str().to_string(),
             conn_state: s.conn_state(),
+            diagnosis: None,
         }
     }
 }
@@ -181,6 +226,45 @@ fn write_table(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
     for row in &cells {
         let vals: Vec<&str> = row.iter().map(String::as_str).collect();
         line(out, &vals)?;
+    }
+    write_diagnosis(out, rows)
+}
+
+/// The findings under the table, grouped by conversation.
+fn write_diagnosis(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
+    if rows.iter().all(|r| r.diagnosis.is_none()) {
+        return Ok(());
+    }
+    let with = rows
+        .iter()
+        .filter_map(|r| r.diagnosis.as_ref().map(|d| (r, d)));
+    writeln!(out)?;
+    writeln!(out, "diagnosis:")?;
+    let mut any = false;
+    for (row, list) in with {
+        if list.is_empty() {
+            continue;
+        }
+        any = true;
+        writeln!(
+            out,
+            "  stream {} ({} -> {}):",
+            row.stream, row.client, row.server
+        )?;
+        for d in list {
+            let frames: Vec<String> = d.frames.iter().map(u32::to_string).collect();
+            writeln!(
+                out,
+                "    frame {} [{}] {} (frames {})",
+                d.frame,
+                d.cause,
+                d.text,
+                frames.join(", ")
+            )?;
+        }
+    }
+    if !any {
+        writeln!(out, "  nothing to report")?;
     }
     Ok(())
 }

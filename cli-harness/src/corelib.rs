@@ -9,9 +9,10 @@ use std::ffi::{c_char, CStr};
 use std::path::Path;
 
 use libloading::Library;
+use tcplens_core::explain::Lang;
 use tcplens_core::ffi::{
-    TcplensAnalyzer, TcplensConfig, TcplensVerdict, TCPLENS_ABI_VERSION, TCPLENS_NOT_TCP,
-    TCPLENS_OK, TCPLENS_UNDECODABLE,
+    TcplensAnalyzer, TcplensConfig, TcplensVerdict, TCPLENS_ABI_VERSION, TCPLENS_LANG_EN,
+    TCPLENS_LANG_ZH, TCPLENS_NOT_TCP, TCPLENS_OK, TCPLENS_UNDECODABLE,
 };
 
 use crate::error::CliError;
@@ -29,7 +30,7 @@ type FeedFn = unsafe extern "C" fn(
     u32,
     *mut TcplensVerdict,
 ) -> i32;
-type ExplainFn = unsafe extern "C" fn(*const TcplensVerdict, *mut c_char, usize) -> i64;
+type ExplainFn = unsafe extern "C" fn(*const TcplensVerdict, u32, *mut c_char, usize) -> i64;
 
 /// What feeding one frame gave.
 pub enum Fed {
@@ -44,6 +45,7 @@ pub struct CoreLib {
     free: FreeFn,
     feed: FeedFn,
     explain: ExplainFn,
+    lang: u32,
     buf: Vec<c_char>,
     frame: u64,
     // Declared last: dropped after the analyzer is freed.
@@ -58,7 +60,8 @@ fn lib_err(path: &Path, reason: impl std::fmt::Display) -> CliError {
 }
 
 impl CoreLib {
-    pub fn load(path: &Path) -> Result<CoreLib, CliError> {
+    /// Loads the library; explanations will be in `lang`.
+    pub fn load(path: &Path, lang: Lang) -> Result<CoreLib, CliError> {
         // SAFETY: loading runs the library's initialisers; `path` is the user's choice of a
         // tcplens core library, whose initialisers are Rust's own.
         let lib = unsafe { Library::new(path) }.map_err(|e| lib_err(path, e))?;
@@ -73,7 +76,7 @@ impl CoreLib {
                     .map_err(|e| lib_err(path, e))?,
                 *lib.get::<FeedFn>(b"tcplens_feed\0")
                     .map_err(|e| lib_err(path, e))?,
-                *lib.get::<ExplainFn>(b"tcplens_explain\0")
+                *lib.get::<ExplainFn>(b"tcplens_explain_lang\0")
                     .map_err(|e| lib_err(path, e))?,
             )
         };
@@ -99,6 +102,10 @@ impl CoreLib {
             free,
             feed,
             explain,
+            lang: match lang {
+                Lang::En => TCPLENS_LANG_EN,
+                Lang::Zh => TCPLENS_LANG_ZH,
+            },
             buf: vec![0; 512],
             frame: 0,
             _lib: lib,
@@ -144,7 +151,8 @@ impl CoreLib {
         out.clear();
         loop {
             // SAFETY: `v` is a verdict; `buf` is writable for its length.
-            let need = unsafe { (self.explain)(v, self.buf.as_mut_ptr(), self.buf.len()) };
+            let need =
+                unsafe { (self.explain)(v, self.lang, self.buf.as_mut_ptr(), self.buf.len()) };
             if need < 0 {
                 return;
             }
@@ -153,7 +161,7 @@ impl CoreLib {
             }
             self.buf.resize(need as usize + 1, 0);
         }
-        // SAFETY: tcplens_explain NUL-terminated the text inside `buf`.
+        // SAFETY: tcplens_explain_lang NUL-terminated the text inside `buf`.
         let text = unsafe { CStr::from_ptr(self.buf.as_ptr()) };
         out.push_str(&text.to_string_lossy());
     }

@@ -25,7 +25,8 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fmt::Write as _;
 
-use tcplens_core::explain::explain_en;
+use tcplens_core::diagnosis::{Diagnoser, Finding};
+use tcplens_core::explain::{explain, Lang};
 use tcplens_core::flow::endpoints;
 use tcplens_core::{Analyzer, Outcome};
 
@@ -54,6 +55,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Language of the explanations (text output and the JSONL/CSV `explain` key).
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
         /// Run the analysis through the core's C ABI in this library
         /// (libtcplens_core.so) instead of the built-in core: the output must not change.
         #[arg(long, value_name = "PATH")]
@@ -82,6 +86,13 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ConnsFormat::Table)]
         format: ConnsFormat,
+        /// Add each connection's likely causes (lost segments, lost ACKs, reordering, zero
+        /// windows, resets, failed handshakes ...), each with the frames that show it.
+        #[arg(long)]
+        diagnose: bool,
+        /// Language of the diagnosis texts.
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
     },
     /// A ladder diagram of one connection, as SVG.
     Diagram(pictures::DiagramArgs),
@@ -89,6 +100,24 @@ enum Command {
     Graph(pictures::GraphArgs),
     /// One self-contained HTML page: connections, anomalies, pictures, explanations.
     Report(pictures::ReportArgs),
+}
+
+/// `--lang`: the explanation language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LangArg {
+    /// English.
+    En,
+    /// Simplified Chinese.
+    Zh,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::En => Lang::En,
+            LangArg::Zh => Lang::Zh,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -215,10 +244,11 @@ where
 fn analyze(
     input: &InputArgs,
     format: Format,
+    lang: Lang,
     core_lib: Option<&std::path::Path>,
 ) -> Result<(), CliError> {
     if let Some(path) = core_lib {
-        return analyze_through_c_abi(input, format, path);
+        return analyze_through_c_abi(input, format, lang, path);
     }
     let mut src = input.open()?;
     let progress = progress_for(&src, input.no_progress);
@@ -241,7 +271,7 @@ fn analyze(
                     analysis,
                 } => {
                     text.clear();
-                    let _ = explain_en(record, &mut text);
+                    let _ = explain(lang, record, analysis, &mut text);
                     w.tcp(n, t, &endpoints(segment), record, analysis, &text)
                 }
                 Outcome::Undecodable(e) => {
@@ -282,9 +312,10 @@ fn analyze(
 fn analyze_through_c_abi(
     input: &InputArgs,
     format: Format,
+    lang: Lang,
     path: &std::path::Path,
 ) -> Result<(), CliError> {
-    let mut lib = corelib::CoreLib::load(path)?;
+    let mut lib = corelib::CoreLib::load(path, lang)?;
     let mut src = input.open()?;
     let stdout = io::stdout().lock();
     let mut w = FrameWriter::new(io::BufWriter::with_capacity(1 << 16, stdout), format);
@@ -353,15 +384,43 @@ fn print_counters(analyzer: &Analyzer, name: &str, interrupted: bool) {
     );
 }
 
-fn conns(input: &InputArgs, format: ConnsFormat) -> Result<(), CliError> {
+fn conns(
+    input: &InputArgs,
+    format: ConnsFormat,
+    diagnose: bool,
+    lang: Lang,
+) -> Result<(), CliError> {
     let mut src = input.open()?;
     let progress = progress_for(&src, input.no_progress);
     let mut analyzer = Analyzer::new();
-    let end = run(&mut src, &mut analyzer, progress.as_ref(), |_, _, _| Ok(()))?;
+    let mut diagnoser = Diagnoser::new();
+    let mut findings: Vec<Finding> = Vec::new();
+    let end = run(
+        &mut src,
+        &mut analyzer,
+        progress.as_ref(),
+        |n, t, outcome| {
+            if let (
+                true,
+                Outcome::Tcp {
+                    record, analysis, ..
+                },
+            ) = (diagnose, outcome)
+            {
+                let frame = u32::try_from(n).unwrap_or(u32::MAX);
+                diagnoser.observe(frame, t, record, analysis, &mut findings);
+            }
+            Ok(())
+        },
+    )?;
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
-    let rows = rows(&analyzer, end.first_ns);
+    let mut rows = rows(&analyzer, end.first_ns);
+    if diagnose {
+        diagnoser.finish(&mut findings);
+        conns::attach_diagnosis(&mut rows, &findings, lang);
+    }
     let mut out = io::BufWriter::new(io::stdout().lock());
     conns::write(&mut out, &rows, analyzer.counters(), format)?;
     out.flush()?;
@@ -377,9 +436,15 @@ fn main() -> ExitCode {
         Command::Analyze {
             input,
             format,
+            lang,
             core_lib,
-        } => analyze(input, *format, core_lib.as_deref()),
-        Command::Conns { input, format } => conns(input, *format),
+        } => analyze(input, *format, (*lang).into(), core_lib.as_deref()),
+        Command::Conns {
+            input,
+            format,
+            diagnose,
+            lang,
+        } => conns(input, *format, *diagnose, (*lang).into()),
         Command::DiffTshark {
             files,
             tshark,

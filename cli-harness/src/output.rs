@@ -396,7 +396,7 @@ impl<W: Write> FrameWriter<W> {
     ) -> io::Result<()> {
         let error = error_code(rec);
         match self.format {
-            Format::Text => self.tcp_text(frame, time_ns, ends, rec, an),
+            Format::Text => self.tcp_text(frame, time_ns, ends, rec, an, explain),
             Format::Jsonl | Format::Csv => {
                 self.row(frame, time_ns, Some((ends, rec, an)), explain, error)
             }
@@ -462,6 +462,7 @@ impl<W: Write> FrameWriter<W> {
         (src, dst): &Endpoints,
         rec: &FrameRecord,
         an: &FrameAnalysis,
+        explain: &str,
     ) -> io::Result<()> {
         write!(
             self.out,
@@ -494,7 +495,12 @@ impl<W: Write> FrameWriter<W> {
             self.out,
             "  client={} server={}",
             rec.client_state, rec.server_state
-        )
+        )?;
+        // The explanation on its own indented line, in the chosen language.
+        if !explain.is_empty() {
+            writeln!(self.out, "{:>21}{explain}", "")?;
+        }
+        Ok(())
     }
 }
 

@@ -16,13 +16,13 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::analysis::{FrameAnalysis, Verdict};
 use crate::analyzer::{Analyzer, Outcome};
-use crate::explain::explain_en;
+use crate::explain::{explain, Lang};
 use crate::lifecycle::{Event, Side, TcpState};
 use crate::record::FrameRecord;
 use crate::wire::TcpSegment;
 
 /// The ABI version this library implements; a host passes it in its config.
-pub const TCPLENS_ABI_VERSION: u32 = 1;
+pub const TCPLENS_ABI_VERSION: u32 = 2;
 
 /// The call succeeded; for `tcplens_feed`, the frame is TCP and the verdict was written.
 pub const TCPLENS_OK: i32 = 0;
@@ -53,6 +53,12 @@ pub const TCPLENS_HAS_COMPLETENESS: u32 = 1 << 10;
 pub const TCPLENS_HAS_RST: u32 = 1 << 11;
 /// Not a field: the header was quoted inside an ICMP error.
 pub const TCPLENS_ICMP_QUOTED: u32 = 1 << 12;
+/// `expected_seq` is set (a `lost_segment` frame).
+pub const TCPLENS_HAS_EXPECTED_SEQ: u32 = 1 << 13;
+
+/// Explanation languages for `tcplens_explain_lang`.
+pub const TCPLENS_LANG_EN: u32 = 0;
+pub const TCPLENS_LANG_ZH: u32 = 1;
 
 /// How an analyzer is set up.
 #[repr(C)]
@@ -123,6 +129,9 @@ pub struct TcplensVerdict {
     pub error: u8,
     /// The value the reason carries (link type, IP version, header length), else 0.
     pub error_detail: u32,
+    /// With `TCPLENS_HAS_EXPECTED_SEQ`: the relative sequence number a `lost_segment`
+    /// frame was expected to start at.
+    pub expected_seq: u32,
 }
 
 /// An analyzer as C sees it: opaque.
@@ -214,6 +223,11 @@ pub fn verdict_of(
         &mut v.push_bytes_sent,
     );
     put(TCPLENS_HAS_RTO, an.rto_frame, &mut v.rto_frame);
+    put(
+        TCPLENS_HAS_EXPECTED_SEQ,
+        an.expected_seq,
+        &mut v.expected_seq,
+    );
     if let Some(x) = an.ack_rtt_ns {
         present |= TCPLENS_HAS_ACK_RTT;
         v.ack_rtt_ns = x;
@@ -303,6 +317,7 @@ pub fn analysis_of(v: &TcplensVerdict) -> FrameAnalysis {
         rto_frame: has(TCPLENS_HAS_RTO).then_some(v.rto_frame),
         window_scaled: has(TCPLENS_HAS_WINDOW_SCALED).then_some(v.window_scaled),
         completeness: has(TCPLENS_HAS_COMPLETENESS).then_some(v.completeness),
+        expected_seq: has(TCPLENS_HAS_EXPECTED_SEQ).then_some(v.expected_seq),
     }
 }
 
@@ -543,6 +558,22 @@ pub unsafe extern "C" fn tcplens_explain(
     buf: *mut c_char,
     buf_len: usize,
 ) -> i64 {
+    // SAFETY: same contract as `tcplens_explain_lang`.
+    unsafe { tcplens_explain_lang(v, TCPLENS_LANG_EN, buf, buf_len) }
+}
+
+/// `tcplens_explain` in a language: `TCPLENS_LANG_EN` or `TCPLENS_LANG_ZH` (UTF-8);
+/// any other value is `TCPLENS_ERR_INVALID`.
+///
+/// # Safety
+/// `v` points to a verdict; `buf` is NULL with `buf_len` 0, or writable for `buf_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn tcplens_explain_lang(
+    v: *const TcplensVerdict,
+    lang: u32,
+    buf: *mut c_char,
+    buf_len: usize,
+) -> i64 {
     // SAFETY: checked for NULL; valid by contract otherwise.
     let Some(v) = (unsafe { v.as_ref() }) else {
         return i64::from(TCPLENS_ERR_NULL);
@@ -550,13 +581,18 @@ pub unsafe extern "C" fn tcplens_explain(
     if buf.is_null() && buf_len != 0 {
         return i64::from(TCPLENS_ERR_NULL);
     }
+    let lang = match lang {
+        TCPLENS_LANG_EN => Lang::En,
+        TCPLENS_LANG_ZH => Lang::Zh,
+        _ => return i64::from(TCPLENS_ERR_INVALID),
+    };
     let text = guard(None, || {
         let mut s = String::new();
         if v.present == 0 && v.error != 0 {
             let e = crate::wire::DecodeError::from_parts(v.error as usize - 1, v.error_detail)?;
             s = e.to_string();
         } else {
-            let _ = explain_en(&record_of(v), &mut s);
+            let _ = explain(lang, &record_of(v), &analysis_of(v), &mut s);
         }
         Some(s)
     });
@@ -564,7 +600,11 @@ pub unsafe extern "C" fn tcplens_explain(
         return i64::from(TCPLENS_ERR_PANIC);
     };
     if buf_len > 0 {
-        let n = text.len().min(buf_len - 1);
+        // Cut on a character boundary so the C string stays valid UTF-8.
+        let mut n = text.len().min(buf_len - 1);
+        while !text.is_char_boundary(n) {
+            n -= 1;
+        }
         // SAFETY: `buf` is writable for `buf_len` > n bytes.
         unsafe {
             core::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast::<u8>(), n);

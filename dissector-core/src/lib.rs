@@ -7,7 +7,8 @@
 //! - [`lifecycle`]: handshake, teardown, resets and RFC 9293 endpoint states;
 //! - [`summary`]: per-connection totals, history and Zeek-style `conn_state`;
 //! - [`record`]: the compact per-frame verdict;
-//! - [`explain`]: text generated from a verdict on demand;
+//! - [`explain`]: text generated from a verdict on demand, in English and Chinese;
+//! - [`diagnosis`]: likely causes per connection, reasoned across packets;
 //! - [`analyzer`]: the per-frame pipeline that ties them together.
 //!
 //! - [`ffi`]: the C ABI (`include/tcplens.h`), the only module with `unsafe` code.
@@ -15,6 +16,7 @@
 
 pub mod analysis;
 pub mod analyzer;
+pub mod diagnosis;
 pub mod explain;
 #[allow(unsafe_code)]
 pub mod ffi;

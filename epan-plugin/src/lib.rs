@@ -29,7 +29,7 @@ use std::ptr::{addr_of_mut, null, null_mut};
 use std::sync::Mutex;
 
 use tcplens_core::analysis::Verdict;
-use tcplens_core::explain::explain_en;
+use tcplens_core::explain::{explain, Lang};
 use tcplens_core::ffi::{self as core_ffi, TcplensVerdict};
 use tcplens_core::{Analyzer, Outcome};
 
@@ -355,7 +355,7 @@ unsafe extern "C" fn register_protoinfo() {
                 },
                 sys::enum_val_t {
                     name: c"zh".as_ptr(),
-                    description: c"Chinese (English until the translations land)".as_ptr(),
+                    description: c"Simplified Chinese (简体中文)".as_ptr(),
                     value: 1,
                 },
                 sys::enum_val_t {
@@ -610,7 +610,12 @@ unsafe fn show(
         // Text is built only when someone looks at it.
         if PREF_EXPLAIN != 0 && !t.is_null() && sys::proto_field_is_referenced(t, hf(32)) != 0 {
             let mut text = String::new();
-            let _ = explain_en(&rec, &mut text);
+            let lang = if PREF_LANGUAGE == 1 {
+                Lang::Zh
+            } else {
+                Lang::En
+            };
+            let _ = explain(lang, &rec, &an, &mut text);
             s(32, &text);
         }
         for (i, verdict) in Verdict::ALL.iter().enumerate() {

@@ -221,6 +221,9 @@ pub struct FrameAnalysis {
     pub window_scaled: Option<u32>,
     /// `tcp.completeness` as shown (the value before this packet).
     pub completeness: Option<u8>,
+    /// With `lost_segment`: the relative sequence number the sender's next segment was
+    /// expected to start at (its highest seq + len so far), for explanations.
+    pub expected_seq: Option<u32>,
 }
 
 /// One segment as the analysis sees it.
@@ -256,6 +259,8 @@ pub(crate) struct Ta {
     pub rto_frame: u32,
     pub bif: u32,
     pub push_bytes_sent: u32,
+    /// With `LostSegment`: the sender's next sequence number before this segment (raw).
+    pub expected_seq: u32,
 }
 
 impl Ta {
@@ -351,6 +356,9 @@ impl ConvAnalysis {
             if ta.bif != 0 {
                 out.bytes_in_flight = Some(ta.bif);
                 out.push_bytes_sent = Some(ta.push_bytes_sent);
+            }
+            if ta.flags.has(Verdict::LostSegment) {
+                out.expected_seq = Some(rel(ta.expected_seq, base[side]));
             }
             if ta.flags.has(Verdict::DuplicateAck) {
                 out.dup_ack_num = Some(ta.dupack_num);

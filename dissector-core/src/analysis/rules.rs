@@ -107,6 +107,7 @@ pub fn zero_window(c: &mut Ctx<'_, '_>) -> Next {
 pub fn lost_segment(c: &mut Ctx<'_, '_>) -> Next {
     if c.fwd.nextseq != 0 && gt(c.seg.seq, c.fwd.nextseq) && !c.seg.flags.rst() {
         c.ta.flag(Verdict::LostSegment);
+        c.ta.expected_seq = c.fwd.nextseq;
         c.fwd.valid_bif = false;
     }
     Next::Continue
