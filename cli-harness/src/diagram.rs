@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 
 use tcplens_core::analysis::Verdict;
-use tcplens_core::explain::explain_en;
+use tcplens_core::explain::{explain, Lang};
 use tcplens_core::{Event, Side, TcpState};
 
 use crate::svg::{esc, Anchor, Svg};
@@ -22,11 +22,81 @@ use crate::trace::{Packet, Stream};
 pub struct Options {
     /// Runs of more than this many plain packets are folded; 0 never folds.
     pub fold: usize,
+    /// The language of the words around the protocol's own (flags, numbers, state names).
+    pub lang: Lang,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { fold: 8 }
+        Options {
+            fold: 8,
+            lang: Lang::En,
+        }
+    }
+}
+
+/// The words of a diagram in one language.
+struct Words {
+    client: &'static str,
+    server: &'static str,
+    frame: &'static str,
+    time: &'static str,
+    handshake: &'static str,
+    teardown: &'static str,
+    /// "… {n} packets …"
+    fold: fn(usize) -> String,
+    /// "{bytes} bytes of data and their ACKs"
+    fold_bytes: fn(u64) -> String,
+    dup_ack: fn(u32, u32) -> String,
+    reset_by: fn(Side, Option<TcpState>) -> String,
+    malformed: &'static str,
+}
+
+const EN: Words = Words {
+    client: "client",
+    server: "server",
+    frame: "frame",
+    time: "time (s)",
+    handshake: "handshake",
+    teardown: "teardown",
+    fold: |n| format!("… {n} packets …"),
+    fold_bytes: |b| format!("{b} bytes of data and their ACKs"),
+    dup_ack: |n, f| format!("dup ACK #{n} of frame {f}"),
+    reset_by: |side, from| match from {
+        Some(s) => format!("reset by the {} in {s}", side.name()),
+        None => format!("reset by the {}", side.name()),
+    },
+    malformed: "malformed",
+};
+
+// The terms of the Chinese TCP tutorials, as tcplens_core::explain uses them.
+const ZH: Words = Words {
+    client: "客户端",
+    server: "服务器",
+    frame: "帧",
+    time: "时间 (s)",
+    handshake: "三次握手",
+    teardown: "四次挥手",
+    fold: |n| format!("… {n} 个数据包 …"),
+    fold_bytes: |b| format!("{b} 字节数据及其确认"),
+    dup_ack: |n, f| format!("重复确认 #{n}（帧 {f}）"),
+    reset_by: |side, from| {
+        let who = match side {
+            Side::Client => "客户端",
+            Side::Server => "服务器",
+        };
+        match from {
+            Some(s) => format!("{who}在 {s} 状态重置连接"),
+            None => format!("{who}重置连接"),
+        }
+    },
+    malformed: "畸形报文",
+};
+
+fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::En => &EN,
+        Lang::Zh => &ZH,
     }
 }
 
@@ -145,8 +215,28 @@ pub fn label(p: &Packet) -> String {
     s
 }
 
-/// A verdict as Wireshark's expert info names it ("previous segment not captured", ...).
-pub fn verdict_title(v: Verdict) -> &'static str {
+/// A verdict as Wireshark's expert info names it ("previous segment not captured", ...),
+/// or as the Chinese tutorials do.
+pub fn verdict_title(lang: Lang, v: Verdict) -> &'static str {
+    if lang == Lang::Zh {
+        return match v {
+            Verdict::Retransmission => "重传",
+            Verdict::FastRetransmission => "快速重传",
+            Verdict::SpuriousRetransmission => "虚假重传",
+            Verdict::OutOfOrder => "乱序",
+            Verdict::LostSegment => "前一个分段未捕获",
+            Verdict::AckLostSegment => "确认了未捕获的分段",
+            Verdict::DuplicateAck => "重复确认",
+            Verdict::ZeroWindow => "零窗口",
+            Verdict::ZeroWindowProbe => "零窗口探测",
+            Verdict::ZeroWindowProbeAck => "零窗口探测确认",
+            Verdict::WindowFull => "窗口已满",
+            Verdict::WindowUpdate => "窗口更新",
+            Verdict::KeepAlive => "保活",
+            Verdict::KeepAliveAck => "保活确认",
+            Verdict::ReusedPorts => "端口复用",
+        };
+    }
     match v {
         Verdict::Retransmission => "retransmission",
         Verdict::FastRetransmission => "fast retransmission",
@@ -167,7 +257,8 @@ pub fn verdict_title(v: Verdict) -> &'static str {
 }
 
 /// The anomalies of a packet as a reader meets them: "dup ACK #3 of frame 13", ...
-pub fn anomaly_text(p: &Packet) -> String {
+pub fn anomaly_text(lang: Lang, p: &Packet) -> String {
+    let w = words(lang);
     let v = p.an.verdicts;
     // A fast or spurious retransmission is a retransmission: name only the precise one.
     let precise = v.has(Verdict::FastRetransmission) || v.has(Verdict::SpuriousRetransmission);
@@ -175,21 +266,17 @@ pub fn anomaly_text(p: &Packet) -> String {
         .anomalies()
         .filter(|a| !(precise && *a == Verdict::Retransmission))
         .map(|a| match (a, p.an.dup_ack_num, p.an.dup_ack_frame) {
-            (Verdict::DuplicateAck, Some(n), Some(f)) => format!("dup ACK #{n} of frame {f}"),
-            _ => verdict_title(a).to_string(),
+            (Verdict::DuplicateAck, Some(n), Some(f)) => (w.dup_ack)(n, f),
+            _ => verdict_title(lang, a).to_string(),
         })
         .collect();
     if p.rec.event == Event::Rst {
-        let mut s = format!("reset by the {}", p.from().name());
-        if let Some(from) = p.rec.rst_from {
-            let _ = write!(s, " in {from}");
-        }
-        parts.push(s);
+        parts.push((w.reset_by)(p.from(), p.rec.rst_from));
     }
     if let Some(e) = p.rec.malformed {
-        parts.push(format!("malformed: {e}"));
+        parts.push(format!("{}: {e}", w.malformed));
     }
-    parts.join(", ")
+    parts.join(if lang == Lang::Zh { "，" } else { ", " })
 }
 
 /// The Wireshark names of a packet's anomalies, comma-separated (the `data-anomalies` value).
@@ -221,6 +308,7 @@ fn x_of(side: Side) -> f64 {
 /// step number at each step, the phase's name turned along it.
 struct Bracket {
     name: &'static str,
+    title: &'static str,
     colour: &'static str,
     /// (y, step label)
     steps: Vec<(f64, &'static str)>,
@@ -271,7 +359,7 @@ impl Bracket {
                 "class=\"phase\" fill=\"{}\" font-weight=\"bold\" transform=\"rotate(90 {x} {mid})\"",
                 self.colour
             ),
-            self.name,
+            self.title,
         );
         svg.end();
     }
@@ -280,6 +368,7 @@ impl Bracket {
 /// Draws the ladder diagram of `stream` as a standalone SVG document.
 pub fn render(stream: &Stream, opts: &Options) -> String {
     let rows = rows(&stream.packets, opts.fold);
+    let w = words(opts.lang);
     let height = TOP + rows.len() as f64 * ROW + 40.0;
     let client = stream.endpoint(Side::Client);
     let server = stream.endpoint(Side::Server);
@@ -298,15 +387,17 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
         stream.stream,
         stream.packets.len()
     ));
-    draw_header(&mut svg, stream, &title, height);
+    draw_header(&mut svg, stream, w, &title, height);
 
     let mut handshake = Bracket {
         name: "handshake",
+        title: w.handshake,
         colour: "#2a7f3f",
         steps: Vec::new(),
     };
     let mut teardown = Bracket {
         name: "teardown",
+        title: w.teardown,
         colour: "#7a4fa0",
         steps: Vec::new(),
     };
@@ -318,8 +409,8 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
             Row::Packet(idx) => {
                 let p = &stream.packets[idx];
                 text.clear();
-                let _ = explain_en(&p.rec, &mut text);
-                draw_packet(&mut svg, p, y, &text);
+                let _ = explain(opts.lang, &p.rec, &p.an, &mut text);
+                draw_packet(&mut svg, p, y, &anomaly_text(opts.lang, p), &text);
                 let states = (p.rec.client_state, p.rec.server_state);
                 draw_states(&mut svg, prev_states, states, y + DROP);
                 prev_states = Some(states);
@@ -331,7 +422,7 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
                 }
             }
             Row::Fold { first, count } => {
-                draw_fold(&mut svg, &stream.packets[first..first + count], y);
+                draw_fold(&mut svg, w, &stream.packets[first..first + count], y);
                 if let Some(last) = stream.packets.get(first + count - 1) {
                     prev_states = Some((last.rec.client_state, last.rec.server_state));
                 }
@@ -344,7 +435,7 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
     svg.finish()
 }
 
-fn draw_header(svg: &mut Svg, stream: &Stream, title: &str, height: f64) {
+fn draw_header(svg: &mut Svg, stream: &Stream, w: &Words, title: &str, height: f64) {
     svg.text(
         WIDTH / 2.0,
         22.0,
@@ -361,7 +452,11 @@ fn draw_header(svg: &mut Svg, stream: &Stream, title: &str, height: f64) {
             36.0,
             "rx=\"5\" fill=\"#eef2f7\" stroke=\"#55606e\"",
         );
-        svg.text(x, 51.0, Anchor::Middle, "font-weight=\"bold\"", side.name());
+        let name = match side {
+            Side::Client => w.client,
+            Side::Server => w.server,
+        };
+        svg.text(x, 51.0, Anchor::Middle, "font-weight=\"bold\"", name);
         svg.text(
             x,
             66.0,
@@ -382,22 +477,21 @@ fn draw_header(svg: &mut Svg, stream: &Stream, title: &str, height: f64) {
         88.0,
         Anchor::Start,
         "fill=\"#55606e\" font-size=\"11\"",
-        "frame",
+        w.frame,
     );
     svg.text(
         X_TIME,
         88.0,
         Anchor::Start,
         "fill=\"#55606e\" font-size=\"11\"",
-        "time (s)",
+        w.time,
     );
 }
 
-fn draw_packet(svg: &mut Svg, p: &Packet, y: f64, explanation: &str) {
+fn draw_packet(svg: &mut Svg, p: &Packet, y: f64, anomalies: &str, explanation: &str) {
     let from = p.from();
     let (x1, x2) = (x_of(from), x_of(from.other()));
     let colour = colour(p);
-    let anomalies = anomaly_text(p);
     svg.group(format_args!(
         "class=\"packet\" data-frame=\"{}\" data-from=\"{}\" data-anomalies=\"{}\"",
         p.frame,
@@ -454,7 +548,7 @@ fn draw_packet(svg: &mut Svg, p: &Packet, y: f64, explanation: &str) {
             mid_y + 15.0,
             Anchor::Middle,
             &format!("class=\"anomaly\" fill=\"{colour}\" font-weight=\"bold\" font-size=\"11\""),
-            &anomalies,
+            anomalies,
         );
     }
     svg.end();
@@ -497,7 +591,7 @@ fn draw_states(
     }
 }
 
-fn draw_fold(svg: &mut Svg, run: &[Packet], y: f64) {
+fn draw_fold(svg: &mut Svg, w: &Words, run: &[Packet], y: f64) {
     let (Some(first), Some(last)) = (run.first(), run.last()) else {
         return;
     };
@@ -540,14 +634,14 @@ fn draw_fold(svg: &mut Svg, run: &[Packet], y: f64) {
         y + 9.0,
         Anchor::Middle,
         "class=\"fold-label\" font-style=\"italic\"",
-        &format!("… {} packets …", run.len()),
+        &(w.fold)(run.len()),
     );
     svg.text(
         (X_CLIENT + X_SERVER) / 2.0,
         y + 22.0,
         Anchor::Middle,
         "fill=\"#55606e\" font-size=\"10\"",
-        &format!("{bytes} bytes of data and their ACKs"),
+        &(w.fold_bytes)(bytes),
     );
     svg.end();
 }

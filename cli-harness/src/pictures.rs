@@ -9,6 +9,7 @@ use tcplens_core::Side;
 
 use crate::error::CliError;
 use crate::trace::Stream;
+use crate::LangArg;
 use crate::{diagram, graph, report};
 
 #[derive(Args)]
@@ -24,6 +25,9 @@ pub struct DiagramArgs {
     /// Fold runs of more than N plain data packets into one marker; 0 never folds.
     #[arg(long, value_name = "N", default_value_t = diagram::Options::default().fold)]
     fold: usize,
+    /// Language of the words and the explanations (shown when hovering an arrow).
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    lang: LangArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -62,6 +66,9 @@ pub struct ReportArgs {
     /// Fold runs of more than N plain data packets in the diagrams; 0 never folds.
     #[arg(long, value_name = "N", default_value_t = diagram::Options::default().fold)]
     fold: usize,
+    /// Language of the page, the diagnosis and the explanations.
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    lang: LangArg,
 }
 
 /// Writes `doc` to `path`, or to standard output.
@@ -81,7 +88,11 @@ fn emit(path: Option<&PathBuf>, doc: &str) -> Result<(), CliError> {
 
 pub fn diagram(a: &DiagramArgs) -> Result<(), CliError> {
     let (stream, broke) = Stream::load(&a.file, a.stream)?;
-    let doc = diagram::render(&stream, &diagram::Options { fold: a.fold });
+    let opts = diagram::Options {
+        fold: a.fold,
+        lang: a.lang.into(),
+    };
+    let doc = diagram::render(&stream, &opts);
     emit(a.output.as_ref(), &doc)?;
     broke.map_or(Ok(()), Err)
 }
@@ -98,9 +109,11 @@ pub fn graph(a: &GraphArgs) -> Result<(), CliError> {
 }
 
 pub fn report(a: &ReportArgs) -> Result<(), CliError> {
+    let lang = a.lang.into();
     let opts = report::Options {
         pictures: a.pictures,
-        diagram: diagram::Options { fold: a.fold },
+        lang,
+        diagram: diagram::Options { fold: a.fold, lang },
     };
     let doc = report::build(&a.file, &opts)?;
     emit(a.output.as_ref(), &doc)

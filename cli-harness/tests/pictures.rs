@@ -567,3 +567,117 @@ fn a_missing_stream_and_a_report_from_stdin_are_clear_errors() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("give it a file"));
 }
+
+/// All the text inside a node, in document order.
+fn all_text(n: Node<'_, '_>) -> String {
+    n.descendants()
+        .filter(|d| d.is_text())
+        .map(|d| d.text().unwrap_or(""))
+        .collect()
+}
+
+/// `tcplens conns --diagnose --format json --lang LANG`: per stream, (cause, frame, text).
+fn diagnosis_of(path: &Path, lang: &str) -> BTreeMap<u64, Vec<(String, u64, String)>> {
+    let out = common::run(&[
+        "conns",
+        "--diagnose",
+        "--format",
+        "json",
+        "--lang",
+        lang,
+        path.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| {
+            let list: Vec<(String, u64, String)> = c["diagnosis"]
+                .as_array()?
+                .iter()
+                .map(|d| {
+                    (
+                        d["cause"].as_str().unwrap().to_string(),
+                        d["frame"].as_u64().unwrap(),
+                        d["text"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            (!list.is_empty()).then(|| (c["stream"].as_u64().unwrap(), list))
+        })
+        .collect()
+}
+
+/// The report's diagnosis section says what `conns --diagnose` says, in either language.
+#[test]
+fn the_report_carries_each_connections_diagnosis() {
+    for (capture_name, lang) in [
+        ("netns-loss-reorder.pcap", "en"),
+        ("netns-zero-window-probe.pcap", "zh"),
+        ("netns-port-reuse.pcap", "en"),
+    ] {
+        let path = capture(capture_name);
+        let expected = diagnosis_of(&path, lang);
+        assert!(!expected.is_empty(), "{capture_name}: no finding to check");
+        let doc = picture(&["report", "--lang", lang, path.to_str().unwrap()]);
+        let xml = parse(&doc);
+        let mut got: BTreeMap<u64, Vec<(String, u64, String)>> = BTreeMap::new();
+        for div in with_class(xml.root(), "diagnosis") {
+            let stream: u64 = div.attribute("data-stream").unwrap().parse().unwrap();
+            for li in div.descendants().filter(|n| n.has_tag_name("li")) {
+                let text = all_text(li);
+                // The finding's text, then its evidence frames in brackets.
+                let text = text[..text.rfind(" (").unwrap()].to_string();
+                got.entry(stream).or_default().push((
+                    li.attribute("data-cause").unwrap().to_string(),
+                    li.attribute("data-frame").unwrap().parse().unwrap(),
+                    text,
+                ));
+            }
+        }
+        assert_eq!(got, expected, "{capture_name} --lang {lang}");
+    }
+}
+
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn chinese_pictures_speak_chinese_around_the_protocol_terms() {
+    let path = long_connection(60);
+    let doc = picture(&["diagram", "--lang", "zh", path.to_str().unwrap()]);
+    let xml = parse(&doc);
+    for f in with_class(xml.root(), "fold") {
+        let count = f.attribute("data-count").unwrap();
+        let label = format!("… {count} 个数据包 …");
+        assert!(texts(f).contains(&label), "{label} in {:?}", texts(f));
+    }
+    let all: Vec<String> = texts(xml.root().first_element_child().unwrap());
+    assert!(all.iter().any(|t| t == "客户端") && all.iter().any(|t| t == "服务器"));
+    assert!(all.iter().any(|t| t == "三次握手") && all.iter().any(|t| t == "四次挥手"));
+    // Flags, numbers and state names stay the protocol's own.
+    assert!(all.iter().any(|t| t == "[SYN] seq=0 len=0"));
+    assert!(all.iter().any(|t| t == "ESTABLISHED"));
+    // Every arrow's explanation (its tooltip) is Chinese.
+    for g in with_class(xml.root(), "packet") {
+        let tip = g.children().find(|c| c.has_tag_name("title")).unwrap();
+        assert!(has_cjk(tip.text().unwrap()), "{:?}", tip.text());
+    }
+
+    let path = capture("netns-loss-reorder.pcap");
+    let doc = picture(&["report", "--lang", "zh", path.to_str().unwrap()]);
+    let xml = parse(&doc);
+    let html = xml.root_element();
+    assert_eq!(html.attribute("lang"), Some("zh-CN"));
+    for r in table_rows(&xml, "explanations") {
+        let last = r.children().rfind(|c| c.has_tag_name("td")).unwrap();
+        assert!(has_cjk(last.text().unwrap()), "{:?}", last.text());
+    }
+}
