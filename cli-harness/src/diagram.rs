@@ -47,6 +47,9 @@ struct Words {
     fold: fn(usize) -> String,
     /// "{bytes} bytes of data and their ACKs"
     fold_bytes: fn(u64) -> String,
+    /// "… {n} more packets, not drawn …"
+    rest: fn(usize) -> String,
+    rest_hint: &'static str,
     dup_ack: fn(u32, u32) -> String,
     reset_by: fn(Side, Option<TcpState>) -> String,
     malformed: &'static str,
@@ -61,6 +64,8 @@ const EN: Words = Words {
     teardown: "teardown",
     fold: |n| format!("… {n} packets …"),
     fold_bytes: |b| format!("{b} bytes of data and their ACKs"),
+    rest: |n| format!("… {n} more packets, not drawn …"),
+    rest_hint: "the diagram stops here; `tcplens analyze` lists every packet",
     dup_ack: |n, f| format!("dup ACK #{n} of frame {f}"),
     reset_by: |side, from| match from {
         Some(s) => format!("reset by the {} in {s}", side.name()),
@@ -79,6 +84,8 @@ const ZH: Words = Words {
     teardown: "四次挥手",
     fold: |n| format!("… {n} 个数据包 …"),
     fold_bytes: |b| format!("{b} 字节数据及其确认"),
+    rest: |n| format!("… 另有 {n} 个数据包未画出 …"),
+    rest_hint: "时序图到此为止；`tcplens analyze` 列出全部数据包",
     dup_ack: |n, f| format!("重复确认 #{n}（帧 {f}）"),
     reset_by: |side, from| {
         let who = match side {
@@ -110,7 +117,13 @@ pub enum Row {
     Packet(usize),
     /// Packets `first..first + count` of the stream, folded.
     Fold { first: usize, count: usize },
+    /// Packets `first..` (`count` of them) past [`MAX_ROWS`], not drawn.
+    Rest { first: usize, count: usize },
 }
+
+/// A diagram stops after this many rows (about 80,000 units tall): one last marker counts
+/// the packets past it, which `tcplens analyze` lists.
+pub const MAX_ROWS: usize = 2_000;
 
 /// Whether a packet must be drawn: it carries a lifecycle step, an event, an anomaly, a
 /// malformed header, a control flag, or changes an endpoint's state.
@@ -164,6 +177,24 @@ pub fn rows(packets: &[Packet], fold: usize) -> Vec<Row> {
     if let Some(start) = run_start {
         flush(&mut rows, start, packets.len());
     }
+    cap_rows(rows, packets.len())
+}
+
+/// Ends `rows` at [`MAX_ROWS`], the last one counting the packets not drawn.
+fn cap_rows(mut rows: Vec<Row>, total: usize) -> Vec<Row> {
+    if rows.len() <= MAX_ROWS {
+        return rows;
+    }
+    rows.truncate(MAX_ROWS - 1);
+    let first = match rows.last() {
+        Some(Row::Packet(i)) => i + 1,
+        Some(Row::Fold { first, count } | Row::Rest { first, count }) => first + count,
+        None => 0,
+    };
+    rows.push(Row::Rest {
+        first,
+        count: total - first,
+    });
     rows
 }
 
@@ -378,7 +409,7 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
     let folded: usize = rows
         .iter()
         .map(|r| match r {
-            Row::Fold { count, .. } => *count,
+            Row::Fold { count, .. } | Row::Rest { count, .. } => *count,
             Row::Packet(_) => 0,
         })
         .sum();
@@ -420,6 +451,9 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
                 if let Some(t) = p.rec.teardown {
                     teardown.steps.push((y, t.label()));
                 }
+            }
+            Row::Rest { first, count } => {
+                draw_rest(&mut svg, w, &stream.packets[first..first + count], y);
             }
             Row::Fold { first, count } => {
                 draw_fold(&mut svg, w, &stream.packets[first..first + count], y);
@@ -646,6 +680,35 @@ fn draw_fold(svg: &mut Svg, w: &Words, run: &[Packet], y: f64) {
     svg.end();
 }
 
+/// The marker after the last row: how many packets were not drawn.
+fn draw_rest(svg: &mut Svg, w: &Words, rest: &[Packet], y: f64) {
+    let (Some(first), Some(last)) = (rest.first(), rest.last()) else {
+        return;
+    };
+    svg.group(format_args!(
+        "class=\"fold rest\" data-count=\"{}\" data-first-frame=\"{}\" data-last-frame=\"{}\"",
+        rest.len(),
+        first.frame,
+        last.frame
+    ));
+    svg.tooltip(w.rest_hint);
+    svg.text(
+        X_FRAME,
+        y + 12.0,
+        Anchor::Start,
+        "fill=\"#55606e\" font-size=\"11\"",
+        &format!("#{}–#{}", first.frame, last.frame),
+    );
+    svg.text(
+        (X_CLIENT + X_SERVER) / 2.0,
+        y + 12.0,
+        Anchor::Middle,
+        "class=\"fold-label\" font-weight=\"bold\"",
+        &(w.rest)(rest.len()),
+    );
+    svg.end();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -696,7 +759,7 @@ mod tests {
     fn count(rows: &[Row]) -> (usize, usize) {
         rows.iter().fold((0, 0), |(drawn, folded), r| match r {
             Row::Packet(_) => (drawn + 1, folded),
-            Row::Fold { count, .. } => (drawn, folded + count),
+            Row::Fold { count, .. } | Row::Rest { count, .. } => (drawn, folded + count),
         })
     }
 
@@ -728,6 +791,16 @@ mod tests {
     }
 
     #[test]
+    fn a_diagram_stops_at_max_rows_and_counts_the_rest() {
+        let p = packets(2 * MAX_ROWS as u32);
+        let rows = rows(&p, 0);
+        assert_eq!(rows.len(), MAX_ROWS);
+        let (drawn, folded) = count(&rows);
+        assert_eq!(drawn + folded, p.len());
+        assert!(matches!(rows.last(), Some(Row::Rest { .. })));
+    }
+
+    #[test]
     fn rows_keep_capture_order() {
         let p = packets(40);
         let mut next = 0;
@@ -737,7 +810,7 @@ mod tests {
                     assert_eq!(i, next);
                     next += 1;
                 }
-                Row::Fold { first, count } => {
+                Row::Fold { first, count } | Row::Rest { first, count } => {
                     assert_eq!(first, next);
                     next += count;
                 }

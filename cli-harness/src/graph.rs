@@ -71,6 +71,8 @@ pub struct Bar {
     pub seq: f64,
     pub end: f64,
     pub kind: SegKind,
+    /// How many segments the bar stands for (more than one once thinned).
+    pub count: u32,
 }
 
 /// The receiver's view at one of its packets: cumulative ACK and the window's right edge.
@@ -88,6 +90,8 @@ pub struct SackBar {
     pub t: f64,
     pub left: f64,
     pub right: f64,
+    /// How many SACK blocks the bar stands for (more than one once thinned).
+    pub count: u32,
 }
 
 /// The graph's data, before any drawing.
@@ -129,6 +133,7 @@ pub fn series(packets: &[Packet], from: Side) -> Series {
                     seq: f64::from(p.rec.seq),
                     end: f64::from(end),
                     kind: SegKind::of(p),
+                    count: 1,
                 });
             }
         } else if p.rec.tcp_flags.ack() {
@@ -145,11 +150,91 @@ pub fn series(packets: &[Packet], from: Side) -> Series {
                     t,
                     left: f64::from(l),
                     right: f64::from(r),
+                    count: 1,
                 });
             }
         }
     }
     s
+}
+
+/// Above this many marks of one kind, marks in the same pixel column merge: the picture
+/// looks the same and the file stays small enough for a browser.
+pub const MAX_MARKS: usize = 4_000;
+
+/// Merges consecutive bars of one kind sent within one pixel column into one bar that
+/// spans them, when there are more than [`MAX_MARKS`].
+pub fn thin_bars(bars: Vec<Bar>, x: impl Fn(f64) -> f64) -> Vec<Bar> {
+    if bars.len() <= MAX_MARKS {
+        return bars;
+    }
+    let mut out: Vec<Bar> = Vec::with_capacity(MAX_MARKS);
+    for b in bars {
+        if let Some(last) = out.last_mut() {
+            if last.kind == b.kind && x(last.t).floor() == x(b.t).floor() {
+                last.seq = last.seq.min(b.seq);
+                last.end = last.end.max(b.end);
+                last.count += b.count;
+                continue;
+            }
+        }
+        out.push(b);
+    }
+    out
+}
+
+/// Merges consecutive overlapping or touching SACK blocks within one pixel column, when
+/// there are more than [`MAX_MARKS`] (receivers repeat their blocks in every ACK).
+pub fn thin_sacks(sacks: Vec<SackBar>, x: impl Fn(f64) -> f64) -> Vec<SackBar> {
+    if sacks.len() <= MAX_MARKS {
+        return sacks;
+    }
+    let mut out: Vec<SackBar> = Vec::with_capacity(MAX_MARKS);
+    for b in sacks {
+        if let Some(last) = out.last_mut() {
+            let overlaps = b.left <= last.right && last.left <= b.right;
+            if overlaps && x(last.t).floor() == x(b.t).floor() {
+                last.left = last.left.min(b.left);
+                last.right = last.right.max(b.right);
+                last.count += b.count;
+                continue;
+            }
+        }
+        out.push(b);
+    }
+    out
+}
+
+/// Keeps, of each run of points in one pixel column, the first, the lowest, the highest
+/// and the last, in their order: a line through them looks the same as through all.
+pub fn thin_points(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(points.len().min(8 * MAX_MARKS));
+    let mut i = 0;
+    while i < points.len() {
+        let col = points[i].0.floor();
+        let mut j = i;
+        while j + 1 < points.len() && points[j + 1].0.floor() == col {
+            j += 1;
+        }
+        let run = &points[i..=j];
+        let lo = (0..run.len())
+            .min_by(|&a, &b| run[a].1.total_cmp(&run[b].1))
+            .unwrap_or(0);
+        let hi = (0..run.len())
+            .max_by(|&a, &b| run[a].1.total_cmp(&run[b].1))
+            .unwrap_or(0);
+        let mut keep = [0, lo, hi, run.len() - 1];
+        keep.sort_unstable();
+        let mut prev = None;
+        for k in keep {
+            if prev != Some(k) {
+                out.push(run[k]);
+                prev = Some(k);
+            }
+        }
+        i = j + 1;
+    }
+    out
 }
 
 /// A step of 1, 2 or 5 times a power of ten giving about `target` ticks over `range`.
@@ -257,9 +342,13 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
     let scale = scale_of(stream, &s);
     draw_axes(&mut svg, &scale);
     draw_lines(&mut svg, &scale, &s.acks);
-    for b in &s.sacks {
+    let is_empty = s.bars.is_empty();
+    for b in &thin_sacks(s.sacks, |t| scale.x(t)) {
         let x = scale.x(b.t) + 2.0;
-        svg.group(format_args!("class=\"sack\" data-frame=\"{}\"", b.frame));
+        svg.group(format_args!(
+            "class=\"sack\" data-frame=\"{}\" data-count=\"{}\"",
+            b.frame, b.count
+        ));
         svg.line(
             x,
             scale.y(b.left),
@@ -269,11 +358,11 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
         );
         svg.end();
     }
-    for b in &s.bars {
+    for b in &thin_bars(s.bars, |t| scale.x(t)) {
         draw_bar(&mut svg, &scale, b);
     }
     draw_legend(&mut svg);
-    if s.bars.is_empty() {
+    if is_empty {
         svg.text(
             (LEFT + WIDTH - RIGHT) / 2.0,
             HEIGHT / 2.0,
@@ -390,7 +479,7 @@ fn draw_lines(svg: &mut Svg, sc: &Scale, acks: &[AckPoint]) {
         if let Some(&(_, y)) = pts.last() {
             pts.push((WIDTH - RIGHT, y));
         }
-        pts
+        thin_points(&pts)
     };
     svg.group(format_args!("class=\"ack-line\""));
     svg.polyline(
@@ -420,9 +509,10 @@ fn draw_bar(svg: &mut Svg, sc: &Scale, b: &Bar) {
     let colour = b.kind.colour();
     let stroke = format!("stroke=\"{colour}\" stroke-width=\"1.5\"");
     svg.group(format_args!(
-        "class=\"segment\" data-frame=\"{}\" data-kind=\"{}\"",
+        "class=\"segment\" data-frame=\"{}\" data-kind=\"{}\" data-count=\"{}\"",
         b.frame,
-        b.kind.name()
+        b.kind.name(),
+        b.count
     ));
     let mut tip = String::new();
     let _ = write!(
@@ -433,6 +523,9 @@ fn draw_bar(svg: &mut Svg, sc: &Scale, b: &Bar) {
         b.end,
         b.kind.name()
     );
+    if b.count > 1 {
+        let _ = write!(tip, ", {} segments in this pixel column", b.count);
+    }
     svg.tooltip(&tip);
     svg.line(x, top, x, bottom, &stroke);
     svg.line(x - 3.0, top, x + 3.0, top, &stroke);
@@ -465,6 +558,57 @@ fn draw_legend(svg: &mut Svg) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn bar(t: f64, seq: f64, kind: SegKind) -> Bar {
+        Bar {
+            frame: 1,
+            t,
+            seq,
+            end: seq + 10.0,
+            kind,
+            count: 1,
+        }
+    }
+
+    #[test]
+    fn many_bars_merge_per_pixel_column_and_keep_their_count() {
+        let n = MAX_MARKS * 3;
+        let mut bars: Vec<Bar> = (0..n)
+            .map(|i| bar(i as f64, i as f64 * 10.0, SegKind::New))
+            .collect();
+        bars[n / 2].kind = SegKind::Retransmission;
+        // Ten bars per pixel column.
+        let thin = thin_bars(bars, |t| t / 10.0);
+        assert!(thin.len() < n / 5, "{}", thin.len());
+        assert_eq!(thin.iter().map(|b| b.count as usize).sum::<usize>(), n);
+        assert_eq!(
+            thin.iter()
+                .filter(|b| b.kind == SegKind::Retransmission)
+                .count(),
+            1
+        );
+        assert_eq!(thin[0].seq, 0.0);
+        assert_eq!(thin[0].end, 100.0);
+        // Few bars are left alone.
+        let few: Vec<Bar> = (0..10).map(|i| bar(0.0, i as f64, SegKind::New)).collect();
+        assert_eq!(thin_bars(few, |t| t).len(), 10);
+    }
+
+    #[test]
+    fn thinned_points_keep_each_columns_ends_and_extremes() {
+        let pts = [
+            (0.1, 5.0),
+            (0.2, 9.0),
+            (0.3, 1.0),
+            (0.4, 4.0),
+            (0.5, 4.0),
+            (1.5, 7.0),
+        ];
+        assert_eq!(
+            thin_points(&pts),
+            [(0.1, 5.0), (0.2, 9.0), (0.3, 1.0), (0.5, 4.0), (1.5, 7.0)]
+        );
+    }
 
     #[test]
     fn steps_are_one_two_five() {

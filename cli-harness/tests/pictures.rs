@@ -371,6 +371,7 @@ fn the_time_sequence_graph_draws_segments_acks_window_and_sack() {
         .collect();
     let bars: Vec<Node> = with_class(xml.root(), "segment").collect();
     assert_eq!(bars.len(), data.len());
+    assert!(bars.iter().all(|b| b.attribute("data-count") == Some("1")));
     for (b, r) in bars.iter().zip(&data) {
         assert_eq!(
             b.attribute("data-frame"),
@@ -680,4 +681,45 @@ fn chinese_pictures_speak_chinese_around_the_protocol_terms() {
         let last = r.children().rfind(|c| c.has_tag_name("td")).unwrap();
         assert!(has_cjk(last.text().unwrap()), "{:?}", last.text());
     }
+}
+
+/// A long transfer's graph merges the bars of each pixel column and still counts every
+/// segment; its diagram stays short.
+#[test]
+fn a_long_transfer_stays_a_small_picture() {
+    let path = long_connection(6000);
+    let rows = &frames_by_stream(&path)[&0];
+    let client_port = rows[0]["sport"].as_u64().unwrap();
+    let data = rows
+        .iter()
+        .filter(|r| r["sport"].as_u64() == Some(client_port) && r["next_seq"] != r["seq"])
+        .count();
+    let doc = picture(&["graph", path.to_str().unwrap()]);
+    let xml = parse(&doc);
+    let g = with_class(xml.root(), "tcptrace").next().unwrap();
+    assert_eq!(
+        g.attribute("data-segments"),
+        Some(data.to_string().as_str())
+    );
+    let bars: Vec<Node> = with_class(xml.root(), "segment").collect();
+    let counted: usize = bars
+        .iter()
+        .map(|b| b.attribute("data-count").unwrap().parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(counted, data);
+    assert!(
+        bars.len() < data / 4,
+        "{} bars for {data} segments",
+        bars.len()
+    );
+    assert!(doc.len() < 2 << 20, "{} bytes", doc.len());
+    // The one retransmission keeps a bar of its own.
+    assert_eq!(
+        bars.iter()
+            .filter(|b| b.attribute("data-kind") != Some("new"))
+            .count(),
+        1
+    );
+    let diagram = picture(&["diagram", path.to_str().unwrap()]);
+    assert!(diagram.len() < 64 << 10, "{} bytes", diagram.len());
 }
