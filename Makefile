@@ -25,10 +25,14 @@ build:
 	$(CARGO) build --release --workspace
 
 demo: deps build
-	@echo '== tcplens analyze tests/captures/seed-http-get.pcap'
-	$(TCPLENS) analyze tests/captures/seed-http-get.pcap
-	@echo '== tcplens conns tests/captures/seed-http-get.pcap'
-	$(TCPLENS) conns tests/captures/seed-http-get.pcap
+	@echo '== tcplens analyze tests/captures/seed-https-rst.pcap   (English explanations)'
+	$(TCPLENS) analyze tests/captures/seed-https-rst.pcap
+	@echo '== tcplens analyze --lang zh tests/captures/seed-https-rst.pcap   (Chinese explanations)'
+	$(TCPLENS) analyze --lang zh tests/captures/seed-https-rst.pcap
+	@echo '== tcplens conns --diagnose tests/captures/seed-https-rst.pcap'
+	$(TCPLENS) conns --diagnose tests/captures/seed-https-rst.pcap
+	@echo '== tcplens conns --diagnose --lang zh tests/captures/synthetic-diagnosis.pcap'
+	$(TCPLENS) conns --diagnose --lang zh tests/captures/synthetic-diagnosis.pcap
 	@echo '== tcplens analyze --format jsonl tests/captures/seed-nc.pcap | head -3'
 	$(TCPLENS) analyze --format jsonl tests/captures/seed-nc.pcap | head -3
 	@mkdir -p target/demo

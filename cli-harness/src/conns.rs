@@ -230,7 +230,10 @@ fn write_table(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
     write_diagnosis(out, rows)
 }
 
-/// The findings under the table, grouped by conversation.
+/// At most this many frames listed for the repeats of one cause.
+const MORE_FRAMES: usize = 12;
+
+/// The findings under the table, grouped by conversation and cause.
 fn write_diagnosis(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
     if rows.iter().all(|r| r.diagnosis.is_none()) {
         return Ok(());
@@ -251,16 +254,43 @@ fn write_diagnosis(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
             "  stream {} ({} -> {}):",
             row.stream, row.client, row.server
         )?;
+        // One cause at a time, in order of first appearance: its first finding in full,
+        // then only where the others show (the JSON has every one in full).
+        let mut causes: Vec<&str> = Vec::new();
         for d in list {
-            let frames: Vec<String> = d.frames.iter().map(u32::to_string).collect();
+            if !causes.contains(&d.cause) {
+                causes.push(d.cause);
+            }
+        }
+        for cause in causes {
+            let mut same = list.iter().filter(|d| d.cause == cause);
+            let Some(first) = same.next() else { continue };
+            let frames: Vec<String> = first.frames.iter().map(u32::to_string).collect();
             writeln!(
                 out,
                 "    frame {} [{}] {} (frames {})",
-                d.frame,
-                d.cause,
-                d.text,
+                first.frame,
+                first.cause,
+                first.text,
                 frames.join(", ")
             )?;
+            let more: Vec<u32> = same.map(|d| d.frame).collect();
+            if !more.is_empty() {
+                let shown: Vec<String> =
+                    more.iter().take(MORE_FRAMES).map(u32::to_string).collect();
+                let rest = if more.len() > MORE_FRAMES {
+                    ", ..."
+                } else {
+                    ""
+                };
+                let noun = if more.len() == 1 { "frame" } else { "frames" };
+                writeln!(
+                    out,
+                    "      and {} more [{cause}] at {noun} {}{rest}",
+                    more.len(),
+                    shown.join(", ")
+                )?;
+            }
         }
     }
     if !any {

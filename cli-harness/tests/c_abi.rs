@@ -116,7 +116,10 @@ fn c_program_prints_what_the_harness_prints() {
     );
     let mut compared = 0;
     for cap in common::bundled_captures() {
+        // cargo test puts target/debug first on LD_LIBRARY_PATH, where a stale
+        // libtcplens_core.so from an earlier `cargo build` would win over the rpath.
         let c = Command::new(&exe)
+            .env("LD_LIBRARY_PATH", dir)
             .arg(&cap)
             .output()
             .expect("running tcplens_dump");

@@ -187,16 +187,38 @@ fn csv_fields(row: &str) -> Vec<String> {
 }
 
 #[test]
-fn text_lines_name_the_steps() {
+fn text_lines_name_the_steps_and_carry_the_explanation() {
     let out = common::run(&["analyze", &capture("seed-nc.pcap")]);
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 10);
+    // One summary line per frame, its explanation indented on the next.
+    assert_eq!(lines.len(), 20);
     assert!(lines[0].contains("[SYN] Seq=0 Ack=0") && lines[0].contains("handshake 1/3"));
+    assert!(lines[1].trim_start().starts_with("Handshake step 1 of 3"));
     assert!(
-        lines[8].contains("teardown 2+3/4")
-            && lines[8].contains("client=FIN_WAIT_2 server=LAST_ACK")
+        lines[16].contains("teardown 2+3/4")
+            && lines[16].contains("client=FIN_WAIT_2 server=LAST_ACK")
     );
+    assert!(lines[17]
+        .trim_start()
+        .starts_with("Teardown steps 2+3 in one segment"));
+    let out = common::run(&["analyze", "--lang", "zh", &capture("seed-nc.pcap")]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 20);
+    assert!(
+        lines[17]
+            .trim_start()
+            .starts_with("第二、三次挥手合并为一个包"),
+        "{}",
+        lines[17]
+    );
+}
+
+#[test]
+fn an_unknown_language_is_a_usage_error() {
+    let out = common::run(&["analyze", "--lang", "fr", &capture("seed-nc.pcap")]);
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]

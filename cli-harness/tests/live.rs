@@ -93,3 +93,76 @@ fn live_capture_on_loopback_then_ctrl_c() {
         "summary table expected: {stderr}"
     );
 }
+
+#[test]
+fn live_chinese_explanations_stream_as_packets_arrive() {
+    if !can_capture() {
+        assert!(
+            !common::in_ci(),
+            "CI must run the live-capture test as root"
+        );
+        eprintln!("SKIPPED: live capture needs root / CAP_NET_RAW");
+        return;
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut child = common::tcplens()
+        .args([
+            "analyze",
+            "-i",
+            "lo",
+            "-f",
+            &format!("tcp port {port}"),
+            "--lang",
+            "zh",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut banner = String::new();
+    err.read_line(&mut banner).unwrap();
+    assert!(banner.contains("capturing on lo"), "{banner}");
+    // Read the text output while the capture is still running: each explanation must
+    // arrive before Ctrl-C, as the packets do.
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for line in stdout.lines() {
+            let line = line.unwrap();
+            let done = line.contains("第三次握手");
+            seen.push(line);
+            if done {
+                tx.send(seen.clone()).unwrap();
+            }
+        }
+        seen
+    });
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 5];
+        s.read_exact(&mut buf).unwrap();
+    });
+    let mut c = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    c.write_all(b"hello").unwrap();
+    server.join().unwrap();
+    // A guard against a hang if the output were buffered, not a timing assertion.
+    let streamed = rx.recv_timeout(Duration::from_secs(60));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    child.wait().unwrap();
+    let all = reader.join().unwrap();
+    let streamed = streamed.unwrap_or_else(|_| panic!("no explanation before Ctrl-C: {all:?}"));
+    assert!(
+        streamed
+            .iter()
+            .any(|l| l.contains("第一次握手（三次握手）：客户端发送 SYN")),
+        "{streamed:?}"
+    );
+    drop(c);
+}

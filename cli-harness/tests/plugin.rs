@@ -431,3 +431,133 @@ fn malformed_headers_run_through() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("TCP Lens"));
 }
+
+/// The `_ws.expert.message`s of the frames a display filter selects, by frame number.
+fn expert_messages(home: &Path, capture: &str, filter: &str, extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["-n", "-r", capture, "-Y", filter];
+    args.extend_from_slice(extra);
+    args.extend([
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+        "-e",
+        "_ws.expert.message",
+    ]);
+    let out = tshark(home, &args, &[]);
+    assert!(
+        out.status.success(),
+        "tshark {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// The text `tcplens conns --diagnose` gives a cause in a bundled capture.
+fn harness_diagnosis(capture: &str, cause: &str, lang: &str) -> String {
+    let path = common::root().join("tests/captures").join(capture);
+    let out = common::run(&[
+        "conns",
+        "--diagnose",
+        "--format",
+        "json",
+        "--lang",
+        lang,
+        path.to_str().unwrap(),
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    doc["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["diagnosis"].as_array().unwrap().iter())
+        .find(|d| d["cause"] == cause)
+        .and_then(|d| d["text"].as_str())
+        .unwrap_or_else(|| panic!("{capture}: no {cause}"))
+        .to_string()
+}
+
+#[test]
+fn diagnosis_findings_are_expert_infos_with_the_harness_text() {
+    let Some(home) = home_or_skip() else { return };
+    // One pass: the finding is on the frame that completes its evidence.
+    let rows = expert_messages(
+        home,
+        "seed-https-rst.pcap",
+        "tcplens.diagnosis.reset_with_unacked_data",
+        &[],
+    );
+    let en = harness_diagnosis("seed-https-rst.pcap", "reset_with_unacked_data", "en");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(
+        rows[0].starts_with("13\t") && rows[0].contains(&en),
+        "{rows:?}"
+    );
+    // The language preference applies to the findings too.
+    let rows = expert_messages(
+        home,
+        "seed-https-rst.pcap",
+        "tcplens.diagnosis.reset_with_unacked_data",
+        &["-o", "tcplens.language:zh"],
+    );
+    let zh = harness_diagnosis("seed-https-rst.pcap", "reset_with_unacked_data", "zh");
+    assert!(rows[0].contains(&zh), "{rows:?}");
+    // End-of-capture findings need the whole first pass: with -2 they are there.
+    let rows = expert_messages(
+        home,
+        "synthetic-diagnosis.pcap",
+        "tcplens.diagnosis.handshake_no_answer",
+        &["-2"],
+    );
+    let en = harness_diagnosis("synthetic-diagnosis.pcap", "handshake_no_answer", "en");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(
+        rows[0].starts_with("1\t") && rows[0].contains(&en),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn the_explain_field_follows_the_language_preference() {
+    let Some(home) = home_or_skip() else { return };
+    let out = tshark(
+        home,
+        &[
+            "-n",
+            "-r",
+            "seed-nc.pcap",
+            "-o",
+            "tcplens.language:zh",
+            "-T",
+            "fields",
+            "-e",
+            "tcplens.explain",
+        ],
+        &[],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let want: Vec<String> = {
+        let path = common::root().join("tests/captures/seed-nc.pcap");
+        let out = common::run(&[
+            "analyze",
+            "--format",
+            "jsonl",
+            "--lang",
+            "zh",
+            path.to_str().unwrap(),
+        ]);
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["explain"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    let got: Vec<&str> = text.lines().collect();
+    assert_eq!(got, want);
+    assert!(got[1].starts_with("第二次握手"), "{}", got[1]);
+}

@@ -291,6 +291,68 @@ fn port_reuse() -> Vec<(u64, SegBuilder)> {
     s.frames
 }
 
+/// One connection per diagnosis rule the other captures do not show: SYNs never
+/// answered, a refused SYN, a SYN-ACK never acknowledged, a capture that starts
+/// mid-connection, an ACK over bytes the capture missed, and a keep-alive after idling.
+fn diagnosis_cases() -> Vec<(u64, SegBuilder)> {
+    let start = 1_700_000_000_000_000;
+    let mut frames = Vec::new();
+    let mut add = |s: Script| frames.extend(s.frames);
+
+    let mut unanswered = Script::new("10.8.0.1:40001", "10.8.0.2:80", 1_000, 0);
+    let syn = || {
+        SegBuilder::v4("10.8.0.1:40001", "10.8.0.2:80")
+            .flags("S")
+            .seq(1_000)
+    };
+    unanswered
+        .raw(syn())
+        .at(1_000_000)
+        .raw(syn())
+        .at(2_000_000)
+        .raw(syn());
+    add(unanswered);
+
+    let mut refused = Script::new("10.8.0.1:40002", "10.8.0.2:81", 2_000, 0);
+    refused.t_us = start + 3_100_000;
+    refused.c("S", b"").at(300).s("RA", b"");
+    add(refused);
+
+    let mut unfinished = Script::new("10.8.0.1:40003", "10.8.0.2:82", 3_000, 7_000);
+    unfinished.t_us = start + 3_200_000;
+    unfinished.c("S", b"").at(300).s("SA", b"");
+    add(unfinished);
+
+    let mut midway = Script::new("10.8.0.1:40004", "10.8.0.2:83", 4_000, 8_000);
+    midway.t_us = start + 3_300_000;
+    midway
+        .c("PA", b"GET / HTTP/1.0\r\n\r\n")
+        .at(500)
+        .s("A", b"");
+    add(midway);
+
+    let mut missed = Script::new("10.8.0.1:40005", "10.8.0.2:84", 5_000, 9_000);
+    missed.t_us = start + 3_400_000;
+    missed.handshake(1_000).at(200).c("PA", &[b'a'; 100]);
+    // 100 bytes the capture point drops, then the rest; the server acknowledges it all.
+    missed.cseq += 100;
+    missed.at(100).c("PA", &[b'c'; 100]).at(500).s("A", b"");
+    add(missed);
+
+    let mut idle = Script::new("10.8.0.1:40006", "10.8.0.2:85", 6_000, 10_000);
+    idle.t_us = start + 3_500_000;
+    idle.handshake(1_000)
+        .at(200)
+        .c("PA", b"ping")
+        .at(500)
+        .s("A", b"");
+    // 45 s later, a keep-alive: one byte below the next sequence number, no data.
+    idle.cseq -= 1;
+    idle.at(45_000_000).c("A", b"").at(400).s("A", b"");
+    add(idle);
+    frames
+}
+
 /// Sequence numbers that wrap through zero on both sides.
 fn seq_wrap() -> Vec<(u64, SegBuilder)> {
     let mut s = Script::new("10.7.0.1:44000", "10.7.0.2:8080", 0xffff_fff0, 0xffff_ff00);
@@ -636,6 +698,13 @@ fn main() {
         Link::Ethernet,
         262_144,
         &simultaneous(),
+    );
+    write(
+        dir,
+        "synthetic-diagnosis.pcap",
+        Link::Ethernet,
+        262_144,
+        &diagnosis_cases(),
     );
     malformed(dir);
     two_interfaces(dir);

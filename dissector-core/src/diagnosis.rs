@@ -111,7 +111,7 @@ impl Cause {
             (Lang::Zh, Cause::CaptureMissedPackets) => "抓包点漏抓了数据包",
             (Lang::Zh, Cause::MidConnectionStart) => "抓包从连接中途开始",
             (Lang::Zh, Cause::ReceiverWindowExhausted) => "接收窗口耗尽",
-            (Lang::Zh, Cause::KeepAliveIdle) => "保活：连接空闲",
+            (Lang::Zh, Cause::KeepAliveIdle) => "空闲连接的保活",
             (Lang::Zh, Cause::ResetWithUnackedData) => "带着未确认数据的重置",
             (Lang::Zh, Cause::PortReuse) => "端口复用",
             (Lang::Zh, Cause::HandshakeNoAnswer) => "三次握手无应答",
@@ -205,14 +205,14 @@ impl fmt::Display for Secs {
     }
 }
 
-/// A list of frame numbers: "3, 4, 5".
-struct FrameList<'a>(&'a [u32]);
+/// A list of frame numbers: "3, 4, 5" (or "3、4、5").
+struct FrameList<'a>(&'a [u32], &'static str);
 
 impl fmt::Display for FrameList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, n) in self.0.iter().enumerate() {
             if i > 0 {
-                f.write_str(", ")?;
+                f.write_str(self.1)?;
             }
             write!(f, "{n}")?;
         }
@@ -360,6 +360,8 @@ struct Dir {
     /// Highest relative ack this side sent, and the frame that first carried it.
     acked: Option<(u32, u32)>,
     last_data: Option<(u32, i64)>,
+    /// The sequence number, length and time of this side's latest data segment.
+    last_segment: Option<(u32, u32, i64)>,
     holes: Holes,
     /// Duplicate ACKs this side sent since its ack last moved.
     dup_acks: Frames,
@@ -367,6 +369,9 @@ struct Dir {
     zero_window: Option<ZeroWindow>,
     /// A keep-alive was already reported since this side's last data.
     idle_reported: bool,
+    /// This side sent zero-window probes since its last full-size data: its one-byte
+    /// segments are probes, not data to lose (RFC 9293 §3.8.6.1).
+    probing: bool,
 }
 
 /// The bounded per-conversation state.
@@ -542,7 +547,7 @@ fn handshake(c: &mut Conv, o: &Obs<'_>, out: &mut Vec<Finding>) {
     {
         c.reset = true;
         let mut f = o
-            .finding(Cause::HandshakeRefused, Side::Server)
+            .finding(Cause::HandshakeRefused, Side::Client)
             .with_frames(c.syns.kept().iter().copied());
         f.ref_frame = c.syns.kept().first().copied();
         f.count = c.syns.seen;
@@ -613,8 +618,12 @@ fn window(c: &mut Conv, o: &Obs<'_>, out: &mut Vec<Finding>) {
 
 /// The first keep-alive after the sender's last data: the connection idles.
 fn keep_alive(c: &mut Conv, o: &Obs<'_>, out: &mut Vec<Finding>) {
-    let me = o.side.idx();
+    let (me, peer) = (o.side.idx(), o.side.other().idx());
     if !o.has(Verdict::KeepAlive) || c.dirs[me].idle_reported {
+        return;
+    }
+    if c.dirs[peer].zero_window.is_some() {
+        // Into a zero window, a keep-alive-shaped segment is the persist timer's probe.
         return;
     }
     c.dirs[me].idle_reported = true;
@@ -645,7 +654,7 @@ fn retransmissions(c: &mut Conv, o: &Obs<'_>, out: &mut Vec<Finding>) {
     let (seq, next) = (o.rec.seq, o.rec.seq.wrapping_add(o.rec.len));
     // Every data segment fills what it covers; only the flagged ones say how it was missed.
     let filled = c.dirs[me].holes.fill(seq, next);
-    if !(spurious || fast || rto || ooo) {
+    if !(spurious || fast || rto || ooo) || probe(c, o) {
         return;
     }
     let dups = c.dirs[peer].dup_acks;
@@ -683,6 +692,10 @@ fn retransmissions(c: &mut Conv, o: &Obs<'_>, out: &mut Vec<Finding>) {
             f.bytes = o.rec.len;
             out.push(f);
         }
+        None if copy_of_previous(c, o) => {
+            // The same bytes again within a millisecond, unasked: the capture holds a
+            // duplicate of the packet (a SPAN port, two interfaces), not a loss.
+        }
         None => {
             let mut f = o
                 .finding(Cause::SegmentLostAfterCapture, o.side)
@@ -696,6 +709,29 @@ fn retransmissions(c: &mut Conv, o: &Obs<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// A one-byte segment while the receiver's window is closed, or any segment from a sender
+/// that has been probing and not yet sent new data: a zero-window probe, its repetition, or
+/// the resend of probe bytes the closed window dropped.
+fn probe(c: &Conv, o: &Obs<'_>) -> bool {
+    let (me, peer) = (o.side.idx(), o.side.other().idx());
+    (o.rec.len == 1 && c.dirs[peer].zero_window.is_some()) || c.dirs[me].probing
+}
+
+/// No sender resends its latest segment within this time: a timeout takes at least
+/// 200 ms on Linux (RFC 6298 §2.4 asks for 1 s), and a fast retransmission waits for
+/// duplicate ACKs of the segment *before* the one just sent.
+const DUPLICATE_WITHIN_NS: i64 = 1_000_000;
+
+/// The same bytes as the sender's latest segment, less than [`DUPLICATE_WITHIN_NS`] after
+/// it: the capture holds the packet twice.
+fn copy_of_previous(c: &Conv, o: &Obs<'_>) -> bool {
+    c.dirs[o.side.idx()]
+        .last_segment
+        .is_some_and(|(seq, len, ts)| {
+            seq == o.rec.seq && len == o.rec.len && o.ts_ns - ts < DUPLICATE_WITHIN_NS
+        })
+}
+
 /// `ack_lost_segment`: the receiver acknowledges bytes the capture did not see.
 fn acked_unseen(c: &mut Conv, o: &Obs<'_>, out: &mut Vec<Finding>) {
     let peer = o.side.other();
@@ -703,7 +739,8 @@ fn acked_unseen(c: &mut Conv, o: &Obs<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let missed = c.dirs[peer.idx()].holes.acked(o.rec.ack);
-    if !o.has(Verdict::AckLostSegment) {
+    if !o.has(Verdict::AckLostSegment) || c.dirs[peer.idx()].probing {
+        // An accepted zero-window probe is also "ACKed unseen" to Wireshark.
         return;
     }
     let mut f = o
@@ -723,7 +760,10 @@ fn acked_unseen(c: &mut Conv, o: &Obs<'_>, out: &mut Vec<Finding>) {
 /// Opens a hole on `lost_segment`; counts duplicate ACKs until the ack moves.
 fn gaps_and_dup_acks(c: &mut Conv, o: &Obs<'_>) {
     let me = o.side.idx();
-    if o.has(Verdict::LostSegment) {
+    if o.has(Verdict::ZeroWindowProbe) {
+        c.dirs[me].probing = true;
+    }
+    if o.has(Verdict::LostSegment) && !probe(c, o) {
         if let Some(expected) = o.an.expected_seq {
             c.dirs[me].holes.open(Hole {
                 frame: o.frame,
@@ -788,11 +828,24 @@ fn reset(c: &mut Conv, o: &Obs<'_>, out: &mut Vec<Finding>) {
 /// Data bookkeeping after the rules: the highest byte sent and the last data frame.
 fn track_bytes(c: &mut Conv, o: &Obs<'_>) {
     let me = o.side.idx();
+    if o.rec.len > 0 {
+        c.dirs[me].last_segment = Some((o.rec.seq, o.rec.len, o.ts_ns));
+    }
     if o.rec.len == 0 || o.has(Verdict::KeepAlive) || o.has(Verdict::ZeroWindowProbe) {
         return;
     }
     let next = o.rec.seq.wrapping_add(o.rec.len);
     let d = &mut c.dirs[me];
+    let resent = [
+        Verdict::Retransmission,
+        Verdict::FastRetransmission,
+        Verdict::SpuriousRetransmission,
+    ]
+    .into_iter()
+    .any(|v| o.has(v));
+    if o.rec.len > 1 && !resent {
+        d.probing = false;
+    }
     if d.sent_next.is_none_or(|n| gt(next, n)) {
         d.sent_next = Some(next);
     }
@@ -833,7 +886,7 @@ mod en {
             ),
             Cause::SegmentLostAfterCapture => write!(
                 out,
-                "frame {fr} resends the {who}'s {} bytes from seq {} {how}; the capture saw them go out but no ACK came back, so the segment or the {peer}'s ACK was lost beyond the capture point.",
+                "frame {fr} resends the {who}'s {} bytes from seq {} {how}; the capture saw them go out but no ACK had come back, so the segment was lost beyond the capture point or the {peer}'s ACK was lost or late.",
                 f.bytes, f.seq
             ),
             Cause::AckLost => match f.ref_frame {
@@ -916,7 +969,7 @@ mod en {
                 out,
                 "the {who} sent {} SYN(s) (frames {}) over {} and got no answer: the {peer} is unreachable, or a firewall drops the SYN or the answer.",
                 f.count,
-                FrameList(&f.frames),
+                FrameList(&f.frames, ", "),
                 Secs(f.duration_ns)
             ),
             Cause::HandshakeRefused => write!(
@@ -971,7 +1024,7 @@ mod zh {
             ),
             Cause::SegmentLostAfterCapture => write!(
                 out,
-                "第 {fr} 帧{how}{who}从 seq {} 开始的 {} 字节；抓包点看到原始分段发出，却没有看到确认，说明分段或{peer}的 ACK 在抓包点之后丢失。",
+                "第 {fr} 帧{how}{who}从 seq {} 开始的 {} 字节；抓包点看到原始分段发出，但在此之前没有看到确认，说明分段在抓包点之后丢失，或{peer}的 ACK 丢失或迟到。",
                 f.seq, f.bytes
             ),
             Cause::AckLost => match f.ref_frame {
@@ -1055,7 +1108,7 @@ mod zh {
                 "{who}在 {} 内发送了 {} 个 SYN（第 {} 帧），没有得到任何应答：{peer}不可达，或防火墙丢弃了 SYN 或应答。",
                 Secs(f.duration_ns),
                 f.count,
-                FrameList(&f.frames)
+                FrameList(&f.frames, "、")
             ),
             Cause::HandshakeRefused => write!(
                 out,
@@ -1203,6 +1256,16 @@ mod tests {
         let l = only(&f, Cause::SegmentLostAfterCapture);
         assert_eq!((l.frame, l.count, l.fast), (5, 0, false));
         assert!(both(l).0.contains("after a timeout"));
+    }
+
+    #[test]
+    fn a_packet_captured_twice_is_not_a_loss() {
+        let mut p = handshake();
+        p.extend([
+            (c("PA", 1, 1).payload(&[0; 50]), 100),
+            (c("PA", 1, 1).payload(&[0; 50]), 100),
+        ]);
+        assert!(diagnose(&p).is_empty());
     }
 
     #[test]

@@ -427,7 +427,7 @@ mod en {
             ),
             Verdict::ReusedPorts => write!(
                 out,
-                "Port reuse: this SYN opens a new connection on the addresses and ports of an earlier one."
+                "Port reuse: a new connection starts on the addresses and ports of an earlier one."
             ),
         }
     }
@@ -671,7 +671,7 @@ mod zh {
             ),
             Verdict::ReusedPorts => write!(
                 out,
-                "端口复用：这个 SYN 在旧连接用过的地址和端口上建立新连接。"
+                "端口复用：在旧连接用过的地址和端口上开始了新连接。"
             ),
         }
     }

@@ -854,6 +854,23 @@ mod tests {
             assert_eq!(tcplens_explain(&back, buf.as_mut_ptr(), buf.len()), need);
             let text = std::ffi::CStr::from_ptr(buf.as_ptr()).to_str().unwrap();
             assert!(text.starts_with("Handshake step 1 of 3"), "{text}");
+            // In Chinese, and cut on a character boundary when the buffer is short.
+            let need = tcplens_explain_lang(&back, TCPLENS_LANG_ZH, core::ptr::null_mut(), 0);
+            let mut buf = vec![0 as c_char; need as usize + 1];
+            assert_eq!(
+                tcplens_explain_lang(&back, TCPLENS_LANG_ZH, buf.as_mut_ptr(), buf.len()),
+                need
+            );
+            let text = std::ffi::CStr::from_ptr(buf.as_ptr()).to_str().unwrap();
+            assert!(text.starts_with("第一次握手"), "{text}");
+            let mut short = [0 as c_char; 5];
+            tcplens_explain_lang(&back, TCPLENS_LANG_ZH, short.as_mut_ptr(), short.len());
+            let cut = std::ffi::CStr::from_ptr(short.as_ptr()).to_str();
+            assert_eq!(cut, Ok("第"), "one whole character of the first two fits");
+            assert_eq!(
+                tcplens_explain_lang(&back, 7, buf.as_mut_ptr(), buf.len()),
+                i64::from(TCPLENS_ERR_INVALID)
+            );
             let mut sum = TcplensConnSummary::default();
             assert_eq!(tcplens_conn_summary(a, 0, &mut sum), TCPLENS_OK);
             assert_eq!(

@@ -3,7 +3,8 @@
 //! On the first, in-order pass the post-dissector feeds every frame to the tcplens core
 //! and keeps the frame's verdict; every later pass (the GUI's random access, `tshark -2`)
 //! reads it back. Fields are named `tcplens.<JSONL key>`, each verdict is also a
-//! `tcplens.<flag>` field and an expert info, each lifecycle step an expert info (Chat).
+//! `tcplens.<flag>` field and an expert info, each lifecycle step an expert info (Chat),
+//! each diagnosis finding an expert info on the frame where its cause shows.
 //! No panic crosses into Wireshark: one becomes an expert error on the frame.
 //!
 //! All `unsafe` code of the plugin is here, at the epan boundary; the analysis is the
@@ -22,6 +23,8 @@ mod sys {
     #![allow(clippy::all, clippy::pedantic)]
     include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
 }
+
+mod diagnosis;
 
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -328,6 +331,7 @@ unsafe extern "C" fn register_protoinfo() {
                     text,
                 ));
             }
+            diagnosis::register(&mut ei);
             ei.push(ei_info(
                 addr_of_mut!(EI_PANIC),
                 "tcplens.expert.internal_error",
@@ -394,6 +398,7 @@ unsafe extern "C" fn reset() {
         if let Ok(mut s) = STATE.lock() {
             *s = Some(State::new());
         }
+        diagnosis::reset();
     });
 }
 
@@ -490,17 +495,23 @@ unsafe fn dissect_inner(
                 segment,
                 record,
                 analysis,
-            } => Some(core_ffi::verdict_of(
-                u64::from(frame),
-                ts - start,
-                &segment,
-                &record,
-                &analysis,
-            )),
+            } => {
+                diagnosis::observe(frame, ts, &record, &analysis);
+                Some(core_ffi::verdict_of(
+                    u64::from(frame),
+                    ts - start,
+                    &segment,
+                    &record,
+                    &analysis,
+                ))
+            }
             _ => None,
         };
         state.verdicts.resize(idx, None);
         state.verdicts.push(verdict);
+    }
+    if visited {
+        diagnosis::finish_once();
     }
     let Some(Some(v)) = state.verdicts.get(idx).copied() else {
         return 0;
@@ -608,13 +619,13 @@ unsafe fn show(
             u(31, u32::from(c));
         }
         // Text is built only when someone looks at it.
+        let lang = if PREF_LANGUAGE == 1 {
+            Lang::Zh
+        } else {
+            Lang::En
+        };
         if PREF_EXPLAIN != 0 && !t.is_null() && sys::proto_field_is_referenced(t, hf(32)) != 0 {
             let mut text = String::new();
-            let lang = if PREF_LANGUAGE == 1 {
-                Lang::Zh
-            } else {
-                Lang::En
-            };
             let _ = explain(lang, &rec, &an, &mut text);
             s(32, &text);
         }
@@ -642,5 +653,6 @@ unsafe fn show(
                 addr_of_mut!(EI_STEP).cast::<sys::expert_field>().add(i),
             );
         }
+        diagnosis::show(pinfo, ti, v.frame as u32, lang);
     }
 }

@@ -1,0 +1,247 @@
+//! `tcplens conns --diagnose`: every diagnosis rule on a bundled capture that shows it,
+//! with the frame where the cause shows and its evidence, in both languages.
+
+mod common;
+
+use serde_json::Value;
+
+/// The findings of a bundled capture: (stream, cause, frame, evidence frames, text).
+fn findings(capture: &str, lang: &str) -> Vec<(u64, String, u64, Vec<u64>, String)> {
+    let path = common::root().join("tests/captures").join(capture);
+    let out = common::run(&[
+        "conns",
+        "--diagnose",
+        "--format",
+        "json",
+        "--lang",
+        lang,
+        path.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{capture}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let mut v = Vec::new();
+    for conv in doc["conversations"].as_array().expect("conversations") {
+        let stream = conv["stream"].as_u64().unwrap();
+        for f in conv["diagnosis"].as_array().expect("diagnosis key") {
+            v.push((
+                stream,
+                f["cause"].as_str().unwrap().to_string(),
+                f["frame"].as_u64().unwrap(),
+                f["frames"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_u64().unwrap())
+                    .collect(),
+                f["text"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    v
+}
+
+/// Asserts that `capture` has a finding of `cause` on `frame` in `stream`, with `evidence`
+/// among its frames and a text in each language; returns the English text.
+fn shows(capture: &str, stream: u64, cause: &str, frame: u64, evidence: &[u64]) -> String {
+    let mut english = String::new();
+    for lang in ["en", "zh"] {
+        let all = findings(capture, lang);
+        let hit = all
+            .iter()
+            .find(|f| f.0 == stream && f.1 == cause && f.2 == frame)
+            .unwrap_or_else(|| panic!("{capture}: no {cause} on frame {frame}: {all:#?}"));
+        for e in evidence {
+            assert!(
+                hit.3.contains(e),
+                "{capture} {cause}: frame {e} in {:?}",
+                hit.3
+            );
+        }
+        let cjk = hit
+            .4
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        assert_eq!(cjk, lang == "zh", "{capture} {cause} ({lang}): {}", hit.4);
+        if lang == "en" {
+            english = hit.4.clone();
+        }
+    }
+    english
+}
+
+fn causes(capture: &str) -> Vec<String> {
+    findings(capture, "en").into_iter().map(|f| f.1).collect()
+}
+
+#[test]
+fn loss_before_and_after_the_capture_point_lost_acks_and_reordering() {
+    let cap = "netns-loss-reorder.pcap";
+    let t = shows(cap, 0, "segment_lost_before_capture", 32, &[6, 17, 32]);
+    assert!(
+        t.contains("the server's 1448 bytes from seq 4345 never passed the capture point"),
+        "{t}"
+    );
+    assert!(t.contains("by fast retransmission"), "{t}");
+    let t = shows(cap, 0, "segment_lost_after_capture", 82, &[63, 82]);
+    assert!(
+        t.contains("the capture saw the server's bytes from seq 27513"),
+        "{t}"
+    );
+    let t = shows(cap, 0, "ack_lost", 76, &[61, 76]);
+    assert!(t.contains("already acknowledged in frame 61"), "{t}");
+    shows(cap, 0, "reordering", 8, &[6, 8]);
+    // The table shows each cause once in full, then where it shows again.
+    let path = common::root().join("tests/captures").join(cap);
+    let out = common::run(&["conns", "--diagnose", path.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.matches("[reordering] Reordering in the network")
+            .count(),
+        1
+    );
+    assert!(
+        text.contains("more [reordering] at frames 10, 12, 14, 16, 18, 27,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("and 1 more [segment_lost_after_capture] at frame 102\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_reset_with_data_in_flight() {
+    let t = shows(
+        "seed-https-rst.pcap",
+        0,
+        "reset_with_unacked_data",
+        13,
+        &[12, 13],
+    );
+    assert!(
+        t.contains("the server aborted the connection with RST at frame 13 while 31 bytes it had sent were not yet acknowledged"),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_zero_window_episode_with_probes_is_one_finding_and_the_probes_are_no_losses() {
+    let t = shows(
+        "netns-zero-window-probe.pcap",
+        0,
+        "receiver_window_exhausted",
+        33,
+        &[8, 9, 13, 17, 21, 33],
+    );
+    assert!(t.contains("stayed closed for 2.959 s"), "{t}");
+    assert_eq!(
+        causes("netns-zero-window-probe.pcap"),
+        ["receiver_window_exhausted"]
+    );
+    shows(
+        "netns-zero-window.pcap",
+        0,
+        "receiver_window_exhausted",
+        17,
+        &[10, 11],
+    );
+}
+
+#[test]
+fn keep_alives_and_port_reuse() {
+    shows("netns-keepalive.pcap", 0, "keep_alive_idle", 15, &[6, 15]);
+    shows("netns-port-reuse.pcap", 1, "port_reuse", 9, &[9]);
+    shows("synthetic-port-reuse.pcap", 1, "port_reuse", 7, &[7]);
+}
+
+#[test]
+fn handshakes_that_fail_a_capture_that_starts_late_and_one_that_drops_packets() {
+    let cap = "synthetic-diagnosis.pcap";
+    let t = shows(cap, 0, "handshake_no_answer", 1, &[1, 2, 3]);
+    assert!(
+        t.contains("sent 3 SYN(s) (frames 1, 2, 3) over 3.000 s"),
+        "{t}"
+    );
+    shows(cap, 1, "handshake_refused", 5, &[4, 5]);
+    shows(cap, 2, "handshake_unfinished", 7, &[6, 7]);
+    shows(cap, 3, "mid_connection_start", 8, &[8]);
+    let t = shows(cap, 4, "capture_missed_packets", 15, &[14, 15]);
+    assert!(t.contains("the client's 100 bytes from seq 101"), "{t}");
+    let t = shows(cap, 5, "keep_alive_idle", 21, &[19, 21]);
+    assert!(t.contains("after 45.000 s without data"), "{t}");
+}
+
+#[test]
+fn textbook_connections_have_nothing_to_report() {
+    for cap in ["seed-nc.pcap", "seed-http-get.pcap"] {
+        assert!(causes(cap).is_empty(), "{cap}: {:?}", causes(cap));
+    }
+    let out = common::run(&[
+        "conns",
+        "--diagnose",
+        common::root()
+            .join("tests/captures/seed-nc.pcap")
+            .to_str()
+            .unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("diagnosis:\n  nothing to report"), "{text}");
+}
+
+#[test]
+fn without_diagnose_the_json_has_no_diagnosis_key() {
+    let path = common::root().join("tests/captures/seed-https-rst.pcap");
+    let out = common::run(&["conns", "--format", "json", path.to_str().unwrap()]);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(doc["conversations"][0].get("diagnosis").is_none());
+}
+
+#[test]
+fn the_shared_captures_show_the_rules_on_real_traffic() {
+    let Some(shared) = common::shared_captures() else {
+        eprintln!("SKIPPED: ../shared/captures is not here");
+        return;
+    };
+    let want = [
+        ("csp-synscan.pcapng", "handshake_refused"),
+        ("csp-synscan.pcapng", "handshake_no_answer"),
+        ("csp-tcp_zerowindowdead.pcapng", "receiver_window_exhausted"),
+        ("zeek-missing-syn.pcap", "mid_connection_start"),
+        ("zeek-rst-inject-rae.pcap", "handshake_refused"),
+        ("arkime-wireshark-retrans.pcap", "ack_lost"),
+        ("ndpi-smtp-starttls.pcap", "capture_missed_packets"),
+    ];
+    for (name, cause) in want {
+        let Some(path) = shared.iter().find(|p| p.ends_with(name)) else {
+            panic!("{name} is missing from ../shared/captures");
+        };
+        let out = common::run(&[
+            "conns",
+            "--diagnose",
+            "--format",
+            "json",
+            path.to_str().unwrap(),
+        ]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains(&format!("\"cause\": \"{cause}\"")),
+            "{name}: no {cause}"
+        );
+    }
+    // A packet captured twice is not a loss.
+    if let Some(path) = shared.iter().find(|p| p.ends_with("zeek-ssh-dups.pcap")) {
+        let out = common::run(&[
+            "conns",
+            "--diagnose",
+            "--format",
+            "json",
+            path.to_str().unwrap(),
+        ]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains("segment_lost"), "zeek-ssh-dups.pcap");
+    }
+}

@@ -1,0 +1,137 @@
+//! Diagnosis findings as expert infos (group Sequence, severity Note or Comment), one
+//! registered per cause as `tcplens.diagnosis.<cause>`.
+//!
+//! The core's `Diagnoser` is fed on the first pass, beside the analyzer; a finding is
+//! attached to the frame where its cause shows, with the same text `tcplens conns
+//! --diagnose` prints, generated when the frame is shown. Findings that need the whole
+//! capture (a handshake never answered) come when the first pass is over, so they show
+//! in the GUI and with `tshark -2`. Only the findings are kept, sparse and sorted by
+//! frame; nothing is stored per frame.
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+use std::ffi::{c_int, CString};
+use std::ptr::addr_of_mut;
+use std::sync::Mutex;
+
+use tcplens_core::analysis::FrameAnalysis;
+use tcplens_core::diagnosis::{Cause, Diagnoser, Finding};
+use tcplens_core::explain::Lang;
+use tcplens_core::FrameRecord;
+
+use crate::{ei_info, sys};
+
+const NC: usize = Cause::ALL.len();
+
+// Ids Wireshark writes at registration (its single dissection thread only).
+static mut EI_CAUSE: [sys::expert_field; NC] = [sys::expert_field { ei: -1, hf: -1 }; NC];
+
+#[derive(Default)]
+struct State {
+    diagnoser: Diagnoser,
+    /// Sorted by `frame` (emitted in frame order; sorted again after `finish`).
+    findings: Vec<Finding>,
+    finished: bool,
+}
+
+static STATE: Mutex<Option<State>> = Mutex::new(None);
+
+/// Wireshark's severity for a cause: Note where something went wrong on the path or at
+/// an endpoint, Comment where the capture is only unusual.
+fn severity(c: Cause) -> c_int {
+    match c {
+        Cause::Reordering | Cause::MidConnectionStart | Cause::KeepAliveIdle | Cause::PortReuse => {
+            sys::PI_COMMENT as c_int
+        }
+        _ => sys::PI_NOTE as c_int,
+    }
+}
+
+/// Adds one expert-info registration per cause to `ei`.
+///
+/// # Safety
+/// Registration context only: the ids are written by Wireshark later.
+pub(crate) unsafe fn register(ei: &mut Vec<sys::ei_register_info>) {
+    let ids = addr_of_mut!(EI_CAUSE).cast::<sys::expert_field>();
+    for (i, c) in Cause::ALL.iter().enumerate() {
+        let abbrev = format!("tcplens.diagnosis.{}", c.name());
+        // SAFETY: `i` < NC, inside EI_CAUSE.
+        let id = unsafe { ids.add(i) };
+        ei.push(ei_info(
+            id,
+            &abbrev,
+            sys::PI_SEQUENCE,
+            severity(*c),
+            c.title(Lang::En),
+        ));
+    }
+}
+
+/// A capture is (re)loaded.
+pub(crate) fn reset() {
+    if let Ok(mut s) = STATE.lock() {
+        *s = Some(State::default());
+    }
+}
+
+/// First pass: one TCP frame, in order.
+pub(crate) fn observe(frame: u32, ts_ns: i64, rec: &FrameRecord, an: &FrameAnalysis) {
+    let mut guard = STATE.lock().unwrap_or_else(|e| e.into_inner());
+    let s = guard.get_or_insert_with(State::default);
+    if s.finished {
+        return;
+    }
+    s.diagnoser.observe(frame, ts_ns, rec, an, &mut s.findings);
+}
+
+/// A later pass has begun: the first is over, so the end-of-capture findings are known.
+pub(crate) fn finish_once() {
+    let mut guard = STATE.lock().unwrap_or_else(|e| e.into_inner());
+    let s = guard.get_or_insert_with(State::default);
+    if s.finished {
+        return;
+    }
+    s.finished = true;
+    s.diagnoser.finish(&mut s.findings);
+    s.findings.sort_by_key(|f| f.frame);
+}
+
+/// Adds the frame's findings as expert infos on `ti`, in `lang`.
+///
+/// # Safety
+/// `pinfo` and `ti` are Wireshark's for the frame being dissected (`ti` may be NULL).
+pub(crate) unsafe fn show(
+    pinfo: *mut sys::packet_info,
+    ti: *mut sys::proto_item,
+    frame: u32,
+    lang: Lang,
+) {
+    let texts: Vec<(usize, CString)> = {
+        let guard = STATE.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(s) = guard.as_ref() else { return };
+        // Emitted in frame order on the first pass, sorted after it: a binary search.
+        let start = s.findings.partition_point(|f| f.frame < frame);
+        s.findings[start..]
+            .iter()
+            .take_while(|f| f.frame == frame)
+            .filter_map(|f| {
+                let mut text = String::new();
+                f.write_text(lang, &mut text).ok()?;
+                let i = Cause::ALL.iter().position(|c| *c == f.cause)?;
+                Some((i, CString::new(text).ok()?))
+            })
+            .collect()
+    };
+    for (i, text) in texts {
+        // SAFETY: valid pinfo/ti for this call; `i` < NC; "%s" with one NUL-terminated
+        // string that epan copies.
+        unsafe {
+            sys::expert_add_info_format(
+                pinfo,
+                ti,
+                addr_of_mut!(EI_CAUSE).cast::<sys::expert_field>().add(i),
+                c"%s".as_ptr(),
+                text.as_ptr(),
+            );
+        }
+    }
+}
