@@ -30,10 +30,12 @@ trap 'rm -rf "$profile"' EXIT
 # shot FILE PNG WIDTH HEIGHT: one headless screenshot. Nothing in the pages is fetched;
 # these flags also stop Chromium's own background traffic, and every host name resolves
 # to nothing, so the browser stays off the network.
+# Root needs Chromium's sandbox off.
+sandbox=()
+[ "$(id -u)" -ne 0 ] || sandbox=(--no-sandbox)
+
 shot() {
   local file=$1 png=$2 width=$3 height=$4
-  local sandbox=()
-  [ "$(id -u)" -ne 0 ] || sandbox=(--no-sandbox)
   chromium --headless "${sandbox[@]}" --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
     --disable-default-apps --disable-extensions --disable-domain-reliability \
@@ -50,3 +52,19 @@ height=$(grep -o '<svg [^>]*' "$OUT/diagram.svg" | grep -o 'height="[0-9.]*"' | 
 shot "$OUT/diagram.svg" "$IMG/diagram.png" 980 "${height%.*}"
 # The report's first screens: the tables and the start of the pictures.
 shot "$OUT/report.html" "$IMG/report.png" 1280 1800
+
+# The report's tables sort in the browser: on a capture with two connections, click the
+# "packets →" header twice (descending) and read the row order back from the live DOM.
+./target/release/tcplens report tests/captures/netns-keepalive.pcap -o "$OUT/sort.html"
+sed 's#</body>#<script>var h = document.querySelectorAll("\#conns th")[5]; h.click(); h.click();</script></body>#' \
+  "$OUT/sort.html" >"$OUT/sort-clicked.html"
+order=$(chromium --headless "${sandbox[@]}" --disable-gpu --disable-quic --no-first-run \
+  --disable-background-networking --disable-component-update --disable-sync \
+  --host-resolver-rules='MAP * ~NOTFOUND' --user-data-dir="$profile" \
+  --dump-dom "file://$PWD/$OUT/sort-clicked.html" 2>/dev/null |
+  grep -o '<tr data-stream="[0-9]*"' | head -2 | grep -o '[0-9]*' | tr '\n' ' ')
+if [ "$order" != "1 0 " ]; then
+  echo "screenshots: sorting the connections table gave streams '$order', expected '1 0 '" >&2
+  exit 1
+fi
+echo "screenshots: the connections table sorts (packets → descending: streams $order)"
