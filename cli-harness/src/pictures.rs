@@ -115,6 +115,7 @@ pub fn report(a: &ReportArgs) -> Result<(), CliError> {
         lang,
         diagram: diagram::Options { fold: a.fold, lang },
     };
-    let doc = report::build(&a.file, &opts)?;
-    emit(a.output.as_ref(), &doc)
+    let (doc, broke) = report::build(&a.file, &opts)?;
+    emit(a.output.as_ref(), &doc)?;
+    broke.map_or(Ok(()), Err)
 }

@@ -62,7 +62,7 @@ pub struct Facts {
     /// Findings past [`MAX_FINDINGS`].
     pub more_findings: u64,
     /// Why the capture ended early, when it did.
-    pub broke: Option<String>,
+    pub broke: Option<CliError>,
 }
 
 impl Facts {
@@ -114,7 +114,7 @@ impl Facts {
             .map(|c| ConnRow::new(c, start))
             .collect();
         facts.counters = *analyzer.counters();
-        facts.broke = end.broke.map(|e| e.to_string());
+        facts.broke = end.broke;
         Ok(facts)
     }
 
@@ -161,18 +161,20 @@ impl Facts {
 }
 
 /// Builds the report of the capture at `path`. It reads the capture twice (facts, then the
-/// packets of the pictured streams), so `path` must be a file.
-pub fn build(path: &str, opts: &Options) -> Result<String, CliError> {
+/// packets of the pictured streams), so `path` must be a file. A file that breaks off
+/// part-way gets the report of what came before, and the break is returned beside it.
+pub fn build(path: &str, opts: &Options) -> Result<(String, Option<CliError>), CliError> {
     if path == "-" {
         return Err(CliError::Unreadable {
             name: "<stdin>".into(),
             reason: "`report` reads the capture twice; give it a file".into(),
         });
     }
-    let facts = Facts::gather(path, opts.lang)?;
+    let mut facts = Facts::gather(path, opts.lang)?;
     let pictured = facts.picture_streams(opts.pictures);
     let (streams, _) = Stream::load_many(path, &pictured)?;
-    Ok(render(path, &facts, &streams, opts))
+    let page = render(path, &facts, &streams, opts);
+    Ok((page, facts.broke.take()))
 }
 
 const STYLE: &str = "
@@ -398,7 +400,7 @@ pub fn render(path: &str, facts: &Facts, streams: &[Stream], opts: &Options) -> 
         esc(&summary)
     );
     if let Some(b) = &facts.broke {
-        let _ = writeln!(out, "<p class=\"warning\">{}</p>", esc(b));
+        let _ = writeln!(out, "<p class=\"warning\">{}</p>", esc(&b.to_string()));
     }
     out.push_str("<nav>");
     for (id, label) in SECTION_IDS.iter().zip(w.nav) {

@@ -723,3 +723,78 @@ fn a_long_transfer_stays_a_small_picture() {
     let diagram = picture(&["diagram", path.to_str().unwrap()]);
     assert!(diagram.len() < 64 << 10, "{} bytes", diagram.len());
 }
+
+/// Every bundled capture, malformed and quirky ones included, gives a well-formed graph of
+/// each stream and a well-formed report whose explanations cover every anomalous packet.
+#[test]
+fn every_capture_gives_well_formed_graphs_and_reports() {
+    for path in common::bundled_captures() {
+        let p = path.to_str().unwrap();
+        let streams = frames_by_stream(&path);
+        for (stream, rows) in &streams {
+            let doc = picture(&["graph", p, "--stream", &stream.to_string()]);
+            let xml = parse(&doc);
+            let g = with_class(xml.root(), "tcptrace").next().unwrap();
+            let segments: usize = g.attribute("data-segments").unwrap().parse().unwrap();
+            assert!(segments <= rows.len(), "{p} stream {stream}");
+        }
+        let doc = picture(&["report", p]);
+        let xml = parse(&doc);
+        assert_eq!(table_rows(&xml, "conns").len(), streams.len(), "{p}");
+        let anomalous = streams
+            .values()
+            .flatten()
+            .filter(|r| !flag_names(r).is_empty())
+            .count();
+        let has_table = xml
+            .descendants()
+            .any(|n| n.attribute("id") == Some("explanations"));
+        let listed = if has_table {
+            table_rows(&xml, "explanations").len()
+        } else {
+            0
+        };
+        assert_eq!(listed, anomalous, "{p}");
+    }
+}
+
+/// A capture that breaks off part-way still gets its picture, then the usual exit code 6.
+#[test]
+fn a_truncated_capture_is_drawn_up_to_the_break_and_exits_6() {
+    let full = std::fs::read(capture("seed-http-get.pcap")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut.pcap");
+    std::fs::write(&cut, &full[..full.len() - 20]).unwrap();
+    let svg = dir.path().join("cut.svg");
+    let out = common::tcplens()
+        .args(["diagram", cut.to_str().unwrap(), "-o"])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(6),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = std::fs::read_to_string(&svg).unwrap();
+    let xml = parse(&doc);
+    let rows = frames_by_stream(&capture("seed-http-get.pcap"))[&0].len();
+    assert_eq!(with_class(xml.root(), "packet").count(), rows - 1);
+    let html = dir.path().join("cut.html");
+    let out = common::tcplens()
+        .args(["report", cut.to_str().unwrap(), "-o"])
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(6),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = std::fs::read_to_string(&html).unwrap();
+    let xml = parse(&doc);
+    let warning = xml.descendants().find(|n| class_is(n, "warning")).unwrap();
+    assert!(warning.text().unwrap().contains("breaks off"));
+}
