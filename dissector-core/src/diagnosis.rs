@@ -330,10 +330,10 @@ impl Holes {
                 Some(f) if lt(h.start, f.seq) => Fill {
                     frame: h.frame,
                     seq: h.start,
-                    bytes: f.bytes + bytes,
+                    bytes: f.bytes.saturating_add(bytes),
                 },
                 Some(f) => Fill {
-                    bytes: f.bytes + bytes,
+                    bytes: f.bytes.saturating_add(bytes),
                     ..f
                 },
             });
@@ -492,7 +492,7 @@ impl Diagnoser {
                         );
                     f.ref_frame = Some(z.frame);
                     f.count = z.probes.seen;
-                    f.duration_ns = c.last_ns - z.ts_ns;
+                    f.duration_ns = c.last_ns.saturating_sub(z.ts_ns);
                     f.unresolved = true;
                     out.push(f);
                 }
@@ -569,7 +569,7 @@ fn unanswered_handshake(stream: u32, c: &Conv, out: &mut Vec<Finding>) {
     };
     f.ref_frame = Some(first);
     f.count = c.syns.seen;
-    f.duration_ns = c.last_syn_ns - c.first_syn_ns;
+    f.duration_ns = c.last_syn_ns.saturating_sub(c.first_syn_ns);
     out.push(f);
 }
 
@@ -611,7 +611,7 @@ fn window(c: &mut Conv, o: &Obs<'_>, out: &mut Vec<Finding>) {
             );
         finding.ref_frame = Some(z.frame);
         finding.count = z.probes.seen;
-        finding.duration_ns = o.ts_ns - z.ts_ns;
+        finding.duration_ns = o.ts_ns.saturating_sub(z.ts_ns);
         out.push(finding);
     }
 }
@@ -637,7 +637,7 @@ fn keep_alive(c: &mut Conv, o: &Obs<'_>, out: &mut Vec<Finding>) {
         .finding(Cause::KeepAliveIdle, o.side)
         .with_frames(last.map(|(fr, _)| fr));
     f.ref_frame = last.map(|(fr, _)| fr);
-    f.duration_ns = last.map_or(0, |(_, ts)| o.ts_ns - ts);
+    f.duration_ns = last.map_or(0, |(_, ts)| o.ts_ns.saturating_sub(ts));
     out.push(f);
 }
 
@@ -728,7 +728,7 @@ fn copy_of_previous(c: &Conv, o: &Obs<'_>) -> bool {
     c.dirs[o.side.idx()]
         .last_segment
         .is_some_and(|(seq, len, ts)| {
-            seq == o.rec.seq && len == o.rec.len && o.ts_ns - ts < DUPLICATE_WITHIN_NS
+            seq == o.rec.seq && len == o.rec.len && o.ts_ns.saturating_sub(ts) < DUPLICATE_WITHIN_NS
         })
 }
 

@@ -4,12 +4,15 @@
 //! cumulative-ACK receiver, segments lost in the network and resent later, close) is
 //! damaged the way a capture point damages it: frames are dropped, duplicated and moved,
 //! and timestamps get jitter (sometimes going backwards). Whatever comes out, the analyzer
-//! must not panic and its per-frame results must keep a few invariants.
+//! must not panic and its per-frame results must keep a few invariants; the explanations
+//! and the diagnosis fed from them must not fail either.
 
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use tcplens_core::analysis::{FrameAnalysis, Verdict};
+use tcplens_core::diagnosis::{Diagnoser, Finding};
+use tcplens_core::explain::{explain, Lang};
 use tcplens_core::seq::gt;
 use tcplens_core::synth::SegBuilder;
 use tcplens_core::{Analyzer, LinkType, Outcome};
@@ -319,6 +322,22 @@ struct SenderState {
     maybe_sentinel: bool,
 }
 
+/// Findings emitted while observing `frame` show on it, with it among their ascending
+/// evidence frames, none later, and have a text in both languages.
+fn check_findings(new: &[Finding], frame: u32) -> Result<(), TestCaseError> {
+    for f in new {
+        prop_assert_eq!(f.frame, frame, "{:?}", f);
+        prop_assert!(f.frames.contains(&frame), "{:?}", f);
+        prop_assert!(f.frames.windows(2).all(|w| w[0] < w[1]), "{:?}", f);
+        for lang in Lang::ALL {
+            let mut t = String::new();
+            prop_assert!(f.write_text(lang, &mut t).is_ok());
+            prop_assert!(t.starts_with(f.cause.title(lang)), "{}", t);
+        }
+    }
+    Ok(())
+}
+
 /// Feeds the frames and checks the invariants; returns each frame's analysis.
 fn check(frames: &[(Pkt, i64)]) -> Result<Vec<FrameAnalysis>, TestCaseError> {
     use Verdict::*;
@@ -326,6 +345,9 @@ fn check(frames: &[(Pkt, i64)]) -> Result<Vec<FrameAnalysis>, TestCaseError> {
     let mut from_client: Vec<bool> = Vec::with_capacity(frames.len());
     let mut senders = [SenderState::default(), SenderState::default()];
     let mut out = Vec::with_capacity(frames.len());
+    let mut diagnoser = Diagnoser::new();
+    let mut findings = Vec::new();
+    let mut text = String::new();
     for (i, (p, ts)) in frames.iter().enumerate() {
         let frame = i as u32 + 1;
         let bytes = p.raw();
@@ -334,6 +356,15 @@ fn check(frames: &[(Pkt, i64)]) -> Result<Vec<FrameAnalysis>, TestCaseError> {
                 record, analysis, ..
             } => {
                 prop_assert_eq!(record.stream, 0, "frame {}: tcp.stream", frame);
+                // Explanations and the diagnosis take whatever the damage gives.
+                for lang in Lang::ALL {
+                    text.clear();
+                    prop_assert!(explain(lang, &record, &analysis, &mut text).is_ok());
+                    prop_assert!(!text.is_empty(), "frame {}: empty explanation", frame);
+                }
+                let before = findings.len();
+                diagnoser.observe(frame, *ts, &record, &analysis, &mut findings);
+                check_findings(&findings[before..], frame)?;
                 analysis
             }
             other => return Err(TestCaseError::fail(format!("frame {frame}: {other:?}"))),
