@@ -10,6 +10,7 @@
 use std::fmt::Write as _;
 
 use tcplens_core::analysis::Verdict;
+use tcplens_core::explain::Lang;
 use tcplens_core::record::RecordBits;
 use tcplens_core::Side;
 
@@ -21,6 +22,66 @@ use crate::trace::{Packet, Stream};
 pub struct Options {
     /// The direction whose data is drawn; `None` picks the one that sent more bytes.
     pub from: Option<Side>,
+    /// The language of the title, the axes and the legend.
+    pub lang: Lang,
+}
+
+/// The words of a graph in one language.
+struct Words {
+    /// stream, sender, receiver, side
+    title: fn(u32, &str, &str, Side) -> String,
+    /// unit
+    time_axis: fn(&str) -> String,
+    seq_axis: fn(&str) -> String,
+    legend: [&'static str; 6],
+    no_data: fn(Side) -> String,
+}
+
+const EN: Words = Words {
+    title: |stream, from, to, side| {
+        format!(
+            "TCP stream {stream}: time-sequence graph of {from} → {to} ({} data)",
+            side.name()
+        )
+    },
+    time_axis: |u| format!("time since the capture started ({u})"),
+    seq_axis: |u| format!("relative sequence number ({u})"),
+    legend: [
+        "segment",
+        "retransmission",
+        "out of order",
+        "SACK block",
+        "ACK",
+        "receive window",
+    ],
+    no_data: |side| format!("the {} sent no data in this connection", side.name()),
+};
+
+const ZH: Words = Words {
+    title: |stream, from, to, side| {
+        format!(
+            "TCP 流 {stream}：{from} → {to} 的时间-序号图（{}的数据）",
+            side_zh(side)
+        )
+    },
+    time_axis: |u| format!("自抓包开始的时间 ({u})"),
+    seq_axis: |u| format!("相对序号 ({u})"),
+    legend: ["分段", "重传", "乱序", "SACK 块", "ACK", "接收窗口"],
+    no_data: |side| format!("{}在这个连接中没有发送数据", side_zh(side)),
+};
+
+fn side_zh(side: Side) -> &'static str {
+    match side {
+        Side::Client => "客户端",
+        Side::Server => "服务器",
+    }
+}
+
+fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::En => &EN,
+        Lang::Zh => &ZH,
+    }
 }
 
 /// What a data segment was.
@@ -315,12 +376,12 @@ fn byte_unit(max: f64) -> (&'static str, f64) {
 pub fn render(stream: &Stream, opts: &Options) -> String {
     let from = opts.from.unwrap_or_else(|| busier_side(&stream.packets));
     let s = series(&stream.packets, from);
-    let title = format!(
-        "TCP stream {}: time-sequence graph of {} → {} ({} data)",
+    let w = words(opts.lang);
+    let title = (w.title)(
         stream.stream,
         stream.endpoint(from),
         stream.endpoint(from.other()),
-        from.name()
+        from,
     );
     let mut svg = Svg::new(WIDTH, HEIGHT, &title);
     svg.background(WIDTH, HEIGHT);
@@ -340,7 +401,7 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
         &title,
     );
     let scale = scale_of(stream, &s);
-    draw_axes(&mut svg, &scale);
+    draw_axes(&mut svg, w, &scale);
     draw_lines(&mut svg, &scale, &s.acks);
     let is_empty = s.bars.is_empty();
     for b in &thin_sacks(s.sacks, |t| scale.x(t)) {
@@ -361,14 +422,14 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
     for b in &thin_bars(s.bars, |t| scale.x(t)) {
         draw_bar(&mut svg, &scale, b);
     }
-    draw_legend(&mut svg);
+    draw_legend(&mut svg, w);
     if is_empty {
         svg.text(
             (LEFT + WIDTH - RIGHT) / 2.0,
             HEIGHT / 2.0,
             Anchor::Middle,
             "fill=\"#55606e\"",
-            &format!("the {} sent no data in this connection", from.name()),
+            &(w.no_data)(from),
         );
     }
     svg.end();
@@ -396,7 +457,7 @@ fn scale_of(stream: &Stream, s: &Series) -> Scale {
     }
 }
 
-fn draw_axes(svg: &mut Svg, sc: &Scale) {
+fn draw_axes(svg: &mut Svg, w: &Words, sc: &Scale) {
     let (x0, x1) = (LEFT, WIDTH - RIGHT);
     let (ytop, ybot) = (TOP, HEIGHT - BOTTOM);
     svg.rect(
@@ -431,7 +492,7 @@ fn draw_axes(svg: &mut Svg, sc: &Scale) {
         HEIGHT - 18.0,
         Anchor::Middle,
         "class=\"axis-label\"",
-        &format!("time since the capture started ({tu})"),
+        &(w.time_axis)(tu),
     );
     svg.end();
     let (bu, bf) = byte_unit(sc.y1);
@@ -459,7 +520,7 @@ fn draw_axes(svg: &mut Svg, sc: &Scale) {
         ly,
         Anchor::Middle,
         &format!("class=\"axis-label\" transform=\"rotate(-90 {lx} {ly})\""),
-        &format!("relative sequence number ({bu})"),
+        &(w.seq_axis)(bu),
     );
     svg.end();
 }
@@ -536,21 +597,21 @@ fn draw_bar(svg: &mut Svg, sc: &Scale, b: &Bar) {
     svg.end();
 }
 
-fn draw_legend(svg: &mut Svg) {
-    let items: [(&str, &str); 6] = [
-        ("#1f5fb4", "segment"),
-        ("#d62728", "retransmission"),
-        ("#e8740c", "out of order"),
-        ("#9467bd", "SACK block"),
-        ("#2a7f3f", "ACK"),
-        ("#b8860b", "receive window"),
+fn draw_legend(svg: &mut Svg, w: &Words) {
+    const COLOURS: [&str; 6] = [
+        "#1f5fb4", "#d62728", "#e8740c", "#9467bd", "#2a7f3f", "#b8860b",
     ];
     svg.group(format_args!("class=\"legend\""));
     let mut x = LEFT;
-    for (colour, name) in items {
+    for (colour, name) in COLOURS.iter().zip(w.legend) {
         svg.rect(x, 34.0, 14.0, 4.0, &format!("fill=\"{colour}\""));
         svg.text(x + 18.0, 40.0, Anchor::Start, "font-size=\"11\"", name);
-        x += 26.0 + name.len() as f64 * 7.0;
+        // About 7 units per Latin letter and 12 per CJK character at this size.
+        let width: f64 = name
+            .chars()
+            .map(|c| if c.is_ascii() { 7.0 } else { 12.0 })
+            .sum();
+        x += 26.0 + width;
     }
     svg.end();
 }

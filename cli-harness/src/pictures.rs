@@ -51,6 +51,9 @@ pub struct GraphArgs {
     /// Whose data to draw (default: the side that sent more bytes).
     #[arg(long, value_enum)]
     from: Option<Direction>,
+    /// Language of the title, the axes and the legend.
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    lang: LangArg,
 }
 
 #[derive(Args)]
@@ -103,7 +106,13 @@ pub fn graph(a: &GraphArgs) -> Result<(), CliError> {
         Direction::Client => Side::Client,
         Direction::Server => Side::Server,
     });
-    let doc = graph::render(&stream, &graph::Options { from });
+    let doc = graph::render(
+        &stream,
+        &graph::Options {
+            from,
+            lang: a.lang.into(),
+        },
+    );
     emit(a.output.as_ref(), &doc)?;
     broke.map_or(Ok(()), Err)
 }

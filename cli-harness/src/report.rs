@@ -612,7 +612,13 @@ fn pictures(out: &mut String, w: &Words, streams: &[Stream], opts: &Options) {
             out,
             "<figure class=\"graph\">\n<figcaption>{}</figcaption>\n{}\n</figure>\n</div>\n",
             w.graph_caption,
-            graph::render(s, &graph::Options::default())
+            graph::render(
+                s,
+                &graph::Options {
+                    from: None,
+                    lang: opts.lang,
+                }
+            )
         );
     }
     out.push_str("</section>\n");

@@ -673,6 +673,13 @@ fn chinese_pictures_speak_chinese_around_the_protocol_terms() {
     }
 
     let path = capture("netns-loss-reorder.pcap");
+    let doc = picture(&["graph", "--lang", "zh", path.to_str().unwrap()]);
+    let xml = parse(&doc);
+    let labels: Vec<String> = with_class(xml.root(), "axis-label")
+        .flat_map(texts)
+        .collect();
+    assert_eq!(labels, ["自抓包开始的时间 (ms)", "相对序号 (kB)"]);
+
     let doc = picture(&["report", "--lang", "zh", path.to_str().unwrap()]);
     let xml = parse(&doc);
     let html = xml.root_element();
