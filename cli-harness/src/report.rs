@@ -54,6 +54,8 @@ pub struct Facts {
     pub conns: Vec<ConnRow>,
     /// Anomalous packets per stream, and per verdict.
     pub anomalies: BTreeMap<u32, [u64; Verdict::ALL.len()]>,
+    /// Anomalous packets per stream (a packet with several verdicts counts once).
+    pub anomalous: BTreeMap<u32, u64>,
     pub explained: Vec<Explained>,
     /// Anomalous packets past [`MAX_EXPLAINED`].
     pub unexplained: u64,
@@ -80,6 +82,7 @@ impl Facts {
             if !p.is_anomalous() {
                 return;
             }
+            *facts.anomalous.entry(rec.stream).or_insert(0) += 1;
             let counts = facts
                 .anomalies
                 .entry(rec.stream)
@@ -131,14 +134,7 @@ impl Facts {
 
     /// Anomalous packets of `stream`.
     pub fn anomalous_packets(&self, stream: u32) -> u64 {
-        // A packet can carry several verdicts; count it once: the most any verdict has is
-        // a lower bound, the explained list gives the exact number when it is complete.
-        if self.unexplained == 0 {
-            return self.explained.iter().filter(|e| e.stream == stream).count() as u64;
-        }
-        self.anomalies
-            .get(&stream)
-            .map_or(0, |c| c.iter().copied().max().unwrap_or(0))
+        self.anomalous.get(&stream).copied().unwrap_or(0)
     }
 
     /// The streams that get pictures: the most anomalous packets first, then the lower
@@ -506,10 +502,12 @@ fn diagnosis(out: &mut String, w: &Words, lang: Lang, facts: &Facts) {
     let mut text = String::with_capacity(256);
     for (stream, mut list) in by_stream {
         list.sort_by_key(|f| f.frame);
+        // The rows are in stream order.
         let ends = facts
             .conns
-            .iter()
-            .find(|c| c.stream == stream)
+            .binary_search_by_key(&stream, |c| c.stream)
+            .ok()
+            .and_then(|i| facts.conns.get(i))
             .map(|c| format!(": {} ⇄ {}", c.client, c.server))
             .unwrap_or_default();
         let _ = write!(
