@@ -53,6 +53,8 @@ struct Words {
     dup_ack: fn(u32, u32) -> String,
     reset_by: fn(Side, Option<TcpState>) -> String,
     malformed: &'static str,
+    /// stream, client, server
+    title: fn(u32, &str, &str) -> String,
 }
 
 const EN: Words = Words {
@@ -72,6 +74,7 @@ const EN: Words = Words {
         None => format!("reset by the {}", side.name()),
     },
     malformed: "malformed",
+    title: |n, c, s| format!("TCP stream {n}: {c} ⇄ {s}"),
 };
 
 // The terms of the Chinese TCP tutorials, as tcplens_core::explain uses them.
@@ -98,6 +101,7 @@ const ZH: Words = Words {
         }
     },
     malformed: "畸形报文",
+    title: |n, c, s| format!("TCP 流 {n}：{c} ⇄ {s}"),
 };
 
 fn words(lang: Lang) -> &'static Words {
@@ -403,7 +407,7 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
     let height = TOP + rows.len() as f64 * ROW + 40.0;
     let client = stream.endpoint(Side::Client);
     let server = stream.endpoint(Side::Server);
-    let title = format!("TCP stream {}: {client} ⇄ {server}", stream.stream);
+    let title = (w.title)(stream.stream, client, server);
     let mut svg = Svg::new(WIDTH, height, &title);
     svg.background(WIDTH, height);
     let folded: usize = rows
