@@ -16,7 +16,7 @@ TCPLENS := ./target/release/tcplens
 # parallelises on its own.
 .NOTPARALLEL:
 
-.PHONY: deps build demo test fmt clippy clean install-plugin bench bench-micro
+.PHONY: deps build demo test fmt clippy clean install-plugin bench bench-micro screenshots
 
 deps:
 	bash scripts/install-deps.sh
@@ -35,6 +35,14 @@ demo: deps build
 	$(TCPLENS) conns --diagnose --lang zh tests/captures/synthetic-diagnosis.pcap
 	@echo '== tcplens analyze --format jsonl tests/captures/seed-nc.pcap | head -3'
 	$(TCPLENS) analyze --format jsonl tests/captures/seed-nc.pcap | head -3
+	@mkdir -p target/demo
+	@echo '== tcplens diagram tests/captures/netns-zero-window-probe.pcap --stream 0 -o target/demo/diagram.svg'
+	$(TCPLENS) diagram tests/captures/netns-zero-window-probe.pcap --stream 0 -o target/demo/diagram.svg
+	@echo '== tcplens graph tests/captures/netns-loss-reorder.pcap --stream 0 -o target/demo/graph.svg'
+	$(TCPLENS) graph tests/captures/netns-loss-reorder.pcap --stream 0 -o target/demo/graph.svg
+	@echo '== tcplens report tests/captures/netns-zero-window-probe.pcap -o target/demo/report.html'
+	$(TCPLENS) report tests/captures/netns-zero-window-probe.pcap -o target/demo/report.html
+	@echo 'open target/demo/diagram.svg, graph.svg and report.html in a browser'
 
 test: deps
 	$(CARGO) fmt --all -- --check
@@ -60,6 +68,10 @@ install-plugin: deps
 	cp target/release/libtcplens.so $(HOME)/.local/lib/wireshark/plugins/$(WS_VERSION)/epan/tcplens.so
 	@echo "installed: $(HOME)/.local/lib/wireshark/plugins/$(WS_VERSION)/epan/tcplens.so"
 	@echo "check: tshark -G plugins | grep tcplens   (as a non-root user), or Help > About > Plugins"
+
+# Re-renders docs/img/diagram.png and docs/img/report.png from the current code.
+screenshots: deps
+	bash scripts/screenshots.sh
 
 fmt:
 	$(CARGO) fmt --all

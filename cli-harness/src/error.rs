@@ -15,6 +15,7 @@ pub mod exit {
     pub const TSHARK: i32 = 9;
     pub const DISAGREEMENT: i32 = 10;
     pub const CORE_LIB: i32 = 11;
+    pub const NO_SUCH_STREAM: i32 = 12;
 }
 
 #[derive(Debug)]
@@ -54,6 +55,11 @@ pub enum CliError {
         path: String,
         reason: String,
     },
+    /// `diagram`/`graph --stream N`: the capture has no such TCP stream.
+    NoSuchStream {
+        name: String,
+        stream: u32,
+    },
     /// `diff-tshark --min-agreement` was not met.
     Disagreement {
         rows: Vec<String>,
@@ -73,6 +79,7 @@ impl CliError {
             CliError::Tshark { .. } => exit::TSHARK,
             CliError::CoreLib { .. } => exit::CORE_LIB,
             CliError::Disagreement { .. } => exit::DISAGREEMENT,
+            CliError::NoSuchStream { .. } => exit::NO_SUCH_STREAM,
         }
     }
 }
@@ -102,6 +109,10 @@ impl fmt::Display for CliError {
             CliError::CoreLib { path, reason } => write!(
                 f,
                 "cannot use the core library {path}: {reason} (build it with `cargo build -p tcplens-core`; it is target/*/libtcplens_core.so)"
+            ),
+            CliError::NoSuchStream { name, stream } => write!(
+                f,
+                "{name} has no TCP stream {stream} (`tcplens conns {name}` lists the streams)"
             ),
             CliError::Disagreement { rows, min } => write!(
                 f,

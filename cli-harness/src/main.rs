@@ -5,11 +5,17 @@
 
 mod conns;
 mod corelib;
+mod diagram;
 mod diff_tshark;
 mod error;
+mod graph;
 mod output;
 mod pcapng;
+mod pictures;
+mod report;
 mod source;
+mod svg;
+mod trace;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -92,6 +98,12 @@ enum Command {
         #[arg(long)]
         stats: bool,
     },
+    /// A ladder diagram of one connection, as SVG.
+    Diagram(pictures::DiagramArgs),
+    /// The time-sequence graph (tcptrace style) of one connection, as SVG.
+    Graph(pictures::GraphArgs),
+    /// One self-contained HTML page: connections, anomalies, pictures, explanations.
+    Report(pictures::ReportArgs),
 }
 
 /// `--lang`: the explanation language.
@@ -490,6 +502,9 @@ fn main() -> ExitCode {
             min_agreement,
             format,
         } => diff_tshark(files, tshark, *min_agreement, *format),
+        Command::Diagram(a) => pictures::diagram(a),
+        Command::Graph(a) => pictures::graph(a),
+        Command::Report(a) => pictures::report(a),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK as u8),

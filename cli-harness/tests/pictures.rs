@@ -1,0 +1,807 @@
+//! The pictures as a reader gets them: every SVG and the HTML report are parsed with a real
+//! XML parser and their content checked against `tcplens analyze --format jsonl` (and, for
+//! SACK blocks, against tshark) on the same capture.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use roxmltree::{Document, Node, ParsingOptions};
+use serde_json::Value;
+use tcplens_core::synth::{PcapWriter, SegBuilder};
+
+fn capture(name: &str) -> PathBuf {
+    common::root().join("tests/captures").join(name)
+}
+
+/// Runs tcplens with `args` and returns what it wrote to `-o`.
+fn picture(args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("picture");
+    let run = common::tcplens()
+        .args(args)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("running tcplens");
+    assert!(
+        run.status.success(),
+        "tcplens {args:?}: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    std::fs::read_to_string(&out).expect("the output file")
+}
+
+fn parse(doc: &str) -> Document<'_> {
+    let opts = ParsingOptions {
+        allow_dtd: true,
+        ..ParsingOptions::default()
+    };
+    Document::parse_with_options(doc, opts)
+        .unwrap_or_else(|e| panic!("not well-formed XML: {e}\n{}", &doc[..doc.len().min(400)]))
+}
+
+fn class_is(n: &Node<'_, '_>, class: &str) -> bool {
+    n.attribute("class")
+        .is_some_and(|c| c.split_whitespace().any(|x| x == class))
+}
+
+fn with_class<'a, 'i>(root: Node<'a, 'i>, class: &'a str) -> impl Iterator<Item = Node<'a, 'i>> {
+    root.descendants().filter(move |n| class_is(n, class))
+}
+
+fn texts(n: Node<'_, '_>) -> Vec<String> {
+    n.descendants()
+        .filter(|d| d.has_tag_name("text"))
+        .map(|d| d.text().unwrap_or("").to_string())
+        .collect()
+}
+
+/// The TCP frames of a capture, by stream.
+fn frames_by_stream(path: &Path) -> BTreeMap<u64, Vec<Value>> {
+    let mut m: BTreeMap<u64, Vec<Value>> = BTreeMap::new();
+    for row in common::jsonl(path) {
+        if let Some(s) = row["stream"].as_u64() {
+            m.entry(s).or_default().push(row);
+        }
+    }
+    m
+}
+
+fn flag_names(row: &Value) -> Vec<String> {
+    row["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Unfolded, every packet of every stream of every bundled capture is one arrow, in frame
+/// order, labelled with its flags and relative numbers and marked with its verdicts.
+#[test]
+fn unfolded_diagrams_have_one_labelled_arrow_per_packet() {
+    for path in common::bundled_captures() {
+        let clients = clients(&path);
+        for (stream, rows) in frames_by_stream(&path) {
+            let s = stream.to_string();
+            let doc = picture(&[
+                "diagram",
+                path.to_str().unwrap(),
+                "--stream",
+                &s,
+                "--fold",
+                "0",
+            ]);
+            let xml = parse(&doc);
+            let ctx = format!("{} stream {stream}", path.display());
+            let arrows: Vec<Node> = with_class(xml.root(), "packet").collect();
+            assert_eq!(arrows.len(), rows.len(), "{ctx}: arrow count");
+            assert_eq!(with_class(xml.root(), "fold").count(), 0, "{ctx}");
+            for (g, row) in arrows.iter().zip(&rows) {
+                let frame = row["frame"].as_u64().unwrap().to_string();
+                assert_eq!(g.attribute("data-frame"), Some(frame.as_str()), "{ctx}");
+                let label = with_class(*g, "label")
+                    .next()
+                    .and_then(|t| t.text())
+                    .unwrap_or_else(|| panic!("{ctx} frame {frame}: no label"));
+                let flags = row["tcp_flags"].as_str().unwrap();
+                assert!(
+                    label.starts_with(&format!("[{flags}] seq={} ", row["seq"])),
+                    "{ctx} frame {frame}: {label}"
+                );
+                if let Some(len) = row["len"].as_u64() {
+                    assert!(
+                        label.ends_with(&format!(" len={len}")),
+                        "{ctx} frame {frame}: {label}"
+                    );
+                }
+                if flags.split(',').any(|f| f == "ACK") {
+                    assert!(
+                        label.contains(&format!(" ack={} ", row["ack"])),
+                        "{ctx} frame {frame}: {label}"
+                    );
+                }
+                let from = if sender(row) == clients[&stream] {
+                    "client"
+                } else {
+                    "server"
+                };
+                assert_eq!(g.attribute("data-from"), Some(from), "{ctx} frame {frame}");
+                let names = flag_names(row).join(",");
+                assert_eq!(
+                    g.attribute("data-anomalies"),
+                    Some(names.as_str()),
+                    "{ctx} frame {frame}"
+                );
+                // An anomalous arrow names its anomaly in words.
+                assert_eq!(
+                    with_class(*g, "anomaly").count(),
+                    usize::from(
+                        !names.is_empty()
+                            || row["event"] == "rst"
+                            || row["error"].is_string() && row["error"] != "malformed_tcp_option"
+                    ),
+                    "{ctx} frame {frame}"
+                );
+            }
+        }
+    }
+}
+
+/// Each stream's client endpoint ("addr:port", IPv6 in brackets), from `tcplens conns`.
+fn clients(path: &Path) -> BTreeMap<u64, String> {
+    let out = common::run(&["conns", "--format", "json", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["stream"].as_u64().unwrap(),
+                c["client"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The sender of a jsonl row, as "addr:port".
+fn sender(row: &Value) -> String {
+    let ip = row["src"].as_str().unwrap();
+    if ip.contains(':') {
+        format!("[{ip}]:{}", row["sport"])
+    } else {
+        format!("{ip}:{}", row["sport"])
+    }
+}
+
+/// A connection with `n` data segments each way after the handshake, then a close.
+fn long_connection(n: u32) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tcplens-pictures-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("long-{n}.pcap"));
+    let c = |f: &str, seq, ack| {
+        SegBuilder::v4("10.1.0.1:40000", "10.1.0.2:80")
+            .flags(f)
+            .seq(seq)
+            .ack(ack)
+    };
+    let s = |f: &str, seq, ack| {
+        SegBuilder::v4("10.1.0.2:80", "10.1.0.1:40000")
+            .flags(f)
+            .seq(seq)
+            .ack(ack)
+    };
+    let mut segs = vec![c("S", 100, 0), s("SA", 900, 101), c("A", 101, 901)];
+    for i in 0..n {
+        segs.push(c("PA", 101 + i * 100, 901).payload(&[b'x'; 100]));
+        segs.push(s("A", 901, 201 + i * 100));
+    }
+    // One retransmission in the middle splits the data into two folded runs.
+    let mid = 101 + (n / 2) * 100;
+    segs.insert(
+        3 + n as usize,
+        c("PA", mid - 100, 901).payload(&[b'x'; 100]),
+    );
+    let end = 101 + n * 100;
+    segs.extend([
+        c("FA", end, 901),
+        s("FA", 901, end + 1),
+        c("A", end + 1, 902),
+    ]);
+    let mut w = PcapWriter::new(1, 65535);
+    for (i, b) in segs.iter().enumerate() {
+        w.push(i as u64 * 1000, &b.ethernet());
+    }
+    std::fs::write(&path, w.into_bytes()).unwrap();
+    path
+}
+
+#[test]
+fn long_runs_fold_and_every_packet_is_drawn_or_counted() {
+    let path = long_connection(240);
+    let rows = &frames_by_stream(&path)[&0];
+    let doc = picture(&["diagram", path.to_str().unwrap()]);
+    let xml = parse(&doc);
+    let drawn: Vec<u64> = with_class(xml.root(), "packet")
+        .map(|g| g.attribute("data-frame").unwrap().parse().unwrap())
+        .collect();
+    let folds: Vec<Node> = with_class(xml.root(), "fold").collect();
+    assert_eq!(
+        folds.len(),
+        2,
+        "two runs of plain data around the retransmission"
+    );
+    let mut folded_frames = BTreeSet::new();
+    for f in &folds {
+        let count: u64 = f.attribute("data-count").unwrap().parse().unwrap();
+        let first: u64 = f.attribute("data-first-frame").unwrap().parse().unwrap();
+        let last: u64 = f.attribute("data-last-frame").unwrap().parse().unwrap();
+        assert_eq!(last - first + 1, count, "a fold is a contiguous run");
+        folded_frames.extend(first..=last);
+        let label = format!("… {count} packets …");
+        assert!(texts(*f).contains(&label), "{label} in {:?}", texts(*f));
+    }
+    // Folded + drawn == total, with no frame in both and none missing.
+    assert_eq!(drawn.len() + folded_frames.len(), rows.len());
+    let all: BTreeSet<u64> = rows.iter().map(|r| r["frame"].as_u64().unwrap()).collect();
+    let seen: BTreeSet<u64> = drawn.iter().copied().chain(folded_frames).collect();
+    assert_eq!(seen, all);
+    assert!(drawn.len() < 30, "{} arrows drawn", drawn.len());
+    // The header tells the same totals.
+    let ladder = with_class(xml.root(), "ladder").next().unwrap();
+    assert_eq!(
+        ladder.attribute("data-packets"),
+        Some(rows.len().to_string().as_str())
+    );
+    // The retransmission stays visible and named.
+    let retrans: Vec<&Value> = rows
+        .iter()
+        .filter(|r| flag_names(r).contains(&"retransmission".to_string()))
+        .collect();
+    assert_eq!(retrans.len(), 1);
+    let frame = retrans[0]["frame"].to_string();
+    let g = with_class(xml.root(), "packet")
+        .find(|g| g.attribute("data-frame") == Some(frame.as_str()))
+        .expect("the retransmission is drawn");
+    assert!(
+        texts(g).iter().any(|t| t.ends_with("retransmission")),
+        "{:?}",
+        texts(g)
+    );
+}
+
+#[test]
+fn handshake_teardown_and_states_are_marked() {
+    let path = capture("seed-http-get.pcap");
+    let rows = &frames_by_stream(&path)[&0];
+    let doc = picture(&["diagram", path.to_str().unwrap(), "--stream", "0"]);
+    let xml = parse(&doc);
+    let bracket = |phase: &str| {
+        with_class(xml.root(), "bracket")
+            .find(|b| b.attribute("data-phase") == Some(phase))
+            .unwrap_or_else(|| panic!("no {phase} bracket"))
+    };
+    let hs = rows.iter().filter(|r| r["handshake"].is_u64()).count();
+    let td = rows.iter().filter(|r| r["teardown"].is_u64()).count();
+    assert_eq!(hs, 3);
+    assert!(td >= 3);
+    assert_eq!(
+        bracket("handshake").attribute("data-steps"),
+        Some(hs.to_string().as_str())
+    );
+    assert_eq!(
+        bracket("teardown").attribute("data-steps"),
+        Some(td.to_string().as_str())
+    );
+    let steps: Vec<String> = with_class(bracket("handshake"), "step")
+        .map(|t| t.text().unwrap().to_string())
+        .collect();
+    assert_eq!(steps, ["1", "2", "3"]);
+    // Every state a side passes through is written beside its timeline, in order.
+    for side in ["client", "server"] {
+        let mut expected: Vec<String> = Vec::new();
+        for r in rows {
+            let s = r[format!("{side}_state")].as_str().unwrap().to_string();
+            if expected.last() != Some(&s) {
+                expected.push(s);
+            }
+        }
+        let written: Vec<String> = with_class(xml.root(), "state")
+            .filter(|t| t.attribute("data-side") == Some(side))
+            .map(|t| t.text().unwrap().to_string())
+            .collect();
+        assert_eq!(written, expected, "{side}");
+    }
+}
+
+/// tshark's count of SACK blocks in the frames of one stream sent by `src_port`.
+fn tshark_sack_blocks(path: &Path, src_port: u64) -> Option<usize> {
+    let out = Command::new("tshark")
+        .args(["-n", "-r"])
+        .arg(path)
+        .args([
+            "-Y",
+            &format!("tcp.srcport == {src_port}"),
+            "-T",
+            "fields",
+            "-e",
+            "tcp.options.sack_le",
+        ])
+        .output()
+        .ok()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| l.split(',').count())
+            .sum(),
+    )
+}
+
+#[test]
+fn the_time_sequence_graph_draws_segments_acks_window_and_sack() {
+    let path = capture("netns-loss-reorder.pcap");
+    let rows = &frames_by_stream(&path)[&0];
+    let doc = picture(&["graph", path.to_str().unwrap(), "--stream", "0"]);
+    let xml = parse(&doc);
+    let g = with_class(xml.root(), "tcptrace").next().unwrap();
+    // The server sent the data here.
+    assert_eq!(g.attribute("data-from"), Some("server"));
+    let server_port = rows[1]["sport"].as_u64().unwrap();
+    let from_server = |r: &&Value| r["sport"].as_u64() == Some(server_port);
+    let data: Vec<&Value> = rows
+        .iter()
+        .filter(from_server)
+        .filter(|r| r["next_seq"] != r["seq"])
+        .collect();
+    let bars: Vec<Node> = with_class(xml.root(), "segment").collect();
+    assert_eq!(bars.len(), data.len());
+    assert!(bars.iter().all(|b| b.attribute("data-count") == Some("1")));
+    for (b, r) in bars.iter().zip(&data) {
+        assert_eq!(
+            b.attribute("data-frame"),
+            Some(r["frame"].to_string().as_str())
+        );
+        let flags = flag_names(r);
+        let kind = if flags.iter().any(|f| f.contains("retransmission")) {
+            "retransmission"
+        } else if flags.iter().any(|f| f == "out_of_order") {
+            "out_of_order"
+        } else {
+            "new"
+        };
+        assert_eq!(b.attribute("data-kind"), Some(kind), "frame {}", r["frame"]);
+    }
+    assert!(bars
+        .iter()
+        .any(|b| b.attribute("data-kind") == Some("retransmission")));
+    assert!(bars
+        .iter()
+        .any(|b| b.attribute("data-kind") == Some("out_of_order")));
+    // ACK and window lines: one polyline each, with a point per ACK from the client.
+    let acks = rows
+        .iter()
+        .filter(|r| !from_server(r) && r["tcp_flags"].as_str().unwrap().contains("ACK"))
+        .count();
+    assert_eq!(g.attribute("data-acks"), Some(acks.to_string().as_str()));
+    for line in ["ack-line", "window-line"] {
+        let pl = with_class(xml.root(), line)
+            .next()
+            .unwrap()
+            .first_element_child()
+            .unwrap();
+        assert!(pl.has_tag_name("polyline"));
+        assert!(pl.attribute("points").unwrap().split(' ').count() >= acks);
+    }
+    // SACK blocks: as many as tshark decodes in the client's packets.
+    let sacks = with_class(xml.root(), "sack").count();
+    assert!(sacks > 0);
+    match tshark_sack_blocks(&path, rows[0]["sport"].as_u64().unwrap()) {
+        Some(n) => assert_eq!(sacks, n),
+        None => assert!(!common::in_ci(), "tshark is required in CI"),
+    }
+    // Axes name their units.
+    let labels: Vec<String> = with_class(xml.root(), "axis-label")
+        .flat_map(texts)
+        .collect();
+    assert!(
+        labels
+            .iter()
+            .any(|l| l.starts_with("time") && (l.ends_with("(ms)") || l.ends_with("(s)"))),
+        "{labels:?}"
+    );
+    assert!(
+        labels.iter().any(|l| l.contains("sequence number")
+            && (l.ends_with("(bytes)") || l.ends_with("(kB)") || l.ends_with("(MB)"))),
+        "{labels:?}"
+    );
+}
+
+fn table_rows<'a, 'i>(xml: &'a Document<'i>, id: &str) -> Vec<Node<'a, 'i>> {
+    let table = xml
+        .descendants()
+        .find(|n| n.attribute("id") == Some(id))
+        .unwrap_or_else(|| panic!("no #{id}"));
+    table
+        .descendants()
+        .filter(|n| n.has_tag_name("tbody"))
+        .flat_map(|b| b.children().filter(|r| r.has_tag_name("tr")))
+        .collect()
+}
+
+#[test]
+fn the_report_is_one_self_contained_page_with_every_section() {
+    let path = capture("netns-loss-reorder.pcap");
+    let doc = picture(&["report", path.to_str().unwrap()]);
+    let xml = parse(&doc);
+    let rows: Vec<Value> = common::jsonl(&path);
+    // Connections: one sortable row per conversation.
+    let conns = table_rows(&xml, "conns");
+    assert_eq!(conns.len(), frames_by_stream(&path).len());
+    let table = xml
+        .descendants()
+        .find(|n| n.attribute("id") == Some("conns"))
+        .unwrap();
+    assert!(class_is(&table, "sortable"));
+    // Anomaly counts: per verdict, the packets jsonl flags with it.
+    let counts = table_rows(&xml, "anomaly-counts");
+    assert_eq!(counts.len(), 1);
+    let heads: Vec<String> = xml
+        .descendants()
+        .filter(|n| n.attribute("data-verdict").is_some())
+        .map(|n| n.attribute("data-verdict").unwrap().to_string())
+        .collect();
+    let cells: Vec<String> = counts[0]
+        .children()
+        .filter(|c| c.has_tag_name("td"))
+        .skip(1)
+        .map(|c| c.text().unwrap().to_string())
+        .collect();
+    assert_eq!(heads.len(), cells.len());
+    for (verdict, cell) in heads.iter().zip(&cells) {
+        let n = rows
+            .iter()
+            .filter(|r| flag_names(r).contains(verdict))
+            .count();
+        assert_eq!(cell, &n.to_string(), "{verdict}");
+    }
+    // Every anomalous packet, explained.
+    let anomalous: Vec<String> = rows
+        .iter()
+        .filter(|r| r["flags"].as_array().is_some_and(|f| !f.is_empty()))
+        .map(|r| r["frame"].to_string())
+        .collect();
+    let listed: Vec<String> = table_rows(&xml, "explanations")
+        .iter()
+        .map(|r| r.attribute("data-frame").unwrap().to_string())
+        .collect();
+    assert_eq!(listed, anomalous);
+    for r in table_rows(&xml, "explanations") {
+        let last = r.children().rfind(|c| c.has_tag_name("td")).unwrap();
+        assert!(
+            last.text().is_some_and(|t| t.len() > 20),
+            "frame {:?}",
+            r.attribute("data-frame")
+        );
+    }
+    // The pictures of the most anomalous connection, inline.
+    let pics: Vec<Node> = with_class(xml.root(), "pictures").collect();
+    assert_eq!(pics.len(), 1);
+    let svgs: Vec<Node> = pics[0]
+        .descendants()
+        .filter(|n| n.has_tag_name(("http://www.w3.org/2000/svg", "svg")))
+        .collect();
+    assert_eq!(svgs.len(), 2);
+    assert!(with_class(pics[0], "ladder").next().is_some());
+    assert!(with_class(pics[0], "tcptrace").next().is_some());
+    // Self-contained: nothing to fetch, and the sorting script is inline.
+    for n in xml.descendants() {
+        for a in ["src", "href"] {
+            if let Some(v) = n.attribute(a) {
+                assert!(v.starts_with('#'), "{a}={v}");
+            }
+        }
+    }
+    for fetch in ["<link", "@import", "url(", "<img", "<iframe"] {
+        assert!(!doc.contains(fetch), "{fetch}");
+    }
+    let script = xml
+        .descendants()
+        .find(|n| n.has_tag_name("script"))
+        .unwrap();
+    assert!(script.text().unwrap_or("").contains("sortable"));
+}
+
+#[test]
+fn the_report_pictures_the_most_anomalous_connections() {
+    let path = capture("netns-port-reuse.pcap");
+    let doc = picture(&["report", path.to_str().unwrap(), "--pictures", "2"]);
+    let xml = parse(&doc);
+    let mut by_stream: Vec<(usize, u64)> = frames_by_stream(&path)
+        .iter()
+        .map(|(s, rows)| {
+            (
+                rows.iter().filter(|r| !flag_names(r).is_empty()).count(),
+                *s,
+            )
+        })
+        .collect();
+    by_stream.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let expected: Vec<String> = by_stream
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .take(2)
+        .map(|(_, s)| s.to_string())
+        .collect();
+    let pictured: Vec<String> = with_class(xml.root(), "pictures")
+        .map(|p| p.attribute("data-stream").unwrap().to_string())
+        .collect();
+    assert_eq!(pictured, expected);
+}
+
+#[test]
+fn a_missing_stream_and_a_report_from_stdin_are_clear_errors() {
+    let path = capture("seed-nc.pcap");
+    let out = common::run(&["diagram", path.to_str().unwrap(), "--stream", "7"]);
+    assert_eq!(out.status.code(), Some(12));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("tcplens: ") && err.contains("no TCP stream 7"),
+        "{err}"
+    );
+    let out = common::run(&["report", "-"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give it a file"));
+}
+
+/// All the text inside a node, in document order.
+fn all_text(n: Node<'_, '_>) -> String {
+    n.descendants()
+        .filter(|d| d.is_text())
+        .map(|d| d.text().unwrap_or(""))
+        .collect()
+}
+
+/// `tcplens conns --diagnose --format json --lang LANG`: per stream, (cause, frame, text).
+fn diagnosis_of(path: &Path, lang: &str) -> BTreeMap<u64, Vec<(String, u64, String)>> {
+    let out = common::run(&[
+        "conns",
+        "--diagnose",
+        "--format",
+        "json",
+        "--lang",
+        lang,
+        path.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| {
+            let list: Vec<(String, u64, String)> = c["diagnosis"]
+                .as_array()?
+                .iter()
+                .map(|d| {
+                    (
+                        d["cause"].as_str().unwrap().to_string(),
+                        d["frame"].as_u64().unwrap(),
+                        d["text"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            (!list.is_empty()).then(|| (c["stream"].as_u64().unwrap(), list))
+        })
+        .collect()
+}
+
+/// The report's diagnosis section says what `conns --diagnose` says, in either language.
+#[test]
+fn the_report_carries_each_connections_diagnosis() {
+    for (capture_name, lang) in [
+        ("netns-loss-reorder.pcap", "en"),
+        ("netns-zero-window-probe.pcap", "zh"),
+        ("netns-port-reuse.pcap", "en"),
+    ] {
+        let path = capture(capture_name);
+        let expected = diagnosis_of(&path, lang);
+        assert!(!expected.is_empty(), "{capture_name}: no finding to check");
+        let doc = picture(&["report", "--lang", lang, path.to_str().unwrap()]);
+        let xml = parse(&doc);
+        let mut got: BTreeMap<u64, Vec<(String, u64, String)>> = BTreeMap::new();
+        for div in with_class(xml.root(), "diagnosis") {
+            let stream: u64 = div.attribute("data-stream").unwrap().parse().unwrap();
+            for li in div.descendants().filter(|n| n.has_tag_name("li")) {
+                let text = all_text(li);
+                // The finding's text, then its evidence frames in brackets.
+                let text = text[..text.rfind(" (").unwrap()].to_string();
+                got.entry(stream).or_default().push((
+                    li.attribute("data-cause").unwrap().to_string(),
+                    li.attribute("data-frame").unwrap().parse().unwrap(),
+                    text,
+                ));
+            }
+        }
+        assert_eq!(got, expected, "{capture_name} --lang {lang}");
+    }
+}
+
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn chinese_pictures_speak_chinese_around_the_protocol_terms() {
+    let path = long_connection(60);
+    let doc = picture(&["diagram", "--lang", "zh", path.to_str().unwrap()]);
+    let xml = parse(&doc);
+    for f in with_class(xml.root(), "fold") {
+        let count = f.attribute("data-count").unwrap();
+        let label = format!("… {count} 个数据包 …");
+        assert!(texts(f).contains(&label), "{label} in {:?}", texts(f));
+    }
+    let all: Vec<String> = texts(xml.root().first_element_child().unwrap());
+    assert!(all.iter().any(|t| t == "客户端") && all.iter().any(|t| t == "服务器"));
+    assert!(all.iter().any(|t| t == "三次握手") && all.iter().any(|t| t == "四次挥手"));
+    // Flags, numbers and state names stay the protocol's own.
+    assert!(all.iter().any(|t| t == "[SYN] seq=0 len=0"));
+    assert!(all.iter().any(|t| t == "ESTABLISHED"));
+    // Every arrow's explanation (its tooltip) is Chinese.
+    for g in with_class(xml.root(), "packet") {
+        let tip = g.children().find(|c| c.has_tag_name("title")).unwrap();
+        assert!(has_cjk(tip.text().unwrap()), "{:?}", tip.text());
+    }
+
+    let path = capture("netns-loss-reorder.pcap");
+    let doc = picture(&["graph", "--lang", "zh", path.to_str().unwrap()]);
+    let xml = parse(&doc);
+    let labels: Vec<String> = with_class(xml.root(), "axis-label")
+        .flat_map(texts)
+        .collect();
+    assert_eq!(labels, ["自抓包开始的时间 (ms)", "相对序号 (kB)"]);
+
+    let doc = picture(&["report", "--lang", "zh", path.to_str().unwrap()]);
+    let xml = parse(&doc);
+    let html = xml.root_element();
+    assert_eq!(html.attribute("lang"), Some("zh-CN"));
+    for r in table_rows(&xml, "explanations") {
+        let last = r.children().rfind(|c| c.has_tag_name("td")).unwrap();
+        assert!(has_cjk(last.text().unwrap()), "{:?}", last.text());
+    }
+}
+
+/// A long transfer's graph merges the bars of each pixel column and still counts every
+/// segment; its diagram stays short.
+#[test]
+fn a_long_transfer_stays_a_small_picture() {
+    let path = long_connection(6000);
+    let rows = &frames_by_stream(&path)[&0];
+    let client_port = rows[0]["sport"].as_u64().unwrap();
+    let data = rows
+        .iter()
+        .filter(|r| r["sport"].as_u64() == Some(client_port) && r["next_seq"] != r["seq"])
+        .count();
+    let doc = picture(&["graph", path.to_str().unwrap()]);
+    let xml = parse(&doc);
+    let g = with_class(xml.root(), "tcptrace").next().unwrap();
+    assert_eq!(
+        g.attribute("data-segments"),
+        Some(data.to_string().as_str())
+    );
+    let bars: Vec<Node> = with_class(xml.root(), "segment").collect();
+    let counted: usize = bars
+        .iter()
+        .map(|b| b.attribute("data-count").unwrap().parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(counted, data);
+    assert!(
+        bars.len() < data / 4,
+        "{} bars for {data} segments",
+        bars.len()
+    );
+    assert!(doc.len() < 2 << 20, "{} bytes", doc.len());
+    // The one retransmission keeps a bar of its own.
+    assert_eq!(
+        bars.iter()
+            .filter(|b| b.attribute("data-kind") != Some("new"))
+            .count(),
+        1
+    );
+    let diagram = picture(&["diagram", path.to_str().unwrap()]);
+    assert!(diagram.len() < 64 << 10, "{} bytes", diagram.len());
+}
+
+/// Every bundled capture, malformed and quirky ones included, gives a well-formed graph of
+/// each stream and a well-formed report whose explanations cover every anomalous packet.
+#[test]
+fn every_capture_gives_well_formed_graphs_and_reports() {
+    for path in common::bundled_captures() {
+        let p = path.to_str().unwrap();
+        let streams = frames_by_stream(&path);
+        for (stream, rows) in &streams {
+            let doc = picture(&["graph", p, "--stream", &stream.to_string()]);
+            let xml = parse(&doc);
+            let g = with_class(xml.root(), "tcptrace").next().unwrap();
+            let segments: usize = g.attribute("data-segments").unwrap().parse().unwrap();
+            assert!(segments <= rows.len(), "{p} stream {stream}");
+        }
+        let doc = picture(&["report", p]);
+        let xml = parse(&doc);
+        assert_eq!(table_rows(&xml, "conns").len(), streams.len(), "{p}");
+        let anomalous = streams
+            .values()
+            .flatten()
+            .filter(|r| !flag_names(r).is_empty())
+            .count();
+        let has_table = xml
+            .descendants()
+            .any(|n| n.attribute("id") == Some("explanations"));
+        let listed = if has_table {
+            table_rows(&xml, "explanations").len()
+        } else {
+            0
+        };
+        assert_eq!(listed, anomalous, "{p}");
+    }
+}
+
+/// A capture that breaks off part-way still gets its picture, then the usual exit code 6.
+#[test]
+fn a_truncated_capture_is_drawn_up_to_the_break_and_exits_6() {
+    let full = std::fs::read(capture("seed-http-get.pcap")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut.pcap");
+    std::fs::write(&cut, &full[..full.len() - 20]).unwrap();
+    let svg = dir.path().join("cut.svg");
+    let out = common::tcplens()
+        .args(["diagram", cut.to_str().unwrap(), "-o"])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(6),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = std::fs::read_to_string(&svg).unwrap();
+    let xml = parse(&doc);
+    let rows = frames_by_stream(&capture("seed-http-get.pcap"))[&0].len();
+    assert_eq!(with_class(xml.root(), "packet").count(), rows - 1);
+    let html = dir.path().join("cut.html");
+    let out = common::tcplens()
+        .args(["report", cut.to_str().unwrap(), "-o"])
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(6),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = std::fs::read_to_string(&html).unwrap();
+    let xml = parse(&doc);
+    let warning = xml.descendants().find(|n| class_is(n, "warning")).unwrap();
+    assert!(warning.text().unwrap().contains("breaks off"));
+}
