@@ -546,7 +546,13 @@ unsafe fn show(
         let u = |i: usize, x: u32| {
             sys::proto_tree_add_uint(t, hf(i), tvb, 0, 0, x);
         };
+        // Strings are built only for a tree that shows or filters on them: an invisible
+        // tree would fake the item anyway (the summary-line pass of `tshark -r`).
+        let wants = |i: usize| !t.is_null() && sys::proto_field_is_referenced(t, hf(i)) != 0;
         let s = |i: usize, x: &str| {
+            if !wants(i) {
+                return;
+            }
             if let Ok(c) = CString::new(x) {
                 sys::proto_tree_add_string(t, hf(i), tvb, 0, 0, c.as_ptr());
             }
@@ -564,9 +570,13 @@ unsafe fn show(
         let an = core_ffi::analysis_of(v);
         rt(0, v.time_ns);
         u(1, v.stream);
-        if !t.is_null() {
+        if wants(2) {
             s(2, &src.addr.to_string());
+        }
+        if wants(3) {
             s(3, &dst.addr.to_string());
+        }
+        if wants(6) {
             s(6, &rec.tcp_flags.to_string());
         }
         u(4, u32::from(v.sport));
