@@ -453,7 +453,8 @@ pub unsafe extern "C" fn tcplens_feed(
     let result = guard(None, || {
         a.frames = frame;
         let start = *a.first_ns.get_or_insert(ts_ns);
-        let time_ns = ts_ns - start;
+        // Hostile timestamps (i64::MIN after i64::MAX) must not overflow.
+        let time_ns = ts_ns.saturating_sub(start);
         let (code, v) = match a
             .analyzer
             .process_linktype(linktype, bytes, orig_len, ts_ns)
@@ -879,6 +880,25 @@ mod tests {
         }
         assert!(tcplens_state_name(11).is_null() && tcplens_event_name(0).is_null());
         assert!(tcplens_verdict_name(15).is_null() && tcplens_error_name(0).is_null());
+    }
+
+    #[test]
+    fn timestamps_at_the_ends_of_i64_do_not_overflow() {
+        let mut v = TcplensVerdict::default();
+        let a = new();
+        // SAFETY: a live analyzer; no data with length 0; `v` is writable.
+        unsafe {
+            let steps = [(1, i64::MAX, 0), (2, i64::MIN, i64::MIN), (3, 0, -i64::MAX)];
+            for (frame, ts, time_ns) in steps {
+                let r = tcplens_feed(a, frame, ts, 1, core::ptr::null(), 0, 0, &mut v);
+                assert_eq!(
+                    (r, v.time_ns),
+                    (TCPLENS_UNDECODABLE, time_ns),
+                    "frame {frame}"
+                );
+            }
+            tcplens_analyzer_free(a);
+        }
     }
 
     #[test]
