@@ -21,6 +21,8 @@ pub struct Counters {
     pub icmp_quoted: u64,
     /// Frames that could not be decoded, by reason (indexed like [`DecodeError::ALL_CODES`]).
     pub undecodable: [u64; DecodeError::ALL_CODES.len()],
+    /// Frames the host counted but could not hand over ([`Analyzer::skip_frames`]).
+    pub skipped: u64,
 }
 
 impl Counters {
@@ -45,6 +47,23 @@ pub enum Outcome<'a> {
     },
     NotTcp(NotTcp),
     Undecodable(DecodeError),
+}
+
+/// Test builds only (`--features test-panic`): the core panics on the frame numbered
+/// `TCPLENS_TEST_PANIC_FRAME`, before counting it, so tests can show that hosts survive a
+/// panic in the core and keep their frame numbers. Never in a release build of tcplens.
+#[cfg(feature = "test-panic")]
+mod test_panic {
+    use std::sync::OnceLock;
+
+    pub fn on_frame(frame: u64) {
+        static FRAME: OnceLock<Option<u64>> = OnceLock::new();
+        let chosen =
+            FRAME.get_or_init(|| std::env::var("TCPLENS_TEST_PANIC_FRAME").ok()?.parse().ok());
+        if *chosen == Some(frame) {
+            panic!("tcplens test panic on frame {frame} (feature test-panic)");
+        }
+    }
 }
 
 /// The analysis of one capture.
@@ -72,6 +91,14 @@ impl Analyzer {
         &self.conversations
     }
 
+    /// Counts `n` frames that were captured but not analysed (the host caught a panic on
+    /// them), so the frame numbers of later verdicts stay the host's (Wireshark's
+    /// `frame.number`).
+    pub fn skip_frames(&mut self, n: u64) {
+        self.counters.frames = self.counters.frames.saturating_add(n);
+        self.counters.skipped = self.counters.skipped.saturating_add(n);
+    }
+
     /// Analyses one frame whose link type is a pcap `LINKTYPE_*` number; an unsupported one
     /// is a typed per-frame reason.
     pub fn process_linktype<'a>(
@@ -81,6 +108,8 @@ impl Analyzer {
         orig_len: u32,
         ts_ns: i64,
     ) -> Outcome<'a> {
+        #[cfg(feature = "test-panic")]
+        test_panic::on_frame(self.counters.frames + 1);
         match LinkType::from_linktype(linktype) {
             Some(link) => self.process(link, data, orig_len, ts_ns),
             None => {
@@ -338,5 +367,27 @@ mod tests {
             (c.frames, c.tcp, c.not_tcp, c.undecodable_total()),
             (3, 1, 1, 1)
         );
+    }
+
+    fn analysis_of(a: &mut Analyzer, b: SegBuilder) -> FrameAnalysis {
+        let f = b.ethernet();
+        match a.process(LinkType::Ethernet, &f, f.len() as u32, 0) {
+            Outcome::Tcp { analysis, .. } => analysis,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_skipped_frame_keeps_later_frame_numbers() {
+        // Frame 2 is lost to a caught panic in the host; frame 4 ACKs frame 3's data, and
+        // must say so with the host's frame number.
+        let mut a = Analyzer::new();
+        analysis_of(&mut a, SegBuilder::v4(C, S).seq(1000).ack(5000));
+        a.skip_frames(1);
+        let data = SegBuilder::v4(C, S).flags("PA").seq(1000).ack(5000);
+        analysis_of(&mut a, data.payload(b"abc"));
+        let ack = analysis_of(&mut a, SegBuilder::v4(S, C).seq(5000).ack(1003));
+        assert_eq!(ack.acks_frame, Some(3));
+        assert_eq!((a.counters().frames, a.counters().skipped), (4, 1));
     }
 }

@@ -452,6 +452,9 @@ pub unsafe extern "C" fn tcplens_feed(
     };
     let result = guard(None, || {
         a.frames = frame;
+        // A frame lost to a panic still counts: the core numbers frames as the host does.
+        let missed = (frame - 1).saturating_sub(a.analyzer.counters().frames);
+        a.analyzer.skip_frames(missed);
         let start = *a.first_ns.get_or_insert(ts_ns);
         // Hostile timestamps (i64::MIN after i64::MAX) must not overflow.
         let time_ns = ts_ns.saturating_sub(start);

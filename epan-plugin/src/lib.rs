@@ -435,11 +435,6 @@ unsafe extern "C" fn dissect(
     }
 }
 
-/// Test-only switch: panic on this frame number (`TCPLENS_TEST_PANIC_FRAME`).
-fn panic_frame() -> Option<u32> {
-    std::env::var("TCPLENS_TEST_PANIC_FRAME").ok()?.parse().ok()
-}
-
 unsafe fn dissect_inner(
     tvb: *mut sys::tvbuff_t,
     pinfo: *mut sys::packet_info,
@@ -449,14 +444,17 @@ unsafe fn dissect_inner(
     // passed to epan is the tvb's own.
     let p = unsafe { &*pinfo };
     let frame = p.num;
-    if panic_frame() == Some(frame) {
-        panic!("test panic on frame {frame}");
-    }
+    let Some(idx) = (frame as usize).checked_sub(1) else {
+        return 0;
+    };
     let visited = unsafe { (*p.fd).visited() } != 0;
     let mut guard = STATE.lock().unwrap_or_else(|e| e.into_inner());
     let state = guard.get_or_insert_with(State::new);
-    let idx = frame as usize - 1;
     if !visited && idx >= state.verdicts.len() {
+        // Frames lost to a caught panic still count, so the core numbers frames as
+        // Wireshark does (its acks_frame, dup_ack_frame ... name Wireshark's frames).
+        let missed = u64::from(frame - 1).saturating_sub(state.analyzer.counters().frames);
+        state.analyzer.skip_frames(missed);
         let len = unsafe { sys::tvb_captured_length(tvb) };
         let orig = unsafe { sys::tvb_reported_length(tvb) };
         let bytes: &[u8] = if len == 0 {
@@ -492,7 +490,7 @@ unsafe fn dissect_inner(
                 analysis,
             } => Some(core_ffi::verdict_of(
                 u64::from(frame),
-                ts - start,
+                ts.saturating_sub(start),
                 &segment,
                 &record,
                 &analysis,
