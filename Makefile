@@ -16,7 +16,7 @@ TCPLENS := ./target/release/tcplens
 # parallelises on its own.
 .NOTPARALLEL:
 
-.PHONY: deps build demo test fmt clippy clean install-plugin
+.PHONY: deps build demo test robustness fmt clippy clean install-plugin
 
 deps:
 	bash scripts/install-deps.sh
@@ -36,6 +36,14 @@ test: deps
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
+	$(MAKE) robustness
+
+# The fast robustness checks (the long runs: docs/robustness.md): editcap -E damage through
+# the harness and the plugin, valgrind over tshark with the plugin, every fuzz target 15 s.
+robustness:
+	bash scripts/corrupt-sweep.sh --rates "0.02 0.2" --seeds 1
+	bash scripts/valgrind-plugin.sh tests/captures/seed-nc.pcap
+	bash scripts/fuzz.sh --time 15
 
 # Copies tcplens.so into the per-user plugin folder of the installed Wireshark version.
 # tshark and Wireshark run as root ignore that folder (see the README).
@@ -56,4 +64,4 @@ clippy:
 
 clean:
 	$(CARGO) clean
-	rm -rf tests/out
+	rm -rf tests/out fuzz/target fuzz/corpus fuzz/artifacts

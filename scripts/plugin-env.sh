@@ -3,14 +3,13 @@
 # runs as `nobody` (setpriv) with a private HOME holding the plugin, never the user's own
 # folders; cli-harness/tests/plugin.rs does the same.
 
-# The plugin and the harness are built in target/c-abi, the target folder the plugin test
-# uses, so a `cargo test` running beside it shares the build.
-TCPLENS_TARGET=${TCPLENS_TARGET:-target/c-abi}
-
+# Debug builds, where `cargo test` leaves them: the harness in target/, the plugin in
+# target/c-abi (the folder cli-harness/tests/plugin.rs builds it in).
 build_tcplens() {
-  cargo build --quiet -p tcplens-epan -p tcplens-cli --target-dir "$TCPLENS_TARGET"
-  TCPLENS_BIN=$TCPLENS_TARGET/debug/tcplens
-  TCPLENS_SO=$TCPLENS_TARGET/debug/libtcplens.so
+  cargo build --quiet -p tcplens-cli
+  cargo build --quiet -p tcplens-epan --target-dir target/c-abi
+  TCPLENS_BIN=target/debug/tcplens
+  TCPLENS_SO=target/c-abi/debug/libtcplens.so
 }
 
 # plugin_home DIR: installs the plugin into DIR/.local/lib/wireshark/plugins/X.Y/epan.
