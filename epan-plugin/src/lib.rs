@@ -457,14 +457,18 @@ unsafe fn dissect_inner(
         state.analyzer.skip_frames(missed);
         let len = unsafe { sys::tvb_captured_length(tvb) };
         let orig = unsafe { sys::tvb_reported_length(tvb) };
-        let bytes: &[u8] = if len == 0 {
-            &[]
-        } else {
-            let ptr = unsafe { sys::tvb_get_ptr(tvb, 0, len as c_int) };
-            if ptr.is_null() {
-                &[]
-            } else {
-                unsafe { std::slice::from_raw_parts(ptr, len as usize) }
+        // Offset 0 and the tvb's own captured length are always in bounds, so tvb_get_ptr
+        // cannot throw (an epan exception is a longjmp, which must never cross Rust frames);
+        // a length beyond c_int is taken as no bytes rather than passed on negative.
+        let bytes: &[u8] = match c_int::try_from(len) {
+            Ok(0) | Err(_) => &[],
+            Ok(n) => {
+                let ptr = unsafe { sys::tvb_get_ptr(tvb, 0, n) };
+                if ptr.is_null() {
+                    &[]
+                } else {
+                    unsafe { std::slice::from_raw_parts(ptr, n as usize) }
+                }
             }
         };
         let rec = unsafe { p.rec.as_ref() };
@@ -516,6 +520,8 @@ unsafe fn show(
 ) {
     // SAFETY (whole function): valid tvb/pinfo for this call; tree may be NULL, which every
     // proto_tree_add_* accepts; strings are NUL-terminated temporaries that epan copies.
+    // Every item is added at offset 0 with length 0, in bounds for any tvb (even an empty
+    // one), so no epan call here can throw.
     unsafe {
         let ti = sys::proto_tree_add_item(tree, proto_tcplens, tvb, 0, 0, sys::ENC_NA);
         let t = sys::proto_item_add_subtree(ti, ett_tcplens);
