@@ -6,6 +6,10 @@
 # document.
 #
 #   scripts/corrupt-sweep.sh [--rates "0.001 0.01 0.05"] [--seeds "1 2 3"] [--no-tshark]
+#                            [--valgrind]
+#
+# --valgrind runs `tcplens analyze` under valgrind memcheck (any error fails); for the
+# plugin under valgrind, see scripts/valgrind-plugin.sh.
 #
 # `make test` runs the fixed small set --rates "0.01 0.1" --seeds "1" ; the defaults are the
 # wider sweep of the robustness note.
@@ -19,12 +23,14 @@ export PATH="$HOME/.cargo/bin:$PATH"
 rates="0.001 0.01 0.05 0.2"
 seeds="1 2 3 4 5"
 use_tshark=1
+under=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --rates) rates=$2; shift 2 ;;
     --seeds) seeds=$2; shift 2 ;;
     --no-tshark) use_tshark=0; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --valgrind) under=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite); shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "corrupt-sweep: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -58,10 +64,11 @@ for cap in "${captures[@]}"; do
       what="$(basename "$cap") -E $rate --seed $seed"
 
       rc=0
-      timeout 60 "$TCPLENS_BIN" analyze --format jsonl "$out" >/dev/null 2>"$work/err" || rc=$?
+      timeout 300 "${under[@]}" "$TCPLENS_BIN" analyze --format jsonl "$out" >/dev/null 2>"$work/err" || rc=$?
       case $rc in
         0|6) ;;   # analysed; or damaged part-way (editcap -E keeps the file's structure)
         124) fail "tcplens hangs on $what" ;;
+        99) fail "valgrind errors in tcplens on $what: $(head -c 600 "$work/err")" ;;
         *) fail "tcplens exit $rc on $what: $(head -c 300 "$work/err")" ;;
       esac
 
