@@ -35,7 +35,10 @@ for t in "${targets[@]}"; do
   echo "fuzz.sh: $t ${limit[*]}"
   # Small inputs keep the executions fast; a frame sequence of 4 KiB still holds dozens of
   # segments, and the corpora's longer captures are cut to that length.
-  (cd fuzz && cargo +nightly fuzz run --jobs 1 "$t" "corpus/$t" -- \
+  # Inputs that once crashed (fuzz/regressions/TARGET) are replayed first, every run.
+  regressions=()
+  [ -d "fuzz/regressions/$t" ] && regressions=("regressions/$t")
+  (cd fuzz && cargo +nightly fuzz run --jobs 1 "$t" "corpus/$t" "${regressions[@]}" -- \
       "${limit[@]}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
       2>&1) | tee "fuzz/last-$t.log" | grep -E '^Done|^stat::number_of_executed_units|ERROR|panicked' || true
   grep -q '^Done [0-9]* runs' "fuzz/last-$t.log" || {

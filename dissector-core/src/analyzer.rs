@@ -369,6 +369,37 @@ mod tests {
         );
     }
 
+    #[test]
+    fn timestamps_at_the_ends_of_i64_do_not_overflow() {
+        // Found by the c_abi fuzz target: any time difference (initial RTT, ACK RTT, RTO,
+        // the fast-retransmission and out-of-order windows, the handshake RTT) overflowed
+        // when a hostile host or a pcapng offset put one frame at i64::MIN and the next
+        // at i64::MAX.
+        let c = |f: &str, seq, ack| SegBuilder::v4(C, S).flags(f).seq(seq).ack(ack);
+        let s = |f: &str, seq, ack| SegBuilder::v4(S, C).flags(f).seq(seq).ack(ack);
+        let frames = [
+            c("S", 1000, 0),
+            s("SA", 5000, 1001),
+            c("A", 1001, 5001),
+            c("PA", 1001, 5001).payload(b"abcd"),
+            c("PA", 1005, 5001).payload(b"efgh"),
+            s("A", 5001, 1001),
+            s("A", 5001, 1001),
+            s("A", 5001, 1001),
+            c("PA", 1001, 5001).payload(b"abcd"),
+            c("PA", 1003, 5001).payload(b"cd"),
+            s("A", 5001, 1009),
+        ];
+        for times in [[i64::MIN, i64::MAX], [i64::MAX, i64::MIN], [0, i64::MIN]] {
+            let mut a = Analyzer::new();
+            for (i, b) in frames.iter().enumerate() {
+                let f = b.ethernet();
+                let outcome = a.process(LinkType::Ethernet, &f, f.len() as u32, times[i % 2]);
+                assert!(matches!(outcome, Outcome::Tcp { .. }), "frame {i}");
+            }
+        }
+    }
+
     fn analysis_of(a: &mut Analyzer, b: SegBuilder) -> FrameAnalysis {
         let f = b.ethernet();
         match a.process(LinkType::Ethernet, &f, f.len() as u32, 0) {

@@ -537,7 +537,8 @@ pub unsafe extern "C" fn tcplens_get_verdict(
 
 /// Writes the frame's English explanation, NUL-terminated, into `buf` (`buf_len` bytes,
 /// may be 0) and returns the length the full text needs without the NUL, or an error.
-/// The text is cut when `buf` is too small.
+/// The text is cut when `buf` is too small. A verdict whose `error` code is unknown is
+/// TCPLENS_ERR_INVALID.
 ///
 /// # Safety
 /// `v` points to a verdict; `buf` is NULL with `buf_len` 0, or writable for `buf_len` bytes.
@@ -554,18 +555,23 @@ pub unsafe extern "C" fn tcplens_explain(
     if buf.is_null() && buf_len != 0 {
         return i64::from(TCPLENS_ERR_NULL);
     }
-    let text = guard(None, || {
+    // Ok(None): an undecodable frame's verdict with an unknown reason code.
+    let text = guard(Err(()), || {
         let mut s = String::new();
         if v.present == 0 && v.error != 0 {
-            let e = crate::wire::DecodeError::from_parts(v.error as usize - 1, v.error_detail)?;
-            s = e.to_string();
+            match crate::wire::DecodeError::from_parts(v.error as usize - 1, v.error_detail) {
+                Some(e) => s = e.to_string(),
+                None => return Ok(None),
+            }
         } else {
             let _ = explain_en(&record_of(v), &mut s);
         }
-        Some(s)
+        Ok(Some(s))
     });
-    let Some(text) = text else {
-        return i64::from(TCPLENS_ERR_PANIC);
+    let text = match text {
+        Ok(Some(text)) => text,
+        Ok(None) => return i64::from(TCPLENS_ERR_INVALID),
+        Err(()) => return i64::from(TCPLENS_ERR_PANIC),
     };
     if buf_len > 0 {
         let n = text.len().min(buf_len - 1);
@@ -883,6 +889,19 @@ mod tests {
         }
         assert!(tcplens_state_name(11).is_null() && tcplens_event_name(0).is_null());
         assert!(tcplens_verdict_name(15).is_null() && tcplens_error_name(0).is_null());
+    }
+
+    #[test]
+    fn an_unknown_error_code_is_invalid_not_a_panic() {
+        // Found by the c_abi fuzz target: an unknown `error` code was reported as a panic.
+        let v = TcplensVerdict {
+            error: 200,
+            ..Default::default()
+        };
+        let mut buf = [0 as c_char; 8];
+        // SAFETY: a verdict and a writable buffer of its stated length.
+        let r = unsafe { tcplens_explain(&v, buf.as_mut_ptr(), buf.len()) };
+        assert_eq!(r, i64::from(TCPLENS_ERR_INVALID));
     }
 
     #[test]

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     let mut ts_ns: i64 = 1_600_000_000_000_000_000;
     let mut text = String::new();
     while let Some(f) = next_frame(&mut input) {
-        ts_ns = ts_ns.saturating_add(f.step_us.saturating_mul(1000));
+        ts_ns = f.time_after(ts_ns);
         match analyzer.process_linktype(f.linktype, &f.bytes, f.orig_len, ts_ns) {
             Outcome::Tcp { record, .. } => {
                 text.clear();

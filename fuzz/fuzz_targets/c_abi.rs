@@ -85,7 +85,7 @@ fuzz_target!(|data: &[u8]| {
                 let Some(f) = next_frame(&mut input) else {
                     break;
                 };
-                ts_ns = ts_ns.saturating_add(f.step_us.saturating_mul(1000));
+                ts_ns = f.time_after(ts_ns);
                 let next = handles.get(which).map_or(1, |h| h.fed + 1);
                 // Mostly the next frame; sometimes a wrong number.
                 let frame = if op & 0x80 == 0 {

@@ -62,12 +62,23 @@ pub struct FuzzFrame {
     pub orig_len: u32,
     /// Signed step from the previous frame's time, in microseconds.
     pub step_us: i64,
+    /// An absolute capture time instead (any i64, the extremes included).
+    pub abs_ns: Option<i64>,
+}
+
+impl FuzzFrame {
+    /// This frame's time after one at `prev_ns`.
+    pub fn time_after(&self, prev_ns: i64) -> i64 {
+        self.abs_ns
+            .unwrap_or_else(|| prev_ns.saturating_add(self.step_us.saturating_mul(1000)))
+    }
 }
 
 /// Decodes the next frame of the analyzer target's input:
 ///
 /// ```text
 /// tag u8, step u16            bit 0 of tag: 0 raw, 1 structured; bit 7: time goes backwards
+///                             bit 6: an absolute time i64 follows (hostile timestamps)
 /// raw:        link u8, slack u8, len u16, bytes[len]        orig_len = len + slack
 /// structured: conv u8, flags u16, seq u32, ack u32, window u16, payload u8, optlen u8, options
 /// ```
@@ -84,6 +95,7 @@ pub fn next_frame(input: &mut Input<'_>) -> Option<FuzzFrame> {
     let tag = input.u8();
     let step = i64::from(input.u16());
     let step_us = if tag & 0x80 != 0 { -step } else { step };
+    let abs_ns = (tag & 0x40 != 0).then(|| input.u64() as i64);
     if tag & 1 == 0 {
         let linktype = linktype(input.u8());
         let slack = u32::from(input.u8());
@@ -95,6 +107,7 @@ pub fn next_frame(input: &mut Input<'_>) -> Option<FuzzFrame> {
             bytes,
             orig_len,
             step_us,
+            abs_ns,
         });
     }
     let conv = input.u8();
@@ -137,6 +150,7 @@ pub fn next_frame(input: &mut Input<'_>) -> Option<FuzzFrame> {
         orig_len: bytes.len() as u32,
         bytes,
         step_us,
+        abs_ns,
     })
 }
 
