@@ -4,7 +4,8 @@
 #
 #   scripts/fuzz.sh [--time SECONDS | --runs N] [TARGET...]
 #
-# Default: every target (decode analyzer reader c_abi) for 20 s each, as `make test` does.
+# Default: every target (decode analyzer reader c_abi) for 20 s each (`make test`: 15 s).
+# Built with AddressSanitizer and debug assertions, so an arithmetic overflow is a crash too.
 # The long runs of the robustness note: scripts/fuzz.sh --runs 10000000 (one target at a
 # time; the last "Done N runs" line of each is the count). A crash, a hang (-timeout), a
 # leak or an out-of-memory (-rss_limit_mb) fails the script and leaves the input in
@@ -38,7 +39,7 @@ for t in "${targets[@]}"; do
   # Inputs that once crashed (fuzz/regressions/TARGET) are replayed first, every run.
   regressions=()
   [ -d "fuzz/regressions/$t" ] && regressions=("regressions/$t")
-  (cd fuzz && cargo +nightly fuzz run --jobs 1 "$t" "corpus/$t" "${regressions[@]}" -- \
+  (cd fuzz && cargo +nightly fuzz run --debug-assertions --jobs 1 "$t" "corpus/$t" "${regressions[@]}" -- \
       "${limit[@]}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
       2>&1) | tee "fuzz/last-$t.log" | grep -E '^Done|^stat::number_of_executed_units|ERROR|panicked' || true
   grep -q '^Done [0-9]* runs' "fuzz/last-$t.log" || {
