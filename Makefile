@@ -16,7 +16,7 @@ TCPLENS := ./target/release/tcplens
 # parallelises on its own.
 .NOTPARALLEL:
 
-.PHONY: deps build demo test fmt clippy clean install-plugin bench bench-micro screenshots
+.PHONY: deps build demo test robustness fmt clippy clean install-plugin bench bench-micro screenshots
 
 deps:
 	bash scripts/install-deps.sh
@@ -48,6 +48,14 @@ test: deps
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
+	$(MAKE) robustness
+
+# The fast robustness checks (the long runs: docs/robustness.md): editcap -E damage through
+# the harness and the plugin, valgrind over tshark with the plugin, every fuzz target 15 s.
+robustness:
+	bash scripts/corrupt-sweep.sh --rates "0.02 0.2" --seeds 1
+	bash scripts/valgrind-plugin.sh tests/captures/seed-nc.pcap
+	bash scripts/fuzz.sh --time 15
 
 # The whole-process benchmark against tshark, tcptrace and the libpcap floor (README,
 # "Benchmarks"); the script installs dependencies and builds itself.
@@ -81,4 +89,4 @@ clippy:
 
 clean:
 	$(CARGO) clean
-	rm -rf tests/out
+	rm -rf tests/out fuzz/target fuzz/corpus fuzz/artifacts

@@ -300,7 +300,8 @@ int32_t tcplens_get_verdict(const struct TcplensAnalyzer *a,
 /**
  * Writes the frame's English explanation, NUL-terminated, into `buf` (`buf_len` bytes,
  * may be 0) and returns the length the full text needs without the NUL, or an error.
- * The text is cut when `buf` is too small.
+ * The text is cut when `buf` is too small. A verdict whose `error` code is unknown is
+ * TCPLENS_ERR_INVALID.
  *
  * # Safety
  * `v` points to a verdict; `buf` is NULL with `buf_len` 0, or writable for `buf_len` bytes.

@@ -112,4 +112,21 @@ if [ -n "$rustc_minor" ] && [ "$rustc_minor" -lt 80 ] 2>/dev/null; then
   say "rust: warning: rustc $rustc_version is older than 1.80; run 'rustup update stable' or install a newer toolchain"
 fi
 
+# 4. The fuzz targets (fuzz/, `make test` runs them briefly): a nightly toolchain and
+# cargo-fuzz.
+if cargo +nightly --version >/dev/null 2>&1; then
+  say "rust: nightly toolchain present"
+elif command -v rustup >/dev/null 2>&1; then
+  say "rust: installing the nightly toolchain (for cargo fuzz)"
+  rustup toolchain install nightly --profile minimal
+else
+  die "rust: the fuzz targets need a nightly toolchain and rustup is not available to install it"
+fi
+if command -v cargo-fuzz >/dev/null 2>&1; then
+  say "rust: cargo-fuzz present"
+else
+  say "rust: installing cargo-fuzz"
+  cargo install cargo-fuzz --locked
+fi
+
 say "all dependencies present"

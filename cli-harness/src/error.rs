@@ -37,6 +37,8 @@ pub enum CliError {
     /// The file breaks off or is damaged part-way; what came before was analysed.
     Corrupt {
         name: String,
+        /// Frames read (and analysed) before the break.
+        frames: u64,
         reason: String,
     },
     /// A live capture could not be started or failed.
@@ -96,9 +98,21 @@ impl fmt::Display for CliError {
                 f,
                 "{name}: link type {dlt} is not supported; supported: Ethernet (1), BSD loopback (0, 108), raw IP (101, 228, 229), Linux cooked SLL (113) and SLL2 (276)"
             ),
-            CliError::Corrupt { name, reason } => write!(
+            CliError::Corrupt {
+                name,
+                frames: 0,
+                reason,
+            } => write!(
                 f,
-                "{name}: the capture breaks off here ({reason}); the frames before it were analysed"
+                "{name}: the capture is damaged before its first frame ({reason})"
+            ),
+            CliError::Corrupt {
+                name,
+                frames,
+                reason,
+            } => write!(
+                f,
+                "{name}: the capture breaks off after frame {frames} ({reason}); the {frames} frame(s) before it were analysed"
             ),
             CliError::Live { iface, reason } => write!(
                 f,

@@ -33,7 +33,7 @@ use tcplens_core::{Analyzer, Outcome};
 use crate::conns::{ConnRow, ConnsFormat};
 use crate::error::{exit, CliError};
 use crate::output::{Format, FrameWriter};
-use crate::source::{Next, Source};
+use crate::source::{Clock, Next, Source};
 
 #[derive(Parser)]
 #[command(
@@ -196,6 +196,7 @@ struct RunEnd {
     first_ns: Option<i64>,
     /// The read error that cut the capture short, reported after the output.
     broke: Option<CliError>,
+    clock: Clock,
 }
 
 /// Feeds every frame of `src` to `analyzer`, handing TCP and undecodable frames to `sink`.
@@ -211,6 +212,7 @@ where
     let mut number: u64 = 0;
     let mut first_ns = None;
     let mut read_bytes: u64 = 0;
+    let mut clock = Clock::default();
     loop {
         let frame = match src.next() {
             Ok(Next::Frame(f)) => f,
@@ -221,6 +223,7 @@ where
                     interrupted: true,
                     first_ns,
                     broke: None,
+                    clock,
                 });
             }
             Err(e @ CliError::Corrupt { .. }) => {
@@ -228,15 +231,17 @@ where
                     interrupted: false,
                     first_ns,
                     broke: Some(e),
+                    clock,
                 });
             }
             Err(e) => return Err(e),
         };
         number += 1;
         let start = *first_ns.get_or_insert(frame.ts_ns);
+        clock.observe(number, frame.ts_ns);
         let outcome =
             analyzer.process_linktype(frame.linktype, frame.data, frame.orig_len, frame.ts_ns);
-        sink(number, frame.ts_ns - start, &outcome)?;
+        sink(number, frame.ts_ns.saturating_sub(start), &outcome)?;
         if let Some(pb) = progress {
             read_bytes += frame.data.len() as u64 + 16;
             if number.is_multiple_of(4096) {
@@ -248,6 +253,7 @@ where
         interrupted: false,
         first_ns,
         broke: None,
+        clock,
     })
 }
 
@@ -315,7 +321,14 @@ fn analyze(
             ConnsFormat::Table,
         )?;
     }
+    warn_about_time(&end, &src.name);
     end.broke.map_or(Ok(()), Err)
+}
+
+fn warn_about_time(end: &RunEnd, name: &str) {
+    if let Some(w) = end.clock.warning(name) {
+        eprintln!("tcplens: warning: {w}");
+    }
 }
 
 /// `analyze --core-lib PATH`: the same output, with every verdict and explanation coming
@@ -474,6 +487,7 @@ fn conns(
     let mut out = io::BufWriter::new(io::stdout().lock());
     conns::write(&mut out, &rows, analyzer.counters(), format)?;
     out.flush()?;
+    warn_about_time(&end, &src.name);
     end.broke.map_or(Ok(()), Err)
 }
 

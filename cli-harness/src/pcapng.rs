@@ -62,6 +62,30 @@ fn bad(msg: impl Into<String>) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, msg.into())
 }
 
+/// Fills `buf`, or says which part of the file was cut short.
+fn fill(r: &mut impl Read, buf: &mut [u8], what: &str) -> io::Result<()> {
+    r.read_exact(buf).map_err(|e| match e.kind() {
+        io::ErrorKind::UnexpectedEof => bad(format!("the file ends inside {what}")),
+        _ => e,
+    })
+}
+
+/// Reads a block's body and trailer (`n` bytes in all) into `buf`. The buffer grows only as
+/// bytes arrive, so a corrupt length in a small file costs no more memory than the file.
+fn read_body(r: &mut impl Read, buf: &mut Vec<u8>, n: usize, block_len: u32) -> io::Result<()> {
+    buf.clear();
+    r.take(n as u64).read_to_end(buf)?;
+    if buf.len() < n {
+        return Err(bad(format!(
+            "the file ends inside a block of {block_len} bytes ({} of its bytes are missing)",
+            n - buf.len()
+        )));
+    }
+    // The trailer (a copy of the length) is not part of the body.
+    buf.truncate(n - 4);
+    Ok(())
+}
+
 impl PcapngReader {
     pub fn open(path: &str) -> io::Result<PcapngReader> {
         Ok(PcapngReader {
@@ -95,13 +119,13 @@ impl PcapngReader {
         let mut head = [0u8; 8];
         match self.r.read(&mut head[..1])? {
             0 => return Ok(None),
-            _ => self.r.read_exact(&mut head[1..])?,
+            _ => fill(&mut self.r, &mut head[1..], "a block header")?,
         }
         let raw_type = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
         if raw_type == SHB {
             // The byte-order magic follows the length; read it to learn the section's order.
             let mut magic = [0u8; 4];
-            self.r.read_exact(&mut magic)?;
+            fill(&mut self.r, &mut magic, "a section header")?;
             self.big_endian = match u32::from_le_bytes(magic) {
                 0x1A2B_3C4D => false,
                 0x4D3C_2B1A => true,
@@ -111,10 +135,8 @@ impl PcapngReader {
             if !(28..=MAX_BLOCK).contains(&len) || !len.is_multiple_of(4) {
                 return Err(bad(format!("bad pcapng section header length {len}")));
             }
-            self.block.resize(len as usize - 16, 0);
-            self.r.read_exact(&mut self.block)?;
-            let mut trailer = [0u8; 4];
-            self.r.read_exact(&mut trailer)?;
+            // Body and trailer: the length less the type, length and magic fields.
+            read_body(&mut self.r, &mut self.block, len as usize - 12, len)?;
             self.interfaces.clear();
             return Ok(Some(SHB));
         }
@@ -123,10 +145,7 @@ impl PcapngReader {
         if !(12..=MAX_BLOCK).contains(&len) || !len.is_multiple_of(4) {
             return Err(bad(format!("bad pcapng block length {len}")));
         }
-        self.block.resize(len as usize - 12, 0);
-        self.r.read_exact(&mut self.block)?;
-        let mut trailer = [0u8; 4];
-        self.r.read_exact(&mut trailer)?;
+        read_body(&mut self.r, &mut self.block, len as usize - 8, len)?;
         Ok(Some(block_type))
     }
 
@@ -275,6 +294,61 @@ mod tests {
             (rec.linktype, rec.ts_ns, rec.orig_len, rec.data),
             (101, 10, 5, &b"abc"[..])
         );
+        assert!(r.next_record().unwrap().is_none());
+    }
+
+    fn reader_over(bytes: &[u8]) -> (tempfile::TempDir, PcapngReader) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.pcapng");
+        std::fs::write(&path, bytes).unwrap();
+        let r = PcapngReader::open(path.to_str().unwrap()).unwrap();
+        (dir, r)
+    }
+
+    fn one_packet_file() -> Vec<u8> {
+        let mut f = pcapng_section_header();
+        f.extend(pcapng_block(IDB, &[101, 0, 0, 0, 0, 0, 1, 0]));
+        let mut epb = vec![0u8; 20];
+        epb[12] = 3;
+        epb[16] = 3;
+        epb.extend_from_slice(b"abc");
+        f.extend(pcapng_block(EPB, &epb));
+        f
+    }
+
+    #[test]
+    fn a_block_cut_by_the_end_of_the_file_is_named() {
+        let f = one_packet_file();
+        let (_d, mut r) = reader_over(&f[..f.len() - 6]);
+        let e = r.next_record().err().expect("an error");
+        assert!(
+            e.to_string()
+                .starts_with("the file ends inside a block of 36 bytes"),
+            "{e}"
+        );
+        let (_d, mut r) = reader_over(&f[..51]);
+        let e = r.next_record().err().expect("an error");
+        assert_eq!(e.to_string(), "the file ends inside a block header");
+    }
+
+    #[test]
+    fn a_huge_block_length_in_a_small_file_allocates_nothing_big() {
+        // A block claiming 200 MiB (under MAX_BLOCK) in a 60-byte file: an error, and the
+        // buffer holds only what the file had.
+        let mut f = pcapng_section_header();
+        f.extend_from_slice(&[6, 0, 0, 0, 0, 0, 0, 0x0c, 1, 2, 3, 4]);
+        let (_d, mut r) = reader_over(&f);
+        assert!(r.next_record().is_err());
+        assert!(r.block.capacity() < 1 << 20, "{}", r.block.capacity());
+    }
+
+    #[test]
+    fn unknown_blocks_are_skipped() {
+        let mut f = pcapng_section_header();
+        f.extend(pcapng_block(0x0bad, &[0xaa; 8]));
+        f.extend_from_slice(&one_packet_file()[28..]);
+        let (_d, mut r) = reader_over(&f);
+        assert_eq!(r.next_record().unwrap().unwrap().data, b"abc");
         assert!(r.next_record().unwrap().is_none());
     }
 

@@ -21,6 +21,8 @@ pub struct Counters {
     pub icmp_quoted: u64,
     /// Frames that could not be decoded, by reason (indexed like [`DecodeError::ALL_CODES`]).
     pub undecodable: [u64; DecodeError::ALL_CODES.len()],
+    /// Frames the host counted but could not hand over ([`Analyzer::skip_frames`]).
+    pub skipped: u64,
 }
 
 impl Counters {
@@ -45,6 +47,23 @@ pub enum Outcome<'a> {
     },
     NotTcp(NotTcp),
     Undecodable(DecodeError),
+}
+
+/// Test builds only (`--features test-panic`): the core panics on the frame numbered
+/// `TCPLENS_TEST_PANIC_FRAME`, before counting it, so tests can show that hosts survive a
+/// panic in the core and keep their frame numbers. Never in a release build of tcplens.
+#[cfg(feature = "test-panic")]
+mod test_panic {
+    use std::sync::OnceLock;
+
+    pub fn on_frame(frame: u64) {
+        static FRAME: OnceLock<Option<u64>> = OnceLock::new();
+        let chosen =
+            FRAME.get_or_init(|| std::env::var("TCPLENS_TEST_PANIC_FRAME").ok()?.parse().ok());
+        if *chosen == Some(frame) {
+            panic!("tcplens test panic on frame {frame} (feature test-panic)");
+        }
+    }
 }
 
 /// The analysis of one capture.
@@ -81,6 +100,14 @@ impl Analyzer {
         &self.conversations
     }
 
+    /// Counts `n` frames that were captured but not analysed (the host caught a panic on
+    /// them), so the frame numbers of later verdicts stay the host's (Wireshark's
+    /// `frame.number`).
+    pub fn skip_frames(&mut self, n: u64) {
+        self.counters.frames = self.counters.frames.saturating_add(n);
+        self.counters.skipped = self.counters.skipped.saturating_add(n);
+    }
+
     /// Analyses one frame whose link type is a pcap `LINKTYPE_*` number; an unsupported one
     /// is a typed per-frame reason.
     pub fn process_linktype<'a>(
@@ -90,6 +117,8 @@ impl Analyzer {
         orig_len: u32,
         ts_ns: i64,
     ) -> Outcome<'a> {
+        #[cfg(feature = "test-panic")]
+        test_panic::on_frame(self.counters.frames + 1);
         match LinkType::from_linktype(linktype) {
             Some(link) => self.process(link, data, orig_len, ts_ns),
             None => {
@@ -444,5 +473,58 @@ mod tests {
         assert_eq!(none, 0);
         assert!(evicted >= 30, "{evicted} evictions");
         assert_eq!(capped, uncapped);
+    }
+
+    #[test]
+    fn timestamps_at_the_ends_of_i64_do_not_overflow() {
+        // Found by the c_abi fuzz target: any time difference (initial RTT, ACK RTT, RTO,
+        // the fast-retransmission and out-of-order windows, the handshake RTT) overflowed
+        // when a hostile host or a pcapng offset put one frame at i64::MIN and the next
+        // at i64::MAX.
+        let c = |f: &str, seq, ack| SegBuilder::v4(C, S).flags(f).seq(seq).ack(ack);
+        let s = |f: &str, seq, ack| SegBuilder::v4(S, C).flags(f).seq(seq).ack(ack);
+        let frames = [
+            c("S", 1000, 0),
+            s("SA", 5000, 1001),
+            c("A", 1001, 5001),
+            c("PA", 1001, 5001).payload(b"abcd"),
+            c("PA", 1005, 5001).payload(b"efgh"),
+            s("A", 5001, 1001),
+            s("A", 5001, 1001),
+            s("A", 5001, 1001),
+            c("PA", 1001, 5001).payload(b"abcd"),
+            c("PA", 1003, 5001).payload(b"cd"),
+            s("A", 5001, 1009),
+        ];
+        for times in [[i64::MIN, i64::MAX], [i64::MAX, i64::MIN], [0, i64::MIN]] {
+            let mut a = Analyzer::new();
+            for (i, b) in frames.iter().enumerate() {
+                let f = b.ethernet();
+                let outcome = a.process(LinkType::Ethernet, &f, f.len() as u32, times[i % 2]);
+                assert!(matches!(outcome, Outcome::Tcp { .. }), "frame {i}");
+            }
+        }
+    }
+
+    fn analysis_of(a: &mut Analyzer, b: SegBuilder) -> FrameAnalysis {
+        let f = b.ethernet();
+        match a.process(LinkType::Ethernet, &f, f.len() as u32, 0) {
+            Outcome::Tcp { analysis, .. } => analysis,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_skipped_frame_keeps_later_frame_numbers() {
+        // Frame 2 is lost to a caught panic in the host; frame 4 ACKs frame 3's data, and
+        // must say so with the host's frame number.
+        let mut a = Analyzer::new();
+        analysis_of(&mut a, SegBuilder::v4(C, S).seq(1000).ack(5000));
+        a.skip_frames(1);
+        let data = SegBuilder::v4(C, S).flags("PA").seq(1000).ack(5000);
+        analysis_of(&mut a, data.payload(b"abc"));
+        let ack = analysis_of(&mut a, SegBuilder::v4(S, C).seq(5000).ack(1003));
+        assert_eq!(ack.acks_frame, Some(3));
+        assert_eq!((a.counters().frames, a.counters().skipped), (4, 1));
     }
 }

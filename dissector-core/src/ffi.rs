@@ -467,8 +467,12 @@ pub unsafe extern "C" fn tcplens_feed(
     };
     let result = guard(None, || {
         a.frames = frame;
+        // A frame lost to a panic still counts: the core numbers frames as the host does.
+        let missed = (frame - 1).saturating_sub(a.analyzer.counters().frames);
+        a.analyzer.skip_frames(missed);
         let start = *a.first_ns.get_or_insert(ts_ns);
-        let time_ns = ts_ns - start;
+        // Hostile timestamps (i64::MIN after i64::MAX) must not overflow.
+        let time_ns = ts_ns.saturating_sub(start);
         let (code, v) = match a
             .analyzer
             .process_linktype(linktype, bytes, orig_len, ts_ns)
@@ -548,7 +552,8 @@ pub unsafe extern "C" fn tcplens_get_verdict(
 
 /// Writes the frame's English explanation, NUL-terminated, into `buf` (`buf_len` bytes,
 /// may be 0) and returns the length the full text needs without the NUL, or an error.
-/// The text is cut when `buf` is too small.
+/// The text is cut when `buf` is too small. A verdict whose `error` code is unknown is
+/// TCPLENS_ERR_INVALID.
 ///
 /// # Safety
 /// `v` points to a verdict; `buf` is NULL with `buf_len` 0, or writable for `buf_len` bytes.
@@ -586,18 +591,23 @@ pub unsafe extern "C" fn tcplens_explain_lang(
         TCPLENS_LANG_ZH => Lang::Zh,
         _ => return i64::from(TCPLENS_ERR_INVALID),
     };
-    let text = guard(None, || {
+    // Ok(None): an undecodable frame's verdict with an unknown reason code.
+    let text = guard(Err(()), || {
         let mut s = String::new();
         if v.present == 0 && v.error != 0 {
-            let e = crate::wire::DecodeError::from_parts(v.error as usize - 1, v.error_detail)?;
-            s = e.to_string();
+            match crate::wire::DecodeError::from_parts(v.error as usize - 1, v.error_detail) {
+                Some(e) => s = e.to_string(),
+                None => return Ok(None),
+            }
         } else {
             let _ = explain(lang, &record_of(v), &analysis_of(v), &mut s);
         }
-        Some(s)
+        Ok(Some(s))
     });
-    let Some(text) = text else {
-        return i64::from(TCPLENS_ERR_PANIC);
+    let text = match text {
+        Ok(Some(text)) => text,
+        Ok(None) => return i64::from(TCPLENS_ERR_INVALID),
+        Err(()) => return i64::from(TCPLENS_ERR_PANIC),
     };
     if buf_len > 0 {
         // Cut on a character boundary so the C string stays valid UTF-8.
@@ -936,6 +946,38 @@ mod tests {
         }
         assert!(tcplens_state_name(11).is_null() && tcplens_event_name(0).is_null());
         assert!(tcplens_verdict_name(15).is_null() && tcplens_error_name(0).is_null());
+    }
+
+    #[test]
+    fn an_unknown_error_code_is_invalid_not_a_panic() {
+        // Found by the c_abi fuzz target: an unknown `error` code was reported as a panic.
+        let v = TcplensVerdict {
+            error: 200,
+            ..Default::default()
+        };
+        let mut buf = [0 as c_char; 8];
+        // SAFETY: a verdict and a writable buffer of its stated length.
+        let r = unsafe { tcplens_explain(&v, buf.as_mut_ptr(), buf.len()) };
+        assert_eq!(r, i64::from(TCPLENS_ERR_INVALID));
+    }
+
+    #[test]
+    fn timestamps_at_the_ends_of_i64_do_not_overflow() {
+        let mut v = TcplensVerdict::default();
+        let a = new();
+        // SAFETY: a live analyzer; no data with length 0; `v` is writable.
+        unsafe {
+            let steps = [(1, i64::MAX, 0), (2, i64::MIN, i64::MIN), (3, 0, -i64::MAX)];
+            for (frame, ts, time_ns) in steps {
+                let r = tcplens_feed(a, frame, ts, 1, core::ptr::null(), 0, 0, &mut v);
+                assert_eq!(
+                    (r, v.time_ns),
+                    (TCPLENS_UNDECODABLE, time_ns),
+                    "frame {frame}"
+                );
+            }
+            tcplens_analyzer_free(a);
+        }
     }
 
     #[test]

@@ -102,7 +102,7 @@ impl ConnStats {
         }
         if completes_handshake {
             if let Some(syn) = self.syn_ns {
-                self.handshake_rtt_ns = Some(ts_ns - syn);
+                self.handshake_rtt_ns = Some(ts_ns.saturating_sub(syn));
             }
         }
 

@@ -445,11 +445,6 @@ unsafe extern "C" fn dissect(
     }
 }
 
-/// Test-only switch: panic on this frame number (`TCPLENS_TEST_PANIC_FRAME`).
-fn panic_frame() -> Option<u32> {
-    std::env::var("TCPLENS_TEST_PANIC_FRAME").ok()?.parse().ok()
-}
-
 unsafe fn dissect_inner(
     tvb: *mut sys::tvbuff_t,
     pinfo: *mut sys::packet_info,
@@ -459,20 +454,24 @@ unsafe fn dissect_inner(
     // passed to epan is the tvb's own.
     let p = unsafe { &*pinfo };
     let frame = p.num;
-    if panic_frame() == Some(frame) {
-        panic!("test panic on frame {frame}");
-    }
+    let Some(idx) = (frame as usize).checked_sub(1) else {
+        return 0;
+    };
     let visited = unsafe { (*p.fd).visited() } != 0;
     let len = unsafe { sys::tvb_captured_length(tvb) };
     let orig = unsafe { sys::tvb_reported_length(tvb) };
-    let bytes: &[u8] = if len == 0 {
-        &[]
-    } else {
-        let ptr = unsafe { sys::tvb_get_ptr(tvb, 0, len as c_int) };
-        if ptr.is_null() {
-            &[]
-        } else {
-            unsafe { std::slice::from_raw_parts(ptr, len as usize) }
+    // Offset 0 and the tvb's own captured length are always in bounds, so tvb_get_ptr
+    // cannot throw (an epan exception is a longjmp, which must never cross Rust frames);
+    // a length beyond c_int is taken as no bytes rather than passed on negative.
+    let bytes: &[u8] = match c_int::try_from(len) {
+        Ok(0) | Err(_) => &[],
+        Ok(n) => {
+            let ptr = unsafe { sys::tvb_get_ptr(tvb, 0, n) };
+            if ptr.is_null() {
+                &[]
+            } else {
+                unsafe { std::slice::from_raw_parts(ptr, n as usize) }
+            }
         }
     };
     let rec = unsafe { p.rec.as_ref() };
@@ -492,7 +491,11 @@ unsafe fn dissect_inner(
     let state = guard.get_or_insert_with(State::new);
     let start = *state.first_ns.get_or_insert(ts);
     let v = if !visited && frame > state.fed {
-        // First pass, in order: analyse and keep the compact verdict.
+        // First pass, in order: analyse and keep the compact verdict. Frames lost to a
+        // caught panic still count, so the core numbers frames as Wireshark does (its
+        // acks_frame, dup_ack_frame ... name Wireshark's frames).
+        let missed = u64::from(idx as u32).saturating_sub(state.analyzer.counters().frames);
+        state.analyzer.skip_frames(missed);
         state.fed = frame;
         match state.analyzer.process_linktype(linktype, bytes, orig, ts) {
             Outcome::Tcp {
@@ -507,7 +510,13 @@ unsafe fn dissect_inner(
                     .get(record.stream)
                     .map_or([None, None], |c| c.flows.map(|f| f.base_seq));
                 state.store.push(frame, &segment, &record, &analysis, bases);
-                core_ffi::verdict_of(u64::from(frame), ts - start, &segment, &record, &analysis)
+                core_ffi::verdict_of(
+                    u64::from(frame),
+                    ts.saturating_sub(start),
+                    &segment,
+                    &record,
+                    &analysis,
+                )
             }
             _ => return 0,
         }
@@ -524,7 +533,13 @@ unsafe fn dissect_inner(
         let Some((record, analysis)) = state.store.get(frame, &segment) else {
             return 0;
         };
-        core_ffi::verdict_of(u64::from(frame), ts - start, &segment, &record, &analysis)
+        core_ffi::verdict_of(
+            u64::from(frame),
+            ts.saturating_sub(start),
+            &segment,
+            &record,
+            &analysis,
+        )
     };
     drop(guard);
     unsafe { show(tvb, pinfo, tree, &v) };
@@ -539,6 +554,8 @@ unsafe fn show(
 ) {
     // SAFETY (whole function): valid tvb/pinfo for this call; tree may be NULL, which every
     // proto_tree_add_* accepts; strings are NUL-terminated temporaries that epan copies.
+    // Every item is added at offset 0 with length 0, in bounds for any tvb (even an empty
+    // one), so no epan call here can throw.
     unsafe {
         let ti = sys::proto_tree_add_item(tree, proto_tcplens, tvb, 0, 0, sys::ENC_NA);
         let t = sys::proto_item_add_subtree(ti, ett_tcplens);

@@ -421,7 +421,7 @@ impl ConvAnalysis {
         }
         if f.ack() && !f.syn() {
             if let (Some(syn), 0) = (self.ts_mru_syn, self.irtt) {
-                self.irtt = seg.now - syn;
+                self.irtt = seg.now.saturating_sub(syn);
             }
             self.flows[side].is_first_ack = false;
         }

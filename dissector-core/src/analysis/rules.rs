@@ -259,11 +259,11 @@ impl Ctx<'_, '_> {
         }
         if not_adv {
             self.ta.flag(Verdict::Retransmission);
-            self.ta.rto = s.now - self.fwd.nextseq_time;
+            self.ta.rto = s.now.saturating_sub(self.fwd.nextseq_time);
             self.ta.rto_frame = self.fwd.nextseq_frame;
             // 4.0 quirk: the oldest unacked segment, whatever its sequence number.
             if let Some(oldest) = self.fwd.segments.first() {
-                self.ta.rto = s.now - oldest.time;
+                self.ta.rto = s.now.saturating_sub(oldest.time);
                 self.ta.rto_frame = oldest.frame;
             }
         }
@@ -319,7 +319,7 @@ impl Ctx<'_, '_> {
             if ack == u.nextseq {
                 ta.exists = true;
                 ta.frame_acked = u.frame;
-                ta.ack_rtt = now - u.time;
+                ta.ack_rtt = now.saturating_sub(u.time);
                 segs.remove(i);
             } else if gt(ack, u.seq) && le(ack, u.nextseq) {
                 segs[i].seq = ack;
@@ -383,7 +383,7 @@ impl Ctx<'_, '_> {
 /// Step 12e: A fast retransmission: re-sends what the peer's duplicate ACKs ask for, within 20 ms.
 pub fn fast_retransmission(c: &mut Ctx<'_, '_>, not_adv: bool) -> bool {
     let s = c.seg;
-    let delta = s.now - c.rev.lastack_time;
+    let delta = s.now.saturating_sub(c.rev.lastack_time);
     if not_adv
         && c.rev.dupacknum >= 2
         && c.rev.lastack == s.seq
@@ -404,7 +404,7 @@ pub fn out_of_order(c: &mut Ctx<'_, '_>, not_adv: bool) -> bool {
     } else {
         OUT_OF_ORDER_DEFAULT_NS
     };
-    let delta = s.now - c.fwd.nextseq_time;
+    let delta = s.now.saturating_sub(c.fwd.nextseq_time);
     let control = u32::from(s.flags.syn() || s.flags.fin());
     let ends_at_next = c.fwd.nextseq == s.seq.wrapping_add(s.seglen).wrapping_add(control);
     // packet-tcp.c compares the two as unsigned 64-bit values: a negative delta is huge,

@@ -1,0 +1,30 @@
+//! Decoding: arbitrary bytes under each supported link type (and an unsupported one).
+//! Input: link selector u8, orig_len slack u16, then the frame.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use tcplens_core::wire::{decode, Decoded};
+use tcplens_core::LinkType;
+use tcplens_fuzz::{linktype, Input};
+
+fuzz_target!(|data: &[u8]| {
+    let mut input = Input::new(data);
+    let selector = input.u8();
+    let slack = u32::from(input.u16());
+    let frame = input.bytes(usize::MAX);
+    let Some(link) = LinkType::from_linktype(linktype(selector)) else {
+        return;
+    };
+    // Both the captured length and a larger length on the wire (snaplen-cut frames).
+    for orig_len in [frame.len() as u32, frame.len() as u32 + slack] {
+        match decode(link, frame, orig_len) {
+            Ok(Decoded::Tcp(seg)) => {
+                let _ = tcplens_core::flow::endpoints(&seg);
+            }
+            Ok(Decoded::NotTcp(_)) => {}
+            Err(e) => {
+                let _ = e.to_string();
+            }
+        }
+    }
+});
