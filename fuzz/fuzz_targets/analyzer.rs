@@ -6,21 +6,33 @@
 use std::fmt::Write as _;
 
 use libfuzzer_sys::fuzz_target;
-use tcplens_core::explain::{explain_en, step_label};
+use tcplens_core::diagnosis::Diagnoser;
+use tcplens_core::explain::{explain, step_label, Lang};
 use tcplens_core::{Analyzer, Outcome};
 use tcplens_fuzz::{next_frame, Input};
 
 fuzz_target!(|data: &[u8]| {
     let mut input = Input::new(data);
-    let mut analyzer = Analyzer::new();
+    // Odd first bytes run with a tiny conversation cap, so eviction paths are reached too.
+    let cap = if data.first().is_some_and(|b| b & 1 == 1) { 4 } else { 0 };
+    let mut analyzer = Analyzer::with_max_conns(cap);
+    let mut diagnoser = Diagnoser::new();
+    let mut findings = Vec::new();
+    let mut frame: u32 = 0;
     let mut ts_ns: i64 = 1_600_000_000_000_000_000;
     let mut text = String::new();
     while let Some(f) = next_frame(&mut input) {
         ts_ns = f.time_after(ts_ns);
+        frame += 1;
         match analyzer.process_linktype(f.linktype, &f.bytes, f.orig_len, ts_ns) {
-            Outcome::Tcp { record, .. } => {
-                text.clear();
-                let _ = explain_en(&record, &mut text);
+            Outcome::Tcp {
+                record, analysis, ..
+            } => {
+                diagnoser.observe(frame, ts_ns, &record, &analysis, &mut findings);
+                for lang in [Lang::En, Lang::Zh] {
+                    text.clear();
+                    let _ = explain(lang, &record, &analysis, &mut text);
+                }
                 let _ = step_label(&record, &mut text);
             }
             Outcome::Undecodable(e) => {
@@ -28,6 +40,11 @@ fuzz_target!(|data: &[u8]| {
             }
             Outcome::NotTcp(_) => {}
         }
+    }
+    diagnoser.finish(&mut findings);
+    for f in &findings {
+        text.clear();
+        let _ = f.write_text(Lang::Zh, &mut text);
     }
     for c in analyzer.conversations().iter() {
         let _ = (c.stats.conn_state(), c.stats.history.as_str());
