@@ -227,7 +227,7 @@ if "$BIN/tcplens" conns --help | grep -q -- '--stats'; then
   say "tcplens conns --stats"
   "$BIN/tcplens" conns --no-progress --stats "$CAP" >"$OUT/conns-stats.txt" 2>&1 \
     || die "tcplens conns --stats failed: see $OUT/conns-stats.txt"
-  STATS=$(grep -i -E 'bytes|per conversation' "$OUT/conns-stats.txt" | head -n 20 || true)
+  STATS=$(grep -E '^tcplens: .*(bytes|per conversation)' "$OUT/conns-stats.txt" | head -n 20 || true)
   [ -n "$STATS" ] || STATS="(no line mentions bytes: see $OUT/conns-stats.txt)"
 fi
 
