@@ -17,6 +17,26 @@ fn can_capture() -> bool {
         .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
+/// Starts `tcplens analyze -i lo -f 'tcp port PORT' EXTRA...` and waits until the capture
+/// is open (tcplens says so on stderr). Returns the child and the rest of its stderr.
+fn start_live_capture(
+    port: u16,
+    extra: &[&str],
+) -> (std::process::Child, BufReader<std::process::ChildStderr>) {
+    let mut child = common::tcplens()
+        .args(["analyze", "-i", "lo", "-f", &format!("tcp port {port}")])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut banner = String::new();
+    err.read_line(&mut banner).unwrap();
+    assert!(banner.contains("capturing on lo"), "{banner}");
+    (child, err)
+}
+
 #[test]
 fn live_capture_on_loopback_then_ctrl_c() {
     if !can_capture() {
@@ -29,25 +49,7 @@ fn live_capture_on_loopback_then_ctrl_c() {
     }
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let mut child = common::tcplens()
-        .args([
-            "analyze",
-            "-i",
-            "lo",
-            "-f",
-            &format!("tcp port {port}"),
-            "--format",
-            "jsonl",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Wait until the capture is open: tcplens says so on stderr.
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut banner = String::new();
-    err.read_line(&mut banner).unwrap();
-    assert!(banner.contains("capturing on lo"), "{banner}");
+    let (child, mut err) = start_live_capture(port, &["--format", "jsonl"]);
     let server = std::thread::spawn(move || {
         let (mut s, _) = listener.accept().unwrap();
         let mut buf = [0u8; 5];
@@ -106,24 +108,8 @@ fn live_chinese_explanations_stream_as_packets_arrive() {
     }
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let mut child = common::tcplens()
-        .args([
-            "analyze",
-            "-i",
-            "lo",
-            "-f",
-            &format!("tcp port {port}"),
-            "--lang",
-            "zh",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut banner = String::new();
-    err.read_line(&mut banner).unwrap();
-    assert!(banner.contains("capturing on lo"), "{banner}");
+    // Keep stderr open (bound, not dropped) while the capture runs.
+    let (mut child, _stderr) = start_live_capture(port, &["--lang", "zh"]);
     // Read the text output while the capture is still running: each explanation must
     // arrive before Ctrl-C, as the packets do.
     let stdout = BufReader::new(child.stdout.take().unwrap());
