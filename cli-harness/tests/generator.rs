@@ -4,29 +4,12 @@
 
 mod common;
 
+use common::FLAGS;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use tcplens_bench::gen::{self, Config, Mix};
-
-/// The verdict flags `tcplens diff-tshark --format json` names, as tshark counts them.
-const FLAGS: [&str; 15] = [
-    "retransmission",
-    "fast_retransmission",
-    "spurious_retransmission",
-    "out_of_order",
-    "lost_segment",
-    "ack_lost_segment",
-    "duplicate_ack",
-    "zero_window",
-    "zero_window_probe",
-    "zero_window_probe_ack",
-    "window_full",
-    "window_update",
-    "keep_alive",
-    "keep_alive_ack",
-    "reused_ports",
-];
 
 /// ~30 k packets, 1 k conversations at once: small enough for tshark in a test, large
 /// enough that every impairment kind of the realistic mix occurs.

@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::FLAGS;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -138,23 +140,6 @@ const KEYS: [&str; 33] = [
     "rto_frame",
     "completeness",
     "explain",
-];
-const FLAGS: [&str; 15] = [
-    "retransmission",
-    "fast_retransmission",
-    "spurious_retransmission",
-    "out_of_order",
-    "lost_segment",
-    "ack_lost_segment",
-    "duplicate_ack",
-    "zero_window",
-    "zero_window_probe",
-    "zero_window_probe_ack",
-    "window_full",
-    "window_update",
-    "keep_alive",
-    "keep_alive_ack",
-    "reused_ports",
 ];
 
 /// Times as nanoseconds, so "0.012000" and "0.012000000" agree.
