@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use tcplens_core::diagnosis::Finding;
 use tcplens_core::explain::Lang;
-use tcplens_core::flow::Conversation;
+use tcplens_core::flow::{Conversation, Endpoint};
 use tcplens_core::{Counters, DecodeError, Side};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -20,18 +20,24 @@ pub enum ConnsFormat {
 #[derive(Debug, Serialize)]
 pub struct ConnRow {
     pub stream: u32,
-    pub client: String,
-    pub server: String,
-    /// Seconds since the first frame of the capture.
-    pub first: f64,
-    pub last: f64,
-    pub duration: f64,
+    #[serde(serialize_with = "as_display")]
+    pub client: Endpoint,
+    #[serde(serialize_with = "as_display")]
+    pub server: Endpoint,
+    /// Nanoseconds since the first frame of the capture (seconds in JSON).
+    #[serde(rename = "first", serialize_with = "as_secs")]
+    pub first_ns: i64,
+    #[serde(rename = "last", serialize_with = "as_secs")]
+    pub last_ns: i64,
+    #[serde(rename = "duration", serialize_with = "as_secs")]
+    pub duration_ns: i64,
     pub packets_client: u64,
     pub bytes_client: u64,
     pub packets_server: u64,
     pub bytes_server: u64,
-    /// SYN to the ACK completing the handshake, in seconds.
-    pub handshake_rtt: Option<f64>,
+    /// SYN to the ACK completing the handshake, in nanoseconds (seconds in JSON).
+    #[serde(rename = "handshake_rtt", serialize_with = "as_opt_secs")]
+    pub handshake_rtt_ns: Option<i64>,
     pub client_state: &'static str,
     pub server_state: &'static str,
     pub history: String,
@@ -80,8 +86,24 @@ pub fn attach_diagnosis(rows: &mut [ConnRow], findings: &[Finding], lang: Lang) 
     }
 }
 
-fn secs(ns: i64) -> f64 {
+/// Nanoseconds as seconds.
+pub fn secs(ns: i64) -> f64 {
     ns as f64 / 1e9
+}
+
+fn as_secs<S: serde::Serializer>(ns: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(secs(*ns))
+}
+
+fn as_opt_secs<S: serde::Serializer>(ns: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    match ns {
+        Some(ns) => s.serialize_f64(secs(*ns)),
+        None => s.serialize_none(),
+    }
+}
+
+fn as_display<S: serde::Serializer>(v: &Endpoint, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
 }
 
 impl ConnRow {
@@ -90,16 +112,16 @@ impl ConnRow {
         let (ci, si) = (Side::Client.idx(), Side::Server.idx());
         ConnRow {
             stream: c.stream,
-            client: c.endpoints[0].to_string(),
-            server: c.endpoints[1].to_string(),
-            first: secs(s.first_ns - capture_start_ns),
-            last: secs(s.last_ns - capture_start_ns),
-            duration: secs(s.last_ns - s.first_ns),
+            client: c.endpoints[0],
+            server: c.endpoints[1],
+            first_ns: s.first_ns - capture_start_ns,
+            last_ns: s.last_ns - capture_start_ns,
+            duration_ns: s.last_ns - s.first_ns,
             packets_client: s.packets[ci],
             bytes_client: s.bytes[ci],
             packets_server: s.packets[si],
             bytes_server: s.bytes[si],
-            handshake_rtt: s.handshake_rtt_ns.map(secs),
+            handshake_rtt_ns: s.handshake_rtt_ns,
             client_state: c.lifecycle.state(Side::Client).name(),
             server_state: c.lifecycle.state(Side::Server).name(),
             history: s.history.as_str().to_string(),
@@ -155,88 +177,132 @@ pub fn write(
     }
 }
 
-fn write_table(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
-    const HEAD: [&str; 14] = [
-        "stream",
-        "client",
-        "server",
-        "first",
-        "last",
-        "duration",
-        "pkts>",
-        "bytes>",
-        "pkts<",
-        "bytes<",
-        "hs_rtt",
-        "states (client/server)",
-        "history",
-        "conn_state",
-    ];
-    // Cells are formatted into one reused set of buffers, twice (widths, then lines), so a
-    // table of millions of rows costs no memory beyond the rows themselves.
-    let fill = |r: &ConnRow, cells: &mut [String; 14]| {
-        use std::fmt::Write as _;
-        for c in cells.iter_mut() {
-            c.clear();
+const TABLE_HEAD: [&str; 14] = [
+    "stream",
+    "client",
+    "server",
+    "first",
+    "last",
+    "duration",
+    "pkts>",
+    "bytes>",
+    "pkts<",
+    "bytes<",
+    "hs_rtt",
+    "states (client/server)",
+    "history",
+    "conn_state",
+];
+
+/// One table row's cells, formatted into one reused buffer.
+struct Cells {
+    buf: Vec<u8>,
+    /// Where each cell ends in `buf`.
+    ends: [usize; 14],
+}
+
+impl Cells {
+    fn fill(&mut self, r: &ConnRow) {
+        use crate::digits::{push_endpoint, push_secs6, push_u64};
+        let b = &mut self.buf;
+        b.clear();
+        let mut cell = 0;
+        let mut end = |b: &Vec<u8>| {
+            self.ends[cell] = b.len();
+            cell += 1;
+        };
+        push_u64(b, r.stream.into());
+        end(b);
+        push_endpoint(b, r.client.addr, r.client.port);
+        end(b);
+        push_endpoint(b, r.server.addr, r.server.port);
+        end(b);
+        for ns in [r.first_ns, r.last_ns, r.duration_ns] {
+            push_secs6(b, ns);
+            end(b);
         }
-        let _ = write!(cells[0], "{}", r.stream);
-        cells[1].push_str(&r.client);
-        cells[2].push_str(&r.server);
-        let _ = write!(cells[3], "{:.6}", r.first);
-        let _ = write!(cells[4], "{:.6}", r.last);
-        let _ = write!(cells[5], "{:.6}", r.duration);
-        let _ = write!(cells[6], "{}", r.packets_client);
-        let _ = write!(cells[7], "{}", r.bytes_client);
-        let _ = write!(cells[8], "{}", r.packets_server);
-        let _ = write!(cells[9], "{}", r.bytes_server);
-        match r.handshake_rtt {
-            Some(v) => {
-                let _ = write!(cells[10], "{v:.6}");
-            }
-            None => cells[10].push('-'),
+        for n in [
+            r.packets_client,
+            r.bytes_client,
+            r.packets_server,
+            r.bytes_server,
+        ] {
+            push_u64(b, n);
+            end(b);
         }
-        let _ = write!(cells[11], "{}/{}", r.client_state, r.server_state);
-        cells[12].push_str(if r.history.is_empty() {
-            "-"
+        match r.handshake_rtt_ns {
+            Some(ns) => push_secs6(b, ns),
+            None => b.push(b'-'),
+        }
+        end(b);
+        b.extend_from_slice(r.client_state.as_bytes());
+        b.push(b'/');
+        b.extend_from_slice(r.server_state.as_bytes());
+        end(b);
+        b.extend_from_slice(if r.history.is_empty() {
+            b"-"
         } else {
-            &r.history
+            r.history.as_bytes()
         });
-        let _ = write!(cells[13], "{}", r.conn_state);
+        end(b);
+        b.extend_from_slice(r.conn_state.as_bytes());
+        end(b);
+    }
+
+    fn get(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.buf[start..self.ends[i]]
+    }
+}
+
+/// The aligned table: each row is formatted twice into one reused buffer (widths, then
+/// lines), so a table of millions of rows costs no memory beyond the rows themselves. All
+/// cells are ASCII, so bytes are columns.
+fn write_table(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
+    let mut cells = Cells {
+        buf: Vec::with_capacity(256),
+        ends: [0; 14],
     };
-    let mut cells: [String; 14] = Default::default();
-    let mut width = HEAD.map(str::len);
+    let mut width = TABLE_HEAD.map(str::len);
     for r in rows {
-        fill(r, &mut cells);
-        for (w, c) in width.iter_mut().zip(&cells) {
-            *w = (*w).max(c.chars().count());
+        cells.fill(r);
+        for (i, w) in width.iter_mut().enumerate() {
+            *w = (*w).max(cells.get(i).len());
         }
     }
-    // Text columns are left-aligned, numbers right-aligned.
-    let left = |i: usize| matches!(i, 1 | 2 | 11 | 12 | 13);
-    let line = |out: &mut dyn Write, vals: &[&str]| -> io::Result<()> {
-        for (i, v) in vals.iter().enumerate() {
-            if i > 0 {
-                out.write_all(b"  ")?;
-            }
-            if left(i) {
-                if i == vals.len() - 1 {
-                    write!(out, "{v}")?;
-                } else {
-                    write!(out, "{v:<w$}", w = width[i])?;
-                }
-            } else {
-                write!(out, "{v:>w$}", w = width[i])?;
-            }
-        }
-        writeln!(out)
-    };
-    line(out, &HEAD)?;
+    let mut line = Vec::with_capacity(512);
+    push_line(&mut line, &width, |i| TABLE_HEAD[i].as_bytes());
+    out.write_all(&line)?;
     for r in rows {
-        fill(r, &mut cells);
-        let vals: [&str; 14] = std::array::from_fn(|i| cells[i].as_str());
-        line(out, &vals)?;
+        cells.fill(r);
+        push_line(&mut line, &width, |i| cells.get(i));
+        out.write_all(&line)?;
     }
     write_diagnosis(out, rows)
+}
+
+/// One table line: text columns left-aligned, numbers right-aligned, the last column not
+/// padded.
+fn push_line<'a>(line: &mut Vec<u8>, width: &[usize; 14], cell: impl Fn(usize) -> &'a [u8]) {
+    let left = |i: usize| matches!(i, 1 | 2 | 11 | 12 | 13);
+    line.clear();
+    for (i, &w) in width.iter().enumerate() {
+        let v = cell(i);
+        if i > 0 {
+            line.extend_from_slice(b"  ");
+        }
+        let pad = w.saturating_sub(v.len());
+        if left(i) {
+            line.extend_from_slice(v);
+            if i < width.len() - 1 {
+                line.resize(line.len() + pad, b' ');
+            }
+        } else {
+            line.resize(line.len() + pad, b' ');
+            line.extend_from_slice(v);
+        }
+    }
+    line.push(b'\n');
 }
 
 /// At most this many frames listed for the repeats of one cause.

@@ -7,6 +7,7 @@ mod conns;
 mod corelib;
 mod diagram;
 mod diff_tshark;
+mod digits;
 mod error;
 mod graph;
 mod output;

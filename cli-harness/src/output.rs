@@ -2,6 +2,9 @@
 //! (the caller's explanation buffer and one label buffer are reused).
 
 use std::io::{self, Write};
+use std::net::IpAddr;
+
+use crate::digits;
 
 use tcplens_core::analysis::FrameAnalysis;
 use tcplens_core::explain::step_label;
@@ -63,128 +66,159 @@ pub const COLUMNS: [&str; 36] = [
     "error",
 ];
 
-/// One row of JSONL or CSV, written field by field in [`COLUMNS`] order.
+/// One row of JSONL or CSV, appended field by field in [`COLUMNS`] order to a byte buffer
+/// that is written out whole (one `write_all` per frame).
 trait Row {
-    fn num(&mut self, key: &str, v: Option<u64>) -> io::Result<()>;
-    fn text(&mut self, key: &str, v: Option<&str>) -> io::Result<()>;
-    /// Any `Display` value that is a JSON number (seconds).
-    fn number(&mut self, key: &str, v: Option<&dyn std::fmt::Display>) -> io::Result<()>;
-    fn list(&mut self, key: &str, items: &mut dyn Iterator<Item = &'static str>) -> io::Result<()>;
-    fn end(&mut self) -> io::Result<()>;
+    fn num(&mut self, key: &str, v: Option<u64>);
+    fn text(&mut self, key: &str, v: Option<&str>);
+    /// Seconds from nanoseconds: all nine decimals, or six when the rest are zeros.
+    fn secs(&mut self, key: &str, ns: Option<i64>, all_nine: bool);
+    fn ip(&mut self, key: &str, addr: IpAddr);
+    fn list(&mut self, key: &str, items: &mut dyn Iterator<Item = &'static str>);
+    fn end(&mut self);
 }
 
-struct JsonRow<'w, W: Write> {
-    out: &'w mut W,
-    first: bool,
-}
-
-impl<W: Write> JsonRow<'_, W> {
-    fn key(&mut self, key: &str) -> io::Result<()> {
-        let lead: &[u8] = if self.first { b"{\"" } else { b",\"" };
-        self.first = false;
-        self.out.write_all(lead)?;
-        self.out.write_all(key.as_bytes())?;
-        self.out.write_all(b"\":")
+fn push_seconds(buf: &mut Vec<u8>, ns: i64, all_nine: bool) {
+    if all_nine {
+        digits::push_secs9(buf, ns);
+    } else {
+        digits::push_secs(buf, ns);
     }
 }
 
-impl<W: Write> Row for JsonRow<'_, W> {
-    fn num(&mut self, key: &str, v: Option<u64>) -> io::Result<()> {
-        self.key(key)?;
+struct JsonRow<'b> {
+    buf: &'b mut Vec<u8>,
+    /// `{"frame":`, `,"time":` …: the lead of every column, in [`COLUMNS`] order.
+    keys: &'b [Vec<u8>],
+    /// The next column.
+    col: usize,
+}
+
+/// The JSON lead of every column: `{"frame":` for the first, `,"name":` for the rest.
+fn json_keys() -> Vec<Vec<u8>> {
+    COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, k)| format!("{}\"{k}\":", if i == 0 { '{' } else { ',' }).into_bytes())
+        .collect()
+}
+
+impl JsonRow<'_> {
+    /// Columns are written in [`COLUMNS`] order, so the lead is the next one's.
+    fn key(&mut self, key: &str) {
+        debug_assert_eq!(COLUMNS.get(self.col), Some(&key));
+        if let Some(lead) = self.keys.get(self.col) {
+            self.buf.extend_from_slice(lead);
+        }
+        self.col += 1;
+    }
+}
+
+impl Row for JsonRow<'_> {
+    fn num(&mut self, key: &str, v: Option<u64>) {
+        self.key(key);
         match v {
-            Some(v) => write!(self.out, "{v}"),
-            None => self.out.write_all(b"null"),
+            Some(v) => digits::push_u64(self.buf, v),
+            None => self.buf.extend_from_slice(b"null"),
         }
     }
-    fn text(&mut self, key: &str, v: Option<&str>) -> io::Result<()> {
-        self.key(key)?;
+    fn text(&mut self, key: &str, v: Option<&str>) {
+        self.key(key);
         match v {
             Some(v) => {
-                self.out.write_all(b"\"")?;
-                write_json_escaped(self.out, v)?;
-                self.out.write_all(b"\"")
+                self.buf.push(b'"');
+                push_json_escaped(self.buf, v);
+                self.buf.push(b'"');
             }
-            None => self.out.write_all(b"null"),
+            None => self.buf.extend_from_slice(b"null"),
         }
     }
-    fn number(&mut self, key: &str, v: Option<&dyn std::fmt::Display>) -> io::Result<()> {
-        self.key(key)?;
-        match v {
-            Some(v) => write!(self.out, "{v}"),
-            None => self.out.write_all(b"null"),
+    fn secs(&mut self, key: &str, ns: Option<i64>, all_nine: bool) {
+        self.key(key);
+        match ns {
+            Some(ns) => push_seconds(self.buf, ns, all_nine),
+            None => self.buf.extend_from_slice(b"null"),
         }
     }
-    fn list(&mut self, key: &str, items: &mut dyn Iterator<Item = &'static str>) -> io::Result<()> {
-        self.key(key)?;
-        self.out.write_all(b"[")?;
+    fn ip(&mut self, key: &str, addr: IpAddr) {
+        self.key(key);
+        self.buf.push(b'"');
+        digits::push_ip(self.buf, addr);
+        self.buf.push(b'"');
+    }
+    fn list(&mut self, key: &str, items: &mut dyn Iterator<Item = &'static str>) {
+        self.key(key);
+        self.buf.push(b'[');
         for (i, item) in items.enumerate() {
             if i > 0 {
-                self.out.write_all(b",")?;
+                self.buf.push(b',');
             }
-            write!(self.out, "\"{item}\"")?;
+            self.buf.push(b'"');
+            self.buf.extend_from_slice(item.as_bytes());
+            self.buf.push(b'"');
         }
-        self.out.write_all(b"]")
+        self.buf.push(b']');
     }
-    fn end(&mut self) -> io::Result<()> {
-        self.out.write_all(b"}\n")
+    fn end(&mut self) {
+        self.buf.extend_from_slice(b"}\n");
     }
 }
 
-struct CsvRow<'w, W: Write> {
-    out: &'w mut W,
+struct CsvRow<'b> {
+    buf: &'b mut Vec<u8>,
     first: bool,
 }
 
-impl<W: Write> CsvRow<'_, W> {
-    fn sep(&mut self) -> io::Result<()> {
+impl CsvRow<'_> {
+    fn sep(&mut self) {
         if !self.first {
-            self.out.write_all(b",")?;
+            self.buf.push(b',');
         }
         self.first = false;
-        Ok(())
     }
 }
 
-impl<W: Write> Row for CsvRow<'_, W> {
-    fn num(&mut self, _: &str, v: Option<u64>) -> io::Result<()> {
-        self.sep()?;
-        match v {
-            Some(v) => write!(self.out, "{v}"),
-            None => Ok(()),
+impl Row for CsvRow<'_> {
+    fn num(&mut self, _: &str, v: Option<u64>) {
+        self.sep();
+        if let Some(v) = v {
+            digits::push_u64(self.buf, v);
         }
     }
-    fn text(&mut self, _: &str, v: Option<&str>) -> io::Result<()> {
-        self.sep()?;
+    fn text(&mut self, _: &str, v: Option<&str>) {
+        self.sep();
         match v {
             // Quote only what needs it (RFC 4180 §2).
             Some(v) if v.contains([',', '"', '\n']) => {
-                self.out.write_all(b"\"")?;
-                write_csv_escaped(self.out, v)?;
-                self.out.write_all(b"\"")
+                self.buf.push(b'"');
+                push_csv_escaped(self.buf, v);
+                self.buf.push(b'"');
             }
-            Some(v) => self.out.write_all(v.as_bytes()),
-            None => Ok(()),
+            Some(v) => self.buf.extend_from_slice(v.as_bytes()),
+            None => {}
         }
     }
-    fn number(&mut self, _: &str, v: Option<&dyn std::fmt::Display>) -> io::Result<()> {
-        self.sep()?;
-        match v {
-            Some(v) => write!(self.out, "{v}"),
-            None => Ok(()),
+    fn secs(&mut self, _: &str, ns: Option<i64>, all_nine: bool) {
+        self.sep();
+        if let Some(ns) = ns {
+            push_seconds(self.buf, ns, all_nine);
         }
     }
-    fn list(&mut self, _: &str, items: &mut dyn Iterator<Item = &'static str>) -> io::Result<()> {
-        self.sep()?;
+    fn ip(&mut self, _: &str, addr: IpAddr) {
+        self.sep();
+        digits::push_ip(self.buf, addr);
+    }
+    fn list(&mut self, _: &str, items: &mut dyn Iterator<Item = &'static str>) {
+        self.sep();
         for (i, item) in items.enumerate() {
             if i > 0 {
-                self.out.write_all(b";")?;
+                self.buf.push(b';');
             }
-            self.out.write_all(item.as_bytes())?;
+            self.buf.extend_from_slice(item.as_bytes());
         }
-        Ok(())
     }
-    fn end(&mut self) -> io::Result<()> {
-        self.out.write_all(b"\n")
+    fn end(&mut self) {
+        self.buf.push(b'\n');
     }
 }
 
@@ -196,83 +230,54 @@ fn write_row(
     tcp: Option<(&Endpoints, &FrameRecord, &FrameAnalysis)>,
     explain: &str,
     error: Option<&str>,
-) -> io::Result<()> {
-    row.num("frame", Some(frame))?;
-    row.number("time", Some(&Secs(time_ns)))?;
+) {
+    row.num("frame", Some(frame));
+    row.secs("time", Some(time_ns), false);
     let Some(((src, dst), rec, an)) = tcp else {
         for key in &COLUMNS[2..34] {
-            row.num(key, None)?;
+            row.num(key, None);
         }
-        row.text("explain", Some(explain))?;
-        row.text("error", error)?;
+        row.text("explain", Some(explain));
+        row.text("error", error);
         return row.end();
     };
     let n = |v: Option<u32>| v.map(u64::from);
-    row.num("stream", Some(rec.stream.into()))?;
-    row.text("src", Some(&Addr(src.addr).to_string_buf()))?;
-    row.text("dst", Some(&Addr(dst.addr).to_string_buf()))?;
-    row.num("sport", Some(src.port.into()))?;
-    row.num("dport", Some(dst.port.into()))?;
-    row.text("tcp_flags", Some(FlagsBuf::new(rec.tcp_flags).as_str()))?;
-    row.num("seq", Some(rec.seq.into()))?;
-    row.num("ack", n(rec.ack()))?;
-    row.num("seq_raw", Some(rec.seq_raw.into()))?;
-    row.num("ack_raw", Some(rec.ack_raw.into()))?;
-    row.num("len", n(rec.seg_len()))?;
-    row.num("next_seq", n(rec.next_seq()))?;
-    row.num("window", Some(rec.window.into()))?;
-    row.num("window_scaled", n(an.window_scaled))?;
-    row.num("handshake", rec.handshake.map(|h| h as u64))?;
-    row.num("teardown", rec.teardown.map(|t| t as u64))?;
-    row.text("event", rec.event.code())?;
+    row.num("stream", Some(rec.stream.into()));
+    row.ip("src", src.addr);
+    row.ip("dst", dst.addr);
+    row.num("sport", Some(src.port.into()));
+    row.num("dport", Some(dst.port.into()));
+    row.text("tcp_flags", Some(FlagsBuf::new(rec.tcp_flags).as_str()));
+    row.num("seq", Some(rec.seq.into()));
+    row.num("ack", n(rec.ack()));
+    row.num("seq_raw", Some(rec.seq_raw.into()));
+    row.num("ack_raw", Some(rec.ack_raw.into()));
+    row.num("len", n(rec.seg_len()));
+    row.num("next_seq", n(rec.next_seq()));
+    row.num("window", Some(rec.window.into()));
+    row.num("window_scaled", n(an.window_scaled));
+    row.num("handshake", rec.handshake.map(|h| h as u64));
+    row.num("teardown", rec.teardown.map(|t| t as u64));
+    row.text("event", rec.event.code());
     let rst = rec.event == Event::Rst;
-    row.text("rst_by", rst.then(|| rec.sender().name()))?;
-    row.text("rst_from", rec.rst_from.filter(|_| rst).map(|s| s.name()))?;
-    row.text("client_state", Some(rec.client_state.name()))?;
-    row.text("server_state", Some(rec.server_state.name()))?;
-    row.list("flags", &mut an.verdicts.shown().map(|v| v.name()))?;
-    row.num("dup_ack_num", n(an.dup_ack_num))?;
-    row.num("dup_ack_frame", n(an.dup_ack_frame))?;
-    row.num("acks_frame", n(an.acks_frame))?;
-    row.number(
-        "ack_rtt",
-        an.ack_rtt_ns
-            .map(Secs9)
-            .as_ref()
-            .map(|s| s as &dyn std::fmt::Display),
-    )?;
-    row.number(
-        "initial_rtt",
-        an.initial_rtt_ns
-            .map(Secs9)
-            .as_ref()
-            .map(|s| s as &dyn std::fmt::Display),
-    )?;
-    row.num("bytes_in_flight", n(an.bytes_in_flight))?;
-    row.num("push_bytes_sent", n(an.push_bytes_sent))?;
-    row.number(
-        "rto",
-        an.rto_ns
-            .map(Secs9)
-            .as_ref()
-            .map(|s| s as &dyn std::fmt::Display),
-    )?;
-    row.num("rto_frame", n(an.rto_frame))?;
-    row.num("completeness", an.completeness.map(u64::from))?;
-    row.text("explain", Some(explain))?;
-    row.text("error", error)?;
-    row.end()
-}
-
-/// An IP address formatted on the stack.
-struct Addr(std::net::IpAddr);
-
-impl Addr {
-    fn to_string_buf(&self) -> StackStr<46> {
-        let mut b = StackStr::<46>::new();
-        let _ = std::fmt::Write::write_fmt(&mut b, format_args!("{}", self.0));
-        b
-    }
+    row.text("rst_by", rst.then(|| rec.sender().name()));
+    row.text("rst_from", rec.rst_from.filter(|_| rst).map(|s| s.name()));
+    row.text("client_state", Some(rec.client_state.name()));
+    row.text("server_state", Some(rec.server_state.name()));
+    row.list("flags", &mut an.verdicts.shown().map(|v| v.name()));
+    row.num("dup_ack_num", n(an.dup_ack_num));
+    row.num("dup_ack_frame", n(an.dup_ack_frame));
+    row.num("acks_frame", n(an.acks_frame));
+    row.secs("ack_rtt", an.ack_rtt_ns, true);
+    row.secs("initial_rtt", an.initial_rtt_ns, true);
+    row.num("bytes_in_flight", n(an.bytes_in_flight));
+    row.num("push_bytes_sent", n(an.push_bytes_sent));
+    row.secs("rto", an.rto_ns, true);
+    row.num("rto_frame", n(an.rto_frame));
+    row.num("completeness", an.completeness.map(u64::from));
+    row.text("explain", Some(explain));
+    row.text("error", error);
+    row.end();
 }
 
 /// TCP flag names ("FIN,SYN,...") formatted on the stack.
@@ -329,15 +334,19 @@ pub(crate) struct Secs9(pub i64);
 
 impl std::fmt::Display for Secs9 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let abs = self.0.unsigned_abs();
-        write!(
-            f,
-            "{sign}{}.{:09}",
-            abs / 1_000_000_000,
-            abs % 1_000_000_000
-        )
+        write_bytes(f, |b| digits::push_secs9(b, self.0))
     }
+}
+
+/// Formats through a `digits` writer (width and alignment are not applied).
+fn write_bytes(
+    f: &mut std::fmt::Formatter<'_>,
+    write: impl FnOnce(&mut Vec<u8>),
+) -> std::fmt::Result {
+    let mut b = Vec::with_capacity(24);
+    write(&mut b);
+    // The digits writers emit ASCII only.
+    f.write_str(std::str::from_utf8(&b).unwrap_or(""))
 }
 
 pub struct FrameWriter<W: Write> {
@@ -345,6 +354,10 @@ pub struct FrameWriter<W: Write> {
     format: Format,
     /// Reused for the step label: no allocation per frame.
     label: String,
+    /// Reused for one JSONL or CSV row, written out whole.
+    row: Vec<u8>,
+    /// See [`json_keys`].
+    json_keys: Vec<Vec<u8>>,
 }
 
 /// Seconds with nanosecond resolution, trailing zeros beyond microseconds trimmed.
@@ -352,14 +365,7 @@ struct Secs(i64);
 
 impl std::fmt::Display for Secs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let abs = self.0.unsigned_abs();
-        let (s, ns) = (abs / 1_000_000_000, abs % 1_000_000_000);
-        if ns % 1000 == 0 {
-            write!(f, "{sign}{s}.{:06}", ns / 1000)
-        } else {
-            write!(f, "{sign}{s}.{ns:09}")
-        }
+        write_bytes(f, |b| digits::push_secs(b, self.0))
     }
 }
 
@@ -369,6 +375,8 @@ impl<W: Write> FrameWriter<W> {
             out,
             format,
             label: String::with_capacity(64),
+            row: Vec::with_capacity(1024),
+            json_keys: json_keys(),
         }
     }
 
@@ -433,26 +441,32 @@ impl<W: Write> FrameWriter<W> {
         explain: &str,
         error: Option<&str>,
     ) -> io::Result<()> {
-        let out = &mut self.out;
+        let buf = &mut self.row;
+        buf.clear();
         if self.format == Format::Csv {
             write_row(
-                &mut CsvRow { out, first: true },
+                &mut CsvRow { buf, first: true },
                 frame,
                 time_ns,
                 tcp,
                 explain,
                 error,
-            )
+            );
         } else {
             write_row(
-                &mut JsonRow { out, first: true },
+                &mut JsonRow {
+                    buf,
+                    keys: &self.json_keys,
+                    col: 0,
+                },
                 frame,
                 time_ns,
                 tcp,
                 explain,
                 error,
-            )
+            );
         }
+        self.out.write_all(&self.row)
     }
 
     fn tcp_text(
@@ -514,35 +528,59 @@ fn error_code(rec: &FrameRecord) -> Option<&'static str> {
         .then_some("malformed_tcp_option")
 }
 
-/// JSON string escaping (RFC 8259 §7) for generated text, without allocating.
-pub fn write_json_escaped(o: &mut impl Write, s: &str) -> io::Result<()> {
+/// JSON string escaping (RFC 8259 §7) into a byte buffer; runs of plain bytes are copied
+/// whole, and eight bytes at a time are checked for anything to escape.
+pub fn push_json_escaped(buf: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let (mut i, mut start) = (0, 0);
+    while i < bytes.len() {
+        if let Some(word) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+            if !word_needs_json_escape(word) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
         if b == b'"' || b == b'\\' || b < 0x20 {
-            o.write_all(&bytes[start..i])?;
+            buf.extend_from_slice(&bytes[start..i]);
             match b {
-                b'"' => o.write_all(b"\\\"")?,
-                b'\\' => o.write_all(b"\\\\")?,
-                _ => write!(o, "\\u{b:04x}")?,
+                b'"' => buf.extend_from_slice(b"\\\""),
+                b'\\' => buf.extend_from_slice(b"\\\\"),
+                _ => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    buf.extend_from_slice(b"\\u00");
+                    buf.push(HEX[usize::from(b >> 4)]);
+                    buf.push(HEX[usize::from(b & 15)]);
+                }
             }
             start = i + 1;
         }
+        i += 1;
     }
-    o.write_all(&bytes[start..])
+    buf.extend_from_slice(&bytes[start..]);
+}
+
+/// Whether any of the eight bytes is a control character, `"` or `\`: the classic
+/// "has a byte less than n" and "has a zero byte" word tests, exact for the word as a whole.
+fn word_needs_json_escape(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+    let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0;
+    below_space || has_zero(w ^ (ONES * u64::from(b'"'))) || has_zero(w ^ (ONES * u64::from(b'\\')))
 }
 
 /// CSV field body: double quotes doubled (RFC 4180 §2).
-fn write_csv_escaped(o: &mut impl Write, s: &str) -> io::Result<()> {
+fn push_csv_escaped(buf: &mut Vec<u8>, s: &str) {
     let mut parts = s.split('"');
     if let Some(first) = parts.next() {
-        o.write_all(first.as_bytes())?;
+        buf.extend_from_slice(first.as_bytes());
     }
     for part in parts {
-        o.write_all(b"\"\"")?;
-        o.write_all(part.as_bytes())?;
+        buf.extend_from_slice(b"\"\"");
+        buf.extend_from_slice(part.as_bytes());
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -559,7 +597,34 @@ mod tests {
     #[test]
     fn json_escaping() {
         let mut v = Vec::new();
-        write_json_escaped(&mut v, "a\"b\\c\n").unwrap();
-        assert_eq!(String::from_utf8(v).unwrap(), "a\\\"b\\\\c\\u000a");
+        push_json_escaped(&mut v, "a\"b\\c\n\u{1f}");
+        assert_eq!(String::from_utf8(v).unwrap(), "a\\\"b\\\\c\\u000a\\u001f");
+    }
+
+    #[test]
+    fn json_escaping_word_by_word_equals_byte_by_byte() {
+        // Every byte that needs escaping, at every offset of a 20-byte text, among
+        // multi-byte UTF-8 and bytes just around the escaped ones.
+        let specials = ['"', '\\', '\n', '\u{0}', '\u{1f}'];
+        let plain = ['!', '#', '[', ']', ' ', '~', '\u{7f}', '中', 'é'];
+        for &sp in &specials {
+            for at in 0..20 {
+                for &p in &plain {
+                    let text: String = (0..20).map(|i| if i == at { sp } else { p }).collect();
+                    let mut fast = Vec::new();
+                    push_json_escaped(&mut fast, &text);
+                    let slow: String = text
+                        .chars()
+                        .map(|c| match c {
+                            '"' => "\\\"".to_string(),
+                            '\\' => "\\\\".to_string(),
+                            c if (c as u32) < 0x20 => format!("\\u{:04x}", c as u32),
+                            c => c.to_string(),
+                        })
+                        .collect();
+                    assert_eq!(String::from_utf8(fast).unwrap(), slow, "{text:?}");
+                }
+            }
+        }
     }
 }

@@ -16,7 +16,7 @@ use tcplens_core::diagnosis::{Diagnoser, Finding};
 use tcplens_core::explain::{explain, Lang};
 use tcplens_core::{Analyzer, Counters, Side};
 
-use crate::conns::ConnRow;
+use crate::conns::{secs, ConnRow};
 use crate::error::CliError;
 use crate::svg::esc;
 use crate::trace::{scan, Packet, Stream};
@@ -456,15 +456,16 @@ fn connections_table(out: &mut String, w: &Words, facts: &Facts) {
             }
         );
         num_cell(out, r.stream, &r.stream.to_string());
-        text_cell(out, &r.client);
-        text_cell(out, &r.server);
-        num_cell(out, r.first, &format!("{:.6}", r.first));
-        num_cell(out, r.duration, &format!("{:.6}", r.duration));
+        text_cell(out, &r.client.to_string());
+        text_cell(out, &r.server.to_string());
+        let (first, duration) = (secs(r.first_ns), secs(r.duration_ns));
+        num_cell(out, first, &format!("{first:.6}"));
+        num_cell(out, duration, &format!("{duration:.6}"));
         num_cell(out, r.packets_client, &r.packets_client.to_string());
         num_cell(out, r.bytes_client, &r.bytes_client.to_string());
         num_cell(out, r.packets_server, &r.packets_server.to_string());
         num_cell(out, r.bytes_server, &r.bytes_server.to_string());
-        match r.handshake_rtt {
+        match r.handshake_rtt_ns.map(secs) {
             Some(v) => num_cell(out, v * 1e3, &format!("{:.3}", v * 1e3)),
             None => num_cell(out, -1, "-"),
         }

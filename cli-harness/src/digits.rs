@@ -1,0 +1,164 @@
+//! Numbers, seconds and addresses appended to byte buffers without the `fmt` machinery.
+//!
+//! The per-frame and per-conversation writers spend most of their time turning integers
+//! into text; `core::fmt` costs a few hundred instructions per number (argument structs,
+//! padding logic, dynamic dispatch), these a few dozen. Output is byte-for-byte what the
+//! `Display` forms they replace print (tests below compare them).
+
+use std::net::IpAddr;
+
+/// Appends `v` in decimal.
+#[inline]
+pub fn push_u64(buf: &mut Vec<u8>, v: u64) {
+    buf.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+}
+
+/// Appends `v` as exactly `n` digits, zero-padded (`v < 10^n`).
+fn push_padded(buf: &mut Vec<u8>, mut v: u64, n: usize) {
+    let start = buf.len();
+    buf.resize(start + n, b'0');
+    for slot in buf[start..].iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+}
+
+/// Appends nanoseconds as seconds with all nine decimals ("-1.000000500").
+pub fn push_secs9(buf: &mut Vec<u8>, ns: i64) {
+    if ns < 0 {
+        buf.push(b'-');
+    }
+    let abs = ns.unsigned_abs();
+    push_u64(buf, abs / 1_000_000_000);
+    buf.push(b'.');
+    push_padded(buf, abs % 1_000_000_000, 9);
+}
+
+/// Appends nanoseconds as seconds with six decimals when the rest are zeros, else nine
+/// (microsecond captures print as tshark prints them, nanosecond ones lose nothing).
+pub fn push_secs(buf: &mut Vec<u8>, ns: i64) {
+    let frac = ns.unsigned_abs() % 1_000_000_000;
+    if !frac.is_multiple_of(1000) {
+        return push_secs9(buf, ns);
+    }
+    if ns < 0 {
+        buf.push(b'-');
+    }
+    push_u64(buf, ns.unsigned_abs() / 1_000_000_000);
+    buf.push(b'.');
+    push_padded(buf, frac / 1000, 6);
+}
+
+/// Appends nanoseconds as seconds rounded to six decimals (half away from zero).
+pub fn push_secs6(buf: &mut Vec<u8>, ns: i64) {
+    let us = (ns.unsigned_abs() + 500) / 1000;
+    // Like `{:.6}` of a negative f64, a negative value that rounds to zero keeps its sign.
+    if ns < 0 {
+        buf.push(b'-');
+    }
+    push_u64(buf, us / 1_000_000);
+    buf.push(b'.');
+    push_padded(buf, us % 1_000_000, 6);
+}
+
+/// Appends an address as `Display` prints it (IPv6 in RFC 5952 form).
+pub fn push_ip(buf: &mut Vec<u8>, addr: IpAddr) {
+    match addr {
+        IpAddr::V4(a) => {
+            for (i, o) in a.octets().into_iter().enumerate() {
+                if i > 0 {
+                    buf.push(b'.');
+                }
+                if o >= 100 {
+                    buf.push(b'0' + o / 100);
+                }
+                if o >= 10 {
+                    buf.push(b'0' + o / 10 % 10);
+                }
+                buf.push(b'0' + o % 10);
+            }
+        }
+        IpAddr::V6(a) => {
+            use std::io::Write as _;
+            // Writing to a Vec cannot fail.
+            let _ = write!(buf, "{a}");
+        }
+    }
+}
+
+/// Appends `addr:port`, with IPv6 addresses in brackets (as `Endpoint`'s `Display`).
+pub fn push_endpoint(buf: &mut Vec<u8>, addr: IpAddr, port: u16) {
+    let v6 = addr.is_ipv6();
+    if v6 {
+        buf.push(b'[');
+    }
+    push_ip(buf, addr);
+    if v6 {
+        buf.push(b']');
+    }
+    buf.push(b':');
+    push_u64(buf, port.into());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(f: impl Fn(&mut Vec<u8>)) -> String {
+        let mut b = Vec::new();
+        f(&mut b);
+        String::from_utf8(b).unwrap()
+    }
+
+    #[test]
+    fn integers_match_display() {
+        for v in [0, 1, 9, 10, 99, 100, 65535, u32::MAX.into(), u64::MAX] {
+            assert_eq!(s(|b| push_u64(b, v)), v.to_string());
+        }
+    }
+
+    #[test]
+    fn seconds_keep_microseconds_and_nanoseconds() {
+        assert_eq!(s(|b| push_secs(b, 1_500_000)), "0.001500");
+        assert_eq!(s(|b| push_secs(b, 2_000_000_123)), "2.000000123");
+        assert_eq!(s(|b| push_secs(b, -1_000)), "-0.000001");
+        assert_eq!(s(|b| push_secs9(b, -1_000_000_500)), "-1.000000500");
+        assert_eq!(s(|b| push_secs9(b, 42)), "0.000000042");
+    }
+
+    #[test]
+    fn six_decimals_round_like_float_formatting() {
+        // Whole microseconds (pcap) and values away from a tie print as `{:.6}` of the
+        // seconds as f64 does.
+        for ns in [
+            0,
+            1_000,
+            999_999_000,
+            1_234_567_890,
+            3_600_000_000_123,
+            -2_500_400,
+            -400,
+        ] {
+            let f = format!("{:.6}", ns as f64 / 1e9);
+            assert_eq!(s(|b| push_secs6(b, ns)), f, "{ns}");
+        }
+        assert_eq!(s(|b| push_secs6(b, 1_499)), "0.000001");
+    }
+
+    #[test]
+    fn addresses_match_display() {
+        let cases: [IpAddr; 6] = [
+            "10.0.4.176".parse().unwrap(),
+            "0.0.0.0".parse().unwrap(),
+            "255.100.10.9".parse().unwrap(),
+            "1.99.101.250".parse().unwrap(),
+            "2001:db8::1".parse().unwrap(),
+            "::ffff:1.2.3.4".parse().unwrap(),
+        ];
+        for a in cases {
+            assert_eq!(s(|b| push_ip(b, a)), a.to_string());
+            let ep = tcplens_core::flow::Endpoint { addr: a, port: 443 };
+            assert_eq!(s(|b| push_endpoint(b, a, 443)), ep.to_string());
+        }
+    }
+}
