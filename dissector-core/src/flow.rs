@@ -14,7 +14,10 @@
 
 use core::net::IpAddr;
 
-use rustc_hash::FxHashMap;
+use core::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::analysis::ConvAnalysis;
 use crate::lifecycle::{Lifecycle, SegmentView, Side, TcpState};
@@ -87,9 +90,18 @@ pub struct Conversation {
     pub stats: ConnStats,
     /// Wireshark-compatible sequence analysis.
     pub analysis: ConvAnalysis,
+    /// When the conversation was last seen (frames fed to its table), for eviction.
+    seen: u64,
 }
 
 impl Conversation {
+    /// Whether the conversation is the one of the 4-tuple `a`–`b`, in either direction.
+    #[inline]
+    fn is_between(&self, a: &Endpoint, b: &Endpoint) -> bool {
+        let [x, y] = &self.endpoints;
+        (x == a && y == b) || (x == b && y == a)
+    }
+
     /// Which side `src` is.
     #[inline]
     pub fn side_of(&self, src: &Endpoint) -> Side {
@@ -101,19 +113,88 @@ impl Conversation {
     }
 }
 
+/// Conversations held in fixed chunks: growing never copies them, and the memory held is
+/// at most one chunk more than they need (a doubling `Vec` may hold twice as much).
+#[derive(Debug, Default)]
+struct Slots {
+    chunks: Vec<Vec<Conversation>>,
+}
+
+impl Slots {
+    /// Conversations per chunk (about half a megabyte).
+    const CHUNK: usize = 1024;
+
+    fn len(&self) -> usize {
+        self.chunks
+            .last()
+            .map_or(0, |last| (self.chunks.len() - 1) * Self::CHUNK + last.len())
+    }
+
+    fn get(&self, i: usize) -> Option<&Conversation> {
+        self.chunks.get(i / Self::CHUNK)?.get(i % Self::CHUNK)
+    }
+
+    fn push(&mut self, c: Conversation) {
+        match self.chunks.last_mut() {
+            Some(last) if last.len() < Self::CHUNK => last.push(c),
+            // The first chunk grows by doubling up to CHUNK (small captures stay small);
+            // later ones are allocated whole.
+            None => self.chunks.push(vec![c]),
+            Some(_) => {
+                let mut chunk = Vec::with_capacity(Self::CHUNK);
+                chunk.push(c);
+                self.chunks.push(chunk);
+            }
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Conversation> {
+        self.chunks.iter().flatten()
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.chunks.capacity() * core::mem::size_of::<Vec<Conversation>>()
+            + self
+                .chunks
+                .iter()
+                .map(|c| c.capacity() * core::mem::size_of::<Conversation>())
+                .sum::<usize>()
+    }
+}
+
+impl core::ops::Index<usize> for Slots {
+    type Output = Conversation;
+    fn index(&self, i: usize) -> &Conversation {
+        &self.chunks[i / Self::CHUNK][i % Self::CHUNK]
+    }
+}
+
+impl core::ops::IndexMut<usize> for Slots {
+    fn index_mut(&mut self, i: usize) -> &mut Conversation {
+        &mut self.chunks[i / Self::CHUNK][i % Self::CHUNK]
+    }
+}
+
+/// The hash of a 4-tuple, the same in both directions.
+fn key_hash(a: Endpoint, b: Endpoint) -> u64 {
+    FxBuildHasher.hash_one(ConvKey::new(a, b))
+}
+
 /// All conversations in memory, with an optional cap.
 ///
 /// Without a cap every conversation stays, as in Wireshark, and the slot of a conversation
 /// is its stream number. With a cap ([`ConversationTable::with_max`]), reaching it evicts a
 /// batch of conversations, closed ones first, then the least recently seen; their slots are
 /// reused, stream numbers keep counting, and the conversations left are untouched.
+///
+/// The 4-tuple index holds only slot numbers (4 bytes and a control byte per bucket); the
+/// 4-tuple itself is read from the conversation when a bucket's hash matches.
 #[derive(Debug, Default)]
 pub struct ConversationTable {
-    by_key: FxHashMap<ConvKey, u32>,
+    /// Slot of the current conversation of each 4-tuple.
+    by_key: HashTable<u32>,
     /// Conversations by slot.
-    slots: Vec<Conversation>,
-    /// When the conversation in each slot was last seen (frames fed to the table).
-    seen: Vec<u64>,
+    slots: Slots,
     /// Slots freed by eviction.
     free: Vec<u32>,
     /// Stream → slot for conversations not in the slot of their stream number.
@@ -236,11 +317,11 @@ impl ConversationTable {
     /// live conversation.
     pub fn state_bytes(&self) -> usize {
         use core::mem::size_of;
-        let map_entry = size_of::<(ConvKey, u32)>() + 1;
-        self.slots.capacity() * size_of::<Conversation>()
-            + self.seen.capacity() * size_of::<u64>()
+        // hashbrown holds a power-of-two number of buckets, 7/8 of which it fills.
+        let buckets = (self.by_key.capacity() * 8 / 7).next_power_of_two();
+        self.slots.heap_bytes()
             + self.free.capacity() * size_of::<u32>()
-            + self.by_key.capacity() * map_entry
+            + buckets * (size_of::<u32>() + 1)
             + self.moved.capacity() * (size_of::<(u32, u32)>() + 1)
             + self
                 .slots
@@ -249,13 +330,40 @@ impl ConversationTable {
                 .sum::<usize>()
     }
 
+    /// The slot bound to the 4-tuple `a`–`b`.
+    fn find(&self, hash: u64, a: &Endpoint, b: &Endpoint) -> Option<u32> {
+        let slots = &self.slots;
+        self.by_key
+            .find(hash, |&s| slots[s as usize].is_between(a, b))
+            .copied()
+    }
+
+    /// Binds the 4-tuple of the conversation in `slot` to it, replacing an earlier binding
+    /// of the same 4-tuple (port reuse).
+    fn bind(&mut self, hash: u64, slot: u32) {
+        let slots = &self.slots;
+        let [a, b] = &slots[slot as usize].endpoints;
+        if let Some(bound) = self
+            .by_key
+            .find_mut(hash, |&s| slots[s as usize].is_between(a, b))
+        {
+            *bound = slot;
+            return;
+        }
+        self.by_key.insert_unique(hash, slot, |&s| {
+            let [a, b] = slots[s as usize].endpoints;
+            key_hash(a, b)
+        });
+    }
+
     /// Finds or creates the conversation of `seg`, applying Wireshark 4.0's port-reuse rule.
     pub fn lookup(&mut self, seg: &TcpSegment<'_>, ts_ns: i64) -> Lookup {
         self.clock += 1;
         let (src, dst) = endpoints(seg);
-        let key = ConvKey::new(src, dst);
-        if let Some(&slot) = self.by_key.get(&key) {
-            let conv = &self.slots[slot as usize];
+        let hash = key_hash(src, dst);
+        if let Some(slot) = self.find(hash, &src, &dst) {
+            let clock = self.clock;
+            let conv = &mut self.slots[slot as usize];
             let side = conv.side_of(&src);
             let pure_syn =
                 seg.flags.syn() && !seg.flags.ack() && seg.kind != SegmentKind::IcmpQuoted;
@@ -264,7 +372,7 @@ impl ConversationTable {
                     .base_seq
                     .is_some_and(|base| base != seg.seq);
             if !reused {
-                self.seen[slot as usize] = self.clock;
+                conv.seen = clock;
                 return Lookup {
                     stream: conv.stream,
                     slot,
@@ -274,18 +382,18 @@ impl ConversationTable {
                 };
             }
             // The old conversation leaves the key; it stays in memory under its stream.
-            let new = self.create(key, src, dst, seg, ts_ns);
+            let new = self.create(hash, src, dst, seg, ts_ns);
             return Lookup {
                 reused_ports: true,
                 ..new
             };
         }
-        self.create(key, src, dst, seg, ts_ns)
+        self.create(hash, src, dst, seg, ts_ns)
     }
 
     fn create(
         &mut self,
-        key: ConvKey,
+        hash: u64,
         src: Endpoint,
         dst: Endpoint,
         seg: &TcpSegment<'_>,
@@ -323,23 +431,22 @@ impl ConversationTable {
             lifecycle: Lifecycle::new(&view),
             stats: ConnStats::new(ts_ns),
             analysis: ConvAnalysis::default(),
+            seen: self.clock,
         };
         let slot = match self.free.pop() {
             Some(slot) => {
                 self.slots[slot as usize] = conv;
-                self.seen[slot as usize] = self.clock;
                 slot
             }
             None => {
                 self.slots.push(conv);
-                self.seen.push(self.clock);
                 (self.slots.len() - 1) as u32
             }
         };
         if slot != stream {
             self.moved.insert(stream, slot);
         }
-        self.by_key.insert(key, slot);
+        self.bind(hash, slot);
         Lookup {
             stream,
             slot,
@@ -354,12 +461,12 @@ impl ConversationTable {
     /// constant.
     fn evict(&mut self) {
         let batch = (self.max / 16).max(1);
-        let mut order: Vec<(bool, u64, u32)> = (0..self.slots.len() as u32)
-            .filter(|&i| self.slots[i as usize].stream != u32::MAX)
-            .map(|i| {
-                let c = &self.slots[i as usize];
-                (!is_closed(c), self.seen[i as usize], i)
-            })
+        let mut order: Vec<(bool, u64, u32)> = self
+            .slots
+            .iter()
+            .zip(0u32..)
+            .filter(|(c, _)| c.stream != u32::MAX)
+            .map(|(c, i)| (!is_closed(c), c.seen, i))
             .collect();
         let batch = batch.min(order.len());
         if batch == 0 {
@@ -368,9 +475,10 @@ impl ConversationTable {
         order.select_nth_unstable(batch - 1);
         for &(open, _, slot) in &order[..batch] {
             let c = &mut self.slots[slot as usize];
-            let key = ConvKey::new(c.endpoints[0], c.endpoints[1]);
-            if self.by_key.get(&key) == Some(&slot) {
-                self.by_key.remove(&key);
+            // Unbind the 4-tuple only if it still leads here (not to a port-reuse successor).
+            let [a, b] = c.endpoints;
+            if let Ok(bound) = self.by_key.find_entry(key_hash(a, b), |&s| s == slot) {
+                bound.remove();
             }
             self.moved.remove(&c.stream);
             // Release the conversation's heap now; the slot is overwritten on reuse.

@@ -161,9 +161,10 @@ pub struct FlowAnalysis {
     pub(crate) dupacknum: u32,
     /// Unacknowledged segments, oldest first (Wireshark keeps them newest first).
     pub(crate) segments: Vec<Unacked>,
-    /// SACK blocks of this direction's latest packet.
-    pub(crate) sack: [(u32, u32); 4],
-    pub(crate) sack_count: u8,
+    /// Bytes covered by the SACK blocks of this direction's latest packet, as Wireshark 4.0
+    /// subtracts them from bytes in flight: it stores blocks from index 1 of a 4-slot
+    /// array, so only the first three count.
+    pub(crate) sacked: u32,
 }
 
 impl ConvAnalysis {
@@ -195,8 +196,7 @@ impl Default for FlowAnalysis {
             lastnondupack: 0,
             dupacknum: 0,
             segments: Vec::new(),
-            sack: [(0, 0); 4],
-            sack_count: 0,
+            sacked: 0,
         }
     }
 }
@@ -434,8 +434,12 @@ impl ConvAnalysis {
             self.flows[side].win_scale = WinScale::Shift(shift.min(14));
         }
         let fwd = &mut self.flows[side];
-        fwd.sack_count = o.sack_count;
-        fwd.sack = o.sack;
+        fwd.sacked = o
+            .sack_blocks()
+            .iter()
+            .take(3)
+            .map(|(l, r)| r.wrapping_sub(*l))
+            .fold(0u32, u32::wrapping_add);
         if seg.flags.syn() && !o.aborts_dissection {
             let other = 1 - side;
             if self.flows[side].win_scale == WinScale::Unknown {

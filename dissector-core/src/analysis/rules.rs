@@ -355,14 +355,7 @@ impl Ctx<'_, '_> {
             .max()
             .unwrap_or(0);
         let mut bif = last.wrapping_sub(first);
-        // 4.0 stores SACK blocks from index 1 of a 4-slot array: only the first three of
-        // a packet's blocks are ever subtracted.
-        let stored = usize::from(self.rev.sack_count).min(3);
-        let sacked: u32 = self.rev.sack[..stored]
-            .iter()
-            .map(|(l, r)| r.wrapping_sub(*l))
-            .fold(0u32, u32::wrapping_add);
-        bif = bif.wrapping_sub(sacked);
+        bif = bif.wrapping_sub(self.rev.sacked);
         let psh = s.flags.psh();
         fwd.push_bytes_sent = match (psh, fwd.push_set_last) {
             (true, false) => fwd.push_bytes_sent.wrapping_add(s.seglen),
