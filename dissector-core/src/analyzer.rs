@@ -165,6 +165,7 @@ impl Analyzer {
         let frame = self.counters.frames as u32;
         let lookup = self.conversations.lookup(seg, ts_ns);
         let conv = self.conversations.slot_mut(lookup.slot);
+        conv.warm();
         let mut bits = RecordBits::default();
         bits.set(RecordBits::FROM_CLIENT, lookup.side == Side::Client);
         bits.set(
