@@ -53,6 +53,9 @@ fn main() {
         "expert_register_field_array",
         "expert_add_info",
         "expert_add_info_format",
+        "expert_get_highest_severity",
+        "find_tap_id",
+        "have_tap_listener",
         "prefs_register_protocol",
         "prefs_register_bool_preference",
         "prefs_register_enum_preference",
@@ -77,6 +80,7 @@ fn main() {
         "enum_val_t",
         "field_display_e",
         "ftenum",
+        "epan_column_info",
     ] {
         builder = builder.allowlist_type(t);
     }
@@ -89,6 +93,7 @@ fn main() {
         "REC_TYPE_.*",
         "WIRESHARK_VERSION_.*",
         "HF_REF_TYPE_.*",
+        "COL_EXPERT",
     ] {
         builder = builder.allowlist_var(v);
     }
