@@ -49,6 +49,7 @@ fn main() {
         "proto_tree_add_boolean",
         "proto_tree_add_time",
         "proto_field_is_referenced",
+        "proto_registrar_get_nth",
         "expert_register_protocol",
         "expert_register_field_array",
         "expert_add_info",

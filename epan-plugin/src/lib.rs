@@ -7,6 +7,11 @@
 //! each diagnosis finding an expert info on the frame where its cause shows.
 //! No panic crosses into Wireshark: one becomes an expert error on the frame.
 //!
+//! Work is skipped where nobody can see it: without a tree (`tshark -r`), and in a
+//! `tshark -T fields` that names no tcplens field (read from the command line, see
+//! [`cmdline`]), only the expert infos are added, and only when a tap, the Expert column
+//! or the highest severity takes them; tshark without `-2` keeps no per-frame store.
+//!
 //! All `unsafe` code of the plugin is here, at the epan boundary; the analysis is the
 //! core's safe Rust.
 // SPDX-License-Identifier: GPL-2.0-or-later
@@ -24,6 +29,7 @@ mod sys {
     include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
 }
 
+mod cmdline;
 mod diagnosis;
 
 use std::cell::Cell;
@@ -507,12 +513,15 @@ unsafe fn dissect_inner(
                 analysis,
             } => {
                 diagnosis::observe(frame, ts, &record, &analysis);
-                let bases = state
-                    .analyzer
-                    .conversations()
-                    .get(record.stream)
-                    .map_or([None, None], |c| c.flows.map(|f| f.base_seq));
-                state.store.push(frame, &segment, &record, &analysis, bases);
+                // Only a later pass reads the store, and tshark without -2 has none.
+                if !cmdline::single_pass() {
+                    let bases = state
+                        .analyzer
+                        .conversations()
+                        .get(record.stream)
+                        .map_or([None, None], |c| c.flows.map(|f| f.base_seq));
+                    state.store.push(frame, &segment, &record, &analysis, bases);
+                }
                 (segment, record, analysis)
             }
             _ => return 0,
@@ -601,11 +610,13 @@ static EXPERT_TAP: AtomicI32 = AtomicI32::new(0);
 ///
 /// # Safety
 /// `pinfo` is Wireshark's for the frame being dissected.
-unsafe fn experts_seen_without_tree(pinfo: *mut sys::packet_info, max_severity: c_int) -> bool {
+unsafe fn experts_seen_without_tree(pinfo: *mut sys::packet_info, f: &Shown<'_>) -> bool {
     // SAFETY: exported epan functions; cinfo and its col_first array (one entry per
     // column format) are Wireshark's for this frame when not NULL.
     unsafe {
-        if max_severity > sys::expert_get_highest_severity() {
+        let highest = sys::expert_get_highest_severity();
+        // Warn is the highest severity of a verdict, step or finding.
+        if highest < sys::PI_WARN as c_int && f.max_severity() > highest {
             return true;
         }
         let mut tap = EXPERT_TAP.load(Ordering::Relaxed);
@@ -622,6 +633,21 @@ unsafe fn experts_seen_without_tree(pinfo: *mut sys::packet_info, max_severity: 
             && !(*cinfo).col_first.is_null()
             && *(*cinfo).col_first.add(sys::COL_EXPERT as usize) >= 0
     }
+}
+
+/// Whether this is a `tshark -T fields` that prints no tcplens field (see [`cmdline`])
+/// and nothing references one: no filter, tap, custom column or Lua field extractor has
+/// primed a tcplens field (priming marks the protocol `ref_type` indirect at least).
+///
+/// # Safety
+/// Dissection context: `proto_tcplens` is registered.
+unsafe fn fields_only_unreferenced() -> bool {
+    if !cmdline::fields_without_tcplens() {
+        return false;
+    }
+    // SAFETY: proto_tcplens is a registered id, so the registrar returns its hfinfo.
+    let proto = unsafe { sys::proto_registrar_get_nth(proto_tcplens as u32) };
+    !proto.is_null() && unsafe { (*proto).ref_type } == sys::HF_REF_TYPE_NONE
 }
 
 /// A reused buffer for the NUL-terminated strings handed to epan (which copies them).
@@ -690,16 +716,21 @@ unsafe fn show(
     } else {
         Lang::En
     };
-    if tree.is_null() {
-        // Nothing to show (`tshark -r` without -V, the GUI's first pass): only the
-        // expert infos' side effects could be seen, and only when they change something.
-        // SAFETY: valid pinfo for this call; ti NULL is accepted by expert_add_info.
-        unsafe {
-            if experts_seen_without_tree(pinfo, f.max_severity()) {
-                add_experts(pinfo, tvb, null_mut(), null_mut(), f, lang);
+    // SAFETY: valid pinfo for this call; proto_tcplens is registered.
+    if tree.is_null() || unsafe { fields_only_unreferenced() } {
+        // Nothing to show (`tshark -r` without -V, the GUI's first pass, `tshark -T fields`
+        // naming no tcplens field): only the expert infos' side effects could be seen.
+        // SAFETY: valid pinfo for this call.
+        if unsafe { experts_seen_without_tree(pinfo, f) } {
+            if tree.is_null() {
+                // SAFETY: as above; ti NULL is accepted by expert_add_info.
+                unsafe { add_experts(pinfo, tvb, null_mut(), null_mut(), f, lang) };
+                return;
             }
+            // A visible tree whose expert infos are seen: built whole, as they refer to it.
+        } else {
+            return;
         }
-        return;
     }
     // SAFETY (whole block): valid tvb/pinfo/tree for this call; strings are
     // NUL-terminated temporaries that epan copies. Every item is added at offset 0 with
