@@ -32,7 +32,6 @@ mod sys {
 mod cmdline;
 mod diagnosis;
 
-use std::cell::Cell;
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr};
@@ -753,7 +752,7 @@ unsafe fn show(
             sys::proto_tree_add_time(t, hf(i), tvb, 0, 0, &ts);
         };
         let (rec, an, seg) = (f.rec, f.an, f.seg);
-        let mut text = TEXT.with(Cell::take);
+        let mut text = std::mem::take(&mut *TEXT.lock().unwrap_or_else(|e| e.into_inner()));
         let s = |text: &mut CText, i: usize, x: &str| {
             if wants(i) {
                 text.add(t, tvb, hf(i), |out| {
@@ -844,15 +843,13 @@ unsafe fn show(
         if PREF_EXPLAIN != 0 && wants(32) {
             text.add(t, tvb, hf(32), |out| explain(lang, rec, an, out));
         }
-        TEXT.with(|c| c.set(text));
+        *TEXT.lock().unwrap_or_else(|e| e.into_inner()) = text;
         add_experts(pinfo, tvb, t, ti, f, lang);
     }
 }
 
-thread_local! {
-    /// [`CText`]'s buffer, kept between frames (Wireshark dissects on one thread).
-    static TEXT: Cell<CText> = const { Cell::new(CText(String::new())) };
-}
+/// [`CText`]'s buffer, kept between frames.
+static TEXT: Mutex<CText> = Mutex::new(CText(String::new()));
 
 /// The frame's verdicts (each a `tcplens.<flag>` item in subtree `t`, when there is one,
 /// followed by its expert info), lifecycle step and diagnosis findings, as expert infos on `ti`.
