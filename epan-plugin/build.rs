@@ -49,10 +49,14 @@ fn main() {
         "proto_tree_add_boolean",
         "proto_tree_add_time",
         "proto_field_is_referenced",
+        "proto_registrar_get_nth",
         "expert_register_protocol",
         "expert_register_field_array",
         "expert_add_info",
         "expert_add_info_format",
+        "expert_get_highest_severity",
+        "find_tap_id",
+        "have_tap_listener",
         "prefs_register_protocol",
         "prefs_register_bool_preference",
         "prefs_register_enum_preference",
@@ -77,6 +81,7 @@ fn main() {
         "enum_val_t",
         "field_display_e",
         "ftenum",
+        "epan_column_info",
     ] {
         builder = builder.allowlist_type(t);
     }
@@ -89,6 +94,7 @@ fn main() {
         "REC_TYPE_.*",
         "WIRESHARK_VERSION_.*",
         "HF_REF_TYPE_.*",
+        "COL_EXPERT",
     ] {
         builder = builder.allowlist_var(v);
     }

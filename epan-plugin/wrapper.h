@@ -3,6 +3,8 @@
 #include <epan/packet.h>
 #include <epan/proto.h>
 #include <epan/expert.h>
+#include <epan/column-info.h>
+#include <epan/tap.h>
 #include <epan/prefs.h>
 #include <epan/frame_data.h>
 #include <epan/packet_info.h>

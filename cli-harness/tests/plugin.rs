@@ -389,6 +389,37 @@ fn expert_infos_reach_tshark_z_expert() {
     );
 }
 
+/// `-T fields` naming no tcplens field skips the subtree (the plugin reads tshark's
+/// command line); the expert infos must still reach `-z expert` exactly as with `-V`.
+#[test]
+fn fields_without_tcplens_still_feed_z_expert() {
+    let Some(home) = home_or_skip() else { return };
+    let ours = |args: &[&str]| -> Vec<String> {
+        let out = tshark(home, args, &[]);
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.contains("TCPLENS"))
+            .map(str::to_owned)
+            .collect()
+    };
+    for capture in ["seed-nc.pcap", "synthetic-diagnosis.pcap"] {
+        let fields = ours(&[
+            "-n",
+            "-T",
+            "fields",
+            "-e",
+            "tcp.stream",
+            "-z",
+            "expert",
+            "-r",
+            capture,
+        ]);
+        let verbose = ours(&["-n", "-V", "-z", "expert", "-r", capture]);
+        assert!(!fields.is_empty(), "{capture}: no tcplens expert info");
+        assert_eq!(fields, verbose, "{capture}");
+    }
+}
+
 #[test]
 fn a_panic_becomes_an_expert_error_and_tshark_goes_on() {
     let Some(_) = home_or_skip() else { return };

@@ -95,6 +95,18 @@ pub(crate) fn finish_once() {
     s.findings.sort_by_key(|f| f.frame);
 }
 
+/// The highest severity among the frame's findings, if it has any.
+pub(crate) fn max_severity(frame: u32) -> Option<c_int> {
+    let guard = STATE.lock().unwrap_or_else(|e| e.into_inner());
+    let s = guard.as_ref()?;
+    let start = s.findings.partition_point(|f| f.frame < frame);
+    s.findings[start..]
+        .iter()
+        .take_while(|f| f.frame == frame)
+        .map(|f| severity(f.cause))
+        .max()
+}
+
 /// Adds the frame's findings as expert infos on `ti`, in `lang`.
 ///
 /// # Safety

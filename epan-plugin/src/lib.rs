@@ -7,6 +7,11 @@
 //! each diagnosis finding an expert info on the frame where its cause shows.
 //! No panic crosses into Wireshark: one becomes an expert error on the frame.
 //!
+//! Work is skipped where nobody can see it: without a tree (`tshark -r`), and in a
+//! `tshark -T fields` that names no tcplens field (read from the command line, see
+//! [`cmdline`]), only the expert infos are added, and only when a tap, the Expert column
+//! or the highest severity takes them; tshark without `-2` keeps no per-frame store.
+//!
 //! All `unsafe` code of the plugin is here, at the epan boundary; the analysis is the
 //! core's safe Rust.
 // SPDX-License-Identifier: GPL-2.0-or-later
@@ -24,19 +29,22 @@ mod sys {
     include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
 }
 
+mod cmdline;
 mod diagnosis;
 
 use std::ffi::{c_char, c_int, c_void, CString};
+use std::fmt::Write as _;
+use std::net::{IpAddr, Ipv4Addr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::{addr_of_mut, null, null_mut};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Mutex;
 
-use tcplens_core::analysis::Verdict;
+use tcplens_core::analysis::{FrameAnalysis, Verdict};
 use tcplens_core::compact::FrameStore;
 use tcplens_core::explain::{explain, Lang};
-use tcplens_core::ffi::{self as core_ffi, TcplensVerdict};
 use tcplens_core::wire::{decode, Decoded};
-use tcplens_core::{Analyzer, LinkType, Outcome};
+use tcplens_core::{Analyzer, Event, FrameRecord, LinkType, Outcome, Side, TcpSegment};
 
 /// The version string Wireshark's loader reads.
 #[no_mangle]
@@ -490,7 +498,7 @@ unsafe fn dissect_inner(
     let mut guard = STATE.lock().unwrap_or_else(|e| e.into_inner());
     let state = guard.get_or_insert_with(State::new);
     let start = *state.first_ns.get_or_insert(ts);
-    let v = if !visited && frame > state.fed {
+    let (segment, record, analysis) = if !visited && frame > state.fed {
         // First pass, in order: analyse and keep the compact verdict. Frames lost to a
         // caught panic still count, so the core numbers frames as Wireshark does (its
         // acks_frame, dup_ack_frame ... name Wireshark's frames).
@@ -504,19 +512,16 @@ unsafe fn dissect_inner(
                 analysis,
             } => {
                 diagnosis::observe(frame, ts, &record, &analysis);
-                let bases = state
-                    .analyzer
-                    .conversations()
-                    .get(record.stream)
-                    .map_or([None, None], |c| c.flows.map(|f| f.base_seq));
-                state.store.push(frame, &segment, &record, &analysis, bases);
-                core_ffi::verdict_of(
-                    u64::from(frame),
-                    ts.saturating_sub(start),
-                    &segment,
-                    &record,
-                    &analysis,
-                )
+                // Only a later pass reads the store, and tshark without -2 has none.
+                if !cmdline::single_pass() {
+                    let bases = state
+                        .analyzer
+                        .conversations()
+                        .get(record.stream)
+                        .map_or([None, None], |c| c.flows.map(|f| f.base_seq));
+                    state.store.push(frame, &segment, &record, &analysis, bases);
+                }
+                (segment, record, analysis)
             }
             _ => return 0,
         }
@@ -533,29 +538,202 @@ unsafe fn dissect_inner(
         let Some((record, analysis)) = state.store.get(frame, &segment) else {
             return 0;
         };
-        core_ffi::verdict_of(
-            u64::from(frame),
-            ts.saturating_sub(start),
-            &segment,
-            &record,
-            &analysis,
-        )
+        (segment, record, analysis)
     };
     drop(guard);
-    unsafe { show(tvb, pinfo, tree, &v) };
+    let shown = Shown {
+        frame,
+        time_ns: ts.saturating_sub(start),
+        seg: &segment,
+        rec: &record,
+        an: &analysis,
+    };
+    unsafe { show(tvb, pinfo, tree, &shown) };
     0
+}
+
+/// One TCP frame's answer, as analysed (first pass) or rebuilt from the store (later ones).
+struct Shown<'a> {
+    frame: u32,
+    /// Since the capture's first frame.
+    time_ns: i64,
+    seg: &'a TcpSegment<'a>,
+    rec: &'a FrameRecord,
+    an: &'a FrameAnalysis,
+}
+
+impl Shown<'_> {
+    /// `tcplens.<flag>` bits by `Verdict::index`, as Wireshark shows them.
+    fn flags(&self) -> u32 {
+        self.an
+            .verdicts
+            .shown()
+            .fold(0, |bits, v| bits | 1 << v.index())
+    }
+
+    /// The lifecycle step's index in [`STEPS`], if the frame is one.
+    fn step(&self) -> Option<usize> {
+        match (self.rec.handshake, self.rec.teardown) {
+            (Some(h), _) if (1..=3).contains(&(h as u8)) => Some(h as usize - 1),
+            (_, Some(t)) if (1..=4).contains(&(t as u8)) => Some(t as usize + 2),
+            (_, Some(t)) if t as u8 == 23 => Some(7),
+            _ if self.rec.event == Event::Rst => Some(8),
+            _ => None,
+        }
+    }
+
+    /// The highest severity among the frame's expert infos (0 when it has none).
+    fn max_severity(&self) -> c_int {
+        let flags = self.flags();
+        let verdicts = Verdict::ALL
+            .iter()
+            .filter(|v| flags & 1 << v.index() != 0)
+            .map(|v| severity(*v));
+        let step = self.step().map(|_| sys::PI_CHAT as c_int);
+        verdicts
+            .chain(step)
+            .chain(diagnosis::max_severity(self.frame))
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// The "expert" tap's id, looked up once (0: not found yet).
+static EXPERT_TAP: AtomicI32 = AtomicI32::new(0);
+
+/// Whether expert infos added to a frame dissected without a tree can be seen. Without a
+/// tree, `expert_set_info_vformat` (epan/expert.c) only raises the capture's highest
+/// severity (the GUI's status bar), writes the Expert column and queues the "expert" tap
+/// (`tshark -z expert`, the GUI's Expert Information dialog); when none of these would
+/// change, adding them is wasted work.
+///
+/// # Safety
+/// `pinfo` is Wireshark's for the frame being dissected.
+unsafe fn experts_seen_without_tree(pinfo: *mut sys::packet_info, f: &Shown<'_>) -> bool {
+    // SAFETY: exported epan functions; cinfo and its col_first array (one entry per
+    // column format) are Wireshark's for this frame when not NULL.
+    unsafe {
+        let highest = sys::expert_get_highest_severity();
+        // Warn is the highest severity of a verdict, step or finding.
+        if highest < sys::PI_WARN as c_int && f.max_severity() > highest {
+            return true;
+        }
+        let mut tap = EXPERT_TAP.load(Ordering::Relaxed);
+        if tap <= 0 {
+            tap = sys::find_tap_id(c"expert".as_ptr());
+            EXPERT_TAP.store(tap, Ordering::Relaxed);
+        }
+        // An unknown tap (never seen in 4.x) is taken as listened to.
+        if tap <= 0 || sys::have_tap_listener(tap) != 0 {
+            return true;
+        }
+        let cinfo = (*pinfo).cinfo;
+        !cinfo.is_null()
+            && !(*cinfo).col_first.is_null()
+            && *(*cinfo).col_first.add(sys::COL_EXPERT as usize) >= 0
+    }
+}
+
+/// Whether this is a `tshark -T fields` that prints no tcplens field (see [`cmdline`])
+/// and nothing references one: no filter, tap, custom column or Lua field extractor has
+/// primed a tcplens field (priming marks the protocol `ref_type` indirect at least).
+///
+/// # Safety
+/// Dissection context: `proto_tcplens` is registered.
+unsafe fn fields_only_unreferenced() -> bool {
+    if !cmdline::fields_without_tcplens() {
+        return false;
+    }
+    // SAFETY: proto_tcplens is a registered id, so the registrar returns its hfinfo.
+    let proto = unsafe { sys::proto_registrar_get_nth(proto_tcplens as u32) };
+    !proto.is_null() && unsafe { (*proto).ref_type } == sys::HF_REF_TYPE_NONE
+}
+
+/// A reused buffer for the NUL-terminated strings handed to epan (which copies them).
+#[derive(Default)]
+struct CText(String);
+
+impl CText {
+    /// Builds a string with `fill` and adds it as field `hf`; skipped, as before with
+    /// `CString`, when the text holds a NUL.
+    ///
+    /// # Safety
+    /// `t` and `tvb` are Wireshark's for the frame being dissected (`t` may be NULL).
+    unsafe fn add(
+        &mut self,
+        t: *mut sys::proto_tree,
+        tvb: *mut sys::tvbuff_t,
+        hf: c_int,
+        fill: impl FnOnce(&mut String) -> std::fmt::Result,
+    ) {
+        self.0.clear();
+        if fill(&mut self.0).is_err() || self.0.as_bytes().contains(&0) {
+            return;
+        }
+        self.0.push('\0');
+        // SAFETY: NUL-terminated, alive for the call; offset 0 and length 0 are in
+        // bounds of any tvb, so epan cannot throw.
+        unsafe { sys::proto_tree_add_string(t, hf, tvb, 0, 0, self.0.as_ptr().cast()) };
+    }
+}
+
+/// Writes an IPv4 address in dotted decimal, without `fmt`'s padding machinery.
+fn write_ipv4(out: &mut String, a: Ipv4Addr) {
+    for (i, octet) in a.octets().iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        let o = *octet;
+        if o >= 100 {
+            out.push(char::from(b'0' + o / 100));
+        }
+        if o >= 10 {
+            out.push(char::from(b'0' + o / 10 % 10));
+        }
+        out.push(char::from(b'0' + o % 10));
+    }
+}
+
+fn write_ip(out: &mut String, a: IpAddr) -> std::fmt::Result {
+    match a {
+        IpAddr::V4(v4) => {
+            write_ipv4(out, v4);
+            Ok(())
+        }
+        IpAddr::V6(v6) => write!(out, "{v6}"),
+    }
 }
 
 unsafe fn show(
     tvb: *mut sys::tvbuff_t,
     pinfo: *mut sys::packet_info,
     tree: *mut sys::proto_tree,
-    v: &TcplensVerdict,
+    f: &Shown<'_>,
 ) {
-    // SAFETY (whole function): valid tvb/pinfo for this call; tree may be NULL, which every
-    // proto_tree_add_* accepts; strings are NUL-terminated temporaries that epan copies.
-    // Every item is added at offset 0 with length 0, in bounds for any tvb (even an empty
-    // one), so no epan call here can throw.
+    let lang = if unsafe { PREF_LANGUAGE } == 1 {
+        Lang::Zh
+    } else {
+        Lang::En
+    };
+    // SAFETY: valid pinfo for this call; proto_tcplens is registered.
+    if tree.is_null() || unsafe { fields_only_unreferenced() } {
+        // Nothing to show (`tshark -r` without -V, the GUI's first pass, `tshark -T fields`
+        // naming no tcplens field): only the expert infos' side effects could be seen.
+        // SAFETY: valid pinfo for this call.
+        if unsafe { experts_seen_without_tree(pinfo, f) } {
+            if tree.is_null() {
+                // SAFETY: as above; ti NULL is accepted by expert_add_info.
+                unsafe { add_experts(pinfo, tvb, null_mut(), null_mut(), f, lang) };
+                return;
+            }
+            // A visible tree whose expert infos are seen: built whole, as they refer to it.
+        } else {
+            return;
+        }
+    }
+    // SAFETY (whole block): valid tvb/pinfo/tree for this call; strings are
+    // NUL-terminated temporaries that epan copies. Every item is added at offset 0 with
+    // length 0, in bounds for any tvb (even an empty one), so no epan call here can throw.
     unsafe {
         let ti = sys::proto_tree_add_item(tree, proto_tcplens, tvb, 0, 0, sys::ENC_NA);
         let t = sys::proto_item_add_subtree(ti, ett_tcplens);
@@ -566,14 +744,6 @@ unsafe fn show(
         // Strings are built only for a tree that shows or filters on them: an invisible
         // tree would fake the item anyway (the summary-line pass of `tshark -r`).
         let wants = |i: usize| !t.is_null() && sys::proto_field_is_referenced(t, hf(i)) != 0;
-        let s = |i: usize, x: &str| {
-            if !wants(i) {
-                return;
-            }
-            if let Ok(c) = CString::new(x) {
-                sys::proto_tree_add_string(t, hf(i), tvb, 0, 0, c.as_ptr());
-            }
-        };
         let rt = |i: usize, ns: i64| {
             let ts = sys::nstime_t {
                 secs: ns.div_euclid(1_000_000_000),
@@ -581,62 +751,76 @@ unsafe fn show(
             };
             sys::proto_tree_add_time(t, hf(i), tvb, 0, 0, &ts);
         };
-        let has = |bit: u32| v.present & bit != 0;
-        let (src, dst) = core_ffi::endpoints_of(v);
-        let rec = core_ffi::record_of(v);
-        let an = core_ffi::analysis_of(v);
-        rt(0, v.time_ns);
-        u(1, v.stream);
+        let (rec, an, seg) = (f.rec, f.an, f.seg);
+        let mut text = std::mem::take(&mut *TEXT.lock().unwrap_or_else(|e| e.into_inner()));
+        let s = |text: &mut CText, i: usize, x: &str| {
+            if wants(i) {
+                text.add(t, tvb, hf(i), |out| {
+                    out.push_str(x);
+                    Ok(())
+                });
+            }
+        };
+        rt(0, f.time_ns);
+        u(1, rec.stream);
         if wants(2) {
-            s(2, &src.addr.to_string());
+            text.add(t, tvb, hf(2), |out| write_ip(out, seg.src));
         }
         if wants(3) {
-            s(3, &dst.addr.to_string());
+            text.add(t, tvb, hf(3), |out| write_ip(out, seg.dst));
         }
         if wants(6) {
-            s(6, &rec.tcp_flags.to_string());
+            text.add(t, tvb, hf(6), |out| write!(out, "{}", rec.tcp_flags));
         }
-        u(4, u32::from(v.sport));
-        u(5, u32::from(v.dport));
-        u(7, v.seq);
-        if has(core_ffi::TCPLENS_HAS_ACK) {
-            u(8, v.ack);
+        u(4, u32::from(seg.src_port));
+        u(5, u32::from(seg.dst_port));
+        u(7, rec.seq);
+        if let Some(ack) = rec.ack() {
+            u(8, ack);
         }
-        u(9, v.seq_raw);
-        u(10, v.ack_raw);
-        if has(core_ffi::TCPLENS_HAS_LEN) {
-            u(11, v.len);
+        u(9, rec.seq_raw);
+        u(10, rec.ack_raw);
+        if let Some(len) = rec.seg_len() {
+            u(11, len);
         }
-        if has(core_ffi::TCPLENS_HAS_NEXT_SEQ) {
-            u(12, v.next_seq);
+        if let Some(next) = rec.next_seq() {
+            u(12, next);
         }
-        u(13, u32::from(v.window));
-        if has(core_ffi::TCPLENS_HAS_WINDOW_SCALED) {
-            u(14, v.window_scaled);
+        u(13, u32::from(rec.window));
+        if let Some(scaled) = an.window_scaled {
+            u(14, scaled);
         }
-        if v.handshake != 0 {
-            u(15, u32::from(v.handshake));
+        if let Some(h) = rec.handshake {
+            u(15, u32::from(h as u8));
         }
-        if v.teardown != 0 {
-            u(16, u32::from(v.teardown));
+        if let Some(td) = rec.teardown {
+            u(16, u32::from(td as u8));
         }
         if let Some(code) = rec.event.code() {
-            s(17, code);
+            s(&mut text, 17, code);
         }
-        if has(core_ffi::TCPLENS_HAS_RST) {
-            s(18, if v.rst_by == 0 { "client" } else { "server" });
+        if rec.event == Event::Rst {
+            s(
+                &mut text,
+                18,
+                if rec.sender() == Side::Client {
+                    "client"
+                } else {
+                    "server"
+                },
+            );
             if let Some(from) = rec.rst_from {
-                s(19, from.name());
+                s(&mut text, 19, from.name());
             }
         }
-        s(20, rec.client_state.name());
-        s(21, rec.server_state.name());
-        if let (Some(n), Some(f)) = (an.dup_ack_num, an.dup_ack_frame) {
+        s(&mut text, 20, rec.client_state.name());
+        s(&mut text, 21, rec.server_state.name());
+        if let (Some(n), Some(fr)) = (an.dup_ack_num, an.dup_ack_frame) {
             u(22, n);
-            u(23, f);
+            u(23, fr);
         }
-        if let Some(f) = an.acks_frame {
-            u(24, f);
+        if let Some(fr) = an.acks_frame {
+            u(24, fr);
         }
         if let Some(x) = an.ack_rtt_ns {
             rt(25, x);
@@ -648,27 +832,48 @@ unsafe fn show(
             u(27, b);
             u(28, p);
         }
-        if let (Some(x), Some(f)) = (an.rto_ns, an.rto_frame) {
+        if let (Some(x), Some(fr)) = (an.rto_ns, an.rto_frame) {
             rt(29, x);
-            u(30, f);
+            u(30, fr);
         }
         if let Some(c) = an.completeness {
             u(31, u32::from(c));
         }
         // Text is built only when someone looks at it.
-        let lang = if PREF_LANGUAGE == 1 {
-            Lang::Zh
-        } else {
-            Lang::En
-        };
-        if PREF_EXPLAIN != 0 && !t.is_null() && sys::proto_field_is_referenced(t, hf(32)) != 0 {
-            let mut text = String::new();
-            let _ = explain(lang, &rec, &an, &mut text);
-            s(32, &text);
+        if PREF_EXPLAIN != 0 && wants(32) {
+            text.add(t, tvb, hf(32), |out| explain(lang, rec, an, out));
         }
+        *TEXT.lock().unwrap_or_else(|e| e.into_inner()) = text;
+        add_experts(pinfo, tvb, t, ti, f, lang);
+    }
+}
+
+/// [`CText`]'s buffer, kept between frames.
+static TEXT: Mutex<CText> = Mutex::new(CText(String::new()));
+
+/// The frame's verdicts (each a `tcplens.<flag>` item in subtree `t`, when there is one,
+/// followed by its expert info), lifecycle step and diagnosis findings, as expert infos on `ti`.
+///
+/// # Safety
+/// `tvb` and `pinfo` are Wireshark's for the frame being dissected; `t` and `ti` are NULL
+/// or its tcplens subtree and item.
+unsafe fn add_experts(
+    pinfo: *mut sys::packet_info,
+    tvb: *mut sys::tvbuff_t,
+    t: *mut sys::proto_tree,
+    ti: *mut sys::proto_item,
+    f: &Shown<'_>,
+    lang: Lang,
+) {
+    let flags = f.flags();
+    // SAFETY: valid pinfo/tvb/t/ti for this call; every index is inside its static array;
+    // offset 0 and length 0 are in bounds of any tvb.
+    unsafe {
         for (i, verdict) in Verdict::ALL.iter().enumerate() {
-            if v.flags & (1 << verdict.index()) != 0 {
-                sys::proto_tree_add_boolean(t, HF_VERDICT[i], tvb, 0, 0, 1);
+            if flags & (1 << verdict.index()) != 0 {
+                if !t.is_null() {
+                    sys::proto_tree_add_boolean(t, HF_VERDICT[i], tvb, 0, 0, 1);
+                }
                 sys::expert_add_info(
                     pinfo,
                     ti,
@@ -676,20 +881,13 @@ unsafe fn show(
                 );
             }
         }
-        let step = match (v.handshake, v.teardown) {
-            (h @ 1..=3, _) => Some(h as usize - 1),
-            (_, t @ 1..=4) => Some(t as usize + 2),
-            (_, 23) => Some(7),
-            _ if has(core_ffi::TCPLENS_HAS_RST) => Some(8),
-            _ => None,
-        };
-        if let Some(i) = step {
+        if let Some(i) = f.step() {
             sys::expert_add_info(
                 pinfo,
                 ti,
                 addr_of_mut!(EI_STEP).cast::<sys::expert_field>().add(i),
             );
         }
-        diagnosis::show(pinfo, ti, v.frame as u32, lang);
+        diagnosis::show(pinfo, ti, f.frame, lang);
     }
 }
