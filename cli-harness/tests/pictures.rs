@@ -772,35 +772,27 @@ fn a_truncated_capture_is_drawn_up_to_the_break_and_exits_6() {
     let dir = tempfile::tempdir().unwrap();
     let cut = dir.path().join("cut.pcap");
     std::fs::write(&cut, &full[..full.len() - 20]).unwrap();
-    let svg = dir.path().join("cut.svg");
-    let out = common::tcplens()
-        .args(["diagram", cut.to_str().unwrap(), "-o"])
-        .arg(&svg)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(6),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc = std::fs::read_to_string(&svg).unwrap();
+    // Each picture command draws what it read and exits 6 (capture cut short).
+    let draw = |command: &str, out_name: &str| {
+        let path = dir.path().join(out_name);
+        let out = common::tcplens()
+            .args([command, cut.to_str().unwrap(), "-o"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(6),
+            "{command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::read_to_string(&path).unwrap()
+    };
+    let doc = draw("diagram", "cut.svg");
     let xml = parse(&doc);
     let rows = frames_by_stream(&capture("seed-http-get.pcap"))[&0].len();
     assert_eq!(with_class(xml.root(), "packet").count(), rows - 1);
-    let html = dir.path().join("cut.html");
-    let out = common::tcplens()
-        .args(["report", cut.to_str().unwrap(), "-o"])
-        .arg(&html)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(6),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc = std::fs::read_to_string(&html).unwrap();
+    let doc = draw("report", "cut.html");
     let xml = parse(&doc);
     let warning = xml.descendants().find(|n| class_is(n, "warning")).unwrap();
     assert!(warning.text().unwrap().contains("breaks off"));
