@@ -7,16 +7,48 @@
 
 use std::net::IpAddr;
 
-/// Appends `v` in decimal.
+/// How many decimal digits `v` has.
 #[inline]
-pub fn push_u64(buf: &mut Vec<u8>, v: u64) {
-    buf.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+fn decimal_len(v: u64) -> usize {
+    let mut n = 1;
+    let mut rest = v;
+    while rest >= 10_000 {
+        rest /= 10_000;
+        n += 4;
+    }
+    if rest >= 1000 {
+        n + 3
+    } else if rest >= 100 {
+        n + 2
+    } else if rest >= 10 {
+        n + 1
+    } else {
+        n
+    }
 }
 
-/// Appends `v` as exactly `n` digits, zero-padded (`v < 10^n`).
+/// Appends `v` in decimal, written in place: no intermediate buffer and no `memcpy` call
+/// for a handful of bytes (a row has two dozen numbers).
+#[inline]
+pub fn push_u64(buf: &mut Vec<u8>, v: u64) {
+    let start = buf.len();
+    let end = start + decimal_len(v);
+    // A fixed-size append the compiler inlines (`resize` by a variable count calls
+    // `memset`), cut to the digit count.
+    buf.extend_from_slice(&[b'0'; 20]);
+    buf.truncate(end);
+    let mut v = v;
+    for slot in buf[start..end].iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+}
+
+/// Appends `v` as exactly `n` digits, zero-padded (`v < 10^n`, `n <= 20`).
 fn push_padded(buf: &mut Vec<u8>, mut v: u64, n: usize) {
     let start = buf.len();
-    buf.resize(start + n, b'0');
+    buf.extend_from_slice(&[b'0'; 20]);
+    buf.truncate(start + n);
     for slot in buf[start..].iter_mut().rev() {
         *slot = b'0' + (v % 10) as u8;
         v /= 10;
@@ -112,7 +144,13 @@ mod tests {
 
     #[test]
     fn integers_match_display() {
-        for v in [0, 1, 9, 10, 99, 100, 65535, u32::MAX.into(), u64::MAX] {
+        let mut cases = vec![0, u32::MAX.into(), u64::MAX, u64::MAX - 1];
+        // Every power of ten and its neighbours, where the digit count changes.
+        for p in 0..20 {
+            let t = 10u64.pow(p);
+            cases.extend([t - 1, t, t + 1]);
+        }
+        for v in cases {
             assert_eq!(s(|b| push_u64(b, v)), v.to_string());
         }
     }
