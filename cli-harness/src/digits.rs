@@ -37,22 +37,38 @@ pub fn push_u64(buf: &mut Vec<u8>, v: u64) {
     // `memset`), cut to the digit count.
     buf.extend_from_slice(&[b'0'; 20]);
     buf.truncate(end);
-    let mut v = v;
-    for slot in buf[start..end].iter_mut().rev() {
-        *slot = b'0' + (v % 10) as u8;
-        v /= 10;
+    fill_digits(&mut buf[start..end], v);
+}
+
+/// "00" "01" … "99": two digits per division.
+const PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// Writes the low `out.len()` decimal digits of `v` into `out`, two at a time.
+#[inline]
+fn fill_digits(out: &mut [u8], mut v: u64) {
+    let mut at = out.len();
+    while at >= 2 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        out[at - 2..at].copy_from_slice(&PAIRS[pair..pair + 2]);
+        at -= 2;
+    }
+    if at == 1 {
+        out[0] = b'0' + (v % 10) as u8;
     }
 }
 
 /// Appends `v` as exactly `n` digits, zero-padded (`v < 10^n`, `n <= 20`).
-fn push_padded(buf: &mut Vec<u8>, mut v: u64, n: usize) {
+fn push_padded(buf: &mut Vec<u8>, v: u64, n: usize) {
     let start = buf.len();
     buf.extend_from_slice(&[b'0'; 20]);
     buf.truncate(start + n);
-    for slot in buf[start..].iter_mut().rev() {
-        *slot = b'0' + (v % 10) as u8;
-        v /= 10;
-    }
+    fill_digits(&mut buf[start..], v);
 }
 
 /// Appends nanoseconds as seconds with all nine decimals ("-1.000000500").
