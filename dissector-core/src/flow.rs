@@ -16,7 +16,7 @@ use core::net::IpAddr;
 
 use core::hash::BuildHasher;
 
-use hashbrown::HashTable;
+use crate::slot_index::SlotIndex;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::analysis::ConvAnalysis;
@@ -204,12 +204,13 @@ fn key_hash(a: Endpoint, b: Endpoint) -> u64 {
 /// batch of conversations, closed ones first, then the least recently seen; their slots are
 /// reused, stream numbers keep counting, and the conversations left are untouched.
 ///
-/// The 4-tuple index holds only slot numbers (4 bytes and a control byte per bucket); the
-/// 4-tuple itself is read from the conversation when a bucket's hash matches.
+/// The 4-tuple index holds only slot numbers and hash fingerprints (8 bytes a bucket, see
+/// [`SlotIndex`]); the 4-tuple itself is read from the conversation when a fingerprint
+/// matches.
 #[derive(Debug, Default)]
 pub struct ConversationTable {
     /// Slot of the current conversation of each 4-tuple.
-    by_key: HashTable<u32>,
+    by_key: SlotIndex,
     /// Conversations by slot.
     slots: Slots,
     /// Slots freed by eviction.
@@ -334,11 +335,9 @@ impl ConversationTable {
     /// live conversation.
     pub fn state_bytes(&self) -> usize {
         use core::mem::size_of;
-        // hashbrown holds a power-of-two number of buckets, 7/8 of which it fills.
-        let buckets = (self.by_key.capacity() * 8 / 7).next_power_of_two();
         self.slots.heap_bytes()
             + self.free.capacity() * size_of::<u32>()
-            + buckets * (size_of::<u32>() + 1)
+            + self.by_key.heap_bytes()
             + self.moved.capacity() * (size_of::<(u32, u32)>() + 1)
             + self
                 .slots
@@ -351,8 +350,7 @@ impl ConversationTable {
     fn find(&self, hash: u64, a: &Endpoint, b: &Endpoint) -> Option<u32> {
         let slots = &self.slots;
         self.by_key
-            .find(hash, |&s| slots[s as usize].is_between(a, b))
-            .copied()
+            .find(hash, |s| slots[s as usize].is_between(a, b))
     }
 
     /// Binds the 4-tuple of the conversation in `slot` to it, replacing an earlier binding
@@ -360,17 +358,8 @@ impl ConversationTable {
     fn bind(&mut self, hash: u64, slot: u32) {
         let slots = &self.slots;
         let [a, b] = &slots[slot as usize].endpoints;
-        if let Some(bound) = self
-            .by_key
-            .find_mut(hash, |&s| slots[s as usize].is_between(a, b))
-        {
-            *bound = slot;
-            return;
-        }
-        self.by_key.insert_unique(hash, slot, |&s| {
-            let [a, b] = slots[s as usize].endpoints;
-            key_hash(a, b)
-        });
+        self.by_key
+            .set(hash, |s| slots[s as usize].is_between(a, b), slot);
     }
 
     /// Finds or creates the conversation of `seg`, applying Wireshark 4.0's port-reuse rule.
@@ -494,9 +483,7 @@ impl ConversationTable {
             let c = &mut self.slots[slot as usize];
             // Unbind the 4-tuple only if it still leads here (not to a port-reuse successor).
             let [a, b] = c.endpoints;
-            if let Ok(bound) = self.by_key.find_entry(key_hash(a, b), |&s| s == slot) {
-                bound.remove();
-            }
+            self.by_key.remove(key_hash(a, b), slot);
             self.moved.remove(&c.stream);
             // Release the conversation's heap now; the slot is overwritten on reuse.
             c.analysis = ConvAnalysis::default();

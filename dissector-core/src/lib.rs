@@ -2,7 +2,8 @@
 //!
 //! Layers, each in its own module:
 //! - [`wire`]: link, IP and TCP decoding (zero-copy views, typed errors);
-//! - [`flow`]: the conversation table, `tcp.stream` numbering and relative numbers;
+//! - [`flow`]: the conversation table, `tcp.stream` numbering and relative numbers (its
+//!   4-tuple index in `slot_index`);
 //! - [`analysis`]: Wireshark-compatible `tcp.analysis` verdicts, one small rule each;
 //! - [`lifecycle`]: handshake, teardown, resets and RFC 9293 endpoint states;
 //! - [`summary`]: per-connection totals, history and Zeek-style `conn_state`;
@@ -26,6 +27,7 @@ pub mod flow;
 pub mod lifecycle;
 pub mod record;
 pub mod seq;
+mod slot_index;
 pub mod summary;
 pub mod synth;
 pub mod wire;
