@@ -20,6 +20,8 @@ fn fingerprint(hash: u64) -> u32 {
 
 #[inline]
 fn pack(fp: u32, slot: u32) -> Bucket {
+    // Slots index conversations in memory; u32::MAX of them cannot be held.
+    debug_assert!(slot < u32::MAX);
     (u64::from(fp) << 32) | (u64::from(slot) + 1)
 }
 
