@@ -31,13 +31,7 @@ fn decimal_len(v: u64) -> usize {
 /// for a handful of bytes (a row has two dozen numbers).
 #[inline]
 pub fn push_u64(buf: &mut Vec<u8>, v: u64) {
-    let start = buf.len();
-    let end = start + decimal_len(v);
-    // A fixed-size append the compiler inlines (`resize` by a variable count calls
-    // `memset`), cut to the digit count.
-    buf.extend_from_slice(&[b'0'; 20]);
-    buf.truncate(end);
-    fill_digits(&mut buf[start..end], v);
+    push_padded(buf, v, decimal_len(v));
 }
 
 /// "00" "01" … "99": two digits per division.
@@ -64,8 +58,11 @@ fn fill_digits(out: &mut [u8], mut v: u64) {
 }
 
 /// Appends `v` as exactly `n` digits, zero-padded (`v < 10^n`, `n <= 20`).
+#[inline]
 fn push_padded(buf: &mut Vec<u8>, v: u64, n: usize) {
     let start = buf.len();
+    // A fixed-size append the compiler inlines (`resize` by a variable count calls
+    // `memset`), cut to the digit count.
     buf.extend_from_slice(&[b'0'; 20]);
     buf.truncate(start + n);
     fill_digits(&mut buf[start..], v);
