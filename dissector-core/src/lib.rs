@@ -30,6 +30,7 @@ pub mod seq;
 mod slot_index;
 pub mod summary;
 pub mod synth;
+pub mod text;
 pub mod wire;
 
 pub use analyzer::{Analyzer, Counters, Outcome};
