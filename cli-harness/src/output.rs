@@ -9,8 +9,7 @@ use crate::digits;
 use tcplens_core::analysis::FrameAnalysis;
 use tcplens_core::explain::step_label;
 use tcplens_core::flow::Endpoint;
-use tcplens_core::lifecycle::Event;
-use tcplens_core::record::RecordBits;
+use tcplens_core::schema::{self, Body, FrameKey, FrameVisitor, TcpFrame, FRAME_KEYS};
 use tcplens_core::{DecodeError, FrameRecord};
 
 /// A frame's sender and receiver.
@@ -26,58 +25,6 @@ pub enum Format {
     Csv,
 }
 
-/// The columns of the JSONL and CSV formats, in order.
-pub const COLUMNS: [&str; 36] = [
-    "frame",
-    "time",
-    "stream",
-    "src",
-    "dst",
-    "sport",
-    "dport",
-    "tcp_flags",
-    "seq",
-    "ack",
-    "seq_raw",
-    "ack_raw",
-    "len",
-    "next_seq",
-    "window",
-    "window_scaled",
-    "handshake",
-    "teardown",
-    "event",
-    "rst_by",
-    "rst_from",
-    "client_state",
-    "server_state",
-    "flags",
-    "dup_ack_num",
-    "dup_ack_frame",
-    "acks_frame",
-    "ack_rtt",
-    "initial_rtt",
-    "bytes_in_flight",
-    "push_bytes_sent",
-    "rto",
-    "rto_frame",
-    "completeness",
-    "explain",
-    "error",
-];
-
-/// One row of JSONL or CSV, appended field by field in [`COLUMNS`] order to a byte buffer
-/// that is written out whole (one `write_all` per frame).
-trait Row {
-    fn num(&mut self, key: &str, v: Option<u64>);
-    fn text(&mut self, key: &str, v: Option<&str>);
-    /// Seconds from nanoseconds: all nine decimals, or six when the rest are zeros.
-    fn secs(&mut self, key: &str, ns: Option<i64>, all_nine: bool);
-    fn ip(&mut self, key: &str, addr: IpAddr);
-    fn list(&mut self, key: &str, items: &mut dyn Iterator<Item = &'static str>);
-    fn end(&mut self);
-}
-
 fn push_seconds(buf: &mut Vec<u8>, ns: i64, all_nine: bool) {
     if all_nine {
         digits::push_secs9(buf, ns);
@@ -86,15 +33,15 @@ fn push_seconds(buf: &mut Vec<u8>, ns: i64, all_nine: bool) {
     }
 }
 
+/// One JSONL row, appended key by key in schema order to a byte buffer that is written out
+/// whole (one `write_all` per frame).
 struct JsonRow<'b> {
     buf: &'b mut Vec<u8>,
-    /// `{"frame":`, `,"time":` …: the lead of every column, in [`COLUMNS`] order.
+    /// `{"frame":`, `,"time":` …: the lead of every key, indexed by [`FrameKey`].
     keys: &'b [Lead],
-    /// The next column.
-    col: usize,
 }
 
-/// A column's JSON lead in a fixed-size array, so that appending it is a copy of
+/// A key's JSON lead in a fixed-size array, so that appending it is a copy of
 /// [`Lead::CAP`] bytes the compiler inlines (then cut to `len`), not a `memcpy` call.
 #[derive(Clone, Copy)]
 struct Lead {
@@ -106,18 +53,18 @@ impl Lead {
     const CAP: usize = 32;
 }
 
-/// The JSON lead of every column: `{"frame":` for the first, `,"name":` for the rest.
+/// The JSON lead of every key: `{"frame":` for the first, `,"name":` for the rest.
 fn json_keys() -> Vec<Lead> {
-    COLUMNS
+    FRAME_KEYS
         .iter()
         .enumerate()
         .map(|(i, k)| {
-            let text = format!("{}\"{k}\":", if i == 0 { '{' } else { ',' });
+            let text = format!("{}\"{}\":", if i == 0 { '{' } else { ',' }, k.name);
             let mut lead = Lead {
                 bytes: [b' '; Lead::CAP],
                 len: text.len(),
             };
-            // Column names are short and fixed; a test checks that they all fit.
+            // Key names are short and fixed; a test checks that they all fit.
             lead.bytes[..text.len()].copy_from_slice(text.as_bytes());
             lead
         })
@@ -125,27 +72,32 @@ fn json_keys() -> Vec<Lead> {
 }
 
 impl JsonRow<'_> {
-    /// Columns are written in [`COLUMNS`] order, so the lead is the next one's.
-    fn key(&mut self, key: &str) {
-        debug_assert_eq!(COLUMNS.get(self.col), Some(&key));
-        if let Some(lead) = self.keys.get(self.col) {
+    #[inline]
+    fn key(&mut self, key: FrameKey) {
+        if let Some(lead) = self.keys.get(key as usize) {
             let at = self.buf.len();
             self.buf.extend_from_slice(&lead.bytes);
             self.buf.truncate(at + lead.len);
         }
-        self.col += 1;
     }
 }
 
-impl Row for JsonRow<'_> {
-    fn num(&mut self, key: &str, v: Option<u64>) {
+impl FrameVisitor for JsonRow<'_> {
+    fn integer(&mut self, key: FrameKey, v: Option<u64>) {
         self.key(key);
         match v {
             Some(v) => digits::push_u64(self.buf, v),
             None => self.buf.extend_from_slice(b"null"),
         }
     }
-    fn text(&mut self, key: &str, v: Option<&str>) {
+    fn seconds(&mut self, key: FrameKey, ns: Option<i64>, all_nine: bool) {
+        self.key(key);
+        match ns {
+            Some(ns) => push_seconds(self.buf, ns, all_nine),
+            None => self.buf.extend_from_slice(b"null"),
+        }
+    }
+    fn text(&mut self, key: FrameKey, v: Option<&str>) {
         self.key(key);
         match v {
             Some(v) => {
@@ -156,21 +108,22 @@ impl Row for JsonRow<'_> {
             None => self.buf.extend_from_slice(b"null"),
         }
     }
-    fn secs(&mut self, key: &str, ns: Option<i64>, all_nine: bool) {
+    fn address(&mut self, key: FrameKey, v: Option<IpAddr>) {
         self.key(key);
-        match ns {
-            Some(ns) => push_seconds(self.buf, ns, all_nine),
+        match v {
+            Some(addr) => {
+                self.buf.push(b'"');
+                digits::push_ip(self.buf, addr);
+                self.buf.push(b'"');
+            }
             None => self.buf.extend_from_slice(b"null"),
         }
     }
-    fn ip(&mut self, key: &str, addr: IpAddr) {
+    fn names<I: Iterator<Item = &'static str>>(&mut self, key: FrameKey, v: Option<I>) {
         self.key(key);
-        self.buf.push(b'"');
-        digits::push_ip(self.buf, addr);
-        self.buf.push(b'"');
-    }
-    fn list(&mut self, key: &str, items: &mut dyn Iterator<Item = &'static str>) {
-        self.key(key);
+        let Some(items) = v else {
+            return self.buf.extend_from_slice(b"null");
+        };
         self.buf.push(b'[');
         for (i, item) in items.enumerate() {
             if i > 0 {
@@ -182,34 +135,37 @@ impl Row for JsonRow<'_> {
         }
         self.buf.push(b']');
     }
-    fn end(&mut self) {
-        self.buf.extend_from_slice(b"}\n");
-    }
 }
 
+/// One CSV row (RFC 4180), cells in schema order.
 struct CsvRow<'b> {
     buf: &'b mut Vec<u8>,
-    first: bool,
 }
 
 impl CsvRow<'_> {
-    fn sep(&mut self) {
-        if !self.first {
+    #[inline]
+    fn sep(&mut self, key: FrameKey) {
+        if key as usize != 0 {
             self.buf.push(b',');
         }
-        self.first = false;
     }
 }
 
-impl Row for CsvRow<'_> {
-    fn num(&mut self, _: &str, v: Option<u64>) {
-        self.sep();
+impl FrameVisitor for CsvRow<'_> {
+    fn integer(&mut self, key: FrameKey, v: Option<u64>) {
+        self.sep(key);
         if let Some(v) = v {
             digits::push_u64(self.buf, v);
         }
     }
-    fn text(&mut self, _: &str, v: Option<&str>) {
-        self.sep();
+    fn seconds(&mut self, key: FrameKey, ns: Option<i64>, all_nine: bool) {
+        self.sep(key);
+        if let Some(ns) = ns {
+            push_seconds(self.buf, ns, all_nine);
+        }
+    }
+    fn text(&mut self, key: FrameKey, v: Option<&str>) {
+        self.sep(key);
         match v {
             // Quote only what needs it (RFC 4180 §2).
             Some(v) if v.contains([',', '"', '\n']) => {
@@ -221,136 +177,20 @@ impl Row for CsvRow<'_> {
             None => {}
         }
     }
-    fn secs(&mut self, _: &str, ns: Option<i64>, all_nine: bool) {
-        self.sep();
-        if let Some(ns) = ns {
-            push_seconds(self.buf, ns, all_nine);
+    fn address(&mut self, key: FrameKey, v: Option<IpAddr>) {
+        self.sep(key);
+        if let Some(addr) = v {
+            digits::push_ip(self.buf, addr);
         }
     }
-    fn ip(&mut self, _: &str, addr: IpAddr) {
-        self.sep();
-        digits::push_ip(self.buf, addr);
-    }
-    fn list(&mut self, _: &str, items: &mut dyn Iterator<Item = &'static str>) {
-        self.sep();
-        for (i, item) in items.enumerate() {
+    fn names<I: Iterator<Item = &'static str>>(&mut self, key: FrameKey, v: Option<I>) {
+        self.sep(key);
+        for (i, item) in v.into_iter().flatten().enumerate() {
             if i > 0 {
                 self.buf.push(b';');
             }
             self.buf.extend_from_slice(item.as_bytes());
         }
-    }
-    fn end(&mut self) {
-        self.buf.push(b'\n');
-    }
-}
-
-/// Writes every column of a TCP frame, or of an undecodable one (`tcp` is `None`).
-/// Generic rather than `&mut dyn Row`: each format gets its own copy with the two dozen
-/// column writers inlined, instead of an indirect call per column.
-fn write_row<R: Row>(
-    row: &mut R,
-    frame: u64,
-    time_ns: i64,
-    tcp: Option<(&Endpoints, &FrameRecord, &FrameAnalysis)>,
-    explain: &str,
-    error: Option<&str>,
-) {
-    row.num("frame", Some(frame));
-    row.secs("time", Some(time_ns), false);
-    let Some(((src, dst), rec, an)) = tcp else {
-        for key in &COLUMNS[2..34] {
-            row.num(key, None);
-        }
-        row.text("explain", Some(explain));
-        row.text("error", error);
-        return row.end();
-    };
-    let n = |v: Option<u32>| v.map(u64::from);
-    row.num("stream", Some(rec.stream.into()));
-    row.ip("src", src.addr);
-    row.ip("dst", dst.addr);
-    row.num("sport", Some(src.port.into()));
-    row.num("dport", Some(dst.port.into()));
-    row.text("tcp_flags", Some(FlagsBuf::new(rec.tcp_flags).as_str()));
-    row.num("seq", Some(rec.seq.into()));
-    row.num("ack", n(rec.ack()));
-    row.num("seq_raw", Some(rec.seq_raw.into()));
-    row.num("ack_raw", Some(rec.ack_raw.into()));
-    row.num("len", n(rec.seg_len()));
-    row.num("next_seq", n(rec.next_seq()));
-    row.num("window", Some(rec.window.into()));
-    row.num("window_scaled", n(an.window_scaled));
-    row.num("handshake", rec.handshake.map(|h| h as u64));
-    row.num("teardown", rec.teardown.map(|t| t as u64));
-    row.text("event", rec.event.code());
-    let rst = rec.event == Event::Rst;
-    row.text("rst_by", rst.then(|| rec.sender().name()));
-    row.text("rst_from", rec.rst_from.filter(|_| rst).map(|s| s.name()));
-    row.text("client_state", Some(rec.client_state.name()));
-    row.text("server_state", Some(rec.server_state.name()));
-    row.list("flags", &mut an.verdicts.shown().map(|v| v.name()));
-    row.num("dup_ack_num", n(an.dup_ack_num));
-    row.num("dup_ack_frame", n(an.dup_ack_frame));
-    row.num("acks_frame", n(an.acks_frame));
-    row.secs("ack_rtt", an.ack_rtt_ns, true);
-    row.secs("initial_rtt", an.initial_rtt_ns, true);
-    row.num("bytes_in_flight", n(an.bytes_in_flight));
-    row.num("push_bytes_sent", n(an.push_bytes_sent));
-    row.secs("rto", an.rto_ns, true);
-    row.num("rto_frame", n(an.rto_frame));
-    row.num("completeness", an.completeness.map(u64::from));
-    row.text("explain", Some(explain));
-    row.text("error", error);
-    row.end();
-}
-
-/// TCP flag names ("FIN,SYN,...") formatted on the stack.
-struct FlagsBuf(StackStr<40>);
-
-impl FlagsBuf {
-    fn new(f: tcplens_core::wire::TcpFlags) -> Self {
-        let mut b = StackStr::<40>::new();
-        let _ = f.write_names(&mut b, ",");
-        FlagsBuf(b)
-    }
-    fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// A small fixed-capacity string, so row writing allocates nothing.
-struct StackStr<const N: usize> {
-    buf: [u8; N],
-    len: usize,
-}
-
-impl<const N: usize> StackStr<N> {
-    fn new() -> Self {
-        StackStr {
-            buf: [0; N],
-            len: 0,
-        }
-    }
-}
-
-impl<const N: usize> std::ops::Deref for StackStr<N> {
-    type Target = str;
-    fn deref(&self) -> &str {
-        // Only whole UTF-8 strings are ever appended.
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
-    }
-}
-
-impl<const N: usize> std::fmt::Write for StackStr<N> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let end = self.len + s.len();
-        if end > N {
-            return Err(std::fmt::Error);
-        }
-        self.buf[self.len..end].copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
     }
 }
 
@@ -407,7 +247,8 @@ impl<W: Write> FrameWriter<W> {
 
     pub fn header(&mut self) -> io::Result<()> {
         if self.format == Format::Csv {
-            writeln!(self.out, "{}", COLUMNS.join(","))?;
+            let names: Vec<&str> = FRAME_KEYS.iter().map(|k| k.name).collect();
+            writeln!(self.out, "{}", names.join(","))?;
         }
         Ok(())
     }
@@ -427,12 +268,14 @@ impl<W: Write> FrameWriter<W> {
         an: &FrameAnalysis,
         explain: &str,
     ) -> io::Result<()> {
-        let error = error_code(rec);
         match self.format {
             Format::Text => self.tcp_text(frame, time_ns, ends, rec, an, explain),
-            Format::Jsonl | Format::Csv => {
-                self.row(frame, time_ns, Some((ends, rec, an)), explain, error)
-            }
+            Format::Jsonl | Format::Csv => self.row(&schema::Frame {
+                number: frame,
+                time_ns,
+                body: Body::Tcp(TcpFrame { ends, rec, an }),
+                explain: Some(explain),
+            }),
         }
     }
 
@@ -451,45 +294,31 @@ impl<W: Write> FrameWriter<W> {
                 Secs(time_ns),
                 err.code()
             ),
-            Format::Jsonl | Format::Csv => {
-                self.row(frame, time_ns, None, explain, Some(err.code()))
-            }
+            Format::Jsonl | Format::Csv => self.row(&schema::Frame {
+                number: frame,
+                time_ns,
+                body: Body::Undecodable(err),
+                explain: Some(explain),
+            }),
         }
     }
 
     /// One JSONL or CSV row.
-    fn row(
-        &mut self,
-        frame: u64,
-        time_ns: i64,
-        tcp: Option<(&Endpoints, &FrameRecord, &FrameAnalysis)>,
-        explain: &str,
-        error: Option<&str>,
-    ) -> io::Result<()> {
+    fn row(&mut self, f: &schema::Frame<'_>) -> io::Result<()> {
         let buf = &mut self.row;
         buf.clear();
         if self.format == Format::Csv {
-            write_row(
-                &mut CsvRow { buf, first: true },
-                frame,
-                time_ns,
-                tcp,
-                explain,
-                error,
-            );
+            schema::visit_frame(&mut CsvRow { buf }, f);
+            buf.push(b'\n');
         } else {
-            write_row(
+            schema::visit_frame(
                 &mut JsonRow {
                     buf,
                     keys: &self.json_keys,
-                    col: 0,
                 },
-                frame,
-                time_ns,
-                tcp,
-                explain,
-                error,
+                f,
             );
+            buf.extend_from_slice(b"}\n");
         }
         self.out.write_all(&self.row)
     }
@@ -519,7 +348,7 @@ impl<W: Write> FrameWriter<W> {
             None if rec.is_icmp_quote() => write!(self.out, " (quoted in ICMP)")?,
             None => {}
         }
-        if let Some(code) = error_code(rec) {
+        if let Some(code) = rec.error_code() {
             write!(self.out, " [malformed: {code}]")?;
         }
         self.label.clear();
@@ -541,16 +370,6 @@ impl<W: Write> FrameWriter<W> {
         }
         Ok(())
     }
-}
-
-/// The `error` key of a TCP frame: a malformed header, else a malformed option.
-fn error_code(rec: &FrameRecord) -> Option<&'static str> {
-    if let Some(e) = rec.malformed {
-        return Some(e.code());
-    }
-    rec.bits
-        .has(RecordBits::OPTION_ERROR)
-        .then_some("malformed_tcp_option")
 }
 
 /// JSON string escaping (RFC 8259 §7) into a byte buffer; runs of plain bytes are copied
@@ -621,10 +440,10 @@ mod tests {
 
     #[test]
     fn every_json_lead_fits_its_fixed_array() {
-        for (lead, key) in json_keys().iter().zip(COLUMNS) {
-            assert!(lead.len <= Lead::CAP, "{key}");
+        for (lead, key) in json_keys().iter().zip(FRAME_KEYS) {
+            assert!(lead.len <= Lead::CAP, "{}", key.name);
             let text = std::str::from_utf8(&lead.bytes[..lead.len]).unwrap();
-            assert!(text.ends_with(&format!("\"{key}\":")), "{text}");
+            assert!(text.ends_with(&format!("\"{}\":", key.name)), "{text}");
         }
     }
 

@@ -26,6 +26,7 @@ pub mod ffi;
 pub mod flow;
 pub mod lifecycle;
 pub mod record;
+pub mod schema;
 pub mod seq;
 mod slot_index;
 pub mod summary;

@@ -112,7 +112,20 @@ impl FrameRecord {
     pub fn is_icmp_quote(&self) -> bool {
         self.bits.has(RecordBits::ICMP_QUOTED)
     }
+
+    /// The `error` key of a TCP frame: a malformed header, else a malformed option.
+    pub fn error_code(&self) -> Option<&'static str> {
+        if let Some(e) = self.malformed {
+            return Some(e.code());
+        }
+        self.bits
+            .has(RecordBits::OPTION_ERROR)
+            .then_some(MALFORMED_OPTION_CODE)
+    }
 }
+
+/// The `error` code of a frame whose TCP options are malformed (the frame is analysed).
+pub const MALFORMED_OPTION_CODE: &str = "malformed_tcp_option";
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,472 @@
+//! The schema of the per-frame record: every key a frame has, once.
+//!
+//! Each key is written here and nowhere else: its name, its type, its unit, the tshark
+//! field it corresponds to, the label Wireshark shows, a one-line description, and how to
+//! read it from a frame ([`visit_frame`]). Every consumer is driven by this table: the CLI's
+//! JSONL and CSV columns, `diff-tshark`'s key list, the Wireshark plugin's fields, the C
+//! ABI's key names (`tcplens_key_name`), and the tests' key lists. Adding a key is one line
+//! here plus the value it reads.
+//!
+//! Reading goes through a visitor rather than a table of function pointers: [`visit_frame`]
+//! calls one [`FrameVisitor`] method per key, in order, so a sink's code for every column
+//! is inlined into one function (the JSONL writer runs this for every frame).
+
+use core::net::IpAddr;
+
+use crate::analysis::FrameAnalysis;
+use crate::flow::Endpoint;
+use crate::lifecycle::Event;
+use crate::record::FrameRecord;
+use crate::wire::{DecodeError, TcpFlags};
+
+/// What kind of value a key holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyType {
+    /// An unsigned integer.
+    Integer,
+    /// A frame number (1-based, as Wireshark numbers frames).
+    FrameNumber,
+    /// Seconds, with nanosecond resolution (trailing zeros past microseconds trimmed).
+    Seconds,
+    /// Seconds with all nine decimals, as tshark prints time deltas.
+    Seconds9,
+    /// Free text.
+    Text,
+    /// One name out of a fixed set (a state, an event, a side).
+    Name,
+    /// An IPv4 or IPv6 address.
+    Address,
+    /// A list of names (the `tcp.analysis` verdicts).
+    Names,
+}
+
+/// One key of the per-frame record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    /// The JSONL key, CSV column and `tcplens.<name>` plugin field.
+    pub name: &'static str,
+    pub ty: KeyType,
+    /// The unit of the value, where it has one.
+    pub unit: Option<&'static str>,
+    /// The tshark field holding the same value, where there is one (`diff-tshark` compares
+    /// them).
+    pub tshark: Option<&'static str>,
+    /// The short name Wireshark shows for the plugin's field.
+    pub label: &'static str,
+    /// One line saying what the value is.
+    pub description: &'static str,
+    /// Whether the plugin registers it as a field (`frame` is Wireshark's own, and the
+    /// verdicts and errors are fields and expert infos of their own there).
+    pub in_plugin: bool,
+}
+
+/// A TCP frame's values.
+#[derive(Debug, Clone, Copy)]
+pub struct TcpFrame<'a> {
+    /// The sender's and the receiver's endpoints.
+    pub ends: &'a (Endpoint, Endpoint),
+    pub rec: &'a FrameRecord,
+    pub an: &'a FrameAnalysis,
+}
+
+/// What a frame was.
+#[derive(Debug, Clone, Copy)]
+pub enum Body<'a> {
+    Tcp(TcpFrame<'a>),
+    /// A frame that could not be decoded: every TCP key is null.
+    Undecodable(DecodeError),
+}
+
+/// One frame, as the schema reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame<'a> {
+    /// Wireshark's frame number.
+    pub number: u64,
+    /// Nanoseconds since the capture's first frame.
+    pub time_ns: i64,
+    pub body: Body<'a>,
+    /// The explanation in the chosen language, when the host produced one.
+    pub explain: Option<&'a str>,
+}
+
+impl Frame<'_> {
+    #[inline]
+    fn tcp(&self) -> Option<&TcpFrame<'_>> {
+        match &self.body {
+            Body::Tcp(t) => Some(t),
+            Body::Undecodable(_) => None,
+        }
+    }
+
+    /// The `error` key: why the frame could not be decoded, or why its TCP header is
+    /// malformed.
+    #[inline]
+    pub fn error_code(&self) -> Option<&'static str> {
+        match &self.body {
+            Body::Tcp(t) => t.rec.error_code(),
+            Body::Undecodable(e) => Some(e.code()),
+        }
+    }
+}
+
+/// A sink for a frame's values, called once per key in schema order; `None` is a key that
+/// does not apply to this frame (JSON `null`, an empty CSV cell, no plugin item).
+pub trait FrameVisitor {
+    /// [`KeyType::Integer`] and [`KeyType::FrameNumber`].
+    fn integer(&mut self, key: FrameKey, v: Option<u64>);
+    /// [`KeyType::Seconds`] (`all_nine` false) and [`KeyType::Seconds9`] (true).
+    fn seconds(&mut self, key: FrameKey, ns: Option<i64>, all_nine: bool);
+    /// [`KeyType::Text`] and [`KeyType::Name`].
+    fn text(&mut self, key: FrameKey, v: Option<&str>);
+    /// [`KeyType::Address`].
+    fn address(&mut self, key: FrameKey, v: Option<IpAddr>);
+    /// [`KeyType::Names`].
+    fn names<I: Iterator<Item = &'static str>>(&mut self, key: FrameKey, v: Option<I>);
+}
+
+/// Defines [`FrameKey`], [`FRAME_KEYS`] and [`visit_frame`] from one list.
+///
+/// Each entry: `Variant "name": Type, unit, tshark field, "label", in_plugin, "description",`
+/// then how to read it: `frame |f| expr` from the [`Frame`], `tcp |t| expr` from a
+/// [`TcpFrame`] (null for an undecodable frame), or `tcp_flags |t| expr` for the
+/// [`TcpFlags`] of a TCP frame, lent to the visitor as their names.
+macro_rules! frame_schema {
+    ($(
+        $variant:ident $name:literal : $ty:ident, $unit:expr, $tshark:expr, $label:literal,
+        $plugin:literal, $desc:literal, $scope:ident |$x:ident| $get:expr;
+    )*) => {
+        /// A key of the per-frame record; [`FrameKey::info`] describes it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u8)]
+        pub enum FrameKey { $($variant,)* }
+
+        /// Every key, in output order (indexed by [`FrameKey`]).
+        pub const FRAME_KEYS: [Key; 0 $(+ frame_schema!(@one $variant))*] = [$(
+            Key {
+                name: $name,
+                ty: KeyType::$ty,
+                unit: $unit,
+                tshark: $tshark,
+                label: $label,
+                description: $desc,
+                in_plugin: $plugin,
+            },
+        )*];
+
+        impl FrameKey {
+            /// Every key, in output order.
+            pub const ALL: [FrameKey; FRAME_KEYS.len()] = [$(FrameKey::$variant,)*];
+        }
+
+        /// Hands every key's value of `f` to `v`, in schema order.
+        #[inline]
+        pub fn visit_frame<V: FrameVisitor>(v: &mut V, f: &Frame<'_>) {
+            $(
+                frame_schema!(@visit v, f, $ty, FrameKey::$variant, $scope |$x| $get);
+            )*
+        }
+    };
+    (@one $v:ident) => { 1 };
+    (@get $f:ident, frame |$x:ident| $get:expr) => {{ let $x = $f; $get }};
+    (@get $f:ident, tcp |$x:ident| $get:expr) => { $f.tcp().and_then(|$x| $get) };
+    // TCP flag names are formatted on the stack, so they are read as flags and lent as text.
+    (@visit $v:ident, $f:ident, Text, $k:expr, tcp_flags |$x:ident| $get:expr) => {{
+        let names = $f.tcp().map(|$x| FlagNames::new($get));
+        $v.text($k, names.as_ref().map(FlagNames::as_str))
+    }};
+    (@visit $v:ident, $f:ident, Integer, $k:expr, $($a:tt)*) => {
+        $v.integer($k, frame_schema!(@get $f, $($a)*))
+    };
+    (@visit $v:ident, $f:ident, FrameNumber, $k:expr, $($a:tt)*) => {
+        $v.integer($k, frame_schema!(@get $f, $($a)*))
+    };
+    (@visit $v:ident, $f:ident, Seconds, $k:expr, $($a:tt)*) => {
+        $v.seconds($k, frame_schema!(@get $f, $($a)*), false)
+    };
+    (@visit $v:ident, $f:ident, Seconds9, $k:expr, $($a:tt)*) => {
+        $v.seconds($k, frame_schema!(@get $f, $($a)*), true)
+    };
+    (@visit $v:ident, $f:ident, Text, $k:expr, $($a:tt)*) => {
+        $v.text($k, frame_schema!(@get $f, $($a)*))
+    };
+    (@visit $v:ident, $f:ident, Name, $k:expr, $($a:tt)*) => {
+        $v.text($k, frame_schema!(@get $f, $($a)*))
+    };
+    (@visit $v:ident, $f:ident, Address, $k:expr, $($a:tt)*) => {
+        $v.address($k, frame_schema!(@get $f, $($a)*))
+    };
+    (@visit $v:ident, $f:ident, Names, $k:expr, $($a:tt)*) => {
+        $v.names($k, frame_schema!(@get $f, $($a)*))
+    };
+}
+
+/// `Some(u64)` of a `u32`-like value.
+#[inline]
+fn n<T: Into<u64>>(v: Option<T>) -> Option<u64> {
+    v.map(Into::into)
+}
+
+frame_schema! {
+    Frame "frame": FrameNumber, None, None, "Frame", false,
+        "frame number, 1-based as Wireshark numbers frames",
+        frame |f| Some(f.number);
+    Time "time": Seconds, Some("s"), None, "Time since the first frame", true,
+        "seconds since the first frame of the capture",
+        frame |f| Some(f.time_ns);
+    Stream "stream": Integer, None, Some("tcp.stream"), "Stream index", true,
+        "the conversation index, as Wireshark's tcp.stream",
+        tcp |t| Some(t.rec.stream.into());
+    Src "src": Address, None, None, "Source", true,
+        "the sender's IP address",
+        tcp |t| Some(t.ends.0.addr);
+    Dst "dst": Address, None, None, "Destination", true,
+        "the receiver's IP address",
+        tcp |t| Some(t.ends.1.addr);
+    Sport "sport": Integer, None, None, "Source port", true,
+        "the sender's TCP port",
+        tcp |t| Some(t.ends.0.port.into());
+    Dport "dport": Integer, None, None, "Destination port", true,
+        "the receiver's TCP port",
+        tcp |t| Some(t.ends.1.port.into());
+    TcpFlags "tcp_flags": Text, None, None, "TCP flags", true,
+        "the TCP flags set, e.g. SYN,ACK",
+        tcp_flags |t| t.rec.tcp_flags;
+    Seq "seq": Integer, None, Some("tcp.seq"), "Sequence number (relative)", true,
+        "sequence number, relative as tcp.seq shows it",
+        tcp |t| Some(t.rec.seq.into());
+    Ack "ack": Integer, None, Some("tcp.ack"), "Acknowledgment number (relative)", true,
+        "acknowledgement number, relative as tcp.ack shows it",
+        tcp |t| n(t.rec.ack());
+    SeqRaw "seq_raw": Integer, None, None, "Sequence number (raw)", true,
+        "sequence number as on the wire",
+        tcp |t| Some(t.rec.seq_raw.into());
+    AckRaw "ack_raw": Integer, None, None, "Acknowledgment number (raw)", true,
+        "acknowledgement number as on the wire",
+        tcp |t| Some(t.rec.ack_raw.into());
+    Len "len": Integer, Some("bytes"), Some("tcp.len"), "Segment length", true,
+        "TCP payload length, from the IP length",
+        tcp |t| n(t.rec.seg_len());
+    NextSeq "next_seq": Integer, None, Some("tcp.nxtseq"), "Next sequence number", true,
+        "next expected relative sequence number (SYN and FIN count one)",
+        tcp |t| n(t.rec.next_seq());
+    Window "window": Integer, Some("bytes"), None, "Window (raw)", true,
+        "the advertised window field, unscaled",
+        tcp |t| Some(t.rec.window.into());
+    WindowScaled "window_scaled": Integer, Some("bytes"), Some("tcp.window_size"),
+        "Window (scaled)", true,
+        "the advertised window after scaling",
+        tcp |t| n(t.an.window_scaled);
+    Handshake "handshake": Integer, None, None, "Handshake step", true,
+        "handshake step 1, 2 or 3",
+        tcp |t| t.rec.handshake.map(|h| h as u64);
+    Teardown "teardown": Integer, None, None, "Teardown step (23 = 2+3)", true,
+        "teardown step 1, 2, 3, 4, or 23 for the combined ACK+FIN (2+3)",
+        tcp |t| t.rec.teardown.map(|s| s as u64);
+    Event "event": Name, None, None, "Lifecycle event", true,
+        "a lifecycle event: simultaneous open or close, a repeated SYN/SYN-ACK/FIN, data after the peer's FIN, a reset",
+        tcp |t| t.rec.event.code();
+    RstBy "rst_by": Name, None, None, "Reset by", true,
+        "for a RST: client or server",
+        tcp |t| (t.rec.event == Event::Rst).then(|| t.rec.sender().name());
+    RstFrom "rst_from": Name, None, None, "Reset from state", true,
+        "for a RST: the state the aborting side was in",
+        tcp |t| t.rec.rst_from.filter(|_| t.rec.event == Event::Rst).map(|s| s.name());
+    ClientState "client_state": Name, None, None, "Client state", true,
+        "the client's TCP state after this frame (RFC 9293 names)",
+        tcp |t| Some(t.rec.client_state.name());
+    ServerState "server_state": Name, None, None, "Server state", true,
+        "the server's TCP state after this frame (RFC 9293 names)",
+        tcp |t| Some(t.rec.server_state.name());
+    Flags "flags": Names, None, None, "Verdicts", false,
+        "the tcp.analysis verdicts, named as Wireshark's leaves",
+        tcp |t| Some(t.an.verdicts.shown().map(|v| v.name()));
+    DupAckNum "dup_ack_num": Integer, None, Some("tcp.analysis.duplicate_ack_num"),
+        "Duplicate ACK number", true,
+        "for a duplicate ACK: its number in the run",
+        tcp |t| n(t.an.dup_ack_num);
+    DupAckFrame "dup_ack_frame": FrameNumber, None, Some("tcp.analysis.duplicate_ack_frame"),
+        "Duplicate ACK of frame", true,
+        "for a duplicate ACK: the frame it repeats",
+        tcp |t| n(t.an.dup_ack_frame);
+    AcksFrame "acks_frame": FrameNumber, None, Some("tcp.analysis.acks_frame"),
+        "ACKs frame", true,
+        "the frame this ACK acknowledges",
+        tcp |t| n(t.an.acks_frame);
+    AckRtt "ack_rtt": Seconds9, Some("s"), Some("tcp.analysis.ack_rtt"), "ACK RTT", true,
+        "the time since the frame this ACK acknowledges",
+        tcp |t| t.an.ack_rtt_ns;
+    InitialRtt "initial_rtt": Seconds9, Some("s"), Some("tcp.analysis.initial_rtt"),
+        "Initial RTT", true,
+        "the handshake's RTT (SYN to the first ACK), where Wireshark shows it",
+        tcp |t| t.an.initial_rtt_ns;
+    BytesInFlight "bytes_in_flight": Integer, Some("bytes"),
+        Some("tcp.analysis.bytes_in_flight"), "Bytes in flight", true,
+        "unacknowledged bytes after this segment",
+        tcp |t| n(t.an.bytes_in_flight);
+    PushBytesSent "push_bytes_sent": Integer, Some("bytes"),
+        Some("tcp.analysis.push_bytes_sent"), "Bytes sent since last PSH", true,
+        "bytes sent since the last PSH",
+        tcp |t| n(t.an.push_bytes_sent);
+    Rto "rto": Seconds9, Some("s"), Some("tcp.analysis.rto"), "Retransmission timeout", true,
+        "for a timeout retransmission: the time since the segment Wireshark takes as the original",
+        tcp |t| t.an.rto_ns;
+    RtoFrame "rto_frame": FrameNumber, None, Some("tcp.analysis.rto_frame"),
+        "RTO based on delta from frame", true,
+        "for a timeout retransmission: the frame Wireshark takes as the original",
+        tcp |t| n(t.an.rto_frame);
+    Completeness "completeness": Integer, None, Some("tcp.completeness"),
+        "Conversation completeness", true,
+        "tcp.completeness before this frame: SYN 1, SYN-ACK 2, ACK 4, DATA 8, FIN 16, RST 32",
+        tcp |t| t.an.completeness.map(u64::from);
+    Explain "explain": Text, None, None, "Explanation", true,
+        "the frame explained in the chosen language",
+        frame |f| f.explain;
+    Error "error": Name, None, None, "Error", false,
+        "why the frame could not be decoded or its TCP header is malformed, else null",
+        frame |f| f.error_code();
+}
+
+impl FrameKey {
+    /// This key's description.
+    #[inline]
+    pub const fn info(self) -> &'static Key {
+        &FRAME_KEYS[self as usize]
+    }
+
+    #[inline]
+    pub const fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// The key called `name`.
+    pub fn from_name(name: &str) -> Option<FrameKey> {
+        FrameKey::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// TCP flag names ("SYN,ACK") written on the stack: no allocation per frame.
+#[derive(Clone, Copy)]
+pub struct FlagNames {
+    buf: [u8; 40],
+    len: usize,
+}
+
+impl FlagNames {
+    pub fn new(f: TcpFlags) -> FlagNames {
+        let mut names = FlagNames {
+            buf: [0; 40],
+            len: 0,
+        };
+        // Nine names of at most 3 letters and their commas fit in 40 bytes.
+        let _ = f.write_names(&mut names, ",");
+        names
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Only whole ASCII names are appended.
+        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+impl core::fmt::Write for FlagNames {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let end = self.len + s.len();
+        let dst = self.buf.get_mut(self.len..end).ok_or(core::fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_indexed_by_their_variant() {
+        for (i, k) in FrameKey::ALL.iter().enumerate() {
+            assert_eq!(*k as usize, i);
+            assert_eq!(FrameKey::from_name(k.name()), Some(*k));
+        }
+        let mut names: Vec<&str> = FRAME_KEYS.iter().map(|k| k.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), FRAME_KEYS.len());
+    }
+
+    #[test]
+    fn every_key_is_described() {
+        for k in FRAME_KEYS {
+            assert!(
+                !k.description.is_empty() && !k.label.is_empty(),
+                "{}",
+                k.name
+            );
+            assert!(
+                k.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{}",
+                k.name
+            );
+        }
+    }
+
+    /// Records which visitor method each key reached, and whether it had a value.
+    #[derive(Default)]
+    struct Calls(Vec<(FrameKey, &'static str, bool)>);
+
+    impl FrameVisitor for Calls {
+        fn integer(&mut self, key: FrameKey, v: Option<u64>) {
+            self.0.push((key, "integer", v.is_some()));
+        }
+        fn seconds(&mut self, key: FrameKey, ns: Option<i64>, all_nine: bool) {
+            let kind = if all_nine { "seconds9" } else { "seconds" };
+            self.0.push((key, kind, ns.is_some()));
+        }
+        fn text(&mut self, key: FrameKey, v: Option<&str>) {
+            self.0.push((key, "text", v.is_some()));
+        }
+        fn address(&mut self, key: FrameKey, v: Option<IpAddr>) {
+            self.0.push((key, "address", v.is_some()));
+        }
+        fn names<I: Iterator<Item = &'static str>>(&mut self, key: FrameKey, v: Option<I>) {
+            self.0.push((key, "names", v.is_some()));
+        }
+    }
+
+    #[test]
+    fn the_visitor_sees_every_key_once_in_order_with_its_type() {
+        let f = Frame {
+            number: 7,
+            time_ns: 1,
+            body: Body::Undecodable(DecodeError::TruncatedIp),
+            explain: Some("x"),
+        };
+        let mut calls = Calls::default();
+        visit_frame(&mut calls, &f);
+        let keys: Vec<FrameKey> = calls.0.iter().map(|c| c.0).collect();
+        assert_eq!(keys, FrameKey::ALL);
+        for (key, method, present) in calls.0 {
+            let want = match key.info().ty {
+                KeyType::Integer | KeyType::FrameNumber => "integer",
+                KeyType::Seconds => "seconds",
+                KeyType::Seconds9 => "seconds9",
+                KeyType::Text | KeyType::Name => "text",
+                KeyType::Address => "address",
+                KeyType::Names => "names",
+            };
+            assert_eq!(method, want, "{key:?}");
+            // An undecodable frame has its number, time, explanation and error only.
+            let expected = matches!(
+                key,
+                FrameKey::Frame | FrameKey::Time | FrameKey::Explain | FrameKey::Error
+            );
+            assert_eq!(present, expected, "{key:?}");
+        }
+    }
+
+    #[test]
+    fn flag_names_fit_every_combination() {
+        let all = FlagNames::new(TcpFlags(0x1ff));
+        assert_eq!(all.as_str().split(',').count(), 9);
+    }
+}
