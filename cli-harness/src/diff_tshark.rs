@@ -8,32 +8,23 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde::Serialize;
+use std::net::IpAddr;
+
 use tcplens_core::analysis::Verdict;
+use tcplens_core::flow::endpoints;
+use tcplens_core::schema::{self, Body, FrameKey, FrameVisitor, KeyType, TcpFrame};
 use tcplens_core::{Analyzer, Outcome};
 
 use crate::error::CliError;
 use crate::output::Secs9;
 use crate::source::{Next, Source};
 
-/// Our key, tshark's field.
-pub const KEYS: [(&str, &str); 16] = [
-    ("stream", "tcp.stream"),
-    ("seq", "tcp.seq"),
-    ("ack", "tcp.ack"),
-    ("len", "tcp.len"),
-    ("next_seq", "tcp.nxtseq"),
-    ("window_scaled", "tcp.window_size"),
-    ("completeness", "tcp.completeness"),
-    ("dup_ack_num", "tcp.analysis.duplicate_ack_num"),
-    ("dup_ack_frame", "tcp.analysis.duplicate_ack_frame"),
-    ("acks_frame", "tcp.analysis.acks_frame"),
-    ("ack_rtt", "tcp.analysis.ack_rtt"),
-    ("initial_rtt", "tcp.analysis.initial_rtt"),
-    ("bytes_in_flight", "tcp.analysis.bytes_in_flight"),
-    ("push_bytes_sent", "tcp.analysis.push_bytes_sent"),
-    ("rto", "tcp.analysis.rto"),
-    ("rto_frame", "tcp.analysis.rto_frame"),
-];
+/// The keys compared: every schema key with a tshark counterpart, as (ours, tshark's).
+fn keys() -> impl Iterator<Item = (FrameKey, &'static str)> {
+    FrameKey::ALL
+        .into_iter()
+        .filter_map(|k| Some((k, k.info().tshark?)))
+}
 
 /// How many example frames each row keeps.
 const EXAMPLES: usize = 5;
@@ -104,7 +95,7 @@ pub struct Report {
 type Values = BTreeMap<&'static str, String>;
 
 fn tshark_fields() -> Vec<String> {
-    let mut v: Vec<String> = KEYS.iter().map(|(_, f)| f.to_string()).collect();
+    let mut v: Vec<String> = keys().map(|(_, f)| f.to_string()).collect();
     v.extend(
         Verdict::ALL
             .iter()
@@ -161,14 +152,13 @@ fn run_tshark(tshark: &Path, file: &Path) -> Result<BTreeMap<u64, Values>, CliEr
             continue;
         };
         let mut vals = Values::new();
-        let names = KEYS
-            .iter()
-            .map(|(k, _)| *k)
-            .chain(Verdict::ALL.iter().map(|v| v.name()));
-        for (name, val) in names.zip(cols) {
+        let names = keys()
+            .map(|(k, _)| (k.name(), k.info().ty))
+            .chain(Verdict::ALL.iter().map(|v| (v.name(), KeyType::Integer)));
+        for ((name, ty), val) in names.zip(cols) {
             if !val.is_empty() {
-                let val = match name {
-                    "ack_rtt" | "initial_rtt" | "rto" => normalize_time(val),
+                let val = match ty {
+                    KeyType::Seconds | KeyType::Seconds9 => normalize_time(val),
                     _ => val.to_string(),
                 };
                 vals.insert(name, val);
@@ -216,36 +206,26 @@ fn run_tcplens(file: &Path) -> Result<BTreeMap<u64, Values>, CliError> {
         };
         number += 1;
         let Outcome::Tcp {
+            segment,
             record: r,
             analysis: a,
-            ..
         } = analyzer.process_linktype(f.linktype, f.data, f.orig_len, f.ts_ns)
         else {
             continue;
         };
         let mut v = Values::new();
-        let mut put = |k: &'static str, x: Option<String>| {
-            if let Some(x) = x {
-                v.insert(k, x);
-            }
+        let ends = endpoints(&segment);
+        let frame = schema::Frame {
+            number,
+            time_ns: 0,
+            body: Body::Tcp(TcpFrame {
+                ends: &ends,
+                rec: &r,
+                an: &a,
+            }),
+            explain: None,
         };
-        let s = |x: Option<u32>| x.map(|x| x.to_string());
-        put("stream", Some(r.stream.to_string()));
-        put("seq", Some(r.seq.to_string()));
-        put("ack", s(r.ack()));
-        put("len", s(r.seg_len()));
-        put("next_seq", s(r.next_seq()));
-        put("window_scaled", s(a.window_scaled));
-        put("completeness", a.completeness.map(|c| c.to_string()));
-        put("dup_ack_num", s(a.dup_ack_num));
-        put("dup_ack_frame", s(a.dup_ack_frame));
-        put("acks_frame", s(a.acks_frame));
-        put("ack_rtt", a.ack_rtt_ns.map(secs9));
-        put("initial_rtt", a.initial_rtt_ns.map(secs9));
-        put("bytes_in_flight", s(a.bytes_in_flight));
-        put("push_bytes_sent", s(a.push_bytes_sent));
-        put("rto", a.rto_ns.map(secs9));
-        put("rto_frame", s(a.rto_frame));
+        schema::visit_frame(&mut TsharkValues(&mut v), &frame);
         for verdict in a.verdicts.shown() {
             v.insert(verdict.name(), "1".into());
         }
@@ -254,9 +234,38 @@ fn run_tcplens(file: &Path) -> Result<BTreeMap<u64, Values>, CliError> {
     Ok(frames)
 }
 
+/// A frame's values of the compared keys, spelt as tshark's `-T fields` spells them.
+struct TsharkValues<'v>(&'v mut Values);
+
+impl TsharkValues<'_> {
+    fn put(&mut self, key: FrameKey, v: Option<String>) {
+        if let (Some(v), Some(_)) = (v, key.info().tshark) {
+            self.0.insert(key.name(), v);
+        }
+    }
+}
+
+impl FrameVisitor for TsharkValues<'_> {
+    fn integer(&mut self, key: FrameKey, v: Option<u64>) {
+        self.put(key, v.map(|v| v.to_string()));
+    }
+    fn seconds(&mut self, key: FrameKey, ns: Option<i64>, _: bool) {
+        self.put(key, ns.map(secs9));
+    }
+    fn text(&mut self, key: FrameKey, v: Option<&str>) {
+        self.put(key, v.map(str::to_string));
+    }
+    fn address(&mut self, key: FrameKey, v: Option<IpAddr>) {
+        self.put(key, v.map(|a| a.to_string()));
+    }
+    fn names<I: Iterator<Item = &'static str>>(&mut self, key: FrameKey, v: Option<I>) {
+        self.put(key, v.map(|i| i.collect::<Vec<_>>().join(",")));
+    }
+}
+
 /// Compares tcplens with tshark on every file.
 pub fn compare(files: &[PathBuf], tshark: &Path) -> Result<Report, CliError> {
-    let mut keys: Vec<Tally> = KEYS.iter().map(|(k, _)| Tally::new(k)).collect();
+    let mut keys: Vec<Tally> = self::keys().map(|(k, _)| Tally::new(k.name())).collect();
     let mut flags: Vec<Tally> = Verdict::ALL.iter().map(|v| Tally::new(v.name())).collect();
     let mut tcp_frames = 0;
     for file in files {
@@ -277,10 +286,11 @@ pub fn compare(files: &[PathBuf], tshark: &Path) -> Result<Report, CliError> {
             let at = || format!("{name}#{frame}");
             // A frame tshark ties to no conversation (under 16 bytes of TCP header, an ICMP
             // quote of 8 bytes) is analysed by neither tool: compare only its stream.
-            let no_conversation = theirs.contains_key(&frame) && !t.contains_key("stream");
+            let no_conversation =
+                theirs.contains_key(&frame) && !t.contains_key(FrameKey::Stream.name());
             for tally in keys.iter_mut().chain(flags.iter_mut()) {
                 let k = tally.name.as_str();
-                if no_conversation && k != "stream" {
+                if no_conversation && k != FrameKey::Stream.name() {
                     continue;
                 }
                 tally.count(
