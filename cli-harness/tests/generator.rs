@@ -82,7 +82,7 @@ fn tshark_agrees_on_every_frame_and_sees_all_fifteen_verdicts() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("diff-tshark JSON");
     assert_eq!(doc["tcp_frames"].as_u64(), Some(REALISTIC.packets));
     let flags = doc["flags"].as_array().expect("flags list");
-    for name in FLAGS {
+    for &name in FLAGS.iter() {
         let row = flags
             .iter()
             .find(|r| r["name"] == name)

@@ -15,6 +15,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use serde_json::Value;
+use tcplens_core::schema::{FrameKey, KeyType, FRAME_KEYS};
 
 /// Builds the plugin (in its own target folder: the outer cargo holds the usual one's
 /// lock) and installs it into a private HOME. Returns that HOME.
@@ -105,50 +106,28 @@ fn home_or_skip() -> Option<&'static Path> {
     home
 }
 
-/// The JSONL keys the plugin shows (all but `frame`, `flags` and `error`).
-const KEYS: [&str; 33] = [
-    "time",
-    "stream",
-    "src",
-    "dst",
-    "sport",
-    "dport",
-    "tcp_flags",
-    "seq",
-    "ack",
-    "seq_raw",
-    "ack_raw",
-    "len",
-    "next_seq",
-    "window",
-    "window_scaled",
-    "handshake",
-    "teardown",
-    "event",
-    "rst_by",
-    "rst_from",
-    "client_state",
-    "server_state",
-    "dup_ack_num",
-    "dup_ack_frame",
-    "acks_frame",
-    "ack_rtt",
-    "initial_rtt",
-    "bytes_in_flight",
-    "push_bytes_sent",
-    "rto",
-    "rto_frame",
-    "completeness",
-    "explain",
-];
+/// The JSONL keys the plugin shows as fields, from the schema (all but `frame`, `flags`
+/// and `error`).
+fn keys() -> Vec<&'static str> {
+    FRAME_KEYS
+        .iter()
+        .filter(|k| k.in_plugin)
+        .map(|k| k.name)
+        .collect()
+}
+
+fn is_time(key: &str) -> bool {
+    FrameKey::from_name(key)
+        .is_some_and(|k| matches!(k.info().ty, KeyType::Seconds | KeyType::Seconds9))
+}
 
 /// Times as nanoseconds, so "0.012000" and "0.012000000" agree.
 fn norm(key: &str, v: &str) -> String {
-    if matches!(key, "time" | "ack_rtt" | "initial_rtt" | "rto") && v.contains('e') {
+    if is_time(key) && v.contains('e') {
         // serde_json prints small floats in exponent form ("5e-6").
         return ((v.parse::<f64>().unwrap() * 1e9).round() as i64).to_string();
     }
-    if matches!(key, "time" | "ack_rtt" | "initial_rtt" | "rto") && !v.is_empty() {
+    if is_time(key) && !v.is_empty() {
         let (neg, body) = v.strip_prefix('-').map_or((false, v), |b| (true, b));
         let (s, f) = body.split_once('.').unwrap_or((body, "0"));
         let frac = format!("{f:0<9}");
@@ -167,9 +146,9 @@ fn harness_rows(capture: &Path) -> BTreeMap<u64, Vec<String>> {
         .into_iter()
         .filter(|v| !v["stream"].is_null())
         .map(|v| {
-            let mut row: Vec<String> = KEYS
-                .iter()
-                .map(|k| match &v[*k] {
+            let mut row: Vec<String> = keys()
+                .into_iter()
+                .map(|k| match &v[k] {
                     Value::Null => String::new(),
                     Value::String(s) => norm(k, s),
                     other => norm(k, &other.to_string()),
@@ -207,7 +186,8 @@ fn plugin_rows(home: &Path, capture: &str, two_pass: bool) -> BTreeMap<u64, Vec<
         "-e",
         "frame.number",
     ];
-    let fields: Vec<String> = KEYS
+    let keys = keys();
+    let fields: Vec<String> = keys
         .iter()
         .chain(FLAGS.iter())
         .map(|k| format!("tcplens.{k}"))
@@ -234,8 +214,8 @@ fn plugin_rows(home: &Path, capture: &str, two_pass: bool) -> BTreeMap<u64, Vec<
                 .iter()
                 .enumerate()
                 .map(|(i, v)| {
-                    if i < KEYS.len() {
-                        norm(KEYS[i], v)
+                    if i < keys.len() {
+                        norm(keys[i], v)
                     } else if v.is_empty() {
                         String::new()
                     } else {
@@ -289,7 +269,21 @@ fn plugin_loads_and_registers_every_field() {
         fields.contains("P\tTCP Lens\ttcplens"),
         "protocol tcplens not registered"
     );
-    for key in KEYS.iter().chain(FLAGS.iter()) {
+    // Every schema key the plugin shows, with the field type its schema type gives.
+    for key in FRAME_KEYS.iter().filter(|k| k.in_plugin) {
+        let ft = match key.ty {
+            KeyType::Integer | KeyType::FrameNumber => "FT_UINT32",
+            KeyType::Seconds | KeyType::Seconds9 => "FT_RELATIVE_TIME",
+            KeyType::Text | KeyType::Name | KeyType::Address | KeyType::Names => "FT_STRING",
+        };
+        let line = fields
+            .lines()
+            .find(|l| l.split('\t').nth(2) == Some(&format!("tcplens.{}", key.name)))
+            .unwrap_or_else(|| panic!("field tcplens.{} missing", key.name));
+        assert_eq!(line.split('\t').nth(3), Some(ft), "{line}");
+        assert!(line.contains(key.description), "{line}");
+    }
+    for key in FLAGS.iter() {
         assert!(
             fields.contains(&format!("\ttcplens.{key}\t")),
             "field tcplens.{key} missing"
@@ -312,7 +306,7 @@ fn plugin_gives_the_harness_answers_in_one_and_two_passes() {
             );
             for (frame, row) in &want {
                 let theirs = &got[frame];
-                for (i, key) in KEYS.iter().chain(FLAGS.iter()).enumerate() {
+                for (i, key) in keys().iter().chain(FLAGS.iter()).enumerate() {
                     assert_eq!(
                         &theirs[i], &row[i],
                         "{name} frame {frame} tcplens.{key} (-2: {two_pass})"
@@ -357,7 +351,7 @@ fn display_filters_select_the_expected_frames() {
     let want: Vec<String> =
         harness_rows(&common::root().join("tests/captures/netns-loss-reorder.pcap"))
             .into_iter()
-            .filter(|(_, r)| r[KEYS.len()] == "1")
+            .filter(|(_, r)| r[keys().len()] == "1")
             .map(|(f, _)| f.to_string())
             .collect();
     assert!(!want.is_empty());
@@ -457,7 +451,10 @@ fn a_panic_becomes_an_expert_error_and_tshark_goes_on() {
     // frame names the frame it acknowledges as the harness does (the core counted the lost
     // frame; frame 4, whose ACK the lost frame 3 would have answered, legitimately differs).
     let want = harness_rows(&common::root().join("tests/captures/seed-nc.pcap"));
-    let acks = KEYS.iter().position(|k| *k == "acks_frame").unwrap();
+    let acks = keys()
+        .iter()
+        .position(|k| *k == FrameKey::AcksFrame.name())
+        .unwrap();
     let mut checked = 0;
     for row in &rows[3..] {
         let frame: u64 = row[0].parse().unwrap();

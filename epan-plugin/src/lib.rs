@@ -43,8 +43,10 @@ use std::sync::Mutex;
 use tcplens_core::analysis::{FrameAnalysis, Verdict};
 use tcplens_core::compact::FrameStore;
 use tcplens_core::explain::{explain, Lang};
+use tcplens_core::flow::endpoints;
+use tcplens_core::schema::{self, Body, FrameKey, FrameVisitor, KeyType, TcpFrame, FRAME_KEYS};
 use tcplens_core::wire::{decode, Decoded};
-use tcplens_core::{Analyzer, Event, FrameRecord, LinkType, Outcome, Side, TcpSegment};
+use tcplens_core::{Analyzer, Event, FrameRecord, LinkType, Outcome, TcpSegment};
 
 /// The version string Wireshark's loader reads.
 #[no_mangle]
@@ -86,43 +88,20 @@ enum Kind {
     Bool,
 }
 
-/// Every JSONL key (but `frame`, which is Wireshark's own) as `tcplens.<key>`, in order.
-const FIELDS: [(&str, &str, Kind); 33] = [
-    ("time", "Time since the first frame", Kind::RelTime),
-    ("stream", "Stream index", Kind::U32),
-    ("src", "Source", Kind::Str),
-    ("dst", "Destination", Kind::Str),
-    ("sport", "Source port", Kind::U32),
-    ("dport", "Destination port", Kind::U32),
-    ("tcp_flags", "TCP flags", Kind::Str),
-    ("seq", "Sequence number (relative)", Kind::U32),
-    ("ack", "Acknowledgment number (relative)", Kind::U32),
-    ("seq_raw", "Sequence number (raw)", Kind::U32),
-    ("ack_raw", "Acknowledgment number (raw)", Kind::U32),
-    ("len", "Segment length", Kind::U32),
-    ("next_seq", "Next sequence number", Kind::U32),
-    ("window", "Window (raw)", Kind::U32),
-    ("window_scaled", "Window (scaled)", Kind::U32),
-    ("handshake", "Handshake step", Kind::U32),
-    ("teardown", "Teardown step (23 = 2+3)", Kind::U32),
-    ("event", "Lifecycle event", Kind::Str),
-    ("rst_by", "Reset by", Kind::Str),
-    ("rst_from", "Reset from state", Kind::Str),
-    ("client_state", "Client state", Kind::Str),
-    ("server_state", "Server state", Kind::Str),
-    ("dup_ack_num", "Duplicate ACK number", Kind::U32),
-    ("dup_ack_frame", "Duplicate ACK of frame", Kind::U32),
-    ("acks_frame", "ACKs frame", Kind::U32),
-    ("ack_rtt", "ACK RTT", Kind::RelTime),
-    ("initial_rtt", "Initial RTT", Kind::RelTime),
-    ("bytes_in_flight", "Bytes in flight", Kind::U32),
-    ("push_bytes_sent", "Bytes sent since last PSH", Kind::U32),
-    ("rto", "Retransmission timeout", Kind::RelTime),
-    ("rto_frame", "RTO based on delta from frame", Kind::U32),
-    ("completeness", "Conversation completeness", Kind::U32),
-    ("explain", "Explanation", Kind::Str),
-];
-const NF: usize = FIELDS.len();
+impl Kind {
+    /// The field type of a schema key.
+    fn of(ty: KeyType) -> Kind {
+        match ty {
+            KeyType::Integer | KeyType::FrameNumber => Kind::U32,
+            KeyType::Seconds | KeyType::Seconds9 => Kind::RelTime,
+            KeyType::Text | KeyType::Name | KeyType::Address | KeyType::Names => Kind::Str,
+        }
+    }
+}
+
+/// One field id per schema key (`tcplens.<key>`); keys the plugin does not show
+/// ([`Key::in_plugin`](tcplens_core::schema::Key)) keep -1.
+const NF: usize = FRAME_KEYS.len();
 const NV: usize = Verdict::ALL.len();
 
 /// Lifecycle expert infos: (abbrev suffix, summary).
@@ -296,14 +275,16 @@ unsafe extern "C" fn register_protoinfo() {
                 sys::proto_register_protocol(leak("TCP Lens"), leak("TCPLENS"), leak("tcplens"));
             let mut hf: Vec<sys::hf_register_info> = Vec::with_capacity(NF + NV);
             let ids = addr_of_mut!(HF).cast::<c_int>();
-            for (i, (key, name, kind)) in FIELDS.iter().enumerate() {
-                hf.push(hf_info(
-                    ids.add(i),
-                    name,
-                    &format!("tcplens.{key}"),
-                    *kind,
-                    name,
-                ));
+            for (i, key) in FRAME_KEYS.iter().enumerate() {
+                if key.in_plugin {
+                    hf.push(hf_info(
+                        ids.add(i),
+                        key.label,
+                        &format!("tcplens.{}", key.name),
+                        Kind::of(key.ty),
+                        key.description,
+                    ));
+                }
             }
             let vids = addr_of_mut!(HF_VERDICT).cast::<c_int>();
             for (i, v) in Verdict::ALL.iter().enumerate() {
@@ -737,115 +718,101 @@ unsafe fn show(
     unsafe {
         let ti = sys::proto_tree_add_item(tree, proto_tcplens, tvb, 0, 0, sys::ENC_NA);
         let t = sys::proto_item_add_subtree(ti, ett_tcplens);
-        let hf = |i: usize| HF[i];
-        let u = |i: usize, x: u32| {
-            sys::proto_tree_add_uint(t, hf(i), tvb, 0, 0, x);
-        };
-        // Strings are built only for a tree that shows or filters on them: an invisible
-        // tree would fake the item anyway (the summary-line pass of `tshark -r`).
-        let wants = |i: usize| !t.is_null() && sys::proto_field_is_referenced(t, hf(i)) != 0;
-        let rt = |i: usize, ns: i64| {
-            let ts = sys::nstime_t {
-                secs: ns.div_euclid(1_000_000_000),
-                nsecs: ns.rem_euclid(1_000_000_000) as c_int,
-            };
-            sys::proto_tree_add_time(t, hf(i), tvb, 0, 0, &ts);
-        };
         let (rec, an, seg) = (f.rec, f.an, f.seg);
         let mut text = std::mem::take(&mut *TEXT.lock().unwrap_or_else(|e| e.into_inner()));
-        let s = |text: &mut CText, i: usize, x: &str| {
-            if wants(i) {
-                text.add(t, tvb, hf(i), |out| {
-                    out.push_str(x);
-                    Ok(())
-                });
-            }
+        let ends = endpoints(seg);
+        let frame = schema::Frame {
+            number: u64::from(f.frame),
+            time_ns: f.time_ns,
+            body: Body::Tcp(TcpFrame {
+                ends: &ends,
+                rec,
+                an,
+            }),
+            // Built below, only when someone looks at it.
+            explain: None,
         };
-        rt(0, f.time_ns);
-        u(1, rec.stream);
-        if wants(2) {
-            text.add(t, tvb, hf(2), |out| write_ip(out, seg.src));
-        }
-        if wants(3) {
-            text.add(t, tvb, hf(3), |out| write_ip(out, seg.dst));
-        }
-        if wants(6) {
-            text.add(t, tvb, hf(6), |out| write!(out, "{}", rec.tcp_flags));
-        }
-        u(4, u32::from(seg.src_port));
-        u(5, u32::from(seg.dst_port));
-        u(7, rec.seq);
-        if let Some(ack) = rec.ack() {
-            u(8, ack);
-        }
-        u(9, rec.seq_raw);
-        u(10, rec.ack_raw);
-        if let Some(len) = rec.seg_len() {
-            u(11, len);
-        }
-        if let Some(next) = rec.next_seq() {
-            u(12, next);
-        }
-        u(13, u32::from(rec.window));
-        if let Some(scaled) = an.window_scaled {
-            u(14, scaled);
-        }
-        if let Some(h) = rec.handshake {
-            u(15, u32::from(h as u8));
-        }
-        if let Some(td) = rec.teardown {
-            u(16, u32::from(td as u8));
-        }
-        if let Some(code) = rec.event.code() {
-            s(&mut text, 17, code);
-        }
-        if rec.event == Event::Rst {
-            s(
-                &mut text,
-                18,
-                if rec.sender() == Side::Client {
-                    "client"
-                } else {
-                    "server"
-                },
-            );
-            if let Some(from) = rec.rst_from {
-                s(&mut text, 19, from.name());
-            }
-        }
-        s(&mut text, 20, rec.client_state.name());
-        s(&mut text, 21, rec.server_state.name());
-        if let (Some(n), Some(fr)) = (an.dup_ack_num, an.dup_ack_frame) {
-            u(22, n);
-            u(23, fr);
-        }
-        if let Some(fr) = an.acks_frame {
-            u(24, fr);
-        }
-        if let Some(x) = an.ack_rtt_ns {
-            rt(25, x);
-        }
-        if let Some(x) = an.initial_rtt_ns {
-            rt(26, x);
-        }
-        if let (Some(b), Some(p)) = (an.bytes_in_flight, an.push_bytes_sent) {
-            u(27, b);
-            u(28, p);
-        }
-        if let (Some(x), Some(fr)) = (an.rto_ns, an.rto_frame) {
-            rt(29, x);
-            u(30, fr);
-        }
-        if let Some(c) = an.completeness {
-            u(31, u32::from(c));
-        }
-        // Text is built only when someone looks at it.
-        if PREF_EXPLAIN != 0 && wants(32) {
-            text.add(t, tvb, hf(32), |out| explain(lang, rec, an, out));
+        schema::visit_frame(
+            &mut TreeItems {
+                t,
+                tvb,
+                text: &mut text,
+            },
+            &frame,
+        );
+        let hf_explain = HF[FrameKey::Explain as usize];
+        if PREF_EXPLAIN != 0 && !t.is_null() && sys::proto_field_is_referenced(t, hf_explain) != 0 {
+            text.add(t, tvb, hf_explain, |out| explain(lang, rec, an, out));
         }
         *TEXT.lock().unwrap_or_else(|e| e.into_inner()) = text;
         add_experts(pinfo, tvb, t, ti, f, lang);
     }
+}
+
+/// Adds a frame's schema keys to its tcplens subtree: each key with a value becomes an item
+/// of its `tcplens.<key>` field. Text is built only for a tree that shows or filters on it
+/// (an invisible tree would fake the item anyway: the summary-line pass of `tshark -r`).
+struct TreeItems<'a> {
+    t: *mut sys::proto_tree,
+    tvb: *mut sys::tvbuff_t,
+    text: &'a mut CText,
+}
+
+impl TreeItems<'_> {
+    /// The key's field id, when the plugin registers it.
+    fn hf(&self, key: FrameKey) -> Option<c_int> {
+        // SAFETY: HF is written only at registration, before any dissection.
+        let id = unsafe { HF[key as usize] };
+        (key.info().in_plugin && id >= 0).then_some(id)
+    }
+
+    /// The key's field id, when the tree shows or filters on it.
+    fn wanted(&self, key: FrameKey) -> Option<c_int> {
+        let hf = self.hf(key)?;
+        // SAFETY: `t` is this frame's subtree (non-NULL is checked), hf a registered id.
+        (!self.t.is_null() && unsafe { sys::proto_field_is_referenced(self.t, hf) } != 0)
+            .then_some(hf)
+    }
+}
+
+impl FrameVisitor for TreeItems<'_> {
+    fn integer(&mut self, key: FrameKey, v: Option<u64>) {
+        if let (Some(v), Some(hf)) = (v, self.hf(key)) {
+            let v = u32::try_from(v).unwrap_or(u32::MAX);
+            // SAFETY: valid tree and tvb for this frame; offset 0, length 0 is in bounds.
+            unsafe { sys::proto_tree_add_uint(self.t, hf, self.tvb, 0, 0, v) };
+        }
+    }
+    fn seconds(&mut self, key: FrameKey, ns: Option<i64>, _: bool) {
+        if let (Some(ns), Some(hf)) = (ns, self.hf(key)) {
+            let ts = sys::nstime_t {
+                secs: ns.div_euclid(1_000_000_000),
+                nsecs: ns.rem_euclid(1_000_000_000) as c_int,
+            };
+            // SAFETY: as above; epan copies the time.
+            unsafe { sys::proto_tree_add_time(self.t, hf, self.tvb, 0, 0, &ts) };
+        }
+    }
+    fn text(&mut self, key: FrameKey, v: Option<&str>) {
+        if let (Some(v), Some(hf)) = (v, self.wanted(key)) {
+            // SAFETY: as above.
+            unsafe {
+                self.text.add(self.t, self.tvb, hf, |out| {
+                    out.push_str(v);
+                    Ok(())
+                })
+            };
+        }
+    }
+    fn address(&mut self, key: FrameKey, v: Option<IpAddr>) {
+        if let (Some(a), Some(hf)) = (v, self.wanted(key)) {
+            // SAFETY: as above.
+            unsafe { self.text.add(self.t, self.tvb, hf, |out| write_ip(out, a)) };
+        }
+    }
+    /// The verdicts are `tcplens.<verdict>` fields and expert infos of their own
+    /// ([`add_experts`]).
+    fn names<I: Iterator<Item = &'static str>>(&mut self, _: FrameKey, _: Option<I>) {}
 }
 
 /// [`CText`]'s buffer, kept between frames.

@@ -71,22 +71,11 @@ pub fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
 }
 
-/// The fifteen `tcp.analysis` verdict flags by their tcplens names (JSONL `flags`,
-/// `tcplens.<flag>` plugin fields, `diff-tshark` rows), in Wireshark's order.
-pub const FLAGS: [&str; 15] = [
-    "retransmission",
-    "fast_retransmission",
-    "spurious_retransmission",
-    "out_of_order",
-    "lost_segment",
-    "ack_lost_segment",
-    "duplicate_ack",
-    "zero_window",
-    "zero_window_probe",
-    "zero_window_probe_ack",
-    "window_full",
-    "window_update",
-    "keep_alive",
-    "keep_alive_ack",
-    "reused_ports",
-];
+/// The `tcp.analysis` verdict flags by their tcplens names (JSONL `flags`, `tcplens.<flag>`
+/// plugin fields, `diff-tshark` rows), in Wireshark's order: the core's own table.
+pub static FLAGS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    tcplens_core::analysis::Verdict::ALL
+        .iter()
+        .map(|v| v.name())
+        .collect()
+});
