@@ -6,7 +6,9 @@ use serde::Serialize;
 use tcplens_core::diagnosis::Finding;
 use tcplens_core::explain::Lang;
 use tcplens_core::flow::{Conversation, Endpoint};
-use tcplens_core::{Counters, DecodeError, Side};
+use tcplens_core::record::ConnRecord;
+use tcplens_core::schema::{visit_conn, Column, ConnKey, ConnVisitor, KeyType, CONN_KEYS};
+use tcplens_core::{Counters, DecodeError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ConnsFormat {
@@ -16,35 +18,65 @@ pub enum ConnsFormat {
     Json,
 }
 
-/// One conversation, as printed.
-#[derive(Debug, Serialize)]
+/// One conversation, as printed: its record, and with `--diagnose` its findings.
+#[derive(Debug)]
 pub struct ConnRow {
-    pub stream: u32,
-    #[serde(serialize_with = "as_display")]
-    pub client: Endpoint,
-    #[serde(serialize_with = "as_display")]
-    pub server: Endpoint,
-    /// Nanoseconds since the first frame of the capture (seconds in JSON).
-    #[serde(rename = "first", serialize_with = "as_secs")]
-    pub first_ns: i64,
-    #[serde(rename = "last", serialize_with = "as_secs")]
-    pub last_ns: i64,
-    #[serde(rename = "duration", serialize_with = "as_secs")]
-    pub duration_ns: i64,
-    pub packets_client: u64,
-    pub bytes_client: u64,
-    pub packets_server: u64,
-    pub bytes_server: u64,
-    /// SYN to the ACK completing the handshake, in nanoseconds (seconds in JSON).
-    #[serde(rename = "handshake_rtt", serialize_with = "as_opt_secs")]
-    pub handshake_rtt_ns: Option<i64>,
-    pub client_state: &'static str,
-    pub server_state: &'static str,
-    pub history: String,
-    pub conn_state: &'static str,
+    pub record: ConnRecord,
     /// With `--diagnose`: the likely causes, in frame order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnosis: Option<Vec<DiagnosisRow>>,
+}
+
+impl std::ops::Deref for ConnRow {
+    type Target = ConnRecord;
+    fn deref(&self) -> &ConnRecord {
+        &self.record
+    }
+}
+
+/// The JSON object of a row: every conversation key in schema order (seconds as numbers),
+/// then `diagnosis` when there is one.
+impl Serialize for ConnRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Json<M: SerializeMap> {
+            map: M,
+            err: Option<M::Error>,
+        }
+        impl<M: SerializeMap> Json<M> {
+            fn entry<T: Serialize + ?Sized>(&mut self, key: ConnKey, v: &T) {
+                if self.err.is_none() {
+                    self.err = self.map.serialize_entry(key.name(), v).err();
+                }
+            }
+        }
+        impl<M: SerializeMap> ConnVisitor for Json<M> {
+            fn integer(&mut self, key: ConnKey, v: u64) {
+                self.entry(key, &v);
+            }
+            fn seconds(&mut self, key: ConnKey, ns: Option<i64>) {
+                self.entry(key, &ns.map(secs));
+            }
+            fn text(&mut self, key: ConnKey, v: &str) {
+                self.entry(key, v);
+            }
+            fn endpoint(&mut self, key: ConnKey, v: &Endpoint) {
+                self.entry(key, &v.to_string());
+            }
+        }
+        let mut json = Json {
+            map: s.serialize_map(None)?,
+            err: None,
+        };
+        visit_conn(&mut json, &self.record);
+        if let Some(e) = json.err {
+            return Err(e);
+        }
+        let mut map = json.map;
+        if let Some(d) = &self.diagnosis {
+            map.serialize_entry("diagnosis", d)?;
+        }
+        map.end()
+    }
 }
 
 /// One finding, as printed.
@@ -91,41 +123,10 @@ pub fn secs(ns: i64) -> f64 {
     ns as f64 / 1e9
 }
 
-fn as_secs<S: serde::Serializer>(ns: &i64, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64(secs(*ns))
-}
-
-fn as_opt_secs<S: serde::Serializer>(ns: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
-    match ns {
-        Some(ns) => s.serialize_f64(secs(*ns)),
-        None => s.serialize_none(),
-    }
-}
-
-fn as_display<S: serde::Serializer>(v: &Endpoint, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(v)
-}
-
 impl ConnRow {
     pub fn new(c: &Conversation, capture_start_ns: i64) -> ConnRow {
-        let s = &c.stats;
-        let (ci, si) = (Side::Client.idx(), Side::Server.idx());
         ConnRow {
-            stream: c.stream,
-            client: c.endpoints[0],
-            server: c.endpoints[1],
-            first_ns: s.first_ns - capture_start_ns,
-            last_ns: s.last_ns - capture_start_ns,
-            duration_ns: s.last_ns - s.first_ns,
-            packets_client: s.packets[ci],
-            bytes_client: s.bytes[ci],
-            packets_server: s.packets[si],
-            bytes_server: s.bytes[si],
-            handshake_rtt_ns: s.handshake_rtt_ns,
-            client_state: c.lifecycle.state(Side::Client).name(),
-            server_state: c.lifecycle.state(Side::Server).name(),
-            history: s.history.as_str().to_string(),
-            conn_state: s.conn_state(),
+            record: ConnRecord::new(c, capture_start_ns),
             diagnosis: None,
         }
     }
@@ -177,76 +178,68 @@ pub fn write(
     }
 }
 
-const TABLE_HEAD: [&str; 14] = [
-    "stream",
-    "client",
-    "server",
-    "first",
-    "last",
-    "duration",
-    "pkts>",
-    "bytes>",
-    "pkts<",
-    "bytes<",
-    "hs_rtt",
-    "states (client/server)",
-    "history",
-    "conn_state",
-];
+/// The table's columns, from the conversation schema: (heading, left-aligned).
+fn table_columns() -> Vec<(&'static str, bool)> {
+    CONN_KEYS
+        .iter()
+        .filter_map(|k| {
+            let heading = match k.column {
+                Column::Own => k.name,
+                Column::Headed(h) => h,
+                Column::JoinedToPrevious => return None,
+            };
+            // Text columns left-aligned, numbers right-aligned.
+            let left = matches!(k.ty, KeyType::Endpoint | KeyType::Name | KeyType::Text);
+            Some((heading, left))
+        })
+        .collect()
+}
 
 /// One table row's cells, formatted into one reused buffer.
 struct Cells {
     buf: Vec<u8>,
     /// Where each cell ends in `buf`.
-    ends: [usize; 14],
+    ends: Vec<usize>,
+}
+
+impl ConnVisitor for Cells {
+    fn integer(&mut self, key: ConnKey, v: u64) {
+        self.start(key);
+        crate::digits::push_u64(&mut self.buf, v);
+    }
+    fn seconds(&mut self, key: ConnKey, ns: Option<i64>) {
+        self.start(key);
+        match ns {
+            Some(ns) => crate::digits::push_secs6(&mut self.buf, ns),
+            None => self.buf.push(b'-'),
+        }
+    }
+    fn text(&mut self, key: ConnKey, v: &str) {
+        self.start(key);
+        self.buf
+            .extend_from_slice(if v.is_empty() { b"-" } else { v.as_bytes() });
+    }
+    fn endpoint(&mut self, key: ConnKey, v: &Endpoint) {
+        self.start(key);
+        crate::digits::push_endpoint(&mut self.buf, v.addr, v.port);
+    }
 }
 
 impl Cells {
+    /// Ends the previous cell, unless `key` joins it.
+    fn start(&mut self, key: ConnKey) {
+        if key.info().column == Column::JoinedToPrevious {
+            self.buf.push(b'/');
+        } else if key as usize > 0 {
+            self.ends.push(self.buf.len());
+        }
+    }
+
     fn fill(&mut self, r: &ConnRow) {
-        use crate::digits::{push_endpoint, push_secs6, push_u64};
-        let b = &mut self.buf;
-        b.clear();
-        let mut cell = 0;
-        let mut end = |b: &Vec<u8>| {
-            self.ends[cell] = b.len();
-            cell += 1;
-        };
-        push_u64(b, r.stream.into());
-        end(b);
-        push_endpoint(b, r.client.addr, r.client.port);
-        end(b);
-        push_endpoint(b, r.server.addr, r.server.port);
-        end(b);
-        for ns in [r.first_ns, r.last_ns, r.duration_ns] {
-            push_secs6(b, ns);
-            end(b);
-        }
-        for n in [
-            r.packets_client,
-            r.bytes_client,
-            r.packets_server,
-            r.bytes_server,
-        ] {
-            push_u64(b, n);
-            end(b);
-        }
-        match r.handshake_rtt_ns {
-            Some(ns) => push_secs6(b, ns),
-            None => b.push(b'-'),
-        }
-        end(b);
-        b.extend_from_slice(r.client_state.as_bytes());
-        b.push(b'/');
-        b.extend_from_slice(r.server_state.as_bytes());
-        end(b);
-        b.extend_from_slice(if r.history.is_empty() {
-            b"-"
-        } else {
-            r.history.as_bytes()
-        });
-        end(b);
-        b.extend_from_slice(r.conn_state.as_bytes());
-        end(b);
+        self.buf.clear();
+        self.ends.clear();
+        visit_conn(self, &r.record);
+        self.ends.push(self.buf.len());
     }
 
     fn get(&self, i: usize) -> &[u8] {
@@ -259,23 +252,25 @@ impl Cells {
 /// lines), so a table of millions of rows costs no memory beyond the rows themselves. All
 /// cells are ASCII, so bytes are columns.
 fn write_table(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
+    let columns = table_columns();
     let mut cells = Cells {
         buf: Vec::with_capacity(256),
-        ends: [0; 14],
+        ends: Vec::with_capacity(columns.len()),
     };
-    let mut width = TABLE_HEAD.map(str::len);
+    let mut width: Vec<usize> = columns.iter().map(|c| c.0.len()).collect();
     for r in rows {
         cells.fill(r);
         for (i, w) in width.iter_mut().enumerate() {
             *w = (*w).max(cells.get(i).len());
         }
     }
+    let left: Vec<bool> = columns.iter().map(|c| c.1).collect();
     let mut line = Vec::with_capacity(512);
-    push_line(&mut line, &width, |i| TABLE_HEAD[i].as_bytes());
+    push_line(&mut line, &width, &left, |i| columns[i].0.as_bytes());
     out.write_all(&line)?;
     for r in rows {
         cells.fill(r);
-        push_line(&mut line, &width, |i| cells.get(i));
+        push_line(&mut line, &width, &left, |i| cells.get(i));
         out.write_all(&line)?;
     }
     write_diagnosis(out, rows)
@@ -283,8 +278,12 @@ fn write_table(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
 
 /// One table line: text columns left-aligned, numbers right-aligned, the last column not
 /// padded.
-fn push_line<'a>(line: &mut Vec<u8>, width: &[usize; 14], cell: impl Fn(usize) -> &'a [u8]) {
-    let left = |i: usize| matches!(i, 1 | 2 | 11 | 12 | 13);
+fn push_line<'a>(
+    line: &mut Vec<u8>,
+    width: &[usize],
+    left: &[bool],
+    cell: impl Fn(usize) -> &'a [u8],
+) {
     line.clear();
     for (i, &w) in width.iter().enumerate() {
         let v = cell(i);
@@ -292,7 +291,7 @@ fn push_line<'a>(line: &mut Vec<u8>, width: &[usize; 14], cell: impl Fn(usize) -
             line.extend_from_slice(b"  ");
         }
         let pad = w.saturating_sub(v.len());
-        if left(i) {
+        if left[i] {
             line.extend_from_slice(v);
             if i < width.len() - 1 {
                 line.resize(line.len() + pad, b' ');

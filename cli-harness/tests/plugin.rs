@@ -274,7 +274,11 @@ fn plugin_loads_and_registers_every_field() {
         let ft = match key.ty {
             KeyType::Integer | KeyType::FrameNumber => "FT_UINT32",
             KeyType::Seconds | KeyType::Seconds9 => "FT_RELATIVE_TIME",
-            KeyType::Text | KeyType::Name | KeyType::Address | KeyType::Names => "FT_STRING",
+            KeyType::Text
+            | KeyType::Name
+            | KeyType::Address
+            | KeyType::Names
+            | KeyType::Endpoint => "FT_STRING",
         };
         let line = fields
             .lines()

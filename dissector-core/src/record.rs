@@ -4,6 +4,7 @@
 //! one for every frame of a large capture (the Wireshark plugin does, to answer later
 //! passes). Text is generated from it on demand (`explain`), never stored in it.
 
+use crate::flow::{Conversation, Endpoint};
 use crate::lifecycle::{Event, Handshake, Side, TcpState, Teardown};
 use crate::wire::{DecodeError, TcpFlags};
 
@@ -126,6 +127,56 @@ impl FrameRecord {
 
 /// The `error` code of a frame whose TCP options are malformed (the frame is analysed).
 pub const MALFORMED_OPTION_CODE: &str = "malformed_tcp_option";
+
+/// The record of one conversation, as `conns` lists it (its keys: [`crate::schema::ConnKey`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnRecord {
+    pub stream: u32,
+    pub client: Endpoint,
+    pub server: Endpoint,
+    /// Nanoseconds since the first frame of the capture.
+    pub first_ns: i64,
+    pub last_ns: i64,
+    pub duration_ns: i64,
+    /// Packets and payload bytes each way.
+    pub packets_client: u64,
+    pub bytes_client: u64,
+    pub packets_server: u64,
+    pub bytes_server: u64,
+    /// SYN to the ACK completing the handshake.
+    pub handshake_rtt_ns: Option<i64>,
+    pub client_state: TcpState,
+    pub server_state: TcpState,
+    /// The Zeek-style history letters.
+    pub history: String,
+    /// The Zeek-style `conn_state`.
+    pub conn_state: &'static str,
+}
+
+impl ConnRecord {
+    /// The record of `c`, with times counted from `capture_start_ns` (saturating: a hostile
+    /// capture may put its frames at the ends of time).
+    pub fn new(c: &Conversation, capture_start_ns: i64) -> ConnRecord {
+        let s = &c.stats;
+        ConnRecord {
+            stream: c.stream,
+            client: c.endpoints[0],
+            server: c.endpoints[1],
+            first_ns: s.first_ns.saturating_sub(capture_start_ns),
+            last_ns: s.last_ns.saturating_sub(capture_start_ns),
+            duration_ns: s.last_ns.saturating_sub(s.first_ns),
+            packets_client: s.packets[Side::Client.idx()],
+            bytes_client: s.bytes[Side::Client.idx()],
+            packets_server: s.packets[Side::Server.idx()],
+            bytes_server: s.bytes[Side::Server.idx()],
+            handshake_rtt_ns: s.handshake_rtt_ns,
+            client_state: c.lifecycle.state(Side::Client),
+            server_state: c.lifecycle.state(Side::Server),
+            history: s.history.as_str().to_string(),
+            conn_state: s.conn_state(),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -16,7 +16,7 @@ use core::net::IpAddr;
 use crate::analysis::FrameAnalysis;
 use crate::flow::Endpoint;
 use crate::lifecycle::Event;
-use crate::record::FrameRecord;
+use crate::record::{ConnRecord, FrameRecord};
 use crate::wire::{DecodeError, TcpFlags};
 
 /// What kind of value a key holds.
@@ -38,6 +38,8 @@ pub enum KeyType {
     Address,
     /// A list of names (the `tcp.analysis` verdicts).
     Names,
+    /// An address and a port.
+    Endpoint,
 }
 
 /// One key of the per-frame record.
@@ -344,6 +346,145 @@ impl FrameKey {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// The per-conversation record (`conns`).
+// ---------------------------------------------------------------------------------------
+
+/// Where a conversation key shows in the `conns` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// A column headed by the key's name.
+    Own,
+    /// A column with this (shorter) heading.
+    Headed(&'static str),
+    /// Written into the previous key's column, after a `/`.
+    JoinedToPrevious,
+}
+
+/// One key of the per-conversation record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnKeyInfo {
+    /// The JSON key.
+    pub name: &'static str,
+    pub ty: KeyType,
+    pub unit: Option<&'static str>,
+    /// Its place in the `conns` table.
+    pub column: Column,
+    pub description: &'static str,
+}
+
+/// A sink for a conversation's values, called once per key in schema order.
+pub trait ConnVisitor {
+    fn integer(&mut self, key: ConnKey, v: u64);
+    /// Seconds; `None` where the value is not known.
+    fn seconds(&mut self, key: ConnKey, ns: Option<i64>);
+    fn text(&mut self, key: ConnKey, v: &str);
+    /// An address and port.
+    fn endpoint(&mut self, key: ConnKey, v: &Endpoint);
+}
+
+/// Defines [`ConnKey`], [`CONN_KEYS`] and [`visit_conn`] from one list: `Variant "name":
+/// Type, unit, column, "description", |record| value;`.
+macro_rules! conn_schema {
+    ($(
+        $variant:ident $name:literal : $ty:ident, $unit:expr, $column:expr, $desc:literal,
+        |$r:ident| $get:expr;
+    )*) => {
+        /// A key of the per-conversation record; [`ConnKey::info`] describes it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u8)]
+        pub enum ConnKey { $($variant,)* }
+
+        /// Every conversation key, in output order (indexed by [`ConnKey`]).
+        pub const CONN_KEYS: [ConnKeyInfo; 0 $(+ frame_schema!(@one $variant))*] = [$(
+            ConnKeyInfo {
+                name: $name,
+                ty: KeyType::$ty,
+                unit: $unit,
+                column: $column,
+                description: $desc,
+            },
+        )*];
+
+        impl ConnKey {
+            /// Every key, in output order.
+            pub const ALL: [ConnKey; CONN_KEYS.len()] = [$(ConnKey::$variant,)*];
+        }
+
+        /// Hands every key's value of `r` to `v`, in schema order.
+        pub fn visit_conn<V: ConnVisitor>(v: &mut V, r: &ConnRecord) {
+            $(
+                conn_schema!(@visit v, $ty, ConnKey::$variant, { let $r = r; $get });
+            )*
+        }
+    };
+    (@visit $v:ident, Integer, $k:expr, $get:expr) => { $v.integer($k, $get) };
+    (@visit $v:ident, Seconds, $k:expr, $get:expr) => { $v.seconds($k, $get) };
+    (@visit $v:ident, Name, $k:expr, $get:expr) => { $v.text($k, $get) };
+    (@visit $v:ident, Text, $k:expr, $get:expr) => { $v.text($k, $get) };
+    (@visit $v:ident, Endpoint, $k:expr, $get:expr) => { $v.endpoint($k, $get) };
+}
+
+conn_schema! {
+    Stream "stream": Integer, None, Column::Own,
+        "the conversation index, as Wireshark's tcp.stream",
+        |r| r.stream.into();
+    Client "client": Endpoint, None, Column::Own,
+        "the client's address and port (the side that sent the first SYN, else the first packet)",
+        |r| &r.client;
+    Server "server": Endpoint, None, Column::Own,
+        "the server's address and port",
+        |r| &r.server;
+    First "first": Seconds, Some("s"), Column::Own,
+        "the conversation's first packet, in seconds since the first frame of the capture",
+        |r| Some(r.first_ns);
+    Last "last": Seconds, Some("s"), Column::Own,
+        "the conversation's last packet, in seconds since the first frame of the capture",
+        |r| Some(r.last_ns);
+    Duration "duration": Seconds, Some("s"), Column::Own,
+        "last minus first packet",
+        |r| Some(r.duration_ns);
+    PacketsClient "packets_client": Integer, Some("packets"), Column::Headed("pkts>"),
+        "packets sent by the client",
+        |r| r.packets_client;
+    BytesClient "bytes_client": Integer, Some("bytes"), Column::Headed("bytes>"),
+        "payload bytes sent by the client",
+        |r| r.bytes_client;
+    PacketsServer "packets_server": Integer, Some("packets"), Column::Headed("pkts<"),
+        "packets sent by the server",
+        |r| r.packets_server;
+    BytesServer "bytes_server": Integer, Some("bytes"), Column::Headed("bytes<"),
+        "payload bytes sent by the server",
+        |r| r.bytes_server;
+    HandshakeRtt "handshake_rtt": Seconds, Some("s"), Column::Headed("hs_rtt"),
+        "SYN to the ACK completing the handshake",
+        |r| r.handshake_rtt_ns;
+    ClientState "client_state": Name, None, Column::Headed("states (client/server)"),
+        "the client's final TCP state (RFC 9293 names)",
+        |r| r.client_state.name();
+    ServerState "server_state": Name, None, Column::JoinedToPrevious,
+        "the server's final TCP state (RFC 9293 names)",
+        |r| r.server_state.name();
+    History "history": Text, None, Column::Own,
+        "Zeek-style history letters: uppercase sent by the client, lowercase by the server",
+        |r| &r.history;
+    ConnState "conn_state": Name, None, Column::Own,
+        "Zeek-style connection state (S0, S1, SF, REJ, ...)",
+        |r| r.conn_state;
+}
+
+impl ConnKey {
+    #[inline]
+    pub const fn info(self) -> &'static ConnKeyInfo {
+        &CONN_KEYS[self as usize]
+    }
+
+    #[inline]
+    pub const fn name(self) -> &'static str {
+        self.info().name
+    }
+}
+
 /// TCP flag names ("SYN,ACK") written on the stack: no allocation per frame.
 #[derive(Clone, Copy)]
 pub struct FlagNames {
@@ -453,6 +594,7 @@ mod tests {
                 KeyType::Text | KeyType::Name => "text",
                 KeyType::Address => "address",
                 KeyType::Names => "names",
+                KeyType::Endpoint => unreachable!("no frame key is an endpoint"),
             };
             assert_eq!(method, want, "{key:?}");
             // An undecodable frame has its number, time, explanation and error only.
@@ -461,6 +603,19 @@ mod tests {
                 FrameKey::Frame | FrameKey::Time | FrameKey::Explain | FrameKey::Error
             );
             assert_eq!(present, expected, "{key:?}");
+        }
+    }
+
+    #[test]
+    fn conversation_keys_are_unique_and_the_table_starts_with_a_column() {
+        let mut names: Vec<&str> = CONN_KEYS.iter().map(|k| k.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), CONN_KEYS.len());
+        assert_ne!(CONN_KEYS[0].column, Column::JoinedToPrevious);
+        for (i, k) in ConnKey::ALL.iter().enumerate() {
+            assert_eq!(*k as usize, i);
+            assert!(!k.info().description.is_empty());
         }
     }
 

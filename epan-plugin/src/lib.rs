@@ -94,7 +94,11 @@ impl Kind {
         match ty {
             KeyType::Integer | KeyType::FrameNumber => Kind::U32,
             KeyType::Seconds | KeyType::Seconds9 => Kind::RelTime,
-            KeyType::Text | KeyType::Name | KeyType::Address | KeyType::Names => Kind::Str,
+            KeyType::Text
+            | KeyType::Name
+            | KeyType::Address
+            | KeyType::Names
+            | KeyType::Endpoint => Kind::Str,
         }
     }
 }
