@@ -344,9 +344,13 @@ unsafe extern "C" fn register_protoinfo() {
             let prefs = sys::prefs_register_protocol(proto_tcplens, None);
             sys::prefs_register_bool_preference(
                 prefs,
-                leak("explain"),
+                // The preference is named after the key it switches.
+                leak(FrameKey::Explain.name()),
                 leak("Explain each frame"),
-                leak("Add a plain-language explanation (tcplens.explain) to every TCP frame"),
+                leak(&format!(
+                    "Add a plain-language explanation (tcplens.{}) to every TCP frame",
+                    FrameKey::Explain.name()
+                )),
                 addr_of_mut!(PREF_EXPLAIN),
             );
             let langs: &'static [sys::enum_val_t; 3] = Box::leak(Box::new([
