@@ -15,7 +15,6 @@ mod pcapng;
 mod pictures;
 mod report;
 mod source;
-mod svg;
 mod trace;
 
 use std::io::{self, IsTerminal, Write};

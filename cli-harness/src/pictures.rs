@@ -8,7 +8,7 @@ use clap::Args;
 use tcplens_core::Side;
 
 use crate::error::CliError;
-use crate::trace::Stream;
+use crate::trace::load_stream;
 use crate::LangArg;
 use crate::{diagram, graph, report};
 
@@ -90,7 +90,7 @@ fn emit(path: Option<&PathBuf>, doc: &str) -> Result<(), CliError> {
 }
 
 pub fn diagram(a: &DiagramArgs) -> Result<(), CliError> {
-    let (stream, broke) = Stream::load(&a.file, a.stream)?;
+    let (stream, broke) = load_stream(&a.file, a.stream)?;
     let opts = diagram::Options {
         fold: a.fold,
         lang: a.lang.into(),
@@ -101,7 +101,7 @@ pub fn diagram(a: &DiagramArgs) -> Result<(), CliError> {
 }
 
 pub fn graph(a: &GraphArgs) -> Result<(), CliError> {
-    let (stream, broke) = Stream::load(&a.file, a.stream)?;
+    let (stream, broke) = load_stream(&a.file, a.stream)?;
     let from = a.from.map(|d| match d {
         Direction::Client => Side::Client,
         Direction::Server => Side::Server,

@@ -18,9 +18,10 @@ use tcplens_core::{Analyzer, Counters, Side};
 
 use crate::conns::{secs, ConnRow};
 use crate::error::CliError;
-use crate::svg::esc;
-use crate::trace::{scan, Packet, Stream};
+use crate::trace::{load_streams, scan};
 use crate::{diagram, graph};
+use tcplens_render::svg::esc;
+use tcplens_render::trace::{Packet, Stream};
 
 /// What a report shows.
 #[derive(Debug, Clone, Copy)]
@@ -168,7 +169,7 @@ pub fn build(path: &str, opts: &Options) -> Result<(String, Option<CliError>), C
     }
     let mut facts = Facts::gather(path, opts.lang)?;
     let pictured = facts.picture_streams(opts.pictures);
-    let (streams, _) = Stream::load_many(path, &pictured)?;
+    let (streams, _) = load_streams(path, &pictured)?;
     let page = render(path, &facts, &streams, opts);
     Ok((page, facts.broke.take()))
 }
