@@ -5,11 +5,9 @@
 
 mod conns;
 mod corelib;
-mod diagram;
 mod diff_tshark;
 mod digits;
 mod error;
-mod graph;
 mod output;
 mod pcapng;
 mod pictures;

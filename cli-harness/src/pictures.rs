@@ -8,9 +8,11 @@ use clap::Args;
 use tcplens_core::Side;
 
 use crate::error::CliError;
+use crate::report;
 use crate::trace::load_stream;
 use crate::LangArg;
-use crate::{diagram, graph, report};
+use tcplens_render::report::Options as ReportOptions;
+use tcplens_render::{diagram, graph};
 
 #[derive(Args)]
 pub struct DiagramArgs {
@@ -119,7 +121,7 @@ pub fn graph(a: &GraphArgs) -> Result<(), CliError> {
 
 pub fn report(a: &ReportArgs) -> Result<(), CliError> {
     let lang = a.lang.into();
-    let opts = report::Options {
+    let opts = ReportOptions {
         pictures: a.pictures,
         lang,
         diagram: diagram::Options { fold: a.fold, lang },

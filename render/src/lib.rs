@@ -6,5 +6,8 @@
 //! this crate gets the frames' records and analyses, and the words from the core's text
 //! module, and returns the document as a `String`.
 
+pub mod diagram;
+pub mod graph;
+pub mod report;
 pub mod svg;
 pub mod trace;

@@ -14,8 +14,8 @@ use tcplens_core::explain::Lang;
 use tcplens_core::record::RecordBits;
 use tcplens_core::Side;
 
-use tcplens_render::svg::{Anchor, Svg};
-use tcplens_render::trace::{Packet, Stream};
+use crate::svg::{Anchor, Svg};
+use crate::trace::{Packet, Stream};
 
 /// How a graph is drawn.
 #[derive(Debug, Clone, Copy, Default)]

@@ -14,8 +14,8 @@ use tcplens_core::analysis::Verdict;
 use tcplens_core::explain::{explain, Lang};
 use tcplens_core::{Event, Side, TcpState};
 
-use tcplens_render::svg::{esc, Anchor, Svg};
-use tcplens_render::trace::{Packet, Stream};
+use crate::svg::{esc, Anchor, Svg};
+use crate::trace::{Packet, Stream};
 
 /// How a diagram is drawn.
 #[derive(Debug, Clone, Copy)]
