@@ -19,6 +19,7 @@ use tcplens_core::analysis::Verdict;
 use tcplens_core::diagnosis::Finding;
 use tcplens_core::explain::{explain, Lang};
 use tcplens_core::flow::Endpoint;
+use tcplens_core::text::{PictureWords, ReportWords};
 use tcplens_core::{Counters, Side};
 
 use crate::svg::esc;
@@ -224,131 +225,6 @@ fn text_cell(out: &mut String, s: &str) {
     let _ = write!(out, "<td>{}</td>", esc(s));
 }
 
-/// The words of a page in one language.
-struct Words {
-    html_lang: &'static str,
-    title: &'static str,
-    /// frames, TCP, not TCP, undecodable, connections, anomalous packets
-    summary: fn([u64; 6]) -> String,
-    nav: [&'static str; 5],
-    sort_hint: &'static str,
-    conn_heads: [&'static str; 14],
-    diagnosis_intro: &'static str,
-    no_findings: &'static str,
-    stream: &'static str,
-    evidence: &'static str,
-    more: fn(u64) -> String,
-    counts_intro: &'static str,
-    no_anomalies: &'static str,
-    no_tcp: &'static str,
-    diagram_caption: &'static str,
-    graph_caption: &'static str,
-    packet_heads: [&'static str; 6],
-    no_anomalous: &'static str,
-    client: &'static str,
-    server: &'static str,
-}
-
-const EN: Words = Words {
-    html_lang: "en",
-    title: "tcplens report",
-    summary: |[frames, tcp, not_tcp, bad, conns, anomalous]| {
-        let s = |n: u64| if n == 1 { "" } else { "s" };
-        format!(
-            "{frames} frames, {tcp} TCP, {not_tcp} not TCP, {bad} undecodable; {conns} connection{}, {anomalous} anomalous packet{}.",
-            s(conns),
-            s(anomalous)
-        )
-    },
-    nav: [
-        "Connections",
-        "Diagnosis",
-        "Anomaly counts",
-        "Pictures",
-        "Anomalous packets",
-    ],
-    sort_hint: "Click a column to sort by it. → is client to server.",
-    conn_heads: [
-        "stream",
-        "client",
-        "server",
-        "first (s)",
-        "duration (s)",
-        "packets →",
-        "bytes →",
-        "packets ←",
-        "bytes ←",
-        "handshake RTT (ms)",
-        "states (client/server)",
-        "history",
-        "conn_state",
-        "anomalous packets",
-    ],
-    diagnosis_intro: "Likely causes, reasoned across packets, each with the frames that show it.",
-    no_findings: "No likely cause of trouble found.",
-    stream: "Stream",
-    evidence: "frames",
-    more: |n| format!("… and {n} more."),
-    counts_intro: "Packets per Wireshark tcp.analysis verdict, per connection.",
-    no_anomalies: "No packet has a tcp.analysis verdict.",
-    no_tcp: "The capture has no TCP connection.",
-    diagram_caption: "Ladder diagram: one arrow per packet; plain data runs folded. Hover an arrow for its explanation.",
-    graph_caption: "Time-sequence graph (tcptrace style) of the direction that sent more data.",
-    packet_heads: ["frame", "time (s)", "stream", "from", "verdicts", "explanation"],
-    no_anomalous: "No anomalous packet.",
-    client: "client",
-    server: "server",
-};
-
-const ZH: Words = Words {
-    html_lang: "zh-CN",
-    title: "tcplens 报告",
-    summary: |[frames, tcp, not_tcp, bad, conns, anomalous]| {
-        format!(
-            "共 {frames} 帧：TCP {tcp}，非 TCP {not_tcp}，无法解码 {bad}；{conns} 个连接，{anomalous} 个异常数据包。"
-        )
-    },
-    nav: ["连接", "诊断", "异常统计", "图示", "异常数据包"],
-    sort_hint: "点击列标题即可排序。→ 表示客户端到服务器。",
-    conn_heads: [
-        "流",
-        "客户端",
-        "服务器",
-        "开始 (s)",
-        "时长 (s)",
-        "包 →",
-        "字节 →",
-        "包 ←",
-        "字节 ←",
-        "握手 RTT (ms)",
-        "状态（客户端/服务器）",
-        "历史",
-        "连接状态",
-        "异常包",
-    ],
-    diagnosis_intro: "跨数据包推断出的可能原因，以及能说明它的帧。",
-    no_findings: "没有发现问题的可能原因。",
-    stream: "流",
-    evidence: "帧",
-    more: |n| format!("……另有 {n} 条。"),
-    counts_intro: "每个连接中各个 Wireshark tcp.analysis 判定的数据包数。",
-    no_anomalies: "没有数据包带有 tcp.analysis 判定。",
-    no_tcp: "抓包中没有 TCP 连接。",
-    diagram_caption: "时序图：每个数据包一支箭头，连续的普通数据已折叠。鼠标悬停在箭头上可看解释。",
-    graph_caption: "时间-序号图（tcptrace 风格），画的是发送数据较多的方向。",
-    packet_heads: ["帧", "时间 (s)", "流", "发送方", "判定", "解释"],
-    no_anomalous: "没有异常数据包。",
-    client: "客户端",
-    server: "服务器",
-};
-
-fn words(lang: Lang) -> &'static Words {
-    match lang {
-        Lang::En => &EN,
-        Lang::Zh => &ZH,
-    }
-}
-
 const SECTION_IDS: [&str; 5] = [
     "connections",
     "diagnosis",
@@ -360,7 +236,8 @@ const SECTION_IDS: [&str; 5] = [
 /// The page about the capture at `path` (only its file name is shown), from what the
 /// passes found: the facts, and the packets of the pictured streams.
 pub fn render(path: &str, facts: &Facts, streams: &[Stream], opts: &Options) -> String {
-    let w = words(opts.lang);
+    let pw = opts.lang.pictures();
+    let w = &pw.report;
     let mut out = String::with_capacity(64 << 10);
     let name = std::path::Path::new(path)
         .file_name()
@@ -401,7 +278,7 @@ pub fn render(path: &str, facts: &Facts, streams: &[Stream], opts: &Options) -> 
     diagnosis(&mut out, w, opts.lang, facts);
     anomaly_table(&mut out, w, facts);
     pictures(&mut out, w, streams, opts);
-    explanations(&mut out, w, facts);
+    explanations(&mut out, pw, facts);
     let _ = write!(
         out,
         "<script>//<![CDATA[{SCRIPT}//]]></script>\n</body>\n</html>\n"
@@ -409,7 +286,7 @@ pub fn render(path: &str, facts: &Facts, streams: &[Stream], opts: &Options) -> 
     out
 }
 
-fn section(out: &mut String, w: &Words, i: usize) {
+fn section(out: &mut String, w: &ReportWords, i: usize) {
     let _ = write!(
         out,
         "<section id=\"{}\">\n<h2>{}</h2>\n",
@@ -417,7 +294,7 @@ fn section(out: &mut String, w: &Words, i: usize) {
     );
 }
 
-fn connections_table(out: &mut String, w: &Words, facts: &Facts) {
+fn connections_table(out: &mut String, w: &ReportWords, facts: &Facts) {
     // Which columns sort as numbers.
     const NUMERIC: [bool; 14] = [
         true, false, false, true, true, true, true, true, true, true, false, false, false, true,
@@ -483,7 +360,7 @@ fn connections_table(out: &mut String, w: &Words, facts: &Facts) {
 }
 
 /// Each connection's likely causes, in frame order, with their evidence frames.
-fn diagnosis(out: &mut String, w: &Words, lang: Lang, facts: &Facts) {
+fn diagnosis(out: &mut String, w: &ReportWords, lang: Lang, facts: &Facts) {
     section(out, w, 1);
     let _ = writeln!(out, "<p>{}</p>", w.diagnosis_intro);
     if facts.findings.is_empty() {
@@ -543,7 +420,7 @@ fn diagnosis(out: &mut String, w: &Words, lang: Lang, facts: &Facts) {
     out.push_str("</section>\n");
 }
 
-fn anomaly_table(out: &mut String, w: &Words, facts: &Facts) {
+fn anomaly_table(out: &mut String, w: &ReportWords, facts: &Facts) {
     section(out, w, 2);
     // Only the verdicts that occur get a column.
     let seen: Vec<usize> = (0..Verdict::ALL.len())
@@ -581,7 +458,7 @@ fn anomaly_table(out: &mut String, w: &Words, facts: &Facts) {
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn pictures(out: &mut String, w: &Words, streams: &[Stream], opts: &Options) {
+fn pictures(out: &mut String, w: &ReportWords, streams: &[Stream], opts: &Options) {
     section(out, w, 3);
     if streams.is_empty() {
         let _ = writeln!(out, "<p class=\"none\">{}</p>", w.no_tcp);
@@ -617,7 +494,8 @@ fn pictures(out: &mut String, w: &Words, streams: &[Stream], opts: &Options) {
     out.push_str("</section>\n");
 }
 
-fn explanations(out: &mut String, w: &Words, facts: &Facts) {
+fn explanations(out: &mut String, pw: &PictureWords, facts: &Facts) {
+    let w = &pw.report;
     section(out, w, 4);
     if facts.explained.is_empty() {
         let _ = write!(
@@ -644,13 +522,7 @@ fn explanations(out: &mut String, w: &Words, facts: &Facts) {
         let t = e.t_ns as f64 / 1e9;
         num_cell(out, t, &format!("{t:.6}"));
         num_cell(out, e.stream, &e.stream.to_string());
-        text_cell(
-            out,
-            match e.from {
-                Side::Client => w.client,
-                Side::Server => w.server,
-            },
-        );
+        text_cell(out, pw.side(e.from));
         out.push_str("<td>");
         for n in &names {
             let _ = write!(out, "<span class=\"verdict\">{n}</span>");
