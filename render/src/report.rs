@@ -246,6 +246,7 @@ pub fn render(path: &str, facts: &Facts, streams: &[Stream], opts: &Options) -> 
         out,
         "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"{l}\" xml:lang=\"{l}\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"generator\" content=\"tcplens {v}\"/>\n<title>{t}: {n}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
         l = w.html_lang,
+        // The workspace's version, which the tcplens binary shares.
         v = env!("CARGO_PKG_VERSION"),
         t = w.title,
         n = esc(&name)
@@ -540,4 +541,103 @@ fn explanations(out: &mut String, pw: &PictureWords, facts: &Facts) {
         );
     }
     out.push_str("</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::{IpAddr, Ipv4Addr};
+
+    fn conn(stream: u32) -> Conn {
+        let end = |port| Endpoint {
+            addr: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)),
+            port,
+        };
+        Conn {
+            stream,
+            client: end(40000),
+            server: end(80),
+            first_ns: 0,
+            duration_ns: 1_500_000,
+            packets_client: 3,
+            bytes_client: 10,
+            packets_server: 2,
+            bytes_server: 0,
+            handshake_rtt_ns: None,
+            client_state: "ESTABLISHED",
+            server_state: "ESTABLISHED",
+            history: String::new(),
+            conn_state: "S1",
+        }
+    }
+
+    fn options(lang: Lang) -> Options {
+        Options {
+            pictures: 2,
+            lang,
+            diagram: diagram::Options { fold: 8, lang },
+        }
+    }
+
+    #[test]
+    fn the_most_anomalous_streams_get_pictures_lower_stream_first_on_a_tie() {
+        let mut facts = Facts {
+            conns: (0..4).map(conn).collect(),
+            ..Facts::default()
+        };
+        // Without any anomaly the first streams are drawn.
+        assert_eq!(facts.picture_streams(2), [0, 1]);
+        facts.anomalous.extend([(3, 5), (1, 5), (2, 1)]);
+        assert_eq!(facts.picture_streams(2), [1, 3]);
+        // Only streams with an anomaly, once one has one.
+        assert_eq!(facts.picture_streams(9), [1, 3, 2]);
+    }
+
+    #[test]
+    fn findings_past_the_cap_are_counted_not_kept() {
+        let finding = |frame| Finding {
+            stream: 0,
+            cause: tcplens_core::diagnosis::Cause::SegmentLostBeforeCapture,
+            frame,
+            frames: vec![frame],
+            side: Side::Client,
+            ref_frame: None,
+            seq: 1,
+            bytes: 10,
+            peer_bytes: 0,
+            count: 0,
+            duration_ns: 0,
+            fast: false,
+            unresolved: false,
+        };
+        let mut facts = Facts::default();
+        let mut new: Vec<Finding> = (0..MAX_FINDINGS as u32 + 3).map(finding).collect();
+        facts.keep_findings(&mut new);
+        assert!(new.is_empty());
+        assert_eq!(facts.findings.len(), MAX_FINDINGS);
+        assert_eq!(facts.more_findings, 3);
+        assert_eq!(
+            facts.findings.last().map(|f| f.frame),
+            Some(MAX_FINDINGS as u32 - 1)
+        );
+    }
+
+    #[test]
+    fn a_page_is_whole_in_each_language_with_its_warning_escaped() {
+        let facts = Facts {
+            conns: vec![conn(0)],
+            broke: Some("cut <short> & done".into()),
+            ..Facts::default()
+        };
+        for (lang, html_lang) in [(Lang::En, "en"), (Lang::Zh, "zh-CN")] {
+            let page = render("/some/dir/cap.pcap", &facts, &[], &options(lang));
+            assert!(page.starts_with("<!DOCTYPE html>\n<html "));
+            assert!(page.contains(&format!("lang=\"{html_lang}\"")));
+            assert!(page.contains(": cap.pcap</title>"));
+            assert!(!page.contains("/some/dir"));
+            assert!(page.contains("<p class=\"warning\">cut &lt;short&gt; &amp; done</p>"));
+            assert!(page.contains("<tr data-stream=\"0\">"));
+            assert!(page.ends_with("</body>\n</html>\n"));
+        }
+    }
 }
