@@ -5,17 +5,14 @@
 
 mod conns;
 mod corelib;
-mod diagram;
 mod diff_tshark;
 mod digits;
 mod error;
-mod graph;
 mod output;
 mod pcapng;
 mod pictures;
 mod report;
 mod source;
-mod svg;
 mod trace;
 
 use std::io::{self, IsTerminal, Write};

@@ -8,9 +8,11 @@ use clap::Args;
 use tcplens_core::Side;
 
 use crate::error::CliError;
-use crate::trace::Stream;
+use crate::report;
+use crate::trace::load_stream;
 use crate::LangArg;
-use crate::{diagram, graph, report};
+use tcplens_render::report::Options as ReportOptions;
+use tcplens_render::{diagram, graph};
 
 #[derive(Args)]
 pub struct DiagramArgs {
@@ -90,7 +92,7 @@ fn emit(path: Option<&PathBuf>, doc: &str) -> Result<(), CliError> {
 }
 
 pub fn diagram(a: &DiagramArgs) -> Result<(), CliError> {
-    let (stream, broke) = Stream::load(&a.file, a.stream)?;
+    let (stream, broke) = load_stream(&a.file, a.stream)?;
     let opts = diagram::Options {
         fold: a.fold,
         lang: a.lang.into(),
@@ -101,7 +103,7 @@ pub fn diagram(a: &DiagramArgs) -> Result<(), CliError> {
 }
 
 pub fn graph(a: &GraphArgs) -> Result<(), CliError> {
-    let (stream, broke) = Stream::load(&a.file, a.stream)?;
+    let (stream, broke) = load_stream(&a.file, a.stream)?;
     let from = a.from.map(|d| match d {
         Direction::Client => Side::Client,
         Direction::Server => Side::Server,
@@ -119,7 +121,7 @@ pub fn graph(a: &GraphArgs) -> Result<(), CliError> {
 
 pub fn report(a: &ReportArgs) -> Result<(), CliError> {
     let lang = a.lang.into();
-    let opts = report::Options {
+    let opts = ReportOptions {
         pictures: a.pictures,
         lang,
         diagram: diagram::Options { fold: a.fold, lang },

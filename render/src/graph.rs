@@ -7,11 +7,10 @@
 //! RFC 7323 §2) a step line above them; SACK blocks (RFC 2018) are bars of their own.
 //! Retransmissions and out-of-order segments have their own colours.
 
-use std::fmt::Write as _;
-
 use tcplens_core::analysis::Verdict;
 use tcplens_core::explain::Lang;
 use tcplens_core::record::RecordBits;
+use tcplens_core::text::GraphWords;
 use tcplens_core::Side;
 
 use crate::svg::{Anchor, Svg};
@@ -24,64 +23,6 @@ pub struct Options {
     pub from: Option<Side>,
     /// The language of the title, the axes and the legend.
     pub lang: Lang,
-}
-
-/// The words of a graph in one language.
-struct Words {
-    /// stream, sender, receiver, side
-    title: fn(u32, &str, &str, Side) -> String,
-    /// unit
-    time_axis: fn(&str) -> String,
-    seq_axis: fn(&str) -> String,
-    legend: [&'static str; 6],
-    no_data: fn(Side) -> String,
-}
-
-const EN: Words = Words {
-    title: |stream, from, to, side| {
-        format!(
-            "TCP stream {stream}: time-sequence graph of {from} → {to} ({} data)",
-            side.name()
-        )
-    },
-    time_axis: |u| format!("time since the capture started ({u})"),
-    seq_axis: |u| format!("relative sequence number ({u})"),
-    legend: [
-        "segment",
-        "retransmission",
-        "out of order",
-        "SACK block",
-        "ACK",
-        "receive window",
-    ],
-    no_data: |side| format!("the {} sent no data in this connection", side.name()),
-};
-
-const ZH: Words = Words {
-    title: |stream, from, to, side| {
-        format!(
-            "TCP 流 {stream}：{from} → {to} 的时间-序号图（{}的数据）",
-            side_zh(side)
-        )
-    },
-    time_axis: |u| format!("自抓包开始的时间 ({u})"),
-    seq_axis: |u| format!("相对序号 ({u})"),
-    legend: ["分段", "重传", "乱序", "SACK 块", "ACK", "接收窗口"],
-    no_data: |side| format!("{}在这个连接中没有发送数据", side_zh(side)),
-};
-
-fn side_zh(side: Side) -> &'static str {
-    match side {
-        Side::Client => "客户端",
-        Side::Server => "服务器",
-    }
-}
-
-fn words(lang: Lang) -> &'static Words {
-    match lang {
-        Lang::En => &EN,
-        Lang::Zh => &ZH,
-    }
 }
 
 /// What a data segment was.
@@ -376,12 +317,13 @@ fn byte_unit(max: f64) -> (&'static str, f64) {
 pub fn render(stream: &Stream, opts: &Options) -> String {
     let from = opts.from.unwrap_or_else(|| busier_side(&stream.packets));
     let s = series(&stream.packets, from);
-    let w = words(opts.lang);
+    let pw = opts.lang.pictures();
+    let w = &pw.graph;
     let title = (w.title)(
         stream.stream,
         stream.endpoint(from),
         stream.endpoint(from.other()),
-        from,
+        pw.side(from),
     );
     let mut svg = Svg::new(WIDTH, HEIGHT, &title);
     svg.background(WIDTH, HEIGHT);
@@ -420,7 +362,7 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
         svg.end();
     }
     for b in &thin_bars(s.bars, |t| scale.x(t)) {
-        draw_bar(&mut svg, &scale, b);
+        draw_bar(&mut svg, w, &scale, b);
     }
     draw_legend(&mut svg, w);
     if is_empty {
@@ -429,7 +371,7 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
             HEIGHT / 2.0,
             Anchor::Middle,
             "fill=\"#55606e\"",
-            &(w.no_data)(from),
+            &(w.no_data)(pw.side(from)),
         );
     }
     svg.end();
@@ -457,7 +399,7 @@ fn scale_of(stream: &Stream, s: &Series) -> Scale {
     }
 }
 
-fn draw_axes(svg: &mut Svg, w: &Words, sc: &Scale) {
+fn draw_axes(svg: &mut Svg, w: &GraphWords, sc: &Scale) {
     let (x0, x1) = (LEFT, WIDTH - RIGHT);
     let (ytop, ybot) = (TOP, HEIGHT - BOTTOM);
     svg.rect(
@@ -557,7 +499,7 @@ fn draw_lines(svg: &mut Svg, sc: &Scale, acks: &[AckPoint]) {
 }
 
 /// A segment as tcptrace draws it: an I-beam from its first to its last sequence number.
-fn draw_bar(svg: &mut Svg, sc: &Scale, b: &Bar) {
+fn draw_bar(svg: &mut Svg, w: &GraphWords, sc: &Scale, b: &Bar) {
     let x = sc.x(b.t);
     let (top, bottom) = (sc.y(b.end), sc.y(b.seq));
     // At least 3 units tall, so a one-byte FIN or a small segment stays visible.
@@ -575,17 +517,9 @@ fn draw_bar(svg: &mut Svg, sc: &Scale, b: &Bar) {
         b.kind.name(),
         b.count
     ));
-    let mut tip = String::new();
-    let _ = write!(
-        tip,
-        "frame {}: seq {} to {} ({})",
-        b.frame,
-        b.seq,
-        b.end,
-        b.kind.name()
-    );
+    let mut tip = (w.segment_tooltip)(b.frame, b.seq, b.end, b.kind.name());
     if b.count > 1 {
-        let _ = write!(tip, ", {} segments in this pixel column", b.count);
+        tip.push_str(&(w.merged_segments)(b.count));
     }
     svg.tooltip(&tip);
     svg.line(x, top, x, bottom, &stroke);
@@ -597,7 +531,7 @@ fn draw_bar(svg: &mut Svg, sc: &Scale, b: &Bar) {
     svg.end();
 }
 
-fn draw_legend(svg: &mut Svg, w: &Words) {
+fn draw_legend(svg: &mut Svg, w: &GraphWords) {
     const COLOURS: [&str; 6] = [
         "#1f5fb4", "#d62728", "#e8740c", "#9467bd", "#2a7f3f", "#b8860b",
     ];

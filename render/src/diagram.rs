@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 
 use tcplens_core::analysis::Verdict;
 use tcplens_core::explain::{explain, Lang};
+use tcplens_core::text::{DiagramWords, FoldedRun, PictureWords};
 use tcplens_core::{Event, Side, TcpState};
 
 use crate::svg::{esc, Anchor, Svg};
@@ -32,82 +33,6 @@ impl Default for Options {
             fold: 8,
             lang: Lang::En,
         }
-    }
-}
-
-/// The words of a diagram in one language.
-struct Words {
-    client: &'static str,
-    server: &'static str,
-    frame: &'static str,
-    time: &'static str,
-    handshake: &'static str,
-    teardown: &'static str,
-    /// "… {n} packets …"
-    fold: fn(usize) -> String,
-    /// "{bytes} bytes of data and their ACKs"
-    fold_bytes: fn(u64) -> String,
-    /// "… {n} more packets, not drawn …"
-    rest: fn(usize) -> String,
-    rest_hint: &'static str,
-    dup_ack: fn(u32, u32) -> String,
-    reset_by: fn(Side, Option<TcpState>) -> String,
-    malformed: &'static str,
-    /// stream, client, server
-    title: fn(u32, &str, &str) -> String,
-}
-
-const EN: Words = Words {
-    client: "client",
-    server: "server",
-    frame: "frame",
-    time: "time (s)",
-    handshake: "handshake",
-    teardown: "teardown",
-    fold: |n| format!("… {n} packets …"),
-    fold_bytes: |b| format!("{b} bytes of data and their ACKs"),
-    rest: |n| format!("… {n} more packets, not drawn …"),
-    rest_hint: "the diagram stops here; `tcplens analyze` lists every packet",
-    dup_ack: |n, f| format!("dup ACK #{n} of frame {f}"),
-    reset_by: |side, from| match from {
-        Some(s) => format!("reset by the {} in {s}", side.name()),
-        None => format!("reset by the {}", side.name()),
-    },
-    malformed: "malformed",
-    title: |n, c, s| format!("TCP stream {n}: {c} ⇄ {s}"),
-};
-
-// The terms of the Chinese TCP tutorials, as tcplens_core::explain uses them.
-const ZH: Words = Words {
-    client: "客户端",
-    server: "服务器",
-    frame: "帧",
-    time: "时间 (s)",
-    handshake: "三次握手",
-    teardown: "四次挥手",
-    fold: |n| format!("… {n} 个数据包 …"),
-    fold_bytes: |b| format!("{b} 字节数据及其确认"),
-    rest: |n| format!("… 另有 {n} 个数据包未画出 …"),
-    rest_hint: "时序图到此为止；`tcplens analyze` 列出全部数据包",
-    dup_ack: |n, f| format!("重复确认 #{n}（帧 {f}）"),
-    reset_by: |side, from| {
-        let who = match side {
-            Side::Client => "客户端",
-            Side::Server => "服务器",
-        };
-        match from {
-            Some(s) => format!("{who}在 {s} 状态重置连接"),
-            None => format!("{who}重置连接"),
-        }
-    },
-    malformed: "畸形报文",
-    title: |n, c, s| format!("TCP 流 {n}：{c} ⇄ {s}"),
-};
-
-fn words(lang: Lang) -> &'static Words {
-    match lang {
-        Lang::En => &EN,
-        Lang::Zh => &ZH,
     }
 }
 
@@ -250,50 +175,10 @@ pub fn label(p: &Packet) -> String {
     s
 }
 
-/// A verdict as Wireshark's expert info names it ("previous segment not captured", ...),
-/// or as the Chinese tutorials do.
-pub fn verdict_title(lang: Lang, v: Verdict) -> &'static str {
-    if lang == Lang::Zh {
-        return match v {
-            Verdict::Retransmission => "重传",
-            Verdict::FastRetransmission => "快速重传",
-            Verdict::SpuriousRetransmission => "虚假重传",
-            Verdict::OutOfOrder => "乱序",
-            Verdict::LostSegment => "前一个分段未捕获",
-            Verdict::AckLostSegment => "确认了未捕获的分段",
-            Verdict::DuplicateAck => "重复确认",
-            Verdict::ZeroWindow => "零窗口",
-            Verdict::ZeroWindowProbe => "零窗口探测",
-            Verdict::ZeroWindowProbeAck => "零窗口探测确认",
-            Verdict::WindowFull => "窗口已满",
-            Verdict::WindowUpdate => "窗口更新",
-            Verdict::KeepAlive => "保活",
-            Verdict::KeepAliveAck => "保活确认",
-            Verdict::ReusedPorts => "端口复用",
-        };
-    }
-    match v {
-        Verdict::Retransmission => "retransmission",
-        Verdict::FastRetransmission => "fast retransmission",
-        Verdict::SpuriousRetransmission => "spurious retransmission",
-        Verdict::OutOfOrder => "out-of-order",
-        Verdict::LostSegment => "previous segment not captured",
-        Verdict::AckLostSegment => "ACKed unseen segment",
-        Verdict::DuplicateAck => "duplicate ACK",
-        Verdict::ZeroWindow => "zero window",
-        Verdict::ZeroWindowProbe => "zero window probe",
-        Verdict::ZeroWindowProbeAck => "zero window probe ACK",
-        Verdict::WindowFull => "window full",
-        Verdict::WindowUpdate => "window update",
-        Verdict::KeepAlive => "keep-alive",
-        Verdict::KeepAliveAck => "keep-alive ACK",
-        Verdict::ReusedPorts => "TCP port numbers reused",
-    }
-}
-
 /// The anomalies of a packet as a reader meets them: "dup ACK #3 of frame 13", ...
 pub fn anomaly_text(lang: Lang, p: &Packet) -> String {
-    let w = words(lang);
+    let pw = lang.pictures();
+    let w = &pw.diagram;
     let v = p.an.verdicts;
     // A fast or spurious retransmission is a retransmission: name only the precise one.
     let precise = v.has(Verdict::FastRetransmission) || v.has(Verdict::SpuriousRetransmission);
@@ -302,16 +187,20 @@ pub fn anomaly_text(lang: Lang, p: &Packet) -> String {
         .filter(|a| !(precise && *a == Verdict::Retransmission))
         .map(|a| match (a, p.an.dup_ack_num, p.an.dup_ack_frame) {
             (Verdict::DuplicateAck, Some(n), Some(f)) => (w.dup_ack)(n, f),
-            _ => verdict_title(lang, a).to_string(),
+            _ => (w.verdict)(a).to_string(),
         })
         .collect();
     if p.rec.event == Event::Rst {
-        parts.push((w.reset_by)(p.from(), p.rec.rst_from));
+        let who = pw.side(p.from());
+        parts.push(match p.rec.rst_from {
+            Some(state) => (w.reset_by_in)(who, state.name()),
+            None => (w.reset_by)(who),
+        });
     }
     if let Some(e) = p.rec.malformed {
         parts.push(format!("{}: {e}", w.malformed));
     }
-    parts.join(if lang == Lang::Zh { "，" } else { ", " })
+    parts.join(w.list_sep)
 }
 
 /// The Wireshark names of a packet's anomalies, comma-separated (the `data-anomalies` value).
@@ -403,7 +292,8 @@ impl Bracket {
 /// Draws the ladder diagram of `stream` as a standalone SVG document.
 pub fn render(stream: &Stream, opts: &Options) -> String {
     let rows = rows(&stream.packets, opts.fold);
-    let w = words(opts.lang);
+    let pw = opts.lang.pictures();
+    let w = &pw.diagram;
     let height = TOP + rows.len() as f64 * ROW + 40.0;
     let client = stream.endpoint(Side::Client);
     let server = stream.endpoint(Side::Server);
@@ -422,7 +312,7 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
         stream.stream,
         stream.packets.len()
     ));
-    draw_header(&mut svg, stream, w, &title, height);
+    draw_header(&mut svg, stream, pw, &title, height);
 
     let mut handshake = Bracket {
         name: "handshake",
@@ -445,7 +335,8 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
                 let p = &stream.packets[idx];
                 text.clear();
                 let _ = explain(opts.lang, &p.rec, &p.an, &mut text);
-                draw_packet(&mut svg, p, y, &anomaly_text(opts.lang, p), &text);
+                let tooltip = (w.packet_tooltip)(p.frame, &text);
+                draw_packet(&mut svg, p, y, &anomaly_text(opts.lang, p), &tooltip);
                 let states = (p.rec.client_state, p.rec.server_state);
                 draw_states(&mut svg, prev_states, states, y + DROP);
                 prev_states = Some(states);
@@ -473,7 +364,7 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
     svg.finish()
 }
 
-fn draw_header(svg: &mut Svg, stream: &Stream, w: &Words, title: &str, height: f64) {
+fn draw_header(svg: &mut Svg, stream: &Stream, pw: &PictureWords, title: &str, height: f64) {
     svg.text(
         WIDTH / 2.0,
         22.0,
@@ -490,11 +381,13 @@ fn draw_header(svg: &mut Svg, stream: &Stream, w: &Words, title: &str, height: f
             36.0,
             "rx=\"5\" fill=\"#eef2f7\" stroke=\"#55606e\"",
         );
-        let name = match side {
-            Side::Client => w.client,
-            Side::Server => w.server,
-        };
-        svg.text(x, 51.0, Anchor::Middle, "font-weight=\"bold\"", name);
+        svg.text(
+            x,
+            51.0,
+            Anchor::Middle,
+            "font-weight=\"bold\"",
+            pw.side(side),
+        );
         svg.text(
             x,
             66.0,
@@ -515,18 +408,18 @@ fn draw_header(svg: &mut Svg, stream: &Stream, w: &Words, title: &str, height: f
         88.0,
         Anchor::Start,
         "fill=\"#55606e\" font-size=\"11\"",
-        w.frame,
+        pw.diagram.frame,
     );
     svg.text(
         X_TIME,
         88.0,
         Anchor::Start,
         "fill=\"#55606e\" font-size=\"11\"",
-        w.time,
+        pw.diagram.time,
     );
 }
 
-fn draw_packet(svg: &mut Svg, p: &Packet, y: f64, anomalies: &str, explanation: &str) {
+fn draw_packet(svg: &mut Svg, p: &Packet, y: f64, anomalies: &str, tooltip: &str) {
     let from = p.from();
     let (x1, x2) = (x_of(from), x_of(from.other()));
     let colour = colour(p);
@@ -536,7 +429,7 @@ fn draw_packet(svg: &mut Svg, p: &Packet, y: f64, anomalies: &str, explanation: 
         from.name(),
         esc(&anomaly_names(p))
     ));
-    svg.tooltip(&format!("frame {}: {explanation}", p.frame));
+    svg.tooltip(tooltip);
     svg.text(
         X_FRAME,
         y + 4.0,
@@ -629,7 +522,7 @@ fn draw_states(
     }
 }
 
-fn draw_fold(svg: &mut Svg, w: &Words, run: &[Packet], y: f64) {
+fn draw_fold(svg: &mut Svg, w: &DiagramWords, run: &[Packet], y: f64) {
     let (Some(first), Some(last)) = (run.first(), run.last()) else {
         return;
     };
@@ -644,15 +537,14 @@ fn draw_fold(svg: &mut Svg, w: &Words, run: &[Packet], y: f64) {
         first.frame,
         last.frame
     ));
-    svg.tooltip(&format!(
-        "frames {} to {}: {} plain packets ({} from the client, {} from the server), {} payload bytes, no anomaly and no state change",
-        first.frame,
-        last.frame,
-        run.len(),
-        client,
-        run.len() - client,
-        bytes
-    ));
+    svg.tooltip(&(w.fold_tooltip)(&FoldedRun {
+        first_frame: first.frame,
+        last_frame: last.frame,
+        packets: run.len(),
+        from_client: client,
+        from_server: run.len() - client,
+        bytes,
+    }));
     svg.text(
         X_FRAME,
         y + 12.0,
@@ -685,7 +577,7 @@ fn draw_fold(svg: &mut Svg, w: &Words, run: &[Packet], y: f64) {
 }
 
 /// The marker after the last row: how many packets were not drawn.
-fn draw_rest(svg: &mut Svg, w: &Words, rest: &[Packet], y: f64) {
+fn draw_rest(svg: &mut Svg, w: &DiagramWords, rest: &[Packet], y: f64) {
     let (Some(first), Some(last)) = (rest.first(), rest.last()) else {
         return;
     };
@@ -821,6 +713,51 @@ mod tests {
             }
         }
         assert_eq!(next, p.len());
+    }
+
+    #[test]
+    fn a_reset_names_its_sender_and_state_in_each_language() {
+        let c = |f: &str, seq, ack| SegBuilder::v4(C, S).flags(f).seq(seq).ack(ack);
+        let s = |f: &str, seq, ack| SegBuilder::v4(S, C).flags(f).seq(seq).ack(ack);
+        let segs = [
+            c("S", 100, 0),
+            s("SA", 900, 101),
+            c("A", 101, 901),
+            s("R", 901, 0),
+        ];
+        let mut a = Analyzer::new();
+        let mut last = None;
+        for (i, b) in segs.iter().enumerate() {
+            let f = b.raw();
+            if let Outcome::Tcp {
+                segment,
+                record,
+                analysis,
+            } = a.process(LinkType::Raw, &f, f.len() as u32, i as i64)
+            {
+                last = Some(Packet::new(
+                    i as u32 + 1,
+                    i as i64,
+                    &segment,
+                    record,
+                    analysis,
+                ));
+            }
+        }
+        let rst = last.expect("the RST");
+        let state = rst.rec.rst_from.map(|s| s.name());
+        let en = anomaly_text(Lang::En, &rst);
+        let zh = anomaly_text(Lang::Zh, &rst);
+        match state {
+            Some(st) => {
+                assert_eq!(en, format!("reset by the server in {st}"));
+                assert_eq!(zh, format!("服务器在 {st} 状态重置连接"));
+            }
+            None => {
+                assert_eq!(en, "reset by the server");
+                assert_eq!(zh, "服务器重置连接");
+            }
+        }
     }
 
     #[test]
