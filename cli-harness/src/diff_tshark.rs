@@ -13,7 +13,7 @@ use tcplens_core::{Analyzer, Outcome};
 
 use crate::error::CliError;
 use crate::output::Secs9;
-use crate::source::{Next, Source};
+use tcplens_capture::{Next, Source};
 
 /// Our key, tshark's field.
 pub const KEYS: [(&str, &str); 16] = [
@@ -209,7 +209,7 @@ fn run_tcplens(file: &Path) -> Result<BTreeMap<u64, Values>, CliError> {
     let mut frames = BTreeMap::new();
     let mut number = 0u64;
     loop {
-        let f = match src.next()? {
+        let f = match src.next_frame()? {
             Next::Frame(f) => f,
             Next::Retry => continue,
             Next::End | Next::Interrupted => break,

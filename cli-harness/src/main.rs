@@ -3,6 +3,7 @@
 //! A thin shell over `tcplens-core`: it reads frames through libpcap, feeds the analyzer
 //! and prints its verdicts.
 
+mod clock;
 mod conns;
 mod corelib;
 mod diagram;
@@ -11,10 +12,8 @@ mod digits;
 mod error;
 mod graph;
 mod output;
-mod pcapng;
 mod pictures;
 mod report;
-mod source;
 mod svg;
 mod trace;
 
@@ -31,10 +30,11 @@ use tcplens_core::explain::{explain, Lang};
 use tcplens_core::flow::endpoints;
 use tcplens_core::{Analyzer, Outcome};
 
+use crate::clock::Clock;
 use crate::conns::{ConnRow, ConnsFormat};
 use crate::error::{exit, CliError};
 use crate::output::{Format, FrameWriter};
-use crate::source::{Clock, Next, Source};
+use tcplens_capture::{CaptureError, Next, Source};
 
 #[derive(Parser)]
 #[command(
@@ -166,8 +166,12 @@ struct InputArgs {
 impl InputArgs {
     fn open(&self) -> Result<Source, CliError> {
         match (&self.interface, &self.file) {
-            (Some(iface), _) => Source::open_live(iface, self.filter.as_deref(), self.snaplen),
-            (None, Some(file)) => Source::open_file(file),
+            (Some(iface), _) => Ok(Source::open_live(
+                iface,
+                self.filter.as_deref(),
+                self.snaplen,
+            )?),
+            (None, Some(file)) => Ok(Source::open_file(file)?),
             (None, None) => unreachable!("clap requires a file or an interface"),
         }
     }
@@ -215,7 +219,7 @@ where
     let mut read_bytes: u64 = 0;
     let mut clock = Clock::default();
     loop {
-        let frame = match src.next() {
+        let frame = match src.next_frame() {
             Ok(Next::Frame(f)) => f,
             Ok(Next::End) => break,
             Ok(Next::Retry) => continue,
@@ -227,15 +231,15 @@ where
                     clock,
                 });
             }
-            Err(e @ CliError::Corrupt { .. }) => {
+            Err(e @ CaptureError::Corrupt { .. }) => {
                 return Ok(RunEnd {
                     interrupted: false,
                     first_ns,
-                    broke: Some(e),
+                    broke: Some(e.into()),
                     clock,
                 });
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         };
         number += 1;
         let start = *first_ns.get_or_insert(frame.ts_ns);
@@ -347,12 +351,12 @@ fn analyze_through_c_abi(
     w.header()?;
     let mut text = String::with_capacity(256);
     let broke = loop {
-        let frame = match src.next() {
+        let frame = match src.next_frame() {
             Ok(Next::Frame(f)) => f,
             Ok(Next::Retry) => continue,
             Ok(Next::End | Next::Interrupted) => break None,
-            Err(e @ CliError::Corrupt { .. }) => break Some(e),
-            Err(e) => return Err(e),
+            Err(e @ CaptureError::Corrupt { .. }) => break Some(CliError::from(e)),
+            Err(e) => return Err(e.into()),
         };
         match lib.feed(frame.ts_ns, frame.linktype, frame.data, frame.orig_len)? {
             corelib::Fed::Tcp(v) => {

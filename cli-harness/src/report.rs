@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use tcplens_capture::CaptureError;
 use tcplens_core::analysis::Verdict;
 use tcplens_core::diagnosis::{Diagnoser, Finding};
 use tcplens_core::explain::{explain, Lang};
@@ -161,10 +162,10 @@ impl Facts {
 /// part-way gets the report of what came before, and the break is returned beside it.
 pub fn build(path: &str, opts: &Options) -> Result<(String, Option<CliError>), CliError> {
     if path == "-" {
-        return Err(CliError::Unreadable {
+        return Err(CliError::Capture(CaptureError::Unreadable {
             name: "<stdin>".into(),
             reason: "`report` reads the capture twice; give it a file".into(),
-        });
+        }));
     }
     let mut facts = Facts::gather(path, opts.lang)?;
     let pictured = facts.picture_streams(opts.pictures);

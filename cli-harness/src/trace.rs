@@ -6,7 +6,7 @@ use tcplens_core::record::RecordBits;
 use tcplens_core::{Analyzer, FrameRecord, Outcome, Side, TcpSegment};
 
 use crate::error::CliError;
-use crate::source::{Next, Source};
+use tcplens_capture::{CaptureError, Next, Source};
 
 /// One TCP frame of a stream.
 #[derive(Debug, Clone, Copy)]
@@ -89,7 +89,7 @@ where
     let mut number: u32 = 0;
     let mut first_ns = None;
     loop {
-        let frame = match src.next() {
+        let frame = match src.next_frame() {
             Ok(Next::Frame(f)) => f,
             Ok(Next::Retry) => continue,
             Ok(Next::End | Next::Interrupted) => {
@@ -98,13 +98,13 @@ where
                     broke: None,
                 })
             }
-            Err(e @ CliError::Corrupt { .. }) => {
+            Err(e @ CaptureError::Corrupt { .. }) => {
                 return Ok(ScanEnd {
                     first_ns,
-                    broke: Some(e),
+                    broke: Some(e.into()),
                 })
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         };
         number = number.saturating_add(1);
         let start = *first_ns.get_or_insert(frame.ts_ns);
