@@ -5,6 +5,7 @@
 //! link type or snapshot length, a condition [`pcapng::refused_interface`] finds in the
 //! file's own Interface Description Blocks. Errors are a typed [`CaptureError`] whose
 //! messages say what to do.
+#![forbid(unsafe_code)]
 
 mod error;
 pub mod pcapng;

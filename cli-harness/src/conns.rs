@@ -114,9 +114,10 @@ impl ConnRow {
             stream: c.stream,
             client: c.endpoints[0],
             server: c.endpoints[1],
-            first_ns: s.first_ns - capture_start_ns,
-            last_ns: s.last_ns - capture_start_ns,
-            duration_ns: s.last_ns - s.first_ns,
+            // Saturating: hostile timestamps (a pcapng if_tsoffset) can be any i64.
+            first_ns: s.first_ns.saturating_sub(capture_start_ns),
+            last_ns: s.last_ns.saturating_sub(capture_start_ns),
+            duration_ns: s.last_ns.saturating_sub(s.first_ns),
             packets_client: s.packets[ci],
             bytes_client: s.bytes[ci],
             packets_server: s.packets[si],

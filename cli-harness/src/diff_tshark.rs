@@ -9,11 +9,12 @@ use std::process::Command;
 
 use serde::Serialize;
 use tcplens_core::analysis::Verdict;
-use tcplens_core::{Analyzer, Outcome};
+use tcplens_core::Analyzer;
 
 use crate::error::CliError;
 use crate::output::Secs9;
-use tcplens_capture::{Next, Source};
+use tcplens_capture::{CaptureError, Source};
+use tcplens_drive::{self as drive, Seen, TcpFrame};
 
 /// Our key, tshark's field.
 pub const KEYS: [(&str, &str); 16] = [
@@ -203,65 +204,73 @@ fn secs9(ns: i64) -> String {
     Secs9(ns).to_string()
 }
 
-fn run_tcplens(file: &Path) -> Result<BTreeMap<u64, Values>, CliError> {
+/// tcplens's values of every TCP frame of `file`, and the damage that cut it short, if any.
+fn run_tcplens(file: &Path) -> Result<(BTreeMap<u64, Values>, Option<CaptureError>), CliError> {
     let mut src = Source::open_file(&file.to_string_lossy())?;
     let mut analyzer = Analyzer::new();
     let mut frames = BTreeMap::new();
-    let mut number = 0u64;
-    loop {
-        let f = match src.next_frame()? {
-            Next::Frame(f) => f,
-            Next::Retry => continue,
-            Next::End | Next::Interrupted => break,
-        };
-        number += 1;
-        let Outcome::Tcp {
-            record: r,
-            analysis: a,
-            ..
-        } = analyzer.process_linktype(f.linktype, f.data, f.orig_len, f.ts_ns)
-        else {
-            continue;
-        };
-        let mut v = Values::new();
-        let mut put = |k: &'static str, x: Option<String>| {
-            if let Some(x) = x {
-                v.insert(k, x);
+    let end = drive::run(
+        &mut src,
+        &mut analyzer,
+        drive::Options::default(),
+        |_, number, _, seen| {
+            let Seen::Tcp(TcpFrame {
+                record: r,
+                analysis: a,
+                ..
+            }) = seen
+            else {
+                return Ok(());
+            };
+            let mut v = Values::new();
+            let mut put = |k: &'static str, x: Option<String>| {
+                if let Some(x) = x {
+                    v.insert(k, x);
+                }
+            };
+            let s = |x: Option<u32>| x.map(|x| x.to_string());
+            put("stream", Some(r.stream.to_string()));
+            put("seq", Some(r.seq.to_string()));
+            put("ack", s(r.ack()));
+            put("len", s(r.seg_len()));
+            put("next_seq", s(r.next_seq()));
+            put("window_scaled", s(a.window_scaled));
+            put("completeness", a.completeness.map(|c| c.to_string()));
+            put("dup_ack_num", s(a.dup_ack_num));
+            put("dup_ack_frame", s(a.dup_ack_frame));
+            put("acks_frame", s(a.acks_frame));
+            put("ack_rtt", a.ack_rtt_ns.map(secs9));
+            put("initial_rtt", a.initial_rtt_ns.map(secs9));
+            put("bytes_in_flight", s(a.bytes_in_flight));
+            put("push_bytes_sent", s(a.push_bytes_sent));
+            put("rto", a.rto_ns.map(secs9));
+            put("rto_frame", s(a.rto_frame));
+            for verdict in a.verdicts.shown() {
+                v.insert(verdict.name(), "1".into());
             }
-        };
-        let s = |x: Option<u32>| x.map(|x| x.to_string());
-        put("stream", Some(r.stream.to_string()));
-        put("seq", Some(r.seq.to_string()));
-        put("ack", s(r.ack()));
-        put("len", s(r.seg_len()));
-        put("next_seq", s(r.next_seq()));
-        put("window_scaled", s(a.window_scaled));
-        put("completeness", a.completeness.map(|c| c.to_string()));
-        put("dup_ack_num", s(a.dup_ack_num));
-        put("dup_ack_frame", s(a.dup_ack_frame));
-        put("acks_frame", s(a.acks_frame));
-        put("ack_rtt", a.ack_rtt_ns.map(secs9));
-        put("initial_rtt", a.initial_rtt_ns.map(secs9));
-        put("bytes_in_flight", s(a.bytes_in_flight));
-        put("push_bytes_sent", s(a.push_bytes_sent));
-        put("rto", a.rto_ns.map(secs9));
-        put("rto_frame", s(a.rto_frame));
-        for verdict in a.verdicts.shown() {
-            v.insert(verdict.name(), "1".into());
-        }
-        frames.insert(number, v);
-    }
-    Ok(frames)
+            frames.insert(number, v);
+            Ok(())
+        },
+    )?;
+    Ok((frames, end.broke))
 }
 
-/// Compares tcplens with tshark on every file.
-pub fn compare(files: &[PathBuf], tshark: &Path) -> Result<Report, CliError> {
+/// Compares tcplens with tshark on every file. A file that breaks off part-way is compared
+/// up to the damage, which comes back beside the report (the first one, when several do).
+pub fn compare(
+    files: &[PathBuf],
+    tshark: &Path,
+) -> Result<(Report, Option<CaptureError>), CliError> {
+    let mut broke = None;
     let mut keys: Vec<Tally> = KEYS.iter().map(|(k, _)| Tally::new(k)).collect();
     let mut flags: Vec<Tally> = Verdict::ALL.iter().map(|v| Tally::new(v.name())).collect();
     let mut tcp_frames = 0;
     for file in files {
         let theirs = run_tshark(tshark, file)?;
-        let ours = run_tcplens(file)?;
+        let (ours, damage) = run_tcplens(file)?;
+        if broke.is_none() {
+            broke = damage;
+        }
         let name = file.file_name().map_or_else(
             || file.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
@@ -291,12 +300,13 @@ pub fn compare(files: &[PathBuf], tshark: &Path) -> Result<Report, CliError> {
             }
         }
     }
-    Ok(Report {
+    let report = Report {
         files: files.iter().map(|f| f.display().to_string()).collect(),
         tcp_frames,
         keys,
         flags,
-    })
+    };
+    Ok((report, broke))
 }
 
 pub fn write_text(out: &mut impl Write, r: &Report) -> io::Result<()> {

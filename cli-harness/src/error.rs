@@ -3,6 +3,7 @@
 use std::fmt;
 
 use tcplens_capture::CaptureError;
+use tcplens_drive::{CoreLibError, DriveError};
 
 /// Exit codes (documented in the README).
 pub mod exit {
@@ -29,7 +30,7 @@ pub enum CliError {
     /// tshark could not be run or failed (`diff-tshark`).
     Tshark { reason: String },
     /// `--core-lib`: the library could not be loaded or failed.
-    CoreLib { path: String, reason: String },
+    CoreLib(CoreLibError),
     /// `diagram`/`graph --stream N`: the capture has no such TCP stream.
     NoSuchStream { name: String, stream: u32 },
     /// `diff-tshark --min-agreement` was not met.
@@ -48,7 +49,7 @@ impl CliError {
             },
             CliError::Output(_) => exit::OUTPUT,
             CliError::Tshark { .. } => exit::TSHARK,
-            CliError::CoreLib { .. } => exit::CORE_LIB,
+            CliError::CoreLib(_) => exit::CORE_LIB,
             CliError::Disagreement { .. } => exit::DISAGREEMENT,
             CliError::NoSuchStream { .. } => exit::NO_SUCH_STREAM,
         }
@@ -61,10 +62,7 @@ impl fmt::Display for CliError {
             CliError::Capture(e) => e.fmt(f),
             CliError::Output(e) => write!(f, "cannot write the results: {e}"),
             CliError::Tshark { reason } => f.write_str(reason),
-            CliError::CoreLib { path, reason } => write!(
-                f,
-                "cannot use the core library {path}: {reason} (build it with `cargo build -p tcplens-core`; it is target/*/libtcplens_core.so)"
-            ),
+            CliError::CoreLib(e) => e.fmt(f),
             CliError::NoSuchStream { name, stream } => write!(
                 f,
                 "{name} has no TCP stream {stream} (`tcplens conns {name}` lists the streams)"
@@ -82,6 +80,22 @@ impl fmt::Display for CliError {
 impl From<CaptureError> for CliError {
     fn from(e: CaptureError) -> Self {
         CliError::Capture(e)
+    }
+}
+
+impl From<CoreLibError> for CliError {
+    fn from(e: CoreLibError) -> Self {
+        CliError::CoreLib(e)
+    }
+}
+
+impl From<DriveError> for CliError {
+    fn from(e: DriveError) -> Self {
+        match e {
+            DriveError::Capture(e) => CliError::Capture(e),
+            DriveError::CoreLib(e) => CliError::CoreLib(e),
+            DriveError::Output(e) => CliError::Output(e),
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! The capture reader (`tcplens-capture`): arbitrary file bytes opened as `tcplens analyze
 //! FILE` opens them (libpcap first, the built-in pcapng reader for the files libpcap
-//! refuses), every frame fed to an analyzer until the end or the first read error; and the
-//! built-in pcapng reader on its own, since libpcap only hands it the multi-interface files.
+//! refuses), every frame fed to an analyzer by the frame loop (`tcplens-drive`) until the
+//! end or the first read error; and the built-in pcapng reader on its own, since libpcap
+//! only hands it the multi-interface files.
 #![no_main]
 
 use std::path::PathBuf;
@@ -11,7 +12,8 @@ use libfuzzer_sys::fuzz_target;
 use tcplens_core::Analyzer;
 
 use tcplens_capture::pcapng::PcapngReader;
-use tcplens_capture::{Next, Source};
+use tcplens_capture::Source;
+use tcplens_drive as drive;
 
 /// libpcap reads files by name: one scratch file per fuzzing process, in memory when possible.
 fn scratch() -> &'static PathBuf {
@@ -32,18 +34,15 @@ fuzz_target!(|data: &[u8]| {
     std::fs::write(path, data).expect("writing the scratch capture");
     let name = path.to_str().expect("utf-8 scratch path");
     if let Ok(mut src) = Source::open_file(name) {
+        // The frame loop every command runs, to the end or the first read error.
         let mut analyzer = Analyzer::new();
-        loop {
-            match src.next_frame() {
-                Ok(Next::Frame(f)) => {
-                    let _ = analyzer.process_linktype(f.linktype, f.data, f.orig_len, f.ts_ns);
-                }
-                Ok(Next::Retry) => continue,
-                Ok(Next::End | Next::Interrupted) => break,
-                Err(e) => {
-                    let _ = e.to_string();
-                    break;
-                }
+        let opts = drive::Options { progress: false };
+        match drive::run(&mut src, &mut analyzer, opts, |_, _, _, _| Ok(())) {
+            Ok(end) => {
+                let _ = end.broke.map(|e| e.to_string());
+            }
+            Err(e) => {
+                let _ = e.to_string();
             }
         }
     }
