@@ -251,6 +251,17 @@ uint32_t tcplens_abi_version(void);
 struct TcplensAnalyzer *tcplens_analyzer_new(const struct TcplensConfig *config);
 
 /**
+ * Keeps at most `max_conns` conversations in memory (0 = no cap), as `tcplens analyze
+ * --max-conns` does: when the table is full, closed conversations are evicted first, then
+ * the least recently seen. Call it before the first frame; afterwards it is
+ * TCPLENS_ERR_INVALID. A new analyzer has no cap.
+ *
+ * # Safety
+ * `a` is NULL or a live analyzer.
+ */
+int32_t tcplens_set_max_conns(struct TcplensAnalyzer *a, size_t max_conns);
+
+/**
  * Frees an analyzer (NULL is ignored).
  *
  * # Safety

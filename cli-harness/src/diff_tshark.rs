@@ -11,13 +11,13 @@ use serde::Serialize;
 use std::net::IpAddr;
 
 use tcplens_core::analysis::Verdict;
-use tcplens_core::flow::endpoints;
-use tcplens_core::schema::{self, Body, FrameKey, FrameVisitor, KeyType, TcpFrame};
-use tcplens_core::{Analyzer, Outcome};
+use tcplens_core::schema::{self, Body, FrameKey, FrameVisitor, KeyType};
+use tcplens_core::Analyzer;
 
 use crate::error::CliError;
 use crate::output::Secs9;
-use crate::source::{Next, Source};
+use tcplens_capture::{CaptureError, Source};
+use tcplens_drive::{self as drive, Seen};
 
 /// The keys compared: every schema key with a tshark counterpart, as (ours, tshark's).
 fn keys() -> impl Iterator<Item = (FrameKey, &'static str)> {
@@ -193,45 +193,39 @@ fn secs9(ns: i64) -> String {
     Secs9(ns).to_string()
 }
 
-fn run_tcplens(file: &Path) -> Result<BTreeMap<u64, Values>, CliError> {
+/// tcplens's values of every TCP frame of `file`, and the damage that cut it short, if any.
+fn run_tcplens(file: &Path) -> Result<(BTreeMap<u64, Values>, Option<CaptureError>), CliError> {
     let mut src = Source::open_file(&file.to_string_lossy())?;
     let mut analyzer = Analyzer::new();
     let mut frames = BTreeMap::new();
-    let mut number = 0u64;
-    loop {
-        let f = match src.next()? {
-            Next::Frame(f) => f,
-            Next::Retry => continue,
-            Next::End | Next::Interrupted => break,
-        };
-        number += 1;
-        let Outcome::Tcp {
-            segment,
-            record: r,
-            analysis: a,
-        } = analyzer.process_linktype(f.linktype, f.data, f.orig_len, f.ts_ns)
-        else {
-            continue;
-        };
-        let mut v = Values::new();
-        let ends = endpoints(&segment);
-        let frame = schema::Frame {
-            number,
-            time_ns: 0,
-            body: Body::Tcp(TcpFrame {
-                ends: &ends,
-                rec: &r,
-                an: &a,
-            }),
-            explain: None,
-        };
-        schema::visit_frame(&mut TsharkValues(&mut v), &frame);
-        for verdict in a.verdicts.shown() {
-            v.insert(verdict.name(), "1".into());
-        }
-        frames.insert(number, v);
-    }
-    Ok(frames)
+    let end = drive::run(
+        &mut src,
+        &mut analyzer,
+        drive::Options::default(),
+        |_, number, _, seen| {
+            let Seen::Tcp(t) = seen else {
+                return Ok(());
+            };
+            let mut v = Values::new();
+            let frame = schema::Frame {
+                number,
+                time_ns: 0,
+                body: Body::Tcp(schema::TcpFrame {
+                    ends: &t.endpoints,
+                    rec: &t.record,
+                    an: &t.analysis,
+                }),
+                explain: None,
+            };
+            schema::visit_frame(&mut TsharkValues(&mut v), &frame);
+            for verdict in t.analysis.verdicts.shown() {
+                v.insert(verdict.name(), "1".into());
+            }
+            frames.insert(number, v);
+            Ok(())
+        },
+    )?;
+    Ok((frames, end.broke))
 }
 
 /// A frame's values of the compared keys, spelt as tshark's `-T fields` spells them.
@@ -263,14 +257,22 @@ impl FrameVisitor for TsharkValues<'_> {
     }
 }
 
-/// Compares tcplens with tshark on every file.
-pub fn compare(files: &[PathBuf], tshark: &Path) -> Result<Report, CliError> {
+/// Compares tcplens with tshark on every file. A file that breaks off part-way is compared
+/// up to the damage, which comes back beside the report (the first one, when several do).
+pub fn compare(
+    files: &[PathBuf],
+    tshark: &Path,
+) -> Result<(Report, Option<CaptureError>), CliError> {
+    let mut broke = None;
     let mut keys: Vec<Tally> = self::keys().map(|(k, _)| Tally::new(k.name())).collect();
     let mut flags: Vec<Tally> = Verdict::ALL.iter().map(|v| Tally::new(v.name())).collect();
     let mut tcp_frames = 0;
     for file in files {
         let theirs = run_tshark(tshark, file)?;
-        let ours = run_tcplens(file)?;
+        let (ours, damage) = run_tcplens(file)?;
+        if broke.is_none() {
+            broke = damage;
+        }
         let name = file.file_name().map_or_else(
             || file.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
@@ -301,12 +303,13 @@ pub fn compare(files: &[PathBuf], tshark: &Path) -> Result<Report, CliError> {
             }
         }
     }
-    Ok(Report {
+    let report = Report {
         files: files.iter().map(|f| f.display().to_string()).collect(),
         tcp_frames,
         keys,
         flags,
-    })
+    };
+    Ok((report, broke))
 }
 
 pub fn write_text(out: &mut impl Write, r: &Report) -> io::Result<()> {

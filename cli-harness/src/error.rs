@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+use tcplens_capture::CaptureError;
+use tcplens_drive::{CoreLibError, DriveError};
+
 /// Exit codes (documented in the README).
 pub mod exit {
     pub const OK: i32 = 0;
@@ -20,66 +23,33 @@ pub mod exit {
 
 #[derive(Debug)]
 pub enum CliError {
-    /// The input is missing or cannot be read.
-    Unreadable {
-        name: String,
-        reason: String,
-    },
-    /// libpcap does not recognise the file.
-    NotACapture {
-        name: String,
-        reason: String,
-    },
-    UnsupportedLinkType {
-        name: String,
-        dlt: i32,
-    },
-    /// The file breaks off or is damaged part-way; what came before was analysed.
-    Corrupt {
-        name: String,
-        /// Frames read (and analysed) before the break.
-        frames: u64,
-        reason: String,
-    },
-    /// A live capture could not be started or failed.
-    Live {
-        iface: String,
-        reason: String,
-    },
+    /// The capture could not be opened or read (see [`CaptureError`] for its cases).
+    Capture(CaptureError),
     /// Writing the results failed (other than a closed pipe, which ends quietly).
     Output(std::io::Error),
     /// tshark could not be run or failed (`diff-tshark`).
-    Tshark {
-        reason: String,
-    },
+    Tshark { reason: String },
     /// `--core-lib`: the library could not be loaded or failed.
-    CoreLib {
-        path: String,
-        reason: String,
-    },
+    CoreLib(CoreLibError),
     /// `diagram`/`graph --stream N`: the capture has no such TCP stream.
-    NoSuchStream {
-        name: String,
-        stream: u32,
-    },
+    NoSuchStream { name: String, stream: u32 },
     /// `diff-tshark --min-agreement` was not met.
-    Disagreement {
-        rows: Vec<String>,
-        min: f64,
-    },
+    Disagreement { rows: Vec<String>, min: f64 },
 }
 
 impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::Unreadable { .. } => exit::UNREADABLE,
-            CliError::NotACapture { .. } => exit::NOT_A_CAPTURE,
-            CliError::UnsupportedLinkType { .. } => exit::UNSUPPORTED_LINK,
-            CliError::Corrupt { .. } => exit::CORRUPT,
-            CliError::Live { .. } => exit::LIVE,
+            CliError::Capture(e) => match e {
+                CaptureError::Unreadable { .. } => exit::UNREADABLE,
+                CaptureError::NotACapture { .. } => exit::NOT_A_CAPTURE,
+                CaptureError::UnsupportedLinkType { .. } => exit::UNSUPPORTED_LINK,
+                CaptureError::Corrupt { .. } => exit::CORRUPT,
+                CaptureError::Live { .. } => exit::LIVE,
+            },
             CliError::Output(_) => exit::OUTPUT,
             CliError::Tshark { .. } => exit::TSHARK,
-            CliError::CoreLib { .. } => exit::CORE_LIB,
+            CliError::CoreLib(_) => exit::CORE_LIB,
             CliError::Disagreement { .. } => exit::DISAGREEMENT,
             CliError::NoSuchStream { .. } => exit::NO_SUCH_STREAM,
         }
@@ -89,41 +59,10 @@ impl CliError {
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CliError::Unreadable { name, reason } => write!(f, "cannot read {name}: {reason}"),
-            CliError::NotACapture { name, reason } => write!(
-                f,
-                "{name} is not a capture file tcplens can read ({reason}); expected pcap or pcapng"
-            ),
-            CliError::UnsupportedLinkType { name, dlt } => write!(
-                f,
-                "{name}: link type {dlt} is not supported; supported: Ethernet (1), BSD loopback (0, 108), raw IP (101, 228, 229), Linux cooked SLL (113) and SLL2 (276)"
-            ),
-            CliError::Corrupt {
-                name,
-                frames: 0,
-                reason,
-            } => write!(
-                f,
-                "{name}: the capture is damaged before its first frame ({reason})"
-            ),
-            CliError::Corrupt {
-                name,
-                frames,
-                reason,
-            } => write!(
-                f,
-                "{name}: the capture breaks off after frame {frames} ({reason}); the {frames} frame(s) before it were analysed"
-            ),
-            CliError::Live { iface, reason } => write!(
-                f,
-                "live capture on {iface} failed: {reason} (list interfaces with `ip link`; capturing usually needs root or CAP_NET_RAW)"
-            ),
+            CliError::Capture(e) => e.fmt(f),
             CliError::Output(e) => write!(f, "cannot write the results: {e}"),
             CliError::Tshark { reason } => f.write_str(reason),
-            CliError::CoreLib { path, reason } => write!(
-                f,
-                "cannot use the core library {path}: {reason} (build it with `cargo build -p tcplens-core`; it is target/*/libtcplens_core.so)"
-            ),
+            CliError::CoreLib(e) => e.fmt(f),
             CliError::NoSuchStream { name, stream } => write!(
                 f,
                 "{name} has no TCP stream {stream} (`tcplens conns {name}` lists the streams)"
@@ -134,6 +73,28 @@ impl fmt::Display for CliError {
                 min * 100.0,
                 rows.join(", ")
             ),
+        }
+    }
+}
+
+impl From<CaptureError> for CliError {
+    fn from(e: CaptureError) -> Self {
+        CliError::Capture(e)
+    }
+}
+
+impl From<CoreLibError> for CliError {
+    fn from(e: CoreLibError) -> Self {
+        CliError::CoreLib(e)
+    }
+}
+
+impl From<DriveError> for CliError {
+    fn from(e: DriveError) -> Self {
+        match e {
+            DriveError::Capture(e) => CliError::Capture(e),
+            DriveError::CoreLib(e) => CliError::CoreLib(e),
+            DriveError::Output(e) => CliError::Output(e),
         }
     }
 }

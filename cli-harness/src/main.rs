@@ -1,18 +1,17 @@
 //! `tcplens`: TCP conversations from pcap/pcapng files or a live interface, explained.
 //!
-//! A thin shell over `tcplens-core`: it reads frames through libpcap, feeds the analyzer
-//! and prints its verdicts.
+//! A thin shell: the commands, their output writers and exit codes. Frames come from
+//! `tcplens-capture` and go through the one frame loop of `tcplens-drive` to the analysis
+//! (`tcplens-core`, or its C ABI with `--core-lib`).
+#![forbid(unsafe_code)]
 
 mod conns;
-mod corelib;
 mod diff_tshark;
 mod digits;
 mod error;
 mod output;
-mod pcapng;
 mod pictures;
 mod report;
-mod source;
 mod trace;
 
 use std::io::{self, IsTerminal, Write};
@@ -20,18 +19,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
-use std::fmt::Write as _;
 
 use tcplens_core::diagnosis::{Diagnoser, Finding};
-use tcplens_core::explain::{explain, Lang};
-use tcplens_core::flow::endpoints;
-use tcplens_core::{Analyzer, Outcome};
+use tcplens_core::explain::Lang;
+use tcplens_core::Analyzer;
+use tcplens_drive::{self as drive, CoreLib, Engine, Seen};
 
 use crate::conns::{ConnRow, ConnsFormat};
 use crate::error::{exit, CliError};
 use crate::output::{Format, FrameWriter};
-use crate::source::{Clock, Next, Source};
+use tcplens_capture::Source;
 
 #[derive(Parser)]
 #[command(
@@ -163,8 +160,12 @@ struct InputArgs {
 impl InputArgs {
     fn open(&self) -> Result<Source, CliError> {
         match (&self.interface, &self.file) {
-            (Some(iface), _) => Source::open_live(iface, self.filter.as_deref(), self.snaplen),
-            (None, Some(file)) => Source::open_file(file),
+            (Some(iface), _) => Ok(Source::open_live(
+                iface,
+                self.filter.as_deref(),
+                self.snaplen,
+            )?),
+            (None, Some(file)) => Ok(Source::open_file(file)?),
             (None, None) => unreachable!("clap requires a file or an interface"),
         }
     }
@@ -172,87 +173,13 @@ impl InputArgs {
 
 const DEFAULT_SNAPLEN: i32 = 262_144;
 
-/// Files above this size get a progress bar (when stderr is a terminal).
-const PROGRESS_MIN_BYTES: u64 = 64 << 20;
-
-fn progress_for(src: &Source, disabled: bool) -> Option<ProgressBar> {
-    let size = src.size?;
-    if disabled || size < PROGRESS_MIN_BYTES || !io::stderr().is_terminal() {
-        return None;
-    }
-    let pb = ProgressBar::new(size);
-    pb.set_style(
-        ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {wide_bar} {eta} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    Some(pb)
-}
-
-/// The end state of a run over a source: how it ended and where the capture started.
-struct RunEnd {
-    interrupted: bool,
-    first_ns: Option<i64>,
-    /// The read error that cut the capture short, reported after the output.
-    broke: Option<CliError>,
-    clock: Clock,
-}
-
-/// Feeds every frame of `src` to `analyzer`, handing TCP and undecodable frames to `sink`.
-fn run<F>(
-    src: &mut Source,
-    analyzer: &mut Analyzer,
-    progress: Option<&ProgressBar>,
-    mut sink: F,
-) -> Result<RunEnd, CliError>
-where
-    F: FnMut(u64, i64, &Outcome<'_>) -> io::Result<()>,
-{
-    let mut number: u64 = 0;
-    let mut first_ns = None;
-    let mut read_bytes: u64 = 0;
-    let mut clock = Clock::default();
-    loop {
-        let frame = match src.next() {
-            Ok(Next::Frame(f)) => f,
-            Ok(Next::End) => break,
-            Ok(Next::Retry) => continue,
-            Ok(Next::Interrupted) => {
-                return Ok(RunEnd {
-                    interrupted: true,
-                    first_ns,
-                    broke: None,
-                    clock,
-                });
-            }
-            Err(e @ CliError::Corrupt { .. }) => {
-                return Ok(RunEnd {
-                    interrupted: false,
-                    first_ns,
-                    broke: Some(e),
-                    clock,
-                });
-            }
-            Err(e) => return Err(e),
-        };
-        number += 1;
-        let start = *first_ns.get_or_insert(frame.ts_ns);
-        clock.observe(number, frame.ts_ns);
-        let outcome =
-            analyzer.process_linktype(frame.linktype, frame.data, frame.orig_len, frame.ts_ns);
-        sink(number, frame.ts_ns.saturating_sub(start), &outcome)?;
-        if let Some(pb) = progress {
-            read_bytes += frame.data.len() as u64 + 16;
-            if number.is_multiple_of(4096) {
-                pb.set_position(read_bytes);
-            }
+impl InputArgs {
+    /// What the frame loop is asked for.
+    fn drive_options(&self) -> drive::Options {
+        drive::Options {
+            progress: !self.no_progress,
         }
     }
-    Ok(RunEnd {
-        interrupted: false,
-        first_ns,
-        broke: None,
-        clock,
-    })
 }
 
 fn analyze(
@@ -261,123 +188,79 @@ fn analyze(
     lang: Lang,
     core_lib: Option<&std::path::Path>,
 ) -> Result<(), CliError> {
-    if let Some(path) = core_lib {
-        return analyze_through_c_abi(input, format, lang, path);
+    match core_lib {
+        // `--core-lib PATH`: the same output, with every verdict and explanation coming
+        // through the core's C ABI in the library at `path`.
+        Some(path) => {
+            let mut lib = CoreLib::load(path, input.max_conns)?;
+            let mut src = input.open()?;
+            analyze_with(input, &mut src, &mut lib, format, lang)
+        }
+        None => {
+            let mut src = input.open()?;
+            let mut analyzer = Analyzer::with_max_conns(input.max_conns);
+            analyze_with(input, &mut src, &mut analyzer, format, lang)
+        }
     }
-    let mut src = input.open()?;
-    let progress = progress_for(&src, input.no_progress);
-    let mut analyzer = Analyzer::with_max_conns(input.max_conns);
+}
+
+/// `analyze` over either engine: one line or record per TCP or undecodable frame.
+fn analyze_with<E: Engine>(
+    input: &InputArgs,
+    src: &mut Source,
+    engine: &mut E,
+    format: Format,
+    lang: Lang,
+) -> Result<(), CliError> {
     let stdout = io::stdout().lock();
     let mut w = FrameWriter::new(io::BufWriter::with_capacity(1 << 16, stdout), format);
     w.header()?;
     // One buffer for every frame's explanation.
     let mut text = String::with_capacity(256);
     let live = src.is_live();
-    let end = run(
-        &mut src,
-        &mut analyzer,
-        progress.as_ref(),
-        |n, t, outcome| {
-            let r = match outcome {
-                Outcome::Tcp {
-                    segment,
-                    record,
-                    analysis,
-                } => {
-                    text.clear();
-                    let _ = explain(lang, record, analysis, &mut text);
-                    w.tcp(n, t, &endpoints(segment), record, analysis, &text)
-                }
-                Outcome::Undecodable(e) => {
-                    text.clear();
-                    let _ = write!(text, "{e}");
-                    w.undecodable(n, t, *e, &text)
-                }
-                Outcome::NotTcp(_) => Ok(()),
-            };
-            // Live output should show up as it happens.
-            if live {
-                w.flush()?;
+    let end = drive::run(src, engine, input.drive_options(), |engine, n, t, seen| {
+        let r = match seen {
+            Seen::Tcp(f) => {
+                engine.explain(seen, lang, &mut text);
+                w.tcp(n, t, &f.endpoints, &f.record, &f.analysis, &text)
             }
-            r
-        },
-    )?;
+            Seen::Undecodable(e) => {
+                engine.explain(seen, lang, &mut text);
+                w.undecodable(n, t, *e, &text)
+            }
+            Seen::NotTcp => Ok(()),
+        };
+        // Live output should show up as it happens.
+        if live {
+            w.flush()?;
+        }
+        r
+    })?;
     w.flush()?;
-    if let Some(pb) = progress {
-        pb.finish_and_clear();
+    // The C ABI does not expose the counters and the table: through it, only the frames.
+    if let Some(analyzer) = engine.builtin() {
+        report_evictions(analyzer, &src.name);
+        if live || io::stderr().is_terminal() {
+            print_counters(analyzer, &src.name, end.interrupted);
+        }
+        if live && end.interrupted {
+            let rows = rows(analyzer, end.first_ns);
+            conns::write(
+                &mut io::stderr().lock(),
+                &rows,
+                analyzer.counters(),
+                ConnsFormat::Table,
+            )?;
+        }
+        warn_about_time(&end, &src.name);
     }
-    report_evictions(&analyzer, &src.name);
-    if live || io::stderr().is_terminal() {
-        print_counters(&analyzer, &src.name, end.interrupted);
-    }
-    if live && end.interrupted {
-        let rows = rows(&analyzer, end.first_ns);
-        conns::write(
-            &mut io::stderr().lock(),
-            &rows,
-            analyzer.counters(),
-            ConnsFormat::Table,
-        )?;
-    }
-    warn_about_time(&end, &src.name);
-    end.broke.map_or(Ok(()), Err)
+    end.broke.map_or(Ok(()), |e| Err(e.into()))
 }
 
-fn warn_about_time(end: &RunEnd, name: &str) {
+fn warn_about_time(end: &drive::End, name: &str) {
     if let Some(w) = end.clock.warning(name) {
         eprintln!("tcplens: warning: {w}");
     }
-}
-
-/// `analyze --core-lib PATH`: the same output, with every verdict and explanation coming
-/// through the core's C ABI in the library at `path`.
-fn analyze_through_c_abi(
-    input: &InputArgs,
-    format: Format,
-    lang: Lang,
-    path: &std::path::Path,
-) -> Result<(), CliError> {
-    let mut lib = corelib::CoreLib::load(path, lang)?;
-    let mut src = input.open()?;
-    let stdout = io::stdout().lock();
-    let mut w = FrameWriter::new(io::BufWriter::with_capacity(1 << 16, stdout), format);
-    w.header()?;
-    let mut text = String::with_capacity(256);
-    let broke = loop {
-        let frame = match src.next() {
-            Ok(Next::Frame(f)) => f,
-            Ok(Next::Retry) => continue,
-            Ok(Next::End | Next::Interrupted) => break None,
-            Err(e @ CliError::Corrupt { .. }) => break Some(e),
-            Err(e) => return Err(e),
-        };
-        match lib.feed(frame.ts_ns, frame.linktype, frame.data, frame.orig_len)? {
-            corelib::Fed::Tcp(v) => {
-                lib.explain(&v, &mut text);
-                let rec = tcplens_core::ffi::record_of(&v);
-                let an = tcplens_core::ffi::analysis_of(&v);
-                w.tcp(
-                    v.frame,
-                    v.time_ns,
-                    &tcplens_core::ffi::endpoints_of(&v),
-                    &rec,
-                    &an,
-                    &text,
-                )?;
-            }
-            corelib::Fed::Undecodable(v) => {
-                lib.explain(&v, &mut text);
-                let err = (v.error as usize)
-                    .checked_sub(1)
-                    .and_then(|i| tcplens_core::DecodeError::from_parts(i, v.error_detail))
-                    .unwrap_or(tcplens_core::DecodeError::TruncatedLink);
-                w.undecodable(v.frame, v.time_ns, err, &text)?;
-            }
-            corelib::Fed::NotTcp => {}
-        }
-    };
-    w.flush()?;
-    broke.map_or(Ok(()), Err)
 }
 
 fn rows(analyzer: &Analyzer, first_ns: Option<i64>) -> Vec<ConnRow> {
@@ -448,31 +331,22 @@ fn conns(
     stats: bool,
 ) -> Result<(), CliError> {
     let mut src = input.open()?;
-    let progress = progress_for(&src, input.no_progress);
     let mut analyzer = Analyzer::with_max_conns(input.max_conns);
     let mut diagnoser = Diagnoser::new();
     let mut findings: Vec<Finding> = Vec::new();
-    let end = run(
+    let end = drive::run(
         &mut src,
         &mut analyzer,
-        progress.as_ref(),
-        |n, t, outcome| {
-            if let (
-                true,
-                Outcome::Tcp {
-                    record, analysis, ..
-                },
-            ) = (diagnose, outcome)
-            {
+        input.drive_options(),
+        |_, n, t, seen| {
+            if let (true, Seen::Tcp(f)) = (diagnose, seen) {
+                // The diagnosis numbers frames as u32 (its findings' type).
                 let frame = u32::try_from(n).unwrap_or(u32::MAX);
-                diagnoser.observe(frame, t, record, analysis, &mut findings);
+                diagnoser.observe(frame, t, &f.record, &f.analysis, &mut findings);
             }
             Ok(())
         },
     )?;
-    if let Some(pb) = progress {
-        pb.finish_and_clear();
-    }
     report_evictions(&analyzer, &src.name);
     if stats {
         print_table_stats(&analyzer);
@@ -486,7 +360,7 @@ fn conns(
     conns::write(&mut out, &rows, analyzer.counters(), format)?;
     out.flush()?;
     warn_about_time(&end, &src.name);
-    end.broke.map_or(Ok(()), Err)
+    end.broke.map_or(Ok(()), |e| Err(e.into()))
 }
 
 fn main() -> ExitCode {
@@ -535,7 +409,7 @@ fn diff_tshark(
     min: Option<f64>,
     format: DiffFormat,
 ) -> Result<(), CliError> {
-    let report = diff_tshark::compare(files, tshark)?;
+    let (report, broke) = diff_tshark::compare(files, tshark)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     match format {
         DiffFormat::Text => diff_tshark::write_text(&mut out, &report)?,
@@ -545,6 +419,10 @@ fn diff_tshark(
         }
     }
     out.flush()?;
+    // A capture that broke off was compared up to the damage: say so, as every command does.
+    if let Some(e) = broke {
+        return Err(e.into());
+    }
     if let Some(min) = min {
         let min = if min > 1.0 { min / 100.0 } else { min };
         let rows: Vec<String> = diff_tshark::below(&report, min)

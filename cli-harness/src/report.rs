@@ -1,6 +1,7 @@
 //! `tcplens report`: reads the capture for the HTML report and hands what it found to
 //! `tcplens_render::report`, which writes the page.
 
+use tcplens_capture::CaptureError;
 use tcplens_core::diagnosis::{Diagnoser, Finding};
 use tcplens_core::explain::Lang;
 use tcplens_core::Analyzer;
@@ -47,10 +48,10 @@ fn conn(r: ConnRow) -> Conn {
 /// part-way gets the report of what came before, and the break is returned beside it.
 pub fn build(path: &str, opts: &Options) -> Result<(String, Option<CliError>), CliError> {
     if path == "-" {
-        return Err(CliError::Unreadable {
+        return Err(CliError::Capture(CaptureError::Unreadable {
             name: "<stdin>".into(),
             reason: "`report` reads the capture twice; give it a file".into(),
-        });
+        }));
     }
     let (facts, broke) = gather(path, opts.lang)?;
     let pictured = facts.picture_streams(opts.pictures);

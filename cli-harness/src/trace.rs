@@ -2,11 +2,12 @@
 //! of chosen streams as `tcplens_render`'s [`Stream`]s.
 
 use tcplens_core::analysis::FrameAnalysis;
-use tcplens_core::{Analyzer, FrameRecord, Outcome, TcpSegment};
+use tcplens_core::{Analyzer, FrameRecord, TcpSegment};
 use tcplens_render::trace::{Packet, Stream};
 
 use crate::error::CliError;
-use crate::source::{Next, Source};
+use tcplens_capture::Source;
+use tcplens_drive::{self as drive, Seen, TcpFrame};
 
 /// How a scan ended.
 #[derive(Debug, Default)]
@@ -17,46 +18,36 @@ pub struct ScanEnd {
     pub broke: Option<CliError>,
 }
 
-/// Feeds every frame of the file at `path` to `analyzer` and hands each TCP frame to `sink`
-/// with its number and time since the capture's first frame.
+/// Feeds every frame of the file at `path` to `analyzer` through the frame loop and hands
+/// each TCP frame to `sink` with its number and time since the capture's first frame.
 pub fn scan<F>(path: &str, analyzer: &mut Analyzer, mut sink: F) -> Result<ScanEnd, CliError>
 where
     F: FnMut(u32, i64, &TcpSegment<'_>, &FrameRecord, &FrameAnalysis),
 {
     let mut src = Source::open_file(path)?;
-    let mut number: u32 = 0;
-    let mut first_ns = None;
-    loop {
-        let frame = match src.next() {
-            Ok(Next::Frame(f)) => f,
-            Ok(Next::Retry) => continue,
-            Ok(Next::End | Next::Interrupted) => {
-                return Ok(ScanEnd {
-                    first_ns,
-                    broke: None,
-                })
+    let end = drive::run(
+        &mut src,
+        analyzer,
+        drive::Options::default(),
+        |_, n, t, seen| {
+            if let Seen::Tcp(TcpFrame {
+                segment: Some(segment),
+                record,
+                analysis,
+                ..
+            }) = seen
+            {
+                // The pictures number frames as u32 (`Packet::frame`).
+                let frame = u32::try_from(n).unwrap_or(u32::MAX);
+                sink(frame, t, segment, record, analysis);
             }
-            Err(e @ CliError::Corrupt { .. }) => {
-                return Ok(ScanEnd {
-                    first_ns,
-                    broke: Some(e),
-                })
-            }
-            Err(e) => return Err(e),
-        };
-        number = number.saturating_add(1);
-        let start = *first_ns.get_or_insert(frame.ts_ns);
-        let outcome =
-            analyzer.process_linktype(frame.linktype, frame.data, frame.orig_len, frame.ts_ns);
-        if let Outcome::Tcp {
-            segment,
-            record,
-            analysis,
-        } = outcome
-        {
-            sink(number, frame.ts_ns - start, &segment, &record, &analysis);
-        }
-    }
+            Ok(())
+        },
+    )?;
+    Ok(ScanEnd {
+        first_ns: end.first_ns,
+        broke: end.broke.map(CliError::from),
+    })
 }
 
 /// The frames of `stream` in the file at `path`.

@@ -66,6 +66,27 @@ fn core_lib_through_libloading_is_byte_identical() {
     }
 }
 
+/// `--max-conns` reaches the C ABI (`tcplens_set_max_conns`): with a cap small enough to
+/// evict, stream numbers change, and they change the same way through the library.
+#[test]
+fn core_lib_honours_max_conns() {
+    let lib = core_lib_dir().join("libtcplens_core.so");
+    let lib = lib.to_str().unwrap();
+    let cap = common::root().join("tests/captures/netns-keepalive.pcap");
+    let capped = ["analyze", "--format", "jsonl", "--max-conns", "1"];
+    let direct = harness(&capped, &cap);
+    assert!(
+        direct != harness(&["analyze", "--format", "jsonl"], &cap),
+        "the cap must matter on this capture"
+    );
+    let mut through_c = capped.to_vec();
+    through_c.extend(["--core-lib", lib]);
+    assert!(
+        direct == harness(&through_c, &cap),
+        "--core-lib ignores --max-conns"
+    );
+}
+
 #[test]
 fn core_lib_that_is_not_a_library_is_a_clear_error() {
     let cap = common::root().join("tests/captures/seed-nc.pcap");

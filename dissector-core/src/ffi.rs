@@ -398,6 +398,28 @@ pub unsafe extern "C" fn tcplens_analyzer_new(
     })
 }
 
+/// Keeps at most `max_conns` conversations in memory (0 = no cap), as `tcplens analyze
+/// --max-conns` does: when the table is full, closed conversations are evicted first, then
+/// the least recently seen. Call it before the first frame; afterwards it is
+/// TCPLENS_ERR_INVALID. A new analyzer has no cap.
+///
+/// # Safety
+/// `a` is NULL or a live analyzer.
+#[no_mangle]
+pub unsafe extern "C" fn tcplens_set_max_conns(a: *mut TcplensAnalyzer, max_conns: usize) -> i32 {
+    // SAFETY: checked for NULL; otherwise a live analyzer used from this thread only.
+    let Some(a) = (unsafe { a.as_mut() }) else {
+        return TCPLENS_ERR_NULL;
+    };
+    if a.frames != 0 {
+        return TCPLENS_ERR_INVALID;
+    }
+    guard(TCPLENS_ERR_PANIC, || {
+        a.analyzer = Analyzer::with_max_conns(max_conns);
+        TCPLENS_OK
+    })
+}
+
 /// Frees an analyzer (NULL is ignored).
 ///
 /// # Safety
@@ -815,6 +837,36 @@ mod tests {
         };
         // SAFETY: a valid config.
         unsafe { tcplens_analyzer_new(&cfg) }
+    }
+
+    #[test]
+    fn the_conversation_cap_is_set_before_the_first_frame() {
+        let a = new();
+        let mut v = TcplensVerdict::default();
+        // SAFETY: a live analyzer, valid buffers; NULL is rejected.
+        unsafe {
+            assert_eq!(
+                tcplens_set_max_conns(core::ptr::null_mut(), 2),
+                TCPLENS_ERR_NULL
+            );
+            assert_eq!(tcplens_set_max_conns(a, 2), TCPLENS_OK);
+            for (i, client) in ["10.0.0.1:1000", "10.0.0.1:1001", "10.0.0.1:1002"]
+                .iter()
+                .enumerate()
+            {
+                let syn = SegBuilder::v4(client, "10.0.0.2:80").flags("S").raw();
+                let n = syn.len() as u32;
+                let frame = i as u64 + 1;
+                let code = tcplens_feed(a, frame, 0, 101, syn.as_ptr(), n, n, &mut v);
+                assert_eq!((code, v.stream), (TCPLENS_OK, i as u32));
+            }
+            // The third conversation evicted the least recently seen one.
+            let mut sum = TcplensConnSummary::default();
+            assert_eq!(tcplens_conn_summary(a, 0, &mut sum), TCPLENS_ERR_INVALID);
+            assert_eq!(tcplens_conn_summary(a, 2, &mut sum), TCPLENS_OK);
+            assert_eq!(tcplens_set_max_conns(a, 0), TCPLENS_ERR_INVALID);
+            tcplens_analyzer_free(a);
+        }
     }
 
     #[test]

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use pcap::{Active, Capture, Offline, Precision};
 use tcplens_core::LinkType;
 
-use crate::error::CliError;
-use crate::pcapng::PcapngReader;
+use crate::error::CaptureError;
+use crate::pcapng::{self, PcapngReader};
 
 /// One captured frame, borrowed from libpcap's buffer.
 pub struct Frame<'a> {
@@ -52,73 +52,53 @@ pub enum Next<'a> {
 }
 
 /// libpcap hands out DLT_ values; map the few that differ from their LINKTYPE_ numbers.
-fn linktype_of(dlt: i32, name: &str) -> Result<u32, CliError> {
+fn linktype_of(dlt: i32, name: &str) -> Result<u32, CaptureError> {
     let linktype = match dlt {
         12 | 14 => 101, // DLT_RAW on Linux / OpenBSD
         other => other as u32,
     };
     match LinkType::from_linktype(linktype) {
         Some(_) => Ok(linktype),
-        None => Err(CliError::UnsupportedLinkType {
+        None => Err(CaptureError::UnsupportedLinkType {
             name: name.to_string(),
             dlt,
         }),
     }
 }
 
-/// libpcap's complaint about a pcapng file whose interfaces differ.
-fn is_multi_interface_refusal(msg: &str) -> bool {
-    msg.contains("different from the")
-}
-
 impl Source {
     /// Opens a pcap or pcapng file; `-` reads standard input.
-    pub fn open_file(path: &str) -> Result<Source, CliError> {
+    pub fn open_file(path: &str) -> Result<Source, CaptureError> {
         let size = if path == "-" {
             None
         } else {
-            let meta = std::fs::metadata(path).map_err(|e| CliError::Unreadable {
+            let meta = std::fs::metadata(path).map_err(|e| CaptureError::Unreadable {
                 name: path.to_string(),
                 reason: e.to_string(),
             })?;
             if meta.is_dir() {
-                return Err(CliError::Unreadable {
+                return Err(CaptureError::Unreadable {
                     name: path.to_string(),
                     reason: "is a directory".into(),
                 });
             }
             // Opening it ourselves first gives the OS's reason (permission ...) rather than
             // libpcap's paraphrase.
-            std::fs::File::open(path).map_err(|e| CliError::Unreadable {
+            std::fs::File::open(path).map_err(|e| CaptureError::Unreadable {
                 name: path.to_string(),
                 reason: e.to_string(),
             })?;
             Some(meta.len())
         };
-        let cap = match Capture::from_file_with_precision(Path::new(path), Precision::Nano) {
-            Ok(cap) => cap,
-            Err(e) if path != "-" && is_multi_interface_refusal(&pcap_message(&e)) => {
-                let reader = PcapngReader::open(path).map_err(|e| CliError::Unreadable {
-                    name: path.to_string(),
-                    reason: e.to_string(),
-                })?;
-                return Ok(Source {
-                    handle: Handle::Pcapng(reader),
-                    linktype: 0,
-                    frames_read: 0,
-                    switch_pending: false,
-                    name: path.to_string(),
-                    size,
-                    live_buf: Vec::new(),
-                });
-            }
-            Err(e) => {
-                return Err(CliError::NotACapture {
+        // libpcap compares a pcapng file's interfaces only when it reads on, never on
+        // opening: a file it refuses opens, and `next` switches readers where it stops.
+        let cap =
+            Capture::from_file_with_precision(Path::new(path), Precision::Nano).map_err(|e| {
+                CaptureError::NotACapture {
                     name: path.to_string(),
                     reason: pcap_message(&e),
-                })
-            }
-        };
+                }
+            })?;
         let linktype = linktype_of(cap.get_datalink().0, path)?;
         Ok(Source {
             handle: Handle::File(cap),
@@ -136,8 +116,12 @@ impl Source {
     }
 
     /// Starts a live capture on `iface`, with an optional BPF filter. Ctrl-C stops it.
-    pub fn open_live(iface: &str, filter: Option<&str>, snaplen: i32) -> Result<Source, CliError> {
-        let live_err = |e: pcap::Error| CliError::Live {
+    pub fn open_live(
+        iface: &str,
+        filter: Option<&str>,
+        snaplen: i32,
+    ) -> Result<Source, CaptureError> {
+        let live_err = |e: pcap::Error| CaptureError::Live {
             iface: iface.to_string(),
             reason: pcap_message(&e),
         };
@@ -153,7 +137,7 @@ impl Source {
             .setnonblock()
             .map_err(live_err)?;
         if let Some(f) = filter {
-            cap.filter(f, true).map_err(|e| CliError::Live {
+            cap.filter(f, true).map_err(|e| CaptureError::Live {
                 iface: iface.to_string(),
                 reason: format!("bad capture filter {f:?}: {}", pcap_message(&e)),
             })?;
@@ -161,7 +145,7 @@ impl Source {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)).map_err(|e| {
-            CliError::Live {
+            CaptureError::Live {
                 iface: iface.to_string(),
                 reason: format!("cannot install the Ctrl-C handler: {e}"),
             }
@@ -187,7 +171,7 @@ impl Source {
     }
 
     /// The next frame, the end, or a typed read error (truncated or corrupt file).
-    pub fn next(&mut self) -> Result<Next<'_>, CliError> {
+    pub fn next_frame(&mut self) -> Result<Next<'_>, CaptureError> {
         if self.switch_pending {
             self.switch_pending = false;
             self.switch_to_pcapng()?;
@@ -200,15 +184,16 @@ impl Source {
                     Ok(Next::Frame(frame(p, linktype)))
                 }
                 Err(pcap::Error::NoMorePackets) => Ok(Next::End),
-                Err(e)
-                    if is_multi_interface_refusal(&pcap_message(&e)) && self.name != "<stdin>" =>
+                Err(_)
+                    if self.name != "<stdin>"
+                        && pcapng::refused_interface(&self.name, self.frames_read).is_some() =>
                 {
                     // libpcap met a second, different interface: the next call reads the
-                    // file with our own reader, skipping the frames already analysed.
+                    // file with our own reader, skipping the frames already handed out.
                     self.switch_pending = true;
                     Ok(Next::Retry)
                 }
-                Err(e) => Err(CliError::Corrupt {
+                Err(e) => Err(CaptureError::Corrupt {
                     name: self.name.clone(),
                     frames: self.frames_read,
                     reason: pcap_message(&e),
@@ -225,7 +210,7 @@ impl Source {
                     }))
                 }
                 Ok(None) => Ok(Next::End),
-                Err(e) => Err(CliError::Corrupt {
+                Err(e) => Err(CaptureError::Corrupt {
                     name: self.name.clone(),
                     frames: self.frames_read,
                     reason: e.to_string(),
@@ -251,7 +236,7 @@ impl Source {
                         }
                         Err(pcap::Error::NoMorePackets) => return Ok(Next::End),
                         Err(e) => {
-                            return Err(CliError::Live {
+                            return Err(CaptureError::Live {
                                 iface: self.name.clone(),
                                 reason: pcap_message(&e),
                             })
@@ -286,8 +271,8 @@ fn frame(p: pcap::Packet<'_>, linktype: u32) -> Frame<'_> {
 
 impl Source {
     /// Reopens the file with the built-in pcapng reader and skips what was already read.
-    fn switch_to_pcapng(&mut self) -> Result<(), CliError> {
-        let corrupt = |e: std::io::Error| CliError::Corrupt {
+    fn switch_to_pcapng(&mut self) -> Result<(), CaptureError> {
+        let corrupt = |e: std::io::Error| CaptureError::Corrupt {
             name: self.name.clone(),
             frames: self.frames_read,
             reason: e.to_string(),
@@ -307,61 +292,5 @@ fn pcap_message(e: &pcap::Error) -> String {
     match e {
         pcap::Error::PcapError(s) => s.clone(),
         other => other.to_string(),
-    }
-}
-
-/// Watches capture times: a file whose timestamps go backwards is analysed in file order (as
-/// Wireshark does), and the user is told once, after the output.
-#[derive(Debug, Default)]
-pub struct Clock {
-    prev_ns: Option<i64>,
-    /// How many frames are earlier than the frame before them.
-    backwards: u64,
-    /// The first such frame and how far back it went.
-    first: Option<(u64, i64)>,
-}
-
-impl Clock {
-    pub fn observe(&mut self, frame: u64, ts_ns: i64) {
-        if let Some(prev) = self.prev_ns {
-            if ts_ns < prev {
-                self.backwards += 1;
-                self.first
-                    .get_or_insert((frame, prev.saturating_sub(ts_ns)));
-            }
-        }
-        self.prev_ns = Some(ts_ns);
-    }
-
-    /// The warning to print, if time ever went backwards.
-    pub fn warning(&self, name: &str) -> Option<String> {
-        let (frame, by_ns) = self.first?;
-        Some(format!(
-            "{name}: timestamps go backwards {} time(s), first at frame {frame} ({:.6} s before frame {}); frames were analysed in file order, as Wireshark does",
-            self.backwards,
-            by_ns as f64 / 1e9,
-            frame - 1
-        ))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Clock;
-
-    #[test]
-    fn time_going_backwards_is_counted_and_named_once() {
-        let mut c = Clock::default();
-        for (n, t) in [(1, 10), (2, 20), (3, 20), (4, 5), (5, 30), (6, 29)] {
-            c.observe(n, t * 1_000_000_000);
-        }
-        assert_eq!(
-            c.warning("x.pcap").as_deref(),
-            Some("x.pcap: timestamps go backwards 2 time(s), first at frame 4 (15.000000 s before frame 3); frames were analysed in file order, as Wireshark does")
-        );
-        let mut steady = Clock::default();
-        steady.observe(1, 1);
-        steady.observe(2, 1);
-        assert_eq!(steady.warning("y"), None);
     }
 }

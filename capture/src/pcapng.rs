@@ -5,6 +5,10 @@
 //! reads them). For those, tcplens reads the blocks itself (pcapng draft, §4): Section
 //! Header, Interface Description (link type, `if_tsresol`, `if_tsoffset`), Enhanced,
 //! Simple and the obsolete Packet blocks. Every other block is skipped by its length.
+//!
+//! [`refused_interface`] tells, from the Interface Description Blocks themselves, whether
+//! libpcap stopped because of such an interface, so the switch to this reader never
+//! depends on the wording of libpcap's messages.
 
 use std::fs::File;
 use std::io::{self, BufReader, Read};
@@ -14,6 +18,8 @@ const IDB: u32 = 1;
 const PB: u32 = 2;
 const SPB: u32 = 3;
 const EPB: u32 = 6;
+/// libpcap's default `MAXIMUM_SNAPLEN`.
+const LIBPCAP_MAX_SNAPLEN: u32 = 262_144;
 /// Blocks larger than this are taken as corruption rather than allocated.
 const MAX_BLOCK: u32 = 256 << 20;
 
@@ -256,6 +262,95 @@ impl PcapngReader {
                 orig_len: orig_len.max(caplen),
                 data,
             }));
+        }
+    }
+}
+
+/// An Interface Description Block libpcap refuses: it differs from the file's first one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Another link type (`this`, as written in the block).
+    LinkType { this: u32 },
+    /// Another snapshot length (`this`, as written in the block).
+    Snaplen { this: u32 },
+}
+
+/// libpcap 1.10's `linktype_to_dlt` on Linux: the LINKTYPE_ numbers whose DLT_ differs.
+fn libpcap_dlt(linktype: u32) -> u32 {
+    match linktype {
+        100 => 11,
+        101 => 12,
+        102 => 15,
+        103 => 16,
+        106 => 19,
+        other => other,
+    }
+}
+
+/// libpcap 1.10's `pcap_adjust_snapshot`: 0 or a length above `INT_MAX` means the link
+/// type's largest.
+fn libpcap_snapshot(dlt: u32, snaplen: u32) -> u32 {
+    if snaplen != 0 && snaplen <= i32::MAX as u32 {
+        return snaplen;
+    }
+    match dlt {
+        231 => 128 << 20, // DLT_DBUS
+        279 => 8 << 20,   // DLT_EBHSCR
+        249 => 1 << 20,   // DLT_USBPCAP
+        _ => LIBPCAP_MAX_SNAPLEN,
+    }
+}
+
+/// Whether libpcap, having handed out `frames` packets of the pcapng file at `path` and
+/// then failed, stopped at an interface it refuses: an Interface Description Block, among
+/// the blocks after the `frames`-th packet block, whose link type or snapshot length
+/// differs from the file's first interface (compared as libpcap 1.10 compares them,
+/// link type as a DLT_ against the raw number). A packet block, a section libpcap cannot
+/// continue into, the end of the file or a damaged block come first: `None`, the failure
+/// was something else.
+pub fn refused_interface(path: &str, frames: u64) -> Option<Refusal> {
+    let mut r = PcapngReader::open(path).ok()?;
+    // libpcap's view of the first interface: (DLT_, adjusted snapshot length).
+    let mut first: Option<(u32, u32)> = None;
+    let mut first_big_endian = None;
+    let mut packets: u64 = 0;
+    loop {
+        let kind = r.next_block().ok()??;
+        let past = packets >= frames;
+        match kind {
+            SHB => {
+                let order = *first_big_endian.get_or_insert(r.big_endian);
+                // libpcap stops at a later section of another byte order or major version.
+                let major = (r.block.len() >= 2).then(|| r.u16_at(&r.block, 0));
+                if past && (order != r.big_endian || major != Some(1)) {
+                    return None;
+                }
+            }
+            IDB => {
+                if r.block.len() < 8 {
+                    return None;
+                }
+                let linktype = u32::from(r.u16_at(&r.block, 0));
+                let snaplen = r.u32_at(&r.block, 4);
+                match first {
+                    None => {
+                        let dlt = libpcap_dlt(linktype);
+                        first = Some((dlt, libpcap_snapshot(dlt, snaplen)));
+                    }
+                    Some((dlt, snapshot)) if past => {
+                        if linktype != dlt {
+                            return Some(Refusal::LinkType { this: linktype });
+                        }
+                        if libpcap_snapshot(dlt, snaplen) != snapshot {
+                            return Some(Refusal::Snaplen { this: snaplen });
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+            EPB | PB | SPB if past => return None,
+            EPB | PB | SPB => packets += 1,
+            _ => {}
         }
     }
 }

@@ -1,0 +1,84 @@
+//! The analysis engine the loop feeds: the built-in analyzer or the core's C ABI.
+
+use std::fmt::Write as _;
+
+use tcplens_capture::Frame;
+use tcplens_core::analysis::FrameAnalysis;
+use tcplens_core::explain::{explain, Lang};
+use tcplens_core::flow::{endpoints, Endpoint};
+use tcplens_core::{Analyzer, DecodeError, FrameRecord, Outcome, TcpSegment};
+
+use crate::DriveError;
+
+/// What the engine made of one frame.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, Copy)]
+pub enum Seen<'a> {
+    Tcp(TcpFrame<'a>),
+    Undecodable(DecodeError),
+    NotTcp,
+}
+
+/// A TCP frame's verdict.
+#[derive(Debug, Clone, Copy)]
+pub struct TcpFrame<'a> {
+    pub record: FrameRecord,
+    pub analysis: FrameAnalysis,
+    /// (source, destination).
+    pub endpoints: (Endpoint, Endpoint),
+    /// The decoded segment (SACK blocks, options ...); only the built-in engine has it.
+    pub segment: Option<TcpSegment<'a>>,
+}
+
+/// An analysis fed frame by frame, in capture order.
+pub trait Engine {
+    /// Analyses frame `number` (1-based; every frame of the capture, once, in order).
+    fn feed<'a>(&mut self, number: u64, frame: &Frame<'a>) -> Result<Seen<'a>, DriveError>;
+
+    /// The explanation of the frame just fed (`seen`) in `lang`, into `out` (cleared
+    /// first); nothing for a frame that is not TCP.
+    fn explain(&mut self, seen: &Seen<'_>, lang: Lang, out: &mut String);
+
+    /// The built-in analyzer's state (counters, conversations), when this engine is it.
+    fn builtin(&self) -> Option<&Analyzer> {
+        None
+    }
+}
+
+impl Engine for Analyzer {
+    fn feed<'a>(&mut self, _number: u64, frame: &Frame<'a>) -> Result<Seen<'a>, DriveError> {
+        let outcome =
+            self.process_linktype(frame.linktype, frame.data, frame.orig_len, frame.ts_ns);
+        Ok(match outcome {
+            Outcome::Tcp {
+                segment,
+                record,
+                analysis,
+            } => Seen::Tcp(TcpFrame {
+                record,
+                analysis,
+                endpoints: endpoints(&segment),
+                segment: Some(segment),
+            }),
+            Outcome::Undecodable(e) => Seen::Undecodable(e),
+            Outcome::NotTcp(_) => Seen::NotTcp,
+        })
+    }
+
+    fn explain(&mut self, seen: &Seen<'_>, lang: Lang, out: &mut String) {
+        out.clear();
+        match seen {
+            Seen::Tcp(f) => {
+                let _ = explain(lang, &f.record, &f.analysis, out);
+            }
+            Seen::Undecodable(e) => {
+                let _ = write!(out, "{e}");
+            }
+            Seen::NotTcp => {}
+        }
+    }
+
+    fn builtin(&self) -> Option<&Analyzer> {
+        Some(self)
+    }
+}
