@@ -43,6 +43,7 @@ use std::sync::Mutex;
 use tcplens_core::analysis::{FrameAnalysis, Verdict};
 use tcplens_core::compact::FrameStore;
 use tcplens_core::explain::{explain, Lang};
+use tcplens_core::text::{ExpertStep, PluginWords};
 use tcplens_core::wire::{decode, Decoded};
 use tcplens_core::{Analyzer, Event, FrameRecord, LinkType, Outcome, Side, TcpSegment};
 
@@ -125,22 +126,23 @@ const FIELDS: [(&str, &str, Kind); 33] = [
 const NF: usize = FIELDS.len();
 const NV: usize = Verdict::ALL.len();
 
-/// Lifecycle expert infos: (abbrev suffix, summary).
-const STEPS: [(&str, &str); 9] = [
-    ("handshake1", "Handshake 1/3: client asks to connect (SYN)"),
-    ("handshake2", "Handshake 2/3: server accepts (SYN-ACK)"),
-    ("handshake3", "Handshake 3/3: client acknowledges (ACK)"),
-    ("teardown1", "Teardown 1/4: first FIN"),
-    ("teardown2", "Teardown 2/4: ACK of the first FIN"),
-    ("teardown3", "Teardown 3/4: second FIN"),
-    ("teardown4", "Teardown 4/4: ACK of the second FIN"),
-    (
-        "teardown23",
-        "Teardown 2+3/4: ACK of the first FIN and second FIN in one segment",
-    ),
-    ("rst", "Connection reset"),
+/// Lifecycle expert infos: abbrev suffixes, in the order of [`ExpertStep::ALL`].
+const STEPS: [&str; 9] = [
+    "handshake1",
+    "handshake2",
+    "handshake3",
+    "teardown1",
+    "teardown2",
+    "teardown3",
+    "teardown4",
+    "teardown23",
+    "rst",
 ];
 const NS: usize = STEPS.len();
+
+/// The language of the registered summaries: Wireshark takes them at registration, before
+/// it reads the preferences.
+const REGISTERED: Lang = Lang::En;
 
 // Ids Wireshark writes at registration. Only touched by Wireshark's single dissection
 // thread (registration, then dissection).
@@ -195,26 +197,9 @@ fn severity(v: Verdict) -> c_int {
     }) as c_int
 }
 
-fn summary(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Retransmission => "This frame is a (suspected) retransmission",
-        Verdict::FastRetransmission => "This frame is a (suspected) fast retransmission",
-        Verdict::SpuriousRetransmission => "This frame is a (suspected) spurious retransmission",
-        Verdict::OutOfOrder => "This frame is a (suspected) out-of-order segment",
-        Verdict::LostSegment => "Previous segment(s) not captured (common at capture start)",
-        Verdict::AckLostSegment => "ACKed segment that wasn't captured (common at capture start)",
-        Verdict::DuplicateAck => "Duplicate ACK",
-        Verdict::ZeroWindow => "TCP Zero Window segment",
-        Verdict::ZeroWindowProbe => "TCP Zero Window Probe",
-        Verdict::ZeroWindowProbeAck => "ACK to a TCP Zero Window Probe",
-        Verdict::WindowFull => "TCP window specified by the receiver is now completely full",
-        Verdict::WindowUpdate => "TCP window update",
-        Verdict::KeepAlive => "TCP keep-alive segment",
-        Verdict::KeepAliveAck => "ACK to a TCP keep-alive segment",
-        Verdict::ReusedPorts => {
-            "A new tcp session is started with the same ports as an earlier session in this trace"
-        }
-    }
+/// The summary of a verdict's field and expert info, in `lang`.
+fn summary(lang: Lang, v: Verdict) -> &'static str {
+    tcplens_core::with_lang!(lang, L => L::verdict_summary(v))
 }
 
 fn hf_info(
@@ -309,10 +294,10 @@ unsafe extern "C" fn register_protoinfo() {
             for (i, v) in Verdict::ALL.iter().enumerate() {
                 hf.push(hf_info(
                     vids.add(i),
-                    summary(*v),
+                    summary(REGISTERED, *v),
                     &format!("tcplens.{}", v.name()),
                     Kind::Bool,
-                    summary(*v),
+                    summary(REGISTERED, *v),
                 ));
             }
             let hf: &'static mut [sys::hf_register_info] = hf.leak();
@@ -330,18 +315,18 @@ unsafe extern "C" fn register_protoinfo() {
                     &abbrev,
                     sys::PI_SEQUENCE,
                     severity(*v),
-                    summary(*v),
+                    summary(REGISTERED, *v),
                 ));
             }
             let sids = addr_of_mut!(EI_STEP).cast::<sys::expert_field>();
-            for (i, (name, text)) in STEPS.iter().enumerate() {
+            for (i, (name, step)) in STEPS.iter().zip(ExpertStep::ALL).enumerate() {
                 let abbrev = format!("tcplens.expert.{name}");
                 ei.push(ei_info(
                     sids.add(i),
                     &abbrev,
                     sys::PI_SEQUENCE,
                     sys::PI_CHAT as c_int,
-                    text,
+                    tcplens_core::with_lang!(REGISTERED, L => L::step_summary(step)),
                 ));
             }
             diagnosis::register(&mut ei);
@@ -350,7 +335,7 @@ unsafe extern "C" fn register_protoinfo() {
                 "tcplens.expert.internal_error",
                 sys::PI_MALFORMED,
                 sys::PI_ERROR as c_int,
-                "tcplens failed on this frame (internal error caught)",
+                tcplens_core::with_lang!(REGISTERED, L => L::internal_error()),
             ));
             let ei: &'static mut [sys::ei_register_info] = ei.leak();
             let module = sys::expert_register_protocol(proto_tcplens);
