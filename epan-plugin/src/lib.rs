@@ -141,7 +141,8 @@ const STEPS: [&str; 9] = [
 const NS: usize = STEPS.len();
 
 /// The language of the registered summaries: Wireshark takes them at registration, before
-/// it reads the preferences.
+/// it reads the preferences. An expert info shown in another language carries its own
+/// message instead.
 const REGISTERED: Lang = Lang::En;
 
 // Ids Wireshark writes at registration. Only touched by Wireshark's single dissection
@@ -197,9 +198,44 @@ fn severity(v: Verdict) -> c_int {
     }) as c_int
 }
 
+/// The `tcplens.language` preference.
+fn pref_lang() -> Lang {
+    // SAFETY: written by Wireshark's preference code on its single thread, which is this one.
+    if unsafe { PREF_LANGUAGE } == 1 {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}
+
 /// The summary of a verdict's field and expert info, in `lang`.
 fn summary(lang: Lang, v: Verdict) -> &'static str {
     tcplens_core::with_lang!(lang, L => L::verdict_summary(v))
+}
+
+/// Adds the expert info `ei` in `lang`: with its registered summary, or in another
+/// language with the message `text` gives.
+///
+/// # Safety
+/// `pinfo` and `ti` are Wireshark's for the frame being dissected (`ti` may be NULL); `ei`
+/// is a registered expert field.
+unsafe fn add_expert(
+    pinfo: *mut sys::packet_info,
+    ti: *mut sys::proto_item,
+    ei: *mut sys::expert_field,
+    lang: Lang,
+    text: impl FnOnce(Lang) -> &'static str,
+) {
+    if lang == REGISTERED {
+        // SAFETY: as the caller promises.
+        unsafe { sys::expert_add_info(pinfo, ti, ei) };
+        return;
+    }
+    let Ok(message) = CString::new(text(lang)) else {
+        return;
+    };
+    // SAFETY: as the caller promises; "%s" with one NUL-terminated string that epan copies.
+    unsafe { sys::expert_add_info_format(pinfo, ti, ei, c"%s".as_ptr(), message.as_ptr()) };
 }
 
 fn hf_info(
@@ -431,7 +467,13 @@ unsafe extern "C" fn dissect(
             // SAFETY: tvb/pinfo are valid for this call; tree may be NULL, which epan accepts.
             unsafe {
                 let ti = sys::proto_tree_add_item(tree, proto_tcplens, tvb, 0, 0, sys::ENC_NA);
-                sys::expert_add_info(pinfo, ti, addr_of_mut!(EI_PANIC));
+                add_expert(
+                    pinfo,
+                    ti,
+                    addr_of_mut!(EI_PANIC),
+                    pref_lang(),
+                    |lang| tcplens_core::with_lang!(lang, L => L::internal_error()),
+                );
             }
             0
         }
@@ -695,11 +737,7 @@ unsafe fn show(
     tree: *mut sys::proto_tree,
     f: &Shown<'_>,
 ) {
-    let lang = if unsafe { PREF_LANGUAGE } == 1 {
-        Lang::Zh
-    } else {
-        Lang::En
-    };
+    let lang = pref_lang();
     // SAFETY: valid pinfo for this call; proto_tcplens is registered.
     if tree.is_null() || unsafe { fields_only_unreferenced() } {
         // Nothing to show (`tshark -r` without -V, the GUI's first pass, `tshark -T fields`
@@ -859,18 +897,22 @@ unsafe fn add_experts(
                 if !t.is_null() {
                     sys::proto_tree_add_boolean(t, HF_VERDICT[i], tvb, 0, 0, 1);
                 }
-                sys::expert_add_info(
+                add_expert(
                     pinfo,
                     ti,
                     addr_of_mut!(EI_VERDICT).cast::<sys::expert_field>().add(i),
+                    lang,
+                    |lang| summary(lang, *verdict),
                 );
             }
         }
         if let Some(i) = f.step() {
-            sys::expert_add_info(
+            add_expert(
                 pinfo,
                 ti,
                 addr_of_mut!(EI_STEP).cast::<sys::expert_field>().add(i),
+                lang,
+                |lang| tcplens_core::with_lang!(lang, L => L::step_summary(ExpertStep::ALL[i])),
             );
         }
         diagnosis::show(pinfo, ti, f.frame, lang);
