@@ -632,3 +632,43 @@ fn the_explain_field_follows_the_language_preference() {
     assert_eq!(got, want);
     assert!(got[1].starts_with("第二次握手"), "{}", got[1]);
 }
+
+#[test]
+fn the_verdicts_and_steps_expert_messages_follow_the_language_preference() {
+    use tcplens_core::analysis::Verdict;
+    use tcplens_core::text::{En, ExpertStep, PluginWords, Zh};
+    use tcplens_core::Handshake;
+
+    let Some(home) = home_or_skip() else { return };
+    let step = ExpertStep::Handshake(Handshake::Syn);
+    let cases = [
+        (
+            "tcplens.expert.handshake1",
+            En::step_summary(step),
+            Zh::step_summary(step),
+        ),
+        (
+            "tcplens.expert.duplicate_ack",
+            En::verdict_summary(Verdict::DuplicateAck),
+            Zh::verdict_summary(Verdict::DuplicateAck),
+        ),
+    ];
+    for (filter, en, zh) in cases {
+        // The registered summary by default, the preference's language otherwise.
+        let rows = expert_messages(home, "netns-loss-reorder.pcap", filter, &[]);
+        assert!(!rows.is_empty(), "{filter}");
+        assert!(
+            rows.iter().all(|r| r.contains(en) && !r.contains(zh)),
+            "{rows:?}"
+        );
+        let rows = expert_messages(
+            home,
+            "netns-loss-reorder.pcap",
+            filter,
+            &["-o", "tcplens.language:zh"],
+        );
+        assert!(!rows.is_empty(), "{filter}");
+        // (Wireshark's own expert infos on the frame may still say `en`.)
+        assert!(rows.iter().all(|r| r.contains(zh)), "{rows:?}");
+    }
+}

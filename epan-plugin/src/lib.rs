@@ -45,6 +45,7 @@ use tcplens_core::compact::FrameStore;
 use tcplens_core::explain::{explain, Lang};
 use tcplens_core::flow::endpoints;
 use tcplens_core::schema::{self, Body, FrameKey, FrameVisitor, KeyType, TcpFrame, FRAME_KEYS};
+use tcplens_core::text::{ExpertStep, PluginWords};
 use tcplens_core::wire::{decode, Decoded};
 use tcplens_core::{Analyzer, Event, FrameRecord, LinkType, Outcome, TcpSegment};
 
@@ -108,22 +109,24 @@ impl Kind {
 const NF: usize = FRAME_KEYS.len();
 const NV: usize = Verdict::ALL.len();
 
-/// Lifecycle expert infos: (abbrev suffix, summary).
-const STEPS: [(&str, &str); 9] = [
-    ("handshake1", "Handshake 1/3: client asks to connect (SYN)"),
-    ("handshake2", "Handshake 2/3: server accepts (SYN-ACK)"),
-    ("handshake3", "Handshake 3/3: client acknowledges (ACK)"),
-    ("teardown1", "Teardown 1/4: first FIN"),
-    ("teardown2", "Teardown 2/4: ACK of the first FIN"),
-    ("teardown3", "Teardown 3/4: second FIN"),
-    ("teardown4", "Teardown 4/4: ACK of the second FIN"),
-    (
-        "teardown23",
-        "Teardown 2+3/4: ACK of the first FIN and second FIN in one segment",
-    ),
-    ("rst", "Connection reset"),
+/// Lifecycle expert infos: abbrev suffixes, in the order of [`ExpertStep::ALL`].
+const STEPS: [&str; 9] = [
+    "handshake1",
+    "handshake2",
+    "handshake3",
+    "teardown1",
+    "teardown2",
+    "teardown3",
+    "teardown4",
+    "teardown23",
+    "rst",
 ];
 const NS: usize = STEPS.len();
+
+/// The language of the registered summaries: Wireshark takes them at registration, before
+/// it reads the preferences. An expert info shown in another language carries its own
+/// message instead.
+const REGISTERED: Lang = Lang::En;
 
 // Ids Wireshark writes at registration. Only touched by Wireshark's single dissection
 // thread (registration, then dissection).
@@ -178,26 +181,44 @@ fn severity(v: Verdict) -> c_int {
     }) as c_int
 }
 
-fn summary(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Retransmission => "This frame is a (suspected) retransmission",
-        Verdict::FastRetransmission => "This frame is a (suspected) fast retransmission",
-        Verdict::SpuriousRetransmission => "This frame is a (suspected) spurious retransmission",
-        Verdict::OutOfOrder => "This frame is a (suspected) out-of-order segment",
-        Verdict::LostSegment => "Previous segment(s) not captured (common at capture start)",
-        Verdict::AckLostSegment => "ACKed segment that wasn't captured (common at capture start)",
-        Verdict::DuplicateAck => "Duplicate ACK",
-        Verdict::ZeroWindow => "TCP Zero Window segment",
-        Verdict::ZeroWindowProbe => "TCP Zero Window Probe",
-        Verdict::ZeroWindowProbeAck => "ACK to a TCP Zero Window Probe",
-        Verdict::WindowFull => "TCP window specified by the receiver is now completely full",
-        Verdict::WindowUpdate => "TCP window update",
-        Verdict::KeepAlive => "TCP keep-alive segment",
-        Verdict::KeepAliveAck => "ACK to a TCP keep-alive segment",
-        Verdict::ReusedPorts => {
-            "A new tcp session is started with the same ports as an earlier session in this trace"
-        }
+/// The `tcplens.language` preference.
+fn pref_lang() -> Lang {
+    // SAFETY: written by Wireshark's preference code on its single thread, which is this one.
+    if unsafe { PREF_LANGUAGE } == 1 {
+        Lang::Zh
+    } else {
+        Lang::En
     }
+}
+
+/// The summary of a verdict's field and expert info, in `lang`.
+fn summary(lang: Lang, v: Verdict) -> &'static str {
+    tcplens_core::with_lang!(lang, L => L::verdict_summary(v))
+}
+
+/// Adds the expert info `ei` in `lang`: with its registered summary, or in another
+/// language with the message `text` gives.
+///
+/// # Safety
+/// `pinfo` and `ti` are Wireshark's for the frame being dissected (`ti` may be NULL); `ei`
+/// is a registered expert field.
+unsafe fn add_expert(
+    pinfo: *mut sys::packet_info,
+    ti: *mut sys::proto_item,
+    ei: *mut sys::expert_field,
+    lang: Lang,
+    text: impl FnOnce(Lang) -> &'static str,
+) {
+    if lang == REGISTERED {
+        // SAFETY: as the caller promises.
+        unsafe { sys::expert_add_info(pinfo, ti, ei) };
+        return;
+    }
+    let Ok(message) = CString::new(text(lang)) else {
+        return;
+    };
+    // SAFETY: as the caller promises; "%s" with one NUL-terminated string that epan copies.
+    unsafe { sys::expert_add_info_format(pinfo, ti, ei, c"%s".as_ptr(), message.as_ptr()) };
 }
 
 fn hf_info(
@@ -294,10 +315,10 @@ unsafe extern "C" fn register_protoinfo() {
             for (i, v) in Verdict::ALL.iter().enumerate() {
                 hf.push(hf_info(
                     vids.add(i),
-                    summary(*v),
+                    summary(REGISTERED, *v),
                     &format!("tcplens.{}", v.name()),
                     Kind::Bool,
-                    summary(*v),
+                    summary(REGISTERED, *v),
                 ));
             }
             let hf: &'static mut [sys::hf_register_info] = hf.leak();
@@ -315,18 +336,18 @@ unsafe extern "C" fn register_protoinfo() {
                     &abbrev,
                     sys::PI_SEQUENCE,
                     severity(*v),
-                    summary(*v),
+                    summary(REGISTERED, *v),
                 ));
             }
             let sids = addr_of_mut!(EI_STEP).cast::<sys::expert_field>();
-            for (i, (name, text)) in STEPS.iter().enumerate() {
+            for (i, (name, step)) in STEPS.iter().zip(ExpertStep::ALL).enumerate() {
                 let abbrev = format!("tcplens.expert.{name}");
                 ei.push(ei_info(
                     sids.add(i),
                     &abbrev,
                     sys::PI_SEQUENCE,
                     sys::PI_CHAT as c_int,
-                    text,
+                    tcplens_core::with_lang!(REGISTERED, L => L::step_summary(step)),
                 ));
             }
             diagnosis::register(&mut ei);
@@ -335,7 +356,7 @@ unsafe extern "C" fn register_protoinfo() {
                 "tcplens.expert.internal_error",
                 sys::PI_MALFORMED,
                 sys::PI_ERROR as c_int,
-                "tcplens failed on this frame (internal error caught)",
+                tcplens_core::with_lang!(REGISTERED, L => L::internal_error()),
             ));
             let ei: &'static mut [sys::ei_register_info] = ei.leak();
             let module = sys::expert_register_protocol(proto_tcplens);
@@ -435,7 +456,13 @@ unsafe extern "C" fn dissect(
             // SAFETY: tvb/pinfo are valid for this call; tree may be NULL, which epan accepts.
             unsafe {
                 let ti = sys::proto_tree_add_item(tree, proto_tcplens, tvb, 0, 0, sys::ENC_NA);
-                sys::expert_add_info(pinfo, ti, addr_of_mut!(EI_PANIC));
+                add_expert(
+                    pinfo,
+                    ti,
+                    addr_of_mut!(EI_PANIC),
+                    pref_lang(),
+                    |lang| tcplens_core::with_lang!(lang, L => L::internal_error()),
+                );
             }
             0
         }
@@ -699,11 +726,7 @@ unsafe fn show(
     tree: *mut sys::proto_tree,
     f: &Shown<'_>,
 ) {
-    let lang = if unsafe { PREF_LANGUAGE } == 1 {
-        Lang::Zh
-    } else {
-        Lang::En
-    };
+    let lang = pref_lang();
     // SAFETY: valid pinfo for this call; proto_tcplens is registered.
     if tree.is_null() || unsafe { fields_only_unreferenced() } {
         // Nothing to show (`tshark -r` without -V, the GUI's first pass, `tshark -T fields`
@@ -849,18 +872,22 @@ unsafe fn add_experts(
                 if !t.is_null() {
                     sys::proto_tree_add_boolean(t, HF_VERDICT[i], tvb, 0, 0, 1);
                 }
-                sys::expert_add_info(
+                add_expert(
                     pinfo,
                     ti,
                     addr_of_mut!(EI_VERDICT).cast::<sys::expert_field>().add(i),
+                    lang,
+                    |lang| summary(lang, *verdict),
                 );
             }
         }
         if let Some(i) = f.step() {
-            sys::expert_add_info(
+            add_expert(
                 pinfo,
                 ti,
                 addr_of_mut!(EI_STEP).cast::<sys::expert_field>().add(i),
+                lang,
+                |lang| tcplens_core::with_lang!(lang, L => L::step_summary(ExpertStep::ALL[i])),
             );
         }
         diagnosis::show(pinfo, ti, f.frame, lang);

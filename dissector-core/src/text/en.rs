@@ -4,6 +4,544 @@
 // Explanations of frames (chosen by `explain`).
 // ---------------------------------------------------------------------------------------
 
+/// A nested module so that its imports cannot clash with another section's.
+mod explanations {
+    use core::fmt::{self, Write};
+
+    use crate::lifecycle::{Side, TcpState, Teardown};
+    use crate::text::{put, ExplainWords, Ms, Piece::N, Piece::S};
+    use crate::wire::{DecodeError, TcpFlags};
+
+    use crate::text::En;
+
+    impl ExplainWords for En {
+        fn sentence_break<W: Write + ?Sized>(out: &mut W) -> fmt::Result {
+            out.write_char(' ')
+        }
+
+        fn full_stop<W: Write + ?Sized>(out: &mut W) -> fmt::Result {
+            out.write_char('.')
+        }
+
+        fn states<W: Write + ?Sized>(
+            out: &mut W,
+            client: TcpState,
+            server: TcpState,
+        ) -> fmt::Result {
+            // "Now: client {}, server {}."
+            put(
+                out,
+                &[
+                    S("Now: client "),
+                    S(client.name()),
+                    S(", server "),
+                    S(server.name()),
+                    S("."),
+                ],
+            )
+        }
+
+        fn decode_error<W: Write + ?Sized>(out: &mut W, reason: DecodeError) -> fmt::Result {
+            match reason {
+                DecodeError::UnsupportedLinkType(l) => {
+                    write!(out, "link type {l} is not supported")
+                }
+                DecodeError::TruncatedLink => {
+                    out.write_str("frame ends inside the link-layer header")
+                }
+                DecodeError::BadIpVersion(v) => write!(out, "IP version {v} is neither 4 nor 6"),
+                DecodeError::TruncatedIp => out.write_str("frame ends inside the IP header"),
+                DecodeError::BadIpHeaderLength(ihl) => {
+                    write!(
+                        out,
+                        "IPv4 header length {ihl} words is below the minimum of 5"
+                    )
+                }
+                DecodeError::IpLengthTooSmall => {
+                    out.write_str("IP length field is smaller than the headers it must contain")
+                }
+                DecodeError::BadIpExtension => out.write_str("an IP extension header is malformed"),
+                DecodeError::IpFragment => out.write_str(
+                    "IP fragment: the TCP segment spans several frames (not reassembled)",
+                ),
+                DecodeError::TruncatedTcp => out.write_str("frame ends inside the TCP header"),
+                DecodeError::BadTcpDataOffset(d) => {
+                    write!(out, "TCP data offset {d} words is below the minimum of 5")
+                }
+                DecodeError::TcpHeaderBeyondIp => {
+                    out.write_str("TCP header length runs past the end of the IP payload")
+                }
+            }
+        }
+
+        fn icmp_quote<W: Write + ?Sized>(out: &mut W, who: Side, seq_raw: u32) -> fmt::Result {
+            let who = who.name();
+            write!(
+                out,
+                "An ICMP error quotes the header of a segment the {who} sent (seq {seq_raw}); the segment itself is not analysed."
+            )
+        }
+
+        fn malformed<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            reason: DecodeError,
+            stream: u32,
+        ) -> fmt::Result {
+            write!(out, "Malformed TCP header from the {} (", who.name())?;
+            Self::decode_error(out, reason)?;
+            write!(
+                out,
+                "): it is filed under stream {stream} but not analysed further, as Wireshark does."
+            )
+        }
+
+        fn refused<W: Write + ?Sized>(out: &mut W) -> fmt::Result {
+            out.write_str(
+                "The server refuses the connection with RST (nothing accepts connections on this port); both ends are now CLOSED.",
+            )
+        }
+
+        fn reset<W: Write + ?Sized>(out: &mut W, who: Side, from: Option<TcpState>) -> fmt::Result {
+            let who = who.name();
+            let from = from.map_or("an unknown state", |s| s.name());
+            write!(
+                out,
+                "The {who} resets the connection (RST) from {from}; both ends are now CLOSED."
+            )
+        }
+
+        fn syn<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            seq: u32,
+            state: TcpState,
+        ) -> fmt::Result {
+            let who = who.name();
+            write!(
+                out,
+                "Handshake step 1 of 3 (three-way handshake): the {who} asks to connect with SYN, seq {seq}, and enters {state}."
+            )
+        }
+
+        fn syn_repeat<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result {
+            let who = who.name();
+            write!(
+                out,
+                "Handshake step 1 of 3 again: the {who} repeats its SYN (seq {seq}) because the first one got no answer yet."
+            )
+        }
+
+        fn simultaneous_open<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            seq: u32,
+            state: TcpState,
+        ) -> fmt::Result {
+            let (who, peer) = (who.name(), who.other().name());
+            write!(
+                out,
+                "Simultaneous open: the {who} sends its own SYN (seq {seq}) while the {peer}'s SYN is outstanding, and enters {state}."
+            )
+        }
+
+        fn syn_ack<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            seq: u32,
+            ack: u32,
+            acked: u32,
+            state: TcpState,
+        ) -> fmt::Result {
+            let (who, peer) = (who.name(), who.other().name());
+            write!(
+                out,
+                "Handshake step 2 of 3: the {who} answers SYN-ACK with seq {seq} and ack {ack} = {acked} + 1 (the {peer}'s SYN takes one sequence number), and enters {state}."
+            )
+        }
+
+        fn syn_ack_repeat<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result {
+            let who = who.name();
+            write!(
+                out,
+                "Handshake step 2 of 3 again: the {who} repeats its SYN-ACK (ack {ack}) because the first one was not acknowledged yet."
+            )
+        }
+
+        fn handshake_ack<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            ack: u32,
+            acked: u32,
+        ) -> fmt::Result {
+            let (who, peer) = (who.name(), who.other().name());
+            write!(
+                out,
+                "Handshake step 3 of 3: the {who} acknowledges the {peer}'s SYN with ack {ack} = {acked} + 1; the connection is established."
+            )
+        }
+
+        fn fin_repeat<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            step: Teardown,
+            seq: u32,
+        ) -> fmt::Result {
+            let who = who.name();
+            write!(
+                out,
+                "Teardown step {} again: the {who} repeats its FIN (seq {seq}) because the first one is not acknowledged yet.",
+                step.label()
+            )
+        }
+
+        fn fin<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            fin_seq: u32,
+            state: TcpState,
+        ) -> fmt::Result {
+            let who = who.name();
+            write!(
+                out,
+                "Teardown step 1 of 4 (four-way close): the {who} closes its direction with FIN, seq {fin_seq}, and enters {state}"
+            )
+        }
+
+        fn ack_of_fin<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            ack: u32,
+            acked: u32,
+            state: TcpState,
+            peer_state: TcpState,
+        ) -> fmt::Result {
+            let (who, peer) = (who.name(), who.other().name());
+            write!(
+                out,
+                "Teardown step 2 of 4: the {who} acknowledges the {peer}'s FIN with ack {ack} = {acked} + 1, since a FIN takes one sequence number; the {who} enters {state}, the {peer} {peer_state}"
+            )
+        }
+
+        fn simultaneous_close<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            seq: u32,
+            state: TcpState,
+        ) -> fmt::Result {
+            let (who, peer) = (who.name(), who.other().name());
+            write!(
+                out,
+                "Simultaneous close: the {who} sends its FIN (seq {seq}) before acknowledging the {peer}'s, and enters {state}."
+            )
+        }
+
+        fn second_fin<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            fin_seq: u32,
+            state: TcpState,
+        ) -> fmt::Result {
+            let who = who.name();
+            write!(
+                out,
+                "Teardown step 3 of 4: the {who} closes its direction too with FIN, seq {fin_seq}, and enters {state}"
+            )
+        }
+
+        fn last_ack<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            ack: u32,
+            acked: u32,
+            state: TcpState,
+            peer_state: TcpState,
+        ) -> fmt::Result {
+            let (who, peer) = (who.name(), who.other().name());
+            write!(
+                out,
+                "Teardown step 4 of 4: the {who} acknowledges the last FIN with ack {ack} = {acked} + 1 and enters {state}; the {peer} enters {peer_state}"
+            )
+        }
+
+        fn ack_and_fin<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            ack: u32,
+            acked: u32,
+            fin_seq: u32,
+            state: TcpState,
+        ) -> fmt::Result {
+            let (who, peer) = (who.name(), who.other().name());
+            write!(
+                out,
+                "Teardown steps 2+3 in one segment: the {who} acknowledges the {peer}'s FIN with ack {ack} = {acked} + 1 and sends its own FIN, seq {fin_seq}, entering {state}"
+            )
+        }
+
+        fn carrying<W: Write + ?Sized>(out: &mut W, len: u32, from: u32, to: u32) -> fmt::Result {
+            write!(out, ", carrying {len} bytes of data (seq {from} to {to})")
+        }
+
+        fn half_close_data<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            len: u32,
+            seq: u32,
+            next: u32,
+        ) -> fmt::Result {
+            let (who, peer) = (who.name(), who.other().name());
+            write!(
+                out,
+                "Half-close: the {who} still sends {len} bytes (seq {seq} to {next}) after the {peer}'s FIN."
+            )
+        }
+
+        fn data<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            len: u32,
+            seq: u32,
+            next: u32,
+        ) -> fmt::Result {
+            // "The {who} sends {len} bytes, seq {seq} to {next} (next seq {next} = {seq} + {len})."
+            put(
+                out,
+                &[
+                    S("The "),
+                    S(who.name()),
+                    S(" sends "),
+                    N(len),
+                    S(" bytes, seq "),
+                    N(seq),
+                    S(" to "),
+                    N(next),
+                    S(" (next seq "),
+                    N(next),
+                    S(" = "),
+                    N(seq),
+                    S(" + "),
+                    N(len),
+                    S(")."),
+                ],
+            )
+        }
+
+        fn pure_ack<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result {
+            // "The {who} acknowledges every byte of the {peer} before {ack} (ack {ack})."
+            put(
+                out,
+                &[
+                    S("The "),
+                    S(who.name()),
+                    S(" acknowledges every byte of the "),
+                    S(who.other().name()),
+                    S(" before "),
+                    N(ack),
+                    S(" (ack "),
+                    N(ack),
+                    S(")."),
+                ],
+            )
+        }
+
+        fn other<W: Write + ?Sized>(out: &mut W, who: Side, flags: TcpFlags) -> fmt::Result {
+            write!(
+                out,
+                "The {} sends a segment with flags [{flags}].",
+                who.name()
+            )
+        }
+
+        fn retransmission_bytes<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            seq: u32,
+            next: u32,
+        ) -> fmt::Result {
+            write!(
+                out,
+                "Retransmission: the {} sends bytes {seq} to {next} again",
+                who.name()
+            )
+        }
+
+        fn retransmission_seq<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result {
+            write!(
+                out,
+                "Retransmission: the {} sends seq {seq} again",
+                who.name()
+            )
+        }
+
+        fn after_timeout<W: Write + ?Sized>(out: &mut W, rto_ns: i64, frame: u32) -> fmt::Result {
+            write!(
+                out,
+                ", {} after frame {frame} without an ACK (retransmission timeout)",
+                Ms(rto_ns)
+            )
+        }
+
+        fn fast_retransmission<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result {
+            let (who, peer) = (who.name(), who.other().name());
+            write!(
+                out,
+                "Fast retransmission: the {peer}'s duplicate ACKs asked for byte {seq}, so the {who} resends it without waiting for the timeout."
+            )
+        }
+
+        fn spurious_retransmission<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            seq: u32,
+            next: u32,
+        ) -> fmt::Result {
+            let peer = who.other().name();
+            write!(
+                out,
+                "Spurious retransmission: the {peer} had already acknowledged bytes {seq} to {next}, so this copy was not needed (the ACK was probably lost or late)."
+            )
+        }
+
+        fn out_of_order<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result {
+            let who = who.name();
+            write!(
+                out,
+                "Out-of-order: seq {seq} arrives after higher sequence numbers of the {who} were already seen (reordered in the network)."
+            )
+        }
+
+        fn lost_segment_gap<W: Write + ?Sized>(
+            out: &mut W,
+            seq: u32,
+            expected: u32,
+            gap: u32,
+        ) -> fmt::Result {
+            write!(
+                out,
+                "Previous segment not captured: seq {seq} but {expected} was expected: {gap} bytes before it were not captured."
+            )
+        }
+
+        fn lost_segment_beyond<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result {
+            let who = who.name();
+            write!(
+                out,
+                "Previous segment not captured: seq {seq} is beyond the bytes seen so far from the {who}."
+            )
+        }
+
+        fn ack_lost_segment<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result {
+            let peer = who.other().name();
+            write!(
+                out,
+                "ACKed unseen segment: ack {ack} acknowledges bytes of the {peer} that the capture never saw."
+            )
+        }
+
+        fn dup_ack_numbered<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            n: u32,
+            frame: u32,
+            ack: u32,
+        ) -> fmt::Result {
+            let who = who.name();
+            write!(
+                out,
+                "Dup ACK #{n} of frame {frame} (TCP Dup ACK {frame}#{n}): the {who} still waits for byte {ack}."
+            )
+        }
+
+        fn dup_ack<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result {
+            write!(
+                out,
+                "Duplicate ACK: the {} still waits for byte {ack}.",
+                who.name()
+            )
+        }
+
+        fn zero_window<W: Write + ?Sized>(out: &mut W, who: Side) -> fmt::Result {
+            let (who, peer) = (who.name(), who.other().name());
+            write!(
+                out,
+                "Zero window: the {who}'s receive buffer is full (window 0), so the {peer} must pause sending."
+            )
+        }
+
+        fn zero_window_probe<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result {
+            let (who, peer) = (who.name(), who.other().name());
+            write!(
+                out,
+                "Zero-window probe: the {who} sends 1 byte (seq {seq}) to test whether the {peer}'s window has reopened."
+            )
+        }
+
+        fn zero_window_probe_ack<W: Write + ?Sized>(out: &mut W, who: Side) -> fmt::Result {
+            write!(
+                out,
+                "Zero-window probe ACK: the {} answers the probe; its window is still 0.",
+                who.name()
+            )
+        }
+
+        fn window_full_in_flight<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            bytes: u32,
+        ) -> fmt::Result {
+            let (who, peer) = (who.name(), who.other().name());
+            write!(
+                out,
+                "Window full: with {bytes} bytes in flight the {who} has filled the {peer}'s advertised window and must wait for an ACK."
+            )
+        }
+
+        fn window_full<W: Write + ?Sized>(out: &mut W, who: Side) -> fmt::Result {
+            let (who, peer) = (who.name(), who.other().name());
+            write!(
+                out,
+                "Window full: the {who} has filled the {peer}'s advertised window and must wait for an ACK."
+            )
+        }
+
+        fn window_update<W: Write + ?Sized>(out: &mut W, who: Side, window: u32) -> fmt::Result {
+            write!(
+                out,
+                "Window update: the {} only announces a new receive window of {window} bytes.",
+                who.name()
+            )
+        }
+
+        fn keep_alive<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            seq: u32,
+            next: u32,
+        ) -> fmt::Result {
+            let (who, peer) = (who.name(), who.other().name());
+            write!(
+                out,
+                "Keep-alive: seq {seq} is one below the next sequence number {next}; the {who} checks that the idle {peer} is still there."
+            )
+        }
+
+        fn keep_alive_ack<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result {
+            write!(
+                out,
+                "Keep-alive ACK: the {} answers the keep-alive with ack {ack}; it is still there.",
+                who.name()
+            )
+        }
+
+        fn reused_ports<W: Write + ?Sized>(out: &mut W) -> fmt::Result {
+            out.write_str(
+                "Port reuse: a new connection starts on the addresses and ports of an earlier one.",
+            )
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Diagnosis findings (chosen by `diagnosis`).
 // ---------------------------------------------------------------------------------------
@@ -130,3 +668,69 @@ pub const PICTURES: PictureWords = PictureWords {
 // ---------------------------------------------------------------------------------------
 // The Wireshark plugin's expert-info summaries.
 // ---------------------------------------------------------------------------------------
+
+/// A nested module so that its imports cannot clash with another section's.
+mod plugin_summaries {
+    use crate::analysis::Verdict;
+    use crate::lifecycle::{Handshake, Teardown};
+    use crate::text::{ExpertStep, PluginWords};
+
+    use crate::text::En;
+
+    impl PluginWords for En {
+        /// Wireshark's own summaries of the same conditions (packet-tcp.c).
+        fn verdict_summary(v: Verdict) -> &'static str {
+            match v {
+                Verdict::Retransmission => "This frame is a (suspected) retransmission",
+                Verdict::FastRetransmission => "This frame is a (suspected) fast retransmission",
+                Verdict::SpuriousRetransmission => {
+                    "This frame is a (suspected) spurious retransmission"
+                }
+                Verdict::OutOfOrder => "This frame is a (suspected) out-of-order segment",
+                Verdict::LostSegment => {
+                    "Previous segment(s) not captured (common at capture start)"
+                }
+                Verdict::AckLostSegment => {
+                    "ACKed segment that wasn't captured (common at capture start)"
+                }
+                Verdict::DuplicateAck => "Duplicate ACK",
+                Verdict::ZeroWindow => "TCP Zero Window segment",
+                Verdict::ZeroWindowProbe => "TCP Zero Window Probe",
+                Verdict::ZeroWindowProbeAck => "ACK to a TCP Zero Window Probe",
+                Verdict::WindowFull => {
+                    "TCP window specified by the receiver is now completely full"
+                }
+                Verdict::WindowUpdate => "TCP window update",
+                Verdict::KeepAlive => "TCP keep-alive segment",
+                Verdict::KeepAliveAck => "ACK to a TCP keep-alive segment",
+                Verdict::ReusedPorts => {
+                    "A new tcp session is started with the same ports as an earlier session in this trace"
+                }
+            }
+        }
+
+        fn step_summary(s: ExpertStep) -> &'static str {
+            match s {
+                ExpertStep::Handshake(Handshake::Syn) => {
+                    "Handshake 1/3: client asks to connect (SYN)"
+                }
+                ExpertStep::Handshake(Handshake::SynAck) => {
+                    "Handshake 2/3: server accepts (SYN-ACK)"
+                }
+                ExpertStep::Handshake(Handshake::Ack) => "Handshake 3/3: client acknowledges (ACK)",
+                ExpertStep::Teardown(Teardown::Fin) => "Teardown 1/4: first FIN",
+                ExpertStep::Teardown(Teardown::AckOfFin) => "Teardown 2/4: ACK of the first FIN",
+                ExpertStep::Teardown(Teardown::SecondFin) => "Teardown 3/4: second FIN",
+                ExpertStep::Teardown(Teardown::LastAck) => "Teardown 4/4: ACK of the second FIN",
+                ExpertStep::Teardown(Teardown::AckAndFin) => {
+                    "Teardown 2+3/4: ACK of the first FIN and second FIN in one segment"
+                }
+                ExpertStep::Rst => "Connection reset",
+            }
+        }
+
+        fn internal_error() -> &'static str {
+            "tcplens failed on this frame (internal error caught)"
+        }
+    }
+}

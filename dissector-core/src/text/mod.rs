@@ -4,20 +4,411 @@
 //! once, next to the analysis it describes (`explain`, `diagnosis`, the render crate, the
 //! plugin's expert summaries); it asks a language for the words through the traits
 //! declared here. A language is one file ([`en`], [`zh`]) that fills them in: adding one is
-//! that file, a variant of [`Lang`](crate::explain::Lang) and the test that enumerates
-//! every text.
+//! that file, a variant of [`Lang`] with its type (beside [`En`] and [`Zh`]) and its arm in
+//! [`with_lang!`](crate::with_lang), and the tests that enumerate every text then cover it.
+
+use core::fmt::{self, Write};
+use core::str::FromStr;
+
+use crate::analysis::Verdict;
+use crate::lifecycle::{Handshake, Side, TcpState, Teardown};
+use crate::wire::{DecodeError, TcpFlags};
 
 pub mod en;
 pub mod zh;
+
+/// The language of an explanation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Hash)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// The code used on the command line and in preferences: "en" or "zh".
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+}
+
+/// A language code that is neither "en" nor "zh".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownLang;
+
+impl fmt::Display for UnknownLang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("unknown language (expected en or zh)")
+    }
+}
+
+impl FromStr for Lang {
+    type Err = UnknownLang;
+    fn from_str(s: &str) -> Result<Lang, UnknownLang> {
+        match s.to_ascii_lowercase().as_str() {
+            "en" => Ok(Lang::En),
+            "zh" | "zh-cn" | "zh_cn" => Ok(Lang::Zh),
+            _ => Err(UnknownLang),
+        }
+    }
+}
+
+/// English: the words of [`en`]; every trait of this module is implemented for it there.
+#[derive(Clone, Copy, Debug)]
+pub struct En;
+
+/// Simplified Chinese: the words of [`zh`]; every trait of this module is implemented for
+/// it there.
+#[derive(Clone, Copy, Debug)]
+pub struct Zh;
+
+/// Evaluates `$body` with `$L` naming the words type of `$lang` ([`En`], [`Zh`] ...): the one
+/// place that maps a [`Lang`] to its file. Static dispatch: `$body` is compiled once per
+/// language, so a sentence on a hot path costs no indirect call.
+///
+/// ```
+/// use tcplens_core::text::{ExplainWords, Lang};
+/// let mut s = String::new();
+/// tcplens_core::with_lang!(Lang::En, L => L::reused_ports(&mut s)).unwrap();
+/// assert!(s.starts_with("Port reuse"));
+/// ```
+#[macro_export]
+macro_rules! with_lang {
+    ($lang:expr, $L:ident => $body:expr) => {
+        match $lang {
+            $crate::text::Lang::En => {
+                type $L = $crate::text::En;
+                $body
+            }
+            $crate::text::Lang::Zh => {
+                type $L = $crate::text::Zh;
+                $body
+            }
+        }
+    };
+}
+
+/// A duration in milliseconds with three decimals, from nanoseconds (integer arithmetic,
+/// so the text is the same on every platform).
+pub struct Ms(pub i64);
+
+impl fmt::Display for Ms {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let us = self.0.unsigned_abs() / 1_000;
+        write!(f, "{sign}{}.{:03} ms", us / 1_000, us % 1_000)
+    }
+}
+
+/// A piece of a sentence written by [`put`].
+#[derive(Clone, Copy)]
+enum Piece<'a> {
+    S(&'a str),
+    N(u32),
+}
+
+/// Writes a sentence piece by piece. The sentences on (nearly) every frame — data, pure
+/// ACKs, the states — go this way: `write!` interprets its format string and pads every
+/// number at run time, and explanations were about a sixth of `analyze --format jsonl`'s
+/// instructions per frame. The format string each replaces is in the comment above it, and
+/// the golden files pin the result.
+fn put<W: Write + ?Sized>(out: &mut W, pieces: &[Piece<'_>]) -> fmt::Result {
+    for p in pieces {
+        match *p {
+            Piece::S(s) => out.write_str(s)?,
+            Piece::N(n) => {
+                // u32::MAX has ten digits.
+                let mut digits = [0u8; 10];
+                let mut at = digits.len();
+                let mut n = n;
+                loop {
+                    at -= 1;
+                    digits[at] = b'0' + (n % 10) as u8;
+                    n /= 10;
+                    if n == 0 {
+                        break;
+                    }
+                }
+                for &d in &digits[at..] {
+                    out.write_char(char::from(d))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Explanations of frames.
+// ---------------------------------------------------------------------------------------
+
+/// The words of a frame's explanation; `explain` decides which sentences a frame needs and
+/// computes their numbers, a language writes them. Each function writes one sentence (or
+/// the named piece of one) into `out`: `who` is the frame's sender, its peer is
+/// `who.other()`, `state` the sender's state after the frame.
+///
+/// The sentences that end "without its full stop" are continued by [`carrying`] when the
+/// segment carries data, then closed by [`full_stop`]; likewise a retransmission by
+/// [`after_timeout`].
+///
+/// [`carrying`]: ExplainWords::carrying
+/// [`full_stop`]: ExplainWords::full_stop
+/// [`after_timeout`]: ExplainWords::after_timeout
+pub trait ExplainWords {
+    /// Between two sentences of one explanation.
+    fn sentence_break<W: Write + ?Sized>(out: &mut W) -> fmt::Result;
+    /// The end of a sentence written in pieces.
+    fn full_stop<W: Write + ?Sized>(out: &mut W) -> fmt::Result;
+    /// Both endpoints' states after the frame.
+    fn states<W: Write + ?Sized>(out: &mut W, client: TcpState, server: TcpState) -> fmt::Result;
+
+    /// A reason a frame could not be decoded.
+    fn decode_error<W: Write + ?Sized>(out: &mut W, reason: DecodeError) -> fmt::Result;
+
+    // What the frame is.
+    fn icmp_quote<W: Write + ?Sized>(out: &mut W, who: Side, seq_raw: u32) -> fmt::Result;
+    fn malformed<W: Write + ?Sized>(
+        out: &mut W,
+        who: Side,
+        reason: DecodeError,
+        stream: u32,
+    ) -> fmt::Result;
+    /// A RST from a server in LISTEN.
+    fn refused<W: Write + ?Sized>(out: &mut W) -> fmt::Result;
+    fn reset<W: Write + ?Sized>(out: &mut W, who: Side, from: Option<TcpState>) -> fmt::Result;
+    fn syn<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32, state: TcpState) -> fmt::Result;
+    fn syn_repeat<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result;
+    fn simultaneous_open<W: Write + ?Sized>(
+        out: &mut W,
+        who: Side,
+        seq: u32,
+        state: TcpState,
+    ) -> fmt::Result;
+    /// `acked` is the peer's SYN (`ack − 1`).
+    fn syn_ack<W: Write + ?Sized>(
+        out: &mut W,
+        who: Side,
+        seq: u32,
+        ack: u32,
+        acked: u32,
+        state: TcpState,
+    ) -> fmt::Result;
+    fn syn_ack_repeat<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result;
+    fn handshake_ack<W: Write + ?Sized>(
+        out: &mut W,
+        who: Side,
+        ack: u32,
+        acked: u32,
+    ) -> fmt::Result;
+    fn fin_repeat<W: Write + ?Sized>(
+        out: &mut W,
+        who: Side,
+        step: Teardown,
+        seq: u32,
+    ) -> fmt::Result;
+    /// Without its full stop; `fin_seq` is the FIN's own sequence number.
+    fn fin<W: Write + ?Sized>(out: &mut W, who: Side, fin_seq: u32, state: TcpState)
+        -> fmt::Result;
+    /// Without its full stop; `peer_state` is the state of the side that did not send it.
+    fn ack_of_fin<W: Write + ?Sized>(
+        out: &mut W,
+        who: Side,
+        ack: u32,
+        acked: u32,
+        state: TcpState,
+        peer_state: TcpState,
+    ) -> fmt::Result;
+    fn simultaneous_close<W: Write + ?Sized>(
+        out: &mut W,
+        who: Side,
+        seq: u32,
+        state: TcpState,
+    ) -> fmt::Result;
+    /// Without its full stop.
+    fn second_fin<W: Write + ?Sized>(
+        out: &mut W,
+        who: Side,
+        fin_seq: u32,
+        state: TcpState,
+    ) -> fmt::Result;
+    /// Without its full stop.
+    fn last_ack<W: Write + ?Sized>(
+        out: &mut W,
+        who: Side,
+        ack: u32,
+        acked: u32,
+        state: TcpState,
+        peer_state: TcpState,
+    ) -> fmt::Result;
+    /// Without its full stop.
+    fn ack_and_fin<W: Write + ?Sized>(
+        out: &mut W,
+        who: Side,
+        ack: u32,
+        acked: u32,
+        fin_seq: u32,
+        state: TcpState,
+    ) -> fmt::Result;
+    /// The data a FIN-bearing or ACK-of-FIN segment carries, bytes `from` to `to`.
+    fn carrying<W: Write + ?Sized>(out: &mut W, len: u32, from: u32, to: u32) -> fmt::Result;
+    fn half_close_data<W: Write + ?Sized>(
+        out: &mut W,
+        who: Side,
+        len: u32,
+        seq: u32,
+        next: u32,
+    ) -> fmt::Result;
+    /// Hot: nearly every data segment.
+    fn data<W: Write + ?Sized>(
+        out: &mut W,
+        who: Side,
+        len: u32,
+        seq: u32,
+        next: u32,
+    ) -> fmt::Result;
+    /// Hot: nearly every pure ACK.
+    fn pure_ack<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result;
+    fn other<W: Write + ?Sized>(out: &mut W, who: Side, flags: TcpFlags) -> fmt::Result;
+
+    // One sentence per `tcp.analysis` verdict.
+    /// Without its full stop.
+    fn retransmission_bytes<W: Write + ?Sized>(
+        out: &mut W,
+        who: Side,
+        seq: u32,
+        next: u32,
+    ) -> fmt::Result;
+    /// Without its full stop.
+    fn retransmission_seq<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result;
+    /// The timeout clause of a retransmission: `rto_ns` after frame `frame`.
+    fn after_timeout<W: Write + ?Sized>(out: &mut W, rto_ns: i64, frame: u32) -> fmt::Result;
+    fn fast_retransmission<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result;
+    fn spurious_retransmission<W: Write + ?Sized>(
+        out: &mut W,
+        who: Side,
+        seq: u32,
+        next: u32,
+    ) -> fmt::Result;
+    fn out_of_order<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result;
+    /// `gap` bytes between `expected` and `seq` were not captured.
+    fn lost_segment_gap<W: Write + ?Sized>(
+        out: &mut W,
+        seq: u32,
+        expected: u32,
+        gap: u32,
+    ) -> fmt::Result;
+    fn lost_segment_beyond<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result;
+    fn ack_lost_segment<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result;
+    /// The `n`th duplicate of the ACK in frame `frame`.
+    fn dup_ack_numbered<W: Write + ?Sized>(
+        out: &mut W,
+        who: Side,
+        n: u32,
+        frame: u32,
+        ack: u32,
+    ) -> fmt::Result;
+    fn dup_ack<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result;
+    fn zero_window<W: Write + ?Sized>(out: &mut W, who: Side) -> fmt::Result;
+    fn zero_window_probe<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result;
+    fn zero_window_probe_ack<W: Write + ?Sized>(out: &mut W, who: Side) -> fmt::Result;
+    fn window_full_in_flight<W: Write + ?Sized>(out: &mut W, who: Side, bytes: u32) -> fmt::Result;
+    fn window_full<W: Write + ?Sized>(out: &mut W, who: Side) -> fmt::Result;
+    fn window_update<W: Write + ?Sized>(out: &mut W, who: Side, window: u32) -> fmt::Result;
+    /// `next` is `seq + 1`.
+    fn keep_alive<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32, next: u32) -> fmt::Result;
+    fn keep_alive_ack<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result;
+    fn reused_ports<W: Write + ?Sized>(out: &mut W) -> fmt::Result;
+}
+
+// ---------------------------------------------------------------------------------------
+// The Wireshark plugin's expert-info summaries.
+// ---------------------------------------------------------------------------------------
+
+/// A lifecycle step the plugin marks with an expert info (severity Chat).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExpertStep {
+    Handshake(Handshake),
+    Teardown(Teardown),
+    Rst,
+}
+
+impl ExpertStep {
+    /// Every step, in the order of the plugin's registrations.
+    pub const ALL: [ExpertStep; 9] = [
+        ExpertStep::Handshake(Handshake::Syn),
+        ExpertStep::Handshake(Handshake::SynAck),
+        ExpertStep::Handshake(Handshake::Ack),
+        ExpertStep::Teardown(Teardown::Fin),
+        ExpertStep::Teardown(Teardown::AckOfFin),
+        ExpertStep::Teardown(Teardown::SecondFin),
+        ExpertStep::Teardown(Teardown::LastAck),
+        ExpertStep::Teardown(Teardown::AckAndFin),
+        ExpertStep::Rst,
+    ];
+}
+
+/// The one-line summaries of the plugin's expert infos. Wireshark takes a summary when the
+/// plugin registers, before preferences are read, so the registered ones are English;
+/// another language replaces the message of each expert info it adds.
+pub trait PluginWords {
+    /// A `tcp.analysis` verdict (Wireshark's own summary in English).
+    fn verdict_summary(v: Verdict) -> &'static str;
+    /// A lifecycle step.
+    fn step_summary(s: ExpertStep) -> &'static str;
+    /// The core failed on a frame and the plugin caught it.
+    fn internal_error() -> &'static str;
+}
+
+#[cfg(test)]
+mod plugin_words_tests {
+    use super::*;
+
+    /// Every summary in every language of [`Lang::ALL`]: written, and distinct from the
+    /// other summaries of its language and from the same summary in the other languages.
+    #[test]
+    fn every_expert_summary_has_distinct_words_in_every_language() {
+        let mut by_kind = std::collections::HashMap::new();
+        for lang in Lang::ALL {
+            let mut seen = std::collections::HashSet::new();
+            let verdicts = Verdict::ALL.map(|v| {
+                (
+                    format!("{v:?}"),
+                    crate::with_lang!(lang, L => L::verdict_summary(v)),
+                )
+            });
+            let steps = ExpertStep::ALL.map(|s| {
+                (
+                    format!("{s:?}"),
+                    crate::with_lang!(lang, L => L::step_summary(s)),
+                )
+            });
+            let error = [(
+                "internal error".to_string(),
+                crate::with_lang!(lang, L => L::internal_error()),
+            )];
+            for (kind, t) in verdicts.into_iter().chain(steps).chain(error) {
+                assert!(!t.is_empty(), "{kind} ({lang:?})");
+                assert!(!t.contains('\0'), "{kind} ({lang:?})");
+                assert!(seen.insert(t), "{kind} ({lang:?}) repeats: {t}");
+                by_kind.entry(kind).or_insert_with(Vec::new).push(t);
+            }
+        }
+        for (kind, texts) in by_kind {
+            let distinct: std::collections::HashSet<_> = texts.iter().collect();
+            assert_eq!(distinct.len(), Lang::ALL.len(), "{kind}: {texts:?}");
+        }
+    }
+}
 
 // ---------------------------------------------------------------------------------------
 // Picture labels: the words of the ladder diagram, the time-sequence graph and the HTML
 // report (drawn by the render crate).
 // ---------------------------------------------------------------------------------------
-
-use crate::analysis::Verdict;
-use crate::explain::Lang;
-use crate::lifecycle::Side;
 
 impl Lang {
     /// The words of the pictures in this language.

@@ -4,6 +4,548 @@
 // Explanations of frames (chosen by `explain`).
 // ---------------------------------------------------------------------------------------
 
+/// The terms are those Chinese TCP tutorials use (三次握手, 四次挥手, 重传, 快速重传, 虚假重传,
+/// 乱序, 重复确认, 零窗口 ...). A nested module so that its imports cannot clash with another
+/// section's.
+mod explanations {
+    use core::fmt::{self, Write};
+
+    use crate::lifecycle::{Side, TcpState, Teardown};
+    use crate::text::{put, ExplainWords, Ms, Piece::N, Piece::S};
+    use crate::wire::{DecodeError, TcpFlags};
+
+    use crate::text::Zh;
+
+    /// 客户端 / 服务器.
+    fn side(s: Side) -> &'static str {
+        match s {
+            Side::Client => "客户端",
+            Side::Server => "服务器",
+        }
+    }
+
+    /// The sender and its peer.
+    fn sides(who: Side) -> (&'static str, &'static str) {
+        (side(who), side(who.other()))
+    }
+
+    /// The Chinese ordinal of a teardown step ("第一次挥手" ...).
+    fn wave(t: Teardown) -> &'static str {
+        match t {
+            Teardown::Fin => "第一次挥手",
+            Teardown::AckOfFin => "第二次挥手",
+            Teardown::SecondFin => "第三次挥手",
+            Teardown::LastAck => "第四次挥手",
+            Teardown::AckAndFin => "第二、三次挥手",
+        }
+    }
+
+    impl ExplainWords for Zh {
+        /// Chinese sentences follow the full stop directly.
+        fn sentence_break<W: Write + ?Sized>(_out: &mut W) -> fmt::Result {
+            Ok(())
+        }
+
+        fn full_stop<W: Write + ?Sized>(out: &mut W) -> fmt::Result {
+            out.write_char('。')
+        }
+
+        fn states<W: Write + ?Sized>(
+            out: &mut W,
+            client: TcpState,
+            server: TcpState,
+        ) -> fmt::Result {
+            // "此时：客户端 {}，服务器 {}。"
+            put(
+                out,
+                &[
+                    S("此时：客户端 "),
+                    S(client.name()),
+                    S("，服务器 "),
+                    S(server.name()),
+                    S("。"),
+                ],
+            )
+        }
+
+        /// Still the English words (as the Chinese explanations have always shown them):
+        /// translating them changes the output, which is for a change of its own.
+        fn decode_error<W: Write + ?Sized>(out: &mut W, reason: DecodeError) -> fmt::Result {
+            match reason {
+                DecodeError::UnsupportedLinkType(l) => {
+                    write!(out, "link type {l} is not supported")
+                }
+                DecodeError::TruncatedLink => {
+                    out.write_str("frame ends inside the link-layer header")
+                }
+                DecodeError::BadIpVersion(v) => write!(out, "IP version {v} is neither 4 nor 6"),
+                DecodeError::TruncatedIp => out.write_str("frame ends inside the IP header"),
+                DecodeError::BadIpHeaderLength(ihl) => {
+                    write!(
+                        out,
+                        "IPv4 header length {ihl} words is below the minimum of 5"
+                    )
+                }
+                DecodeError::IpLengthTooSmall => {
+                    out.write_str("IP length field is smaller than the headers it must contain")
+                }
+                DecodeError::BadIpExtension => out.write_str("an IP extension header is malformed"),
+                DecodeError::IpFragment => out.write_str(
+                    "IP fragment: the TCP segment spans several frames (not reassembled)",
+                ),
+                DecodeError::TruncatedTcp => out.write_str("frame ends inside the TCP header"),
+                DecodeError::BadTcpDataOffset(d) => {
+                    write!(out, "TCP data offset {d} words is below the minimum of 5")
+                }
+                DecodeError::TcpHeaderBeyondIp => {
+                    out.write_str("TCP header length runs past the end of the IP payload")
+                }
+            }
+        }
+
+        fn icmp_quote<W: Write + ?Sized>(out: &mut W, who: Side, seq_raw: u32) -> fmt::Result {
+            let who = side(who);
+            write!(
+                out,
+                "一个 ICMP 差错报文引用了{who}所发分段的头部（seq {seq_raw}），该分段本身不做分析。"
+            )
+        }
+
+        fn malformed<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            reason: DecodeError,
+            stream: u32,
+        ) -> fmt::Result {
+            write!(out, "{}发来的 TCP 头部格式错误（", side(who))?;
+            Self::decode_error(out, reason)?;
+            write!(
+                out,
+                "）：归入流 {stream}，但和 Wireshark 一样不再进一步分析。"
+            )
+        }
+
+        fn refused<W: Write + ?Sized>(out: &mut W) -> fmt::Result {
+            out.write_str(
+                "服务器用 RST 拒绝连接（这个端口上没有程序接受连接），双方都进入 CLOSED。",
+            )
+        }
+
+        fn reset<W: Write + ?Sized>(out: &mut W, who: Side, from: Option<TcpState>) -> fmt::Result {
+            let who = side(who);
+            let from = from.map_or("未知状态", |s| s.name());
+            write!(
+                out,
+                "{who}发送 RST 重置连接（此前处于 {from}），双方都进入 CLOSED。"
+            )
+        }
+
+        fn syn<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            seq: u32,
+            state: TcpState,
+        ) -> fmt::Result {
+            let who = side(who);
+            write!(
+                out,
+                "第一次握手（三次握手）：{who}发送 SYN 请求建立连接，seq = {seq}，进入 {state}。"
+            )
+        }
+
+        fn syn_repeat<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result {
+            let who = side(who);
+            write!(
+                out,
+                "第一次握手（重发）：{who}再次发送 SYN（seq = {seq}），因为之前的 SYN 还没有得到应答。"
+            )
+        }
+
+        fn simultaneous_open<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            seq: u32,
+            state: TcpState,
+        ) -> fmt::Result {
+            let (who, peer) = sides(who);
+            write!(
+                out,
+                "同时打开：{who}在{peer}的 SYN 尚未确认时也发送了自己的 SYN（seq = {seq}），进入 {state}。"
+            )
+        }
+
+        fn syn_ack<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            seq: u32,
+            ack: u32,
+            acked: u32,
+            state: TcpState,
+        ) -> fmt::Result {
+            let (who, peer) = sides(who);
+            write!(
+                out,
+                "第二次握手：{who}回复 SYN+ACK，seq = {seq}，ack = {peer}的 seq + 1 = {acked} + 1 = {ack}（SYN 占用一个序号），进入 {state}。"
+            )
+        }
+
+        fn syn_ack_repeat<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result {
+            let who = side(who);
+            write!(
+                out,
+                "第二次握手（重发）：{who}再次发送 SYN+ACK（ack = {ack}），因为之前的 SYN+ACK 还没有被确认。"
+            )
+        }
+
+        fn handshake_ack<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            ack: u32,
+            acked: u32,
+        ) -> fmt::Result {
+            let (who, peer) = sides(who);
+            write!(
+                out,
+                "第三次握手：{who}发送 ACK 确认{peer}的 SYN，ack = {acked} + 1 = {ack}，连接建立。"
+            )
+        }
+
+        fn fin_repeat<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            step: Teardown,
+            seq: u32,
+        ) -> fmt::Result {
+            let who = side(who);
+            write!(
+                out,
+                "{}（重发）：{who}再次发送 FIN（seq = {seq}），因为之前的 FIN 还没有被确认。",
+                wave(step)
+            )
+        }
+
+        fn fin<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            fin_seq: u32,
+            state: TcpState,
+        ) -> fmt::Result {
+            let who = side(who);
+            write!(
+                out,
+                "第一次挥手（四次挥手）：{who}发送 FIN 关闭自己的发送方向，seq = {fin_seq}，进入 {state}"
+            )
+        }
+
+        fn ack_of_fin<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            ack: u32,
+            acked: u32,
+            state: TcpState,
+            peer_state: TcpState,
+        ) -> fmt::Result {
+            let (who, peer) = sides(who);
+            write!(
+                out,
+                "第二次挥手：{who}发送 ACK 确认{peer}的 FIN，ack = {acked} + 1 = {ack}（FIN 占用一个序号），{who}进入 {state}，{peer}进入 {peer_state}"
+            )
+        }
+
+        fn simultaneous_close<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            seq: u32,
+            state: TcpState,
+        ) -> fmt::Result {
+            let (who, peer) = sides(who);
+            write!(
+                out,
+                "同时关闭：{who}在确认{peer}的 FIN 之前也发送了 FIN（seq = {seq}），进入 {state}。"
+            )
+        }
+
+        fn second_fin<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            fin_seq: u32,
+            state: TcpState,
+        ) -> fmt::Result {
+            let who = side(who);
+            write!(
+                out,
+                "第三次挥手：{who}也发送 FIN 关闭自己的方向，seq = {fin_seq}，进入 {state}"
+            )
+        }
+
+        fn last_ack<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            ack: u32,
+            acked: u32,
+            state: TcpState,
+            peer_state: TcpState,
+        ) -> fmt::Result {
+            let (who, peer) = sides(who);
+            write!(
+                out,
+                "第四次挥手：{who}发送 ACK 确认最后一个 FIN，ack = {acked} + 1 = {ack}，{who}进入 {state}，{peer}进入 {peer_state}"
+            )
+        }
+
+        fn ack_and_fin<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            ack: u32,
+            acked: u32,
+            fin_seq: u32,
+            state: TcpState,
+        ) -> fmt::Result {
+            let (who, peer) = sides(who);
+            write!(
+                out,
+                "第二、三次挥手合并为一个包：{who}确认{peer}的 FIN（ack = {acked} + 1 = {ack}）并发送自己的 FIN（seq = {fin_seq}），进入 {state}"
+            )
+        }
+
+        fn carrying<W: Write + ?Sized>(out: &mut W, len: u32, from: u32, to: u32) -> fmt::Result {
+            write!(out, "，同时携带 {len} 字节数据（seq {from} 到 {to}）")
+        }
+
+        fn half_close_data<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            len: u32,
+            seq: u32,
+            next: u32,
+        ) -> fmt::Result {
+            let (who, peer) = sides(who);
+            write!(
+                out,
+                "半关闭：{peer}已经发送了 FIN，{who}仍在发送 {len} 字节数据（seq {seq} 到 {next}）。"
+            )
+        }
+
+        fn data<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            len: u32,
+            seq: u32,
+            next: u32,
+        ) -> fmt::Result {
+            // "{who}发送 {len} 字节数据，seq = {seq}，下一个序号 = {seq} + {len} = {next}。"
+            put(
+                out,
+                &[
+                    S(side(who)),
+                    S("发送 "),
+                    N(len),
+                    S(" 字节数据，seq = "),
+                    N(seq),
+                    S("，下一个序号 = "),
+                    N(seq),
+                    S(" + "),
+                    N(len),
+                    S(" = "),
+                    N(next),
+                    S("。"),
+                ],
+            )
+        }
+
+        fn pure_ack<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result {
+            // "{who}确认收到{peer}在 {ack} 之前的所有字节（ack = {ack}）。"
+            let (who, peer) = sides(who);
+            put(
+                out,
+                &[
+                    S(who),
+                    S("确认收到"),
+                    S(peer),
+                    S("在 "),
+                    N(ack),
+                    S(" 之前的所有字节（ack = "),
+                    N(ack),
+                    S("）。"),
+                ],
+            )
+        }
+
+        fn other<W: Write + ?Sized>(out: &mut W, who: Side, flags: TcpFlags) -> fmt::Result {
+            write!(out, "{}发送标志为 [{flags}] 的分段。", side(who))
+        }
+
+        fn retransmission_bytes<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            seq: u32,
+            next: u32,
+        ) -> fmt::Result {
+            write!(out, "重传：{}再次发送字节 {seq} 到 {next}", side(who))
+        }
+
+        fn retransmission_seq<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result {
+            write!(out, "重传：{}再次发送 seq = {seq} 的分段", side(who))
+        }
+
+        fn after_timeout<W: Write + ?Sized>(out: &mut W, rto_ns: i64, frame: u32) -> fmt::Result {
+            write!(
+                out,
+                "，距第 {frame} 帧 {} 仍未收到确认（超时重传）",
+                Ms(rto_ns)
+            )
+        }
+
+        fn fast_retransmission<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result {
+            let (who, peer) = sides(who);
+            write!(
+                out,
+                "快速重传：{peer}的重复确认在索要字节 {seq}，{who}不等超时立即重传。"
+            )
+        }
+
+        fn spurious_retransmission<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            seq: u32,
+            next: u32,
+        ) -> fmt::Result {
+            let peer = side(who.other());
+            write!(
+                out,
+                "虚假重传：这个包已经发送过，{peer}已经确认了字节 {seq} 到 {next}，这次重传并不需要（ACK 可能丢失或迟到）。"
+            )
+        }
+
+        fn out_of_order<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result {
+            let who = side(who);
+            write!(
+                out,
+                "乱序：seq {seq} 在{who}更大的序号之后才出现（网络中发生了乱序）。"
+            )
+        }
+
+        fn lost_segment_gap<W: Write + ?Sized>(
+            out: &mut W,
+            seq: u32,
+            expected: u32,
+            gap: u32,
+        ) -> fmt::Result {
+            write!(
+                out,
+                "前一个分段未捕获：seq = {seq}，但期望的是 {expected}：之前的 {gap} 字节没有被捕获。"
+            )
+        }
+
+        fn lost_segment_beyond<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result {
+            let who = side(who);
+            write!(
+                out,
+                "前一个分段未捕获：seq = {seq} 超出了目前看到的{who}的字节。"
+            )
+        }
+
+        fn ack_lost_segment<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result {
+            let peer = side(who.other());
+            write!(
+                out,
+                "确认了未捕获的分段：ack = {ack} 确认了抓包中从未出现过的{peer}字节。"
+            )
+        }
+
+        fn dup_ack_numbered<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            n: u32,
+            frame: u32,
+            ack: u32,
+        ) -> fmt::Result {
+            let who = side(who);
+            write!(
+                out,
+                "重复确认：TCP Dup ACK {frame}#{n} 表示这是第 {frame} 帧 ACK 的第 {n} 次重复，{who}仍在等待字节 {ack}。"
+            )
+        }
+
+        fn dup_ack<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result {
+            write!(out, "重复确认：{}仍在等待字节 {ack}。", side(who))
+        }
+
+        fn zero_window<W: Write + ?Sized>(out: &mut W, who: Side) -> fmt::Result {
+            let (who, peer) = sides(who);
+            write!(
+                out,
+                "零窗口：{who}的接收缓冲区已满（窗口为 0），{peer}必须暂停发送。"
+            )
+        }
+
+        fn zero_window_probe<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result {
+            let (who, peer) = sides(who);
+            write!(
+                out,
+                "零窗口探测：{who}发送 1 字节（seq = {seq}）探测{peer}的窗口是否重新打开。"
+            )
+        }
+
+        fn zero_window_probe_ack<W: Write + ?Sized>(out: &mut W, who: Side) -> fmt::Result {
+            write!(out, "零窗口探测确认：{}回应探测，窗口仍然为 0。", side(who))
+        }
+
+        fn window_full_in_flight<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            bytes: u32,
+        ) -> fmt::Result {
+            let (who, peer) = sides(who);
+            write!(
+                out,
+                "窗口已满：在途字节 {bytes} 已占满{peer}通告的接收窗口，{who}必须等待确认。"
+            )
+        }
+
+        fn window_full<W: Write + ?Sized>(out: &mut W, who: Side) -> fmt::Result {
+            let (who, peer) = sides(who);
+            write!(
+                out,
+                "窗口已满：{who}已占满{peer}通告的接收窗口，必须等待确认。"
+            )
+        }
+
+        fn window_update<W: Write + ?Sized>(out: &mut W, who: Side, window: u32) -> fmt::Result {
+            write!(
+                out,
+                "窗口更新：{}只通告新的接收窗口 {window} 字节。",
+                side(who)
+            )
+        }
+
+        fn keep_alive<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            seq: u32,
+            next: u32,
+        ) -> fmt::Result {
+            let (who, peer) = sides(who);
+            write!(
+                out,
+                "保活：seq = {seq} 比下一个序号 {next} 小 1，{who}借此探测空闲的{peer}是否还在。"
+            )
+        }
+
+        fn keep_alive_ack<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result {
+            write!(
+                out,
+                "保活确认：{}以 ack = {ack} 回应保活，连接仍然存活。",
+                side(who)
+            )
+        }
+
+        fn reused_ports<W: Write + ?Sized>(out: &mut W) -> fmt::Result {
+            out.write_str("端口复用：在旧连接用过的地址和端口上开始了新连接。")
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Diagnosis findings (chosen by `diagnosis`).
 // ---------------------------------------------------------------------------------------
@@ -112,3 +654,55 @@ pub const PICTURES: PictureWords = PictureWords {
 // ---------------------------------------------------------------------------------------
 // The Wireshark plugin's expert-info summaries.
 // ---------------------------------------------------------------------------------------
+
+/// A nested module so that its imports cannot clash with another section's.
+mod plugin_summaries {
+    use crate::analysis::Verdict;
+    use crate::lifecycle::{Handshake, Teardown};
+    use crate::text::{ExpertStep, PluginWords};
+
+    use crate::text::Zh;
+
+    impl PluginWords for Zh {
+        /// The terms of the Chinese explanations (重传, 乱序, 重复确认 ...).
+        fn verdict_summary(v: Verdict) -> &'static str {
+            match v {
+                Verdict::Retransmission => "该帧（疑似）是重传",
+                Verdict::FastRetransmission => "该帧（疑似）是快速重传",
+                Verdict::SpuriousRetransmission => "该帧（疑似）是虚假重传",
+                Verdict::OutOfOrder => "该帧（疑似）是乱序分段",
+                Verdict::LostSegment => "前一个分段未捕获（常见于抓包开始时）",
+                Verdict::AckLostSegment => "确认了未捕获的分段（常见于抓包开始时）",
+                Verdict::DuplicateAck => "重复确认",
+                Verdict::ZeroWindow => "TCP 零窗口分段",
+                Verdict::ZeroWindowProbe => "TCP 零窗口探测",
+                Verdict::ZeroWindowProbeAck => "对 TCP 零窗口探测的确认",
+                Verdict::WindowFull => "接收方通告的 TCP 窗口现已完全占满",
+                Verdict::WindowUpdate => "TCP 窗口更新",
+                Verdict::KeepAlive => "TCP 保活分段",
+                Verdict::KeepAliveAck => "对 TCP 保活分段的确认",
+                Verdict::ReusedPorts => "在本抓包中以与先前会话相同的端口开始了新的 TCP 会话",
+            }
+        }
+
+        fn step_summary(s: ExpertStep) -> &'static str {
+            match s {
+                ExpertStep::Handshake(Handshake::Syn) => "第一次握手：客户端请求建立连接（SYN）",
+                ExpertStep::Handshake(Handshake::SynAck) => "第二次握手：服务器接受连接（SYN+ACK）",
+                ExpertStep::Handshake(Handshake::Ack) => "第三次握手：客户端确认（ACK）",
+                ExpertStep::Teardown(Teardown::Fin) => "第一次挥手：第一个 FIN",
+                ExpertStep::Teardown(Teardown::AckOfFin) => "第二次挥手：确认第一个 FIN 的 ACK",
+                ExpertStep::Teardown(Teardown::SecondFin) => "第三次挥手：第二个 FIN",
+                ExpertStep::Teardown(Teardown::LastAck) => "第四次挥手：确认第二个 FIN 的 ACK",
+                ExpertStep::Teardown(Teardown::AckAndFin) => {
+                    "第二、三次挥手：确认第一个 FIN 的 ACK 与第二个 FIN 合并为一个分段"
+                }
+                ExpertStep::Rst => "连接被重置",
+            }
+        }
+
+        fn internal_error() -> &'static str {
+            "tcplens 处理该帧时失败（已捕获内部错误）"
+        }
+    }
+}

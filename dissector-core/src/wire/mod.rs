@@ -127,34 +127,10 @@ impl DecodeError {
     ];
 }
 
+/// The English words of the reason (in `text::en`, beside its words in the other languages).
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DecodeError::UnsupportedLinkType(l) => write!(f, "link type {l} is not supported"),
-            DecodeError::TruncatedLink => f.write_str("frame ends inside the link-layer header"),
-            DecodeError::BadIpVersion(v) => write!(f, "IP version {v} is neither 4 nor 6"),
-            DecodeError::TruncatedIp => f.write_str("frame ends inside the IP header"),
-            DecodeError::BadIpHeaderLength(ihl) => {
-                write!(
-                    f,
-                    "IPv4 header length {ihl} words is below the minimum of 5"
-                )
-            }
-            DecodeError::IpLengthTooSmall => {
-                f.write_str("IP length field is smaller than the headers it must contain")
-            }
-            DecodeError::BadIpExtension => f.write_str("an IP extension header is malformed"),
-            DecodeError::IpFragment => {
-                f.write_str("IP fragment: the TCP segment spans several frames (not reassembled)")
-            }
-            DecodeError::TruncatedTcp => f.write_str("frame ends inside the TCP header"),
-            DecodeError::BadTcpDataOffset(d) => {
-                write!(f, "TCP data offset {d} words is below the minimum of 5")
-            }
-            DecodeError::TcpHeaderBeyondIp => {
-                f.write_str("TCP header length runs past the end of the IP payload")
-            }
-        }
+        <crate::text::En as crate::text::ExplainWords>::decode_error(f, *self)
     }
 }
 
