@@ -254,6 +254,7 @@ impl Analyzer {
                     },
                     bases,
                     reuse,
+                    conv.stats.syn_ns,
                 );
                 let step = conv.lifecycle.on_segment(&SegmentView {
                     side: lookup.side,
@@ -527,5 +528,31 @@ mod tests {
         let ack = analysis_of(&mut a, SegBuilder::v4(S, C).seq(5000).ack(1003));
         assert_eq!(ack.acks_frame, Some(3));
         assert_eq!((a.counters().frames, a.counters().skipped), (4, 1));
+    }
+
+    #[test]
+    fn both_initial_rtts_come_from_the_one_syn_time_and_differ_only_at_the_epoch() {
+        let c = |f: &str, seq, ack| SegBuilder::v4(C, S).flags(f).seq(seq).ack(ack);
+        let s = |f: &str, seq, ack| SegBuilder::v4(S, C).flags(f).seq(seq).ack(ack);
+        for (syn_ns, irtt, handshake_rtt) in [(5, Some(20), Some(20)), (0, None, Some(25))] {
+            let mut a = Analyzer::new();
+            let mut last = FrameAnalysis::default();
+            for (b, t) in [
+                (c("S", 1000, 0), syn_ns),
+                (s("SA", 5000, 1001), 15),
+                (c("A", 1001, 5001), 25),
+            ] {
+                let f = b.ethernet();
+                if let Outcome::Tcp { analysis, .. } =
+                    a.process(LinkType::Ethernet, &f, f.len() as u32, t)
+                {
+                    last = analysis;
+                }
+            }
+            // Wireshark's: a SYN stamped 0 is no SYN time; the handshake RTT's: it is one.
+            assert_eq!(last.initial_rtt_ns, irtt, "SYN at {syn_ns}");
+            let stats = &a.conversations().get(0).unwrap().stats;
+            assert_eq!(stats.handshake_rtt_ns, handshake_rtt, "SYN at {syn_ns}");
+        }
     }
 }
