@@ -72,7 +72,7 @@ pub fn attach_diagnosis(rows: &mut [ConnRow], findings: &[Finding], lang: Lang) 
         let _ = f.write_text(lang, &mut text);
         if let Some(list) = row.diagnosis.as_mut() {
             list.push(DiagnosisRow {
-                cause: f.cause.name(),
+                cause: f.cause().name(),
                 frame: f.frame,
                 frames: f.frames.clone(),
                 text,

@@ -26,7 +26,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fmt::Write as _;
 
-use tcplens_core::diagnosis::{Diagnoser, Finding};
+use tcplens_core::diagnosis::{Finding, TimeOrigin};
 use tcplens_core::explain::{explain, Lang};
 use tcplens_core::flow::endpoints;
 use tcplens_core::{Analyzer, Outcome};
@@ -453,26 +453,11 @@ fn conns(
     let mut src = input.open()?;
     let progress = progress_for(&src, input.no_progress);
     let mut analyzer = Analyzer::with_max_conns(input.max_conns);
-    let mut diagnoser = Diagnoser::new();
-    let mut findings: Vec<Finding> = Vec::new();
-    let end = run(
-        &mut src,
-        &mut analyzer,
-        progress.as_ref(),
-        |n, t, outcome| {
-            if let (
-                true,
-                Outcome::Tcp {
-                    record, analysis, ..
-                },
-            ) = (diagnose, outcome)
-            {
-                let frame = u32::try_from(n).unwrap_or(u32::MAX);
-                diagnoser.observe(frame, t, record, analysis, &mut findings);
-            }
-            Ok(())
-        },
-    )?;
+    if diagnose {
+        // Times from the capture's first frame, as tcplens has always counted them.
+        analyzer.diagnose(TimeOrigin::FirstFrame);
+    }
+    let end = run(&mut src, &mut analyzer, progress.as_ref(), |_, _, _| Ok(()))?;
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
@@ -482,7 +467,8 @@ fn conns(
     }
     let mut rows = rows(&analyzer, end.first_ns);
     if diagnose {
-        diagnoser.finish(&mut findings);
+        let mut findings: Vec<Finding> = Vec::new();
+        analyzer.finish_diagnosis(&mut findings);
         conns::attach_diagnosis(&mut rows, &findings, lang);
     }
     let mut out = io::BufWriter::new(io::stdout().lock());

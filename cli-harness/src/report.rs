@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use tcplens_core::analysis::Verdict;
-use tcplens_core::diagnosis::{Diagnoser, Finding};
+use tcplens_core::diagnosis::{Finding, TimeOrigin};
 use tcplens_core::explain::{explain, Lang};
 use tcplens_core::{Analyzer, Counters, Side};
 
@@ -71,13 +71,11 @@ impl Facts {
     /// Reads the capture once: conversations, diagnosis, anomaly counts and explanations.
     pub fn gather(path: &str, lang: Lang) -> Result<Facts, CliError> {
         let mut analyzer = Analyzer::new();
-        let mut diagnoser = Diagnoser::new();
+        analyzer.diagnose(TimeOrigin::FirstFrame);
         let mut found: Vec<Finding> = Vec::new();
         let mut facts = Facts::default();
         let mut text = String::with_capacity(256);
         let end = scan(path, &mut analyzer, |n, t, seg, rec, an| {
-            diagnoser.observe(n, t, rec, an, &mut found);
-            facts.keep_findings(&mut found);
             let p = Packet::new(n, t, seg, *rec, *an);
             if !p.is_anomalous() {
                 return;
@@ -107,7 +105,7 @@ impl Facts {
                 text: text.clone(),
             });
         })?;
-        diagnoser.finish(&mut found);
+        analyzer.finish_diagnosis(&mut found);
         facts.keep_findings(&mut found);
         // Connection times count from the capture's first frame, as in `conns`.
         let start = end.first_ns.unwrap_or(0);
@@ -522,14 +520,14 @@ fn diagnosis(out: &mut String, w: &Words, lang: Lang, facts: &Facts) {
             let _ = f.write_text(lang, &mut text);
             let frames: Vec<String> = f.frames.iter().map(u32::to_string).collect();
             // The text opens with the cause's title: set the title in bold.
-            let title = f.cause.title(lang);
+            let title = f.cause().title(lang);
             let rest = text
                 .strip_prefix(title)
                 .map_or_else(|| format!(": {text}"), str::to_string);
             let _ = writeln!(
                 out,
                 "<li data-cause=\"{}\" data-frame=\"{}\"><strong>{}</strong>{} <span class=\"frames\">({} {})</span></li>",
-                f.cause.name(),
+                f.cause().name(),
                 f.frame,
                 esc(title),
                 esc(&rest),

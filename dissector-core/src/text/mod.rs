@@ -7,5 +7,8 @@
 //! that file, a variant of [`Lang`](crate::explain::Lang) and the test that enumerates
 //! every text.
 
+mod diagnosis;
+pub use diagnosis::DiagnosisWords;
+
 pub mod en;
 pub mod zh;
