@@ -91,20 +91,23 @@ pub struct DiagnosisRow {
 }
 
 /// Gives every row its findings (an empty list when none); findings of conversations that
-/// have no row are dropped.
+/// have no row are dropped. The rows are in stream order (as [`ConnRow`]s of the
+/// conversation table are), so each finding finds its row by binary search.
 pub fn attach_diagnosis(rows: &mut [ConnRow], findings: &[Finding], lang: Lang) {
     for row in rows.iter_mut() {
         row.diagnosis = Some(Vec::new());
     }
+    debug_assert!(rows.windows(2).all(|w| w[0].stream < w[1].stream));
     for f in findings {
-        let Some(row) = rows.iter_mut().find(|r| r.stream == f.stream) else {
+        let Ok(i) = rows.binary_search_by_key(&f.stream, |r| r.stream) else {
             continue;
         };
+        let row = &mut rows[i];
         let mut text = String::new();
         let _ = f.write_text(lang, &mut text);
         if let Some(list) = row.diagnosis.as_mut() {
             list.push(DiagnosisRow {
-                cause: f.cause.name(),
+                cause: f.cause().name(),
                 frame: f.frame,
                 frames: f.frames.clone(),
                 text,

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
-use tcplens_core::diagnosis::{Diagnoser, Finding};
+use tcplens_core::diagnosis::{Finding, TimeOrigin};
 use tcplens_core::explain::Lang;
 use tcplens_core::Analyzer;
 use tcplens_drive::{self as drive, CoreLib, Engine, Seen};
@@ -332,20 +332,15 @@ fn conns(
 ) -> Result<(), CliError> {
     let mut src = input.open()?;
     let mut analyzer = Analyzer::with_max_conns(input.max_conns);
-    let mut diagnoser = Diagnoser::new();
-    let mut findings: Vec<Finding> = Vec::new();
+    if diagnose {
+        // Times from the capture's first frame, as tcplens has always counted them.
+        analyzer.diagnose(TimeOrigin::FirstFrame);
+    }
     let end = drive::run(
         &mut src,
         &mut analyzer,
         input.drive_options(),
-        |_, n, t, seen| {
-            if let (true, Seen::Tcp(f)) = (diagnose, seen) {
-                // The diagnosis numbers frames as u32 (its findings' type).
-                let frame = u32::try_from(n).unwrap_or(u32::MAX);
-                diagnoser.observe(frame, t, &f.record, &f.analysis, &mut findings);
-            }
-            Ok(())
-        },
+        |_, _, _, _| Ok(()),
     )?;
     report_evictions(&analyzer, &src.name);
     if stats {
@@ -353,7 +348,8 @@ fn conns(
     }
     let mut rows = rows(&analyzer, end.first_ns);
     if diagnose {
-        diagnoser.finish(&mut findings);
+        let mut findings: Vec<Finding> = Vec::new();
+        analyzer.finish_diagnosis(&mut findings);
         conns::attach_diagnosis(&mut rows, &findings, lang);
     }
     let mut out = io::BufWriter::new(io::stdout().lock());

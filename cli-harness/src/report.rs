@@ -2,7 +2,7 @@
 //! `tcplens_render::report`, which writes the page.
 
 use tcplens_capture::CaptureError;
-use tcplens_core::diagnosis::{Diagnoser, Finding};
+use tcplens_core::diagnosis::{Finding, TimeOrigin};
 use tcplens_core::explain::Lang;
 use tcplens_core::Analyzer;
 use tcplens_render::report::{self, Conn, Facts, Options};
@@ -16,15 +16,15 @@ use crate::trace::{load_streams, scan};
 /// file that breaks off part-way gives the facts of what came before, and the break.
 pub fn gather(path: &str, lang: Lang) -> Result<(Facts, Option<CliError>), CliError> {
     let mut analyzer = Analyzer::new();
-    let mut diagnoser = Diagnoser::new();
-    let mut found: Vec<Finding> = Vec::new();
+    // Times from the capture's first frame, as in `conns --diagnose`.
+    analyzer.diagnose(TimeOrigin::FirstFrame);
     let mut facts = Facts::default();
     let end = scan(path, &mut analyzer, |n, t, seg, rec, an| {
-        diagnoser.observe(n, t, rec, an, &mut found);
-        facts.keep_findings(&mut found);
         facts.note(&Packet::new(n, t, seg, *rec, *an), lang);
     })?;
-    diagnoser.finish(&mut found);
+    // The analyzer holds the findings while it scans; they are taken at the end.
+    let mut found: Vec<Finding> = Vec::new();
+    analyzer.finish_diagnosis(&mut found);
     facts.keep_findings(&mut found);
     // Connection times count from the capture's first frame, as in `conns`.
     let start = end.first_ns.unwrap_or(0);

@@ -1,10 +1,12 @@
 //! The analyzer: one call per captured frame, in capture order.
 //!
-//! decode → conversation lookup → relative numbers → lifecycle → summary totals → record.
-//! The hot path allocates nothing per frame: the only growth is the conversation table,
-//! once per new conversation.
+//! decode → conversation lookup → relative numbers → lifecycle → summary totals → record
+//! (→ diagnosis, when it is on). The hot path allocates nothing per frame: the only growth
+//! is the conversation table, once per new conversation (and the diagnosis's state and
+//! findings, when it is on).
 
 use crate::analysis::{FrameAnalysis, ReuseInfo, SegmentIn};
+use crate::diagnosis::{Diagnoser, Finding, TimeOrigin};
 use crate::flow::{relative_numbers, ConversationTable};
 use crate::lifecycle::{Handshake, SegmentView, Side};
 use crate::record::{FrameRecord, RecordBits};
@@ -71,6 +73,8 @@ mod test_panic {
 pub struct Analyzer {
     conversations: ConversationTable,
     counters: Counters,
+    /// The diagnosis, when it is on ([`diagnose`](Self::diagnose)).
+    diagnoser: Option<Diagnoser>,
 }
 
 impl Analyzer {
@@ -84,12 +88,52 @@ impl Analyzer {
         Analyzer {
             conversations: ConversationTable::with_max(max_conns),
             counters: Counters::default(),
+            diagnoser: None,
         }
     }
 
-    /// Forgets everything (a capture reload); the cap stays.
+    /// Forgets everything (a capture reload); the cap and the diagnosis switch stay.
     pub fn reset(&mut self) {
+        let origin = self.diagnoser.as_ref().map(Diagnoser::origin);
         *self = Self::with_max_conns(self.conversations.max());
+        if let Some(origin) = origin {
+            self.diagnose(origin);
+        }
+    }
+
+    /// Turns the diagnosis on, from the next frame, with times counted from `origin`: every
+    /// TCP frame then goes through the diagnosis rules, over a state kept in its
+    /// conversation (evicted with it). Findings wait for [`take_findings`](Self::take_findings)
+    /// and [`finish_diagnosis`](Self::finish_diagnosis).
+    pub fn diagnose(&mut self, origin: TimeOrigin) {
+        self.diagnoser = Some(Diagnoser::new(origin));
+    }
+
+    /// Whether the diagnosis is on.
+    pub fn diagnosing(&self) -> bool {
+        self.diagnoser.is_some()
+    }
+
+    /// Moves the findings made so far (in the order they were made) to the end of `out`.
+    pub fn take_findings(&mut self, out: &mut Vec<Finding>) {
+        if let Some(d) = self.diagnoser.as_mut() {
+            d.take(out);
+        }
+    }
+
+    /// End of capture: the findings made so far, then those that needed to know nothing
+    /// more would come, conversation by conversation in stream order, to the end of `out`.
+    /// The diagnosis is off afterwards.
+    pub fn finish_diagnosis(&mut self, out: &mut Vec<Finding>) {
+        let Some(mut d) = self.diagnoser.take() else {
+            return;
+        };
+        for c in self.conversations.iter_mut() {
+            if let Some(state) = c.diagnosis.take() {
+                d.finish(c.stream, &state);
+            }
+        }
+        d.take(out);
     }
 
     pub fn counters(&self) -> &Counters {
@@ -123,6 +167,9 @@ impl Analyzer {
             Some(link) => self.process(link, data, orig_len, ts_ns),
             None => {
                 self.counters.frames += 1;
+                if let Some(d) = self.diagnoser.as_mut() {
+                    d.on_frame(ts_ns);
+                }
                 let e = DecodeError::UnsupportedLinkType(linktype);
                 self.counters.count_error(e);
                 Outcome::Undecodable(e)
@@ -139,6 +186,9 @@ impl Analyzer {
         ts_ns: i64,
     ) -> Outcome<'a> {
         self.counters.frames += 1;
+        if let Some(d) = self.diagnoser.as_mut() {
+            d.on_frame(ts_ns);
+        }
         match wire::decode(link, data, orig_len) {
             Ok(Decoded::Tcp(segment)) => {
                 self.counters.tcp += 1;
@@ -164,6 +214,12 @@ impl Analyzer {
         // Frame numbers are Wireshark's: every frame fed counts.
         let frame = self.counters.frames as u32;
         let lookup = self.conversations.lookup(seg, ts_ns);
+        if let Some(d) = self.diagnoser.as_mut() {
+            // Conversations evicted to make room say what they know first.
+            for (stream, state) in self.conversations.take_evicted_diagnosis() {
+                d.finish(stream, &state);
+            }
+        }
         let conv = self.conversations.slot_mut(lookup.slot);
         conv.warm();
         let mut bits = RecordBits::default();
@@ -254,6 +310,7 @@ impl Analyzer {
                     },
                     bases,
                     reuse,
+                    conv.stats.syn_ns,
                 );
                 let step = conv.lifecycle.on_segment(&SegmentView {
                     side: lookup.side,
@@ -288,6 +345,9 @@ impl Analyzer {
                     rec.bits.set(bit, true);
                 }
             }
+        }
+        if let Some(d) = self.diagnoser.as_mut() {
+            d.observe(&mut conv.diagnosis, frame, ts_ns, &rec, &analysis);
         }
         (rec, analysis)
     }
@@ -527,5 +587,77 @@ mod tests {
         let ack = analysis_of(&mut a, SegBuilder::v4(S, C).seq(5000).ack(1003));
         assert_eq!(ack.acks_frame, Some(3));
         assert_eq!((a.counters().frames, a.counters().skipped), (4, 1));
+    }
+
+    #[test]
+    fn the_diagnosis_state_is_a_pointer_until_the_diagnosis_observes() {
+        let mut a = Analyzer::new();
+        feed(&mut a, &exchange(1001, true));
+        let c = a.conversations().get(0).unwrap();
+        assert!(c.diagnosis.is_none());
+        assert!(core::mem::size_of::<Option<Box<crate::diagnosis::State>>>() <= 8);
+        let mut found = Vec::new();
+        a.finish_diagnosis(&mut found);
+        assert!(found.is_empty());
+
+        let mut a = Analyzer::new();
+        a.diagnose(TimeOrigin::FirstFrame);
+        feed(&mut a, &exchange(1001, true));
+        assert!(a.conversations().get(0).unwrap().diagnosis.is_some());
+        a.finish_diagnosis(&mut found);
+        assert!(found.is_empty(), "{found:?}");
+        assert!(a.conversations().get(0).unwrap().diagnosis.is_none());
+        assert!(!a.diagnosing());
+    }
+
+    #[test]
+    fn an_evicted_conversation_takes_its_diagnosis_along_and_says_what_it_knew() {
+        use crate::diagnosis::Cause;
+        let mut a = Analyzer::with_max_conns(1);
+        a.diagnose(TimeOrigin::FirstFrame);
+        // Stream 0: a SYN never answered; stream 1 evicts it.
+        feed(
+            &mut a,
+            &[SegBuilder::v4("10.1.0.1:1001", "10.1.0.2:80").flags("S")],
+        );
+        let mut found = Vec::new();
+        a.take_findings(&mut found);
+        assert!(found.is_empty());
+        feed(&mut a, &exchange(1002, true));
+        assert_eq!(a.conversations().evictions().total(), 1);
+        a.take_findings(&mut found);
+        let causes: Vec<(u32, Cause)> = found.iter().map(|f| (f.stream, f.cause())).collect();
+        assert_eq!(causes, [(0, Cause::HandshakeNoAnswer)]);
+        // The capture's end adds nothing for it, and nothing for the clean stream 1.
+        a.finish_diagnosis(&mut found);
+        assert_eq!(found.len(), 1);
+        // Memory: one diagnosis state, the one in memory's.
+        assert!(a.conversations().iter().all(|c| c.diagnosis.is_none()));
+    }
+
+    #[test]
+    fn both_initial_rtts_come_from_the_one_syn_time_and_differ_only_at_the_epoch() {
+        let c = |f: &str, seq, ack| SegBuilder::v4(C, S).flags(f).seq(seq).ack(ack);
+        let s = |f: &str, seq, ack| SegBuilder::v4(S, C).flags(f).seq(seq).ack(ack);
+        for (syn_ns, irtt, handshake_rtt) in [(5, Some(20), Some(20)), (0, None, Some(25))] {
+            let mut a = Analyzer::new();
+            let mut last = FrameAnalysis::default();
+            for (b, t) in [
+                (c("S", 1000, 0), syn_ns),
+                (s("SA", 5000, 1001), 15),
+                (c("A", 1001, 5001), 25),
+            ] {
+                let f = b.ethernet();
+                if let Outcome::Tcp { analysis, .. } =
+                    a.process(LinkType::Ethernet, &f, f.len() as u32, t)
+                {
+                    last = analysis;
+                }
+            }
+            // Wireshark's: a SYN stamped 0 is no SYN time; the handshake RTT's: it is one.
+            assert_eq!(last.initial_rtt_ns, irtt, "SYN at {syn_ns}");
+            let stats = &a.conversations().get(0).unwrap().stats;
+            assert_eq!(stats.handshake_rtt_ns, handshake_rtt, "SYN at {syn_ns}");
+        }
     }
 }

@@ -20,6 +20,7 @@ use crate::slot_index::SlotIndex;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::analysis::ConvAnalysis;
+use crate::diagnosis;
 use crate::lifecycle::{Lifecycle, SegmentView, Side, TcpState};
 use crate::summary::ConnStats;
 use crate::wire::{SegmentKind, TcpSegment};
@@ -90,6 +91,9 @@ pub struct Conversation {
     pub stats: ConnStats,
     /// Wireshark-compatible sequence analysis.
     pub analysis: ConvAnalysis,
+    /// The diagnosis's state, from the first frame it observes (none while it is off: a
+    /// pointer's cost).
+    pub diagnosis: Option<Box<diagnosis::State>>,
     /// When the conversation was last seen (frames fed to its table), for eviction.
     seen: u64,
 }
@@ -222,6 +226,9 @@ pub struct ConversationTable {
     /// The most conversations kept at once; 0 = no cap.
     max: usize,
     evicted: Evictions,
+    /// The diagnosis states of conversations just evicted, with their streams, until the
+    /// analyzer finishes them ([`take_evicted_diagnosis`](Self::take_evicted_diagnosis)).
+    evicted_diagnosis: Vec<(u32, Box<diagnosis::State>)>,
 }
 
 /// Conversations dropped to stay under the cap.
@@ -331,8 +338,8 @@ impl ConversationTable {
     }
 
     /// Bytes of analysis state held: the conversations, their unacknowledged-segment
-    /// lists and the tables that find them. Divided by [`len`](Self::len), the cost of one
-    /// live conversation.
+    /// lists, their diagnosis states and the tables that find them. Divided by
+    /// [`len`](Self::len), the cost of one live conversation.
     pub fn state_bytes(&self) -> usize {
         use core::mem::size_of;
         self.slots.heap_bytes()
@@ -342,8 +349,36 @@ impl ConversationTable {
             + self
                 .slots
                 .iter()
-                .map(|c| c.analysis.heap_bytes())
+                .map(|c| {
+                    c.analysis.heap_bytes()
+                        + c.diagnosis
+                            .as_ref()
+                            .map_or(0, |_| size_of::<diagnosis::State>())
+                })
                 .sum::<usize>()
+    }
+
+    /// The diagnosis states of the conversations evicted since the last call, with their
+    /// streams.
+    pub(crate) fn take_evicted_diagnosis(
+        &mut self,
+    ) -> impl Iterator<Item = (u32, Box<diagnosis::State>)> + '_ {
+        self.evicted_diagnosis.drain(..)
+    }
+
+    /// The conversations in memory, in stream order, to change.
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Conversation> {
+        let mut v: Vec<&mut Conversation> = self
+            .slots
+            .chunks
+            .iter_mut()
+            .flatten()
+            .filter(|c| c.stream != u32::MAX)
+            .collect();
+        if !self.moved.is_empty() {
+            v.sort_unstable_by_key(|c| c.stream);
+        }
+        v.into_iter()
     }
 
     /// The slot bound to the 4-tuple `a`–`b`.
@@ -437,6 +472,7 @@ impl ConversationTable {
             lifecycle: Lifecycle::new(&view),
             stats: ConnStats::new(ts_ns),
             analysis: ConvAnalysis::default(),
+            diagnosis: None,
             seen: self.clock,
         };
         let slot = match self.free.pop() {
@@ -485,8 +521,12 @@ impl ConversationTable {
             let [a, b] = c.endpoints;
             self.by_key.remove(key_hash(a, b), slot);
             self.moved.remove(&c.stream);
-            // Release the conversation's heap now; the slot is overwritten on reuse.
+            // Release the conversation's heap now; the slot is overwritten on reuse. Its
+            // diagnosis still has to say what it knows.
             c.analysis = ConvAnalysis::default();
+            if let Some(d) = c.diagnosis.take() {
+                self.evicted_diagnosis.push((c.stream, d));
+            }
             c.stream = u32::MAX;
             if open {
                 self.evicted.idle += 1;

@@ -56,6 +56,30 @@ impl History {
     }
 }
 
+/// What a SYN stamped 0 (the Unix epoch) means to [`initial_rtt`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SynAtEpoch {
+    /// A SYN like any other: the handshake RTT (`conns`, the report, the C ABI).
+    Counts,
+    /// No SYN time: Wireshark's `tcp.analysis.initial_rtt`. packet-tcp.c keeps the SYN's
+    /// time in an `nstime_t` whose zero means "unset", so after a SYN stamped 0 it shows no
+    /// initial RTT (until a later SYN); the compatible analysis keeps that quirk.
+    Unset,
+}
+
+/// The initial RTT: from the latest SYN without ACK (`last_syn_ns`) to the ACK at `ack_ns`;
+/// `None` without a SYN. Both initial RTTs come from here, from the one SYN time the
+/// conversation keeps ([`ConnStats::syn_ns`]); they differ in which ACK ends them (the
+/// analysis's `irtt`: the first ACK without SYN from either side while it is unknown; the
+/// handshake RTT: the ACK that completes the handshake) and in what `at_epoch` says.
+pub fn initial_rtt(last_syn_ns: Option<i64>, ack_ns: i64, at_epoch: SynAtEpoch) -> Option<i64> {
+    let syn = match (last_syn_ns, at_epoch) {
+        (Some(0), SynAtEpoch::Unset) | (None, _) => return None,
+        (Some(syn), _) => syn,
+    };
+    Some(ack_ns.saturating_sub(syn))
+}
+
 /// Running totals for one conversation.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ConnStats {
@@ -64,9 +88,10 @@ pub struct ConnStats {
     pub packets: [u64; 2],
     /// Payload bytes (TCP segment lengths) each way.
     pub bytes: [u64; 2],
-    /// Time of the latest SYN before the handshake completed.
+    /// Time of the latest SYN without ACK: the conversation's one record of it, for both
+    /// initial RTTs ([`initial_rtt`]).
     pub syn_ns: Option<i64>,
-    /// SYN to the ACK that completes the handshake (Wireshark's iRTT).
+    /// The latest SYN to the ACK that completes the handshake.
     pub handshake_rtt_ns: Option<i64>,
     pub history: History,
     pub zeek: [ZeekEndpoint; 2],
@@ -101,8 +126,8 @@ impl ConnStats {
             self.syn_ns = Some(ts_ns);
         }
         if completes_handshake {
-            if let Some(syn) = self.syn_ns {
-                self.handshake_rtt_ns = Some(ts_ns.saturating_sub(syn));
+            if let Some(rtt) = initial_rtt(self.syn_ns, ts_ns, SynAtEpoch::Counts) {
+                self.handshake_rtt_ns = Some(rtt);
             }
         }
 
@@ -300,5 +325,18 @@ mod tests {
         feed(&mut st, Side::Client, c("S"));
         feed(&mut st, Side::Client, c("FA"));
         assert_eq!(st.conn_state(), "SH");
+    }
+
+    #[test]
+    fn initial_rtt_from_the_latest_syn_with_wiresharks_epoch_quirk_as_a_parameter() {
+        use SynAtEpoch::*;
+        assert_eq!(initial_rtt(None, 10, Counts), None);
+        assert_eq!(initial_rtt(Some(4), 10, Unset), Some(6));
+        assert_eq!(initial_rtt(Some(0), 10, Counts), Some(10));
+        assert_eq!(initial_rtt(Some(0), 10, Unset), None);
+        assert_eq!(
+            initial_rtt(Some(i64::MIN), i64::MAX, Counts),
+            Some(i64::MAX)
+        );
     }
 }

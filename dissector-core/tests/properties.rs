@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use tcplens_core::analysis::{FrameAnalysis, Verdict};
-use tcplens_core::diagnosis::{Diagnoser, Finding};
+use tcplens_core::diagnosis::{Finding, TimeOrigin};
 use tcplens_core::explain::{explain, Lang};
 use tcplens_core::seq::gt;
 use tcplens_core::synth::SegBuilder;
@@ -332,7 +332,7 @@ fn check_findings(new: &[Finding], frame: u32) -> Result<(), TestCaseError> {
         for lang in Lang::ALL {
             let mut t = String::new();
             prop_assert!(f.write_text(lang, &mut t).is_ok());
-            prop_assert!(t.starts_with(f.cause.title(lang)), "{}", t);
+            prop_assert!(t.starts_with(f.cause().title(lang)), "{}", t);
         }
     }
     Ok(())
@@ -342,10 +342,10 @@ fn check_findings(new: &[Finding], frame: u32) -> Result<(), TestCaseError> {
 fn check(frames: &[(Pkt, i64)]) -> Result<Vec<FrameAnalysis>, TestCaseError> {
     use Verdict::*;
     let mut a = Analyzer::new();
+    a.diagnose(TimeOrigin::Epoch);
     let mut from_client: Vec<bool> = Vec::with_capacity(frames.len());
     let mut senders = [SenderState::default(), SenderState::default()];
     let mut out = Vec::with_capacity(frames.len());
-    let mut diagnoser = Diagnoser::new();
     let mut findings = Vec::new();
     let mut text = String::new();
     for (i, (p, ts)) in frames.iter().enumerate() {
@@ -363,7 +363,7 @@ fn check(frames: &[(Pkt, i64)]) -> Result<Vec<FrameAnalysis>, TestCaseError> {
                     prop_assert!(!text.is_empty(), "frame {}: empty explanation", frame);
                 }
                 let before = findings.len();
-                diagnoser.observe(frame, *ts, &record, &analysis, &mut findings);
+                a.take_findings(&mut findings);
                 check_findings(&findings[before..], frame)?;
                 analysis
             }

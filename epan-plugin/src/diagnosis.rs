@@ -1,8 +1,9 @@
 //! Diagnosis findings as expert infos (group Sequence, severity Note or Comment), one
 //! registered per cause as `tcplens.diagnosis.<cause>`.
 //!
-//! The core's `Diagnoser` is fed on the first pass, beside the analyzer; a finding is
-//! attached to the frame where its cause shows, with the same text `tcplens conns
+//! The analyzer diagnoses on the first pass (its diagnosis is on, times from the epoch);
+//! its findings are collected after each frame, and a finding is attached to the frame
+//! where its cause shows, with the same text `tcplens conns
 //! --diagnose` prints, generated when the frame is shown. Findings that need the whole
 //! capture (a handshake never answered) come when the first pass is over, so they show
 //! in the GUI and with `tshark -2`. Only the findings are kept, sparse and sorted by
@@ -13,10 +14,9 @@ use std::ffi::{c_int, CString};
 use std::ptr::addr_of_mut;
 use std::sync::Mutex;
 
-use tcplens_core::analysis::FrameAnalysis;
-use tcplens_core::diagnosis::{Cause, Diagnoser, Finding};
+use tcplens_core::diagnosis::{Cause, Finding};
 use tcplens_core::explain::Lang;
-use tcplens_core::FrameRecord;
+use tcplens_core::Analyzer;
 
 use crate::{ei_info, sys};
 
@@ -27,7 +27,6 @@ static mut EI_CAUSE: [sys::expert_field; NC] = [sys::expert_field { ei: -1, hf: 
 
 #[derive(Default)]
 struct State {
-    diagnoser: Diagnoser,
     /// Sorted by `frame` (emitted in frame order; sorted again after `finish`).
     findings: Vec<Finding>,
     finished: bool,
@@ -73,25 +72,26 @@ pub(crate) fn reset() {
     }
 }
 
-/// First pass: one TCP frame, in order.
-pub(crate) fn observe(frame: u32, ts_ns: i64, rec: &FrameRecord, an: &FrameAnalysis) {
+/// First pass: `analyzer` has just analysed one frame, in order; its findings are kept.
+pub(crate) fn collect(analyzer: &mut Analyzer) {
     let mut guard = STATE.lock().unwrap_or_else(|e| e.into_inner());
     let s = guard.get_or_insert_with(State::default);
     if s.finished {
         return;
     }
-    s.diagnoser.observe(frame, ts_ns, rec, an, &mut s.findings);
+    analyzer.take_findings(&mut s.findings);
 }
 
-/// A later pass has begun: the first is over, so the end-of-capture findings are known.
-pub(crate) fn finish_once() {
+/// A later pass has begun: the first is over, so the end-of-capture findings are known
+/// (and `analyzer` diagnoses no more).
+pub(crate) fn finish_once(analyzer: &mut Analyzer) {
     let mut guard = STATE.lock().unwrap_or_else(|e| e.into_inner());
     let s = guard.get_or_insert_with(State::default);
     if s.finished {
         return;
     }
     s.finished = true;
-    s.diagnoser.finish(&mut s.findings);
+    analyzer.finish_diagnosis(&mut s.findings);
     s.findings.sort_by_key(|f| f.frame);
 }
 
@@ -103,7 +103,7 @@ pub(crate) fn max_severity(frame: u32) -> Option<c_int> {
     s.findings[start..]
         .iter()
         .take_while(|f| f.frame == frame)
-        .map(|f| severity(f.cause))
+        .map(|f| severity(f.cause()))
         .max()
 }
 
@@ -128,7 +128,7 @@ pub(crate) unsafe fn show(
             .filter_map(|f| {
                 let mut text = String::new();
                 f.write_text(lang, &mut text).ok()?;
-                let i = Cause::ALL.iter().position(|c| *c == f.cause)?;
+                let i = Cause::ALL.iter().position(|c| *c == f.cause())?;
                 Some((i, CString::new(text).ok()?))
             })
             .collect()

@@ -42,6 +42,7 @@ use std::sync::Mutex;
 
 use tcplens_core::analysis::{FrameAnalysis, Verdict};
 use tcplens_core::compact::FrameStore;
+use tcplens_core::diagnosis::TimeOrigin;
 use tcplens_core::explain::{explain, Lang};
 use tcplens_core::flow::endpoints;
 use tcplens_core::schema::{self, Body, FrameKey, FrameVisitor, KeyType, TcpFrame, FRAME_KEYS};
@@ -152,8 +153,11 @@ struct State {
 
 impl State {
     fn new() -> State {
+        let mut analyzer = Analyzer::new();
+        // Diagnosis findings become expert infos; times as Wireshark gives them.
+        analyzer.diagnose(TimeOrigin::Epoch);
         State {
-            analyzer: Analyzer::new(),
+            analyzer,
             first_ns: None,
             fed: 0,
             store: FrameStore::new(),
@@ -527,7 +531,7 @@ unsafe fn dissect_inner(
                 record,
                 analysis,
             } => {
-                diagnosis::observe(frame, ts, &record, &analysis);
+                diagnosis::collect(&mut state.analyzer);
                 // Only a later pass reads the store, and tshark without -2 has none.
                 if !cmdline::single_pass() {
                     let bases = state
@@ -544,7 +548,7 @@ unsafe fn dissect_inner(
     } else {
         // A later pass: decode the frame again and rebuild its verdict.
         if visited {
-            diagnosis::finish_once();
+            diagnosis::finish_once(&mut state.analyzer);
         }
         let Some(Ok(Decoded::Tcp(segment))) =
             LinkType::from_linktype(linktype).map(|link| decode(link, bytes, orig))

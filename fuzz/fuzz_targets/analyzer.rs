@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use libfuzzer_sys::fuzz_target;
-use tcplens_core::diagnosis::Diagnoser;
+use tcplens_core::diagnosis::TimeOrigin;
 use tcplens_core::explain::{explain, step_label, Lang};
 use tcplens_core::{Analyzer, Outcome};
 use tcplens_fuzz::{next_frame, Input};
@@ -16,19 +16,17 @@ fuzz_target!(|data: &[u8]| {
     // Odd first bytes run with a tiny conversation cap, so eviction paths are reached too.
     let cap = if data.first().is_some_and(|b| b & 1 == 1) { 4 } else { 0 };
     let mut analyzer = Analyzer::with_max_conns(cap);
-    let mut diagnoser = Diagnoser::new();
+    analyzer.diagnose(TimeOrigin::FirstFrame);
     let mut findings = Vec::new();
-    let mut frame: u32 = 0;
     let mut ts_ns: i64 = 1_600_000_000_000_000_000;
     let mut text = String::new();
     while let Some(f) = next_frame(&mut input) {
         ts_ns = f.time_after(ts_ns);
-        frame += 1;
         match analyzer.process_linktype(f.linktype, &f.bytes, f.orig_len, ts_ns) {
             Outcome::Tcp {
                 record, analysis, ..
             } => {
-                diagnoser.observe(frame, ts_ns, &record, &analysis, &mut findings);
+                analyzer.take_findings(&mut findings);
                 for lang in [Lang::En, Lang::Zh] {
                     text.clear();
                     let _ = explain(lang, &record, &analysis, &mut text);
@@ -41,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
             Outcome::NotTcp(_) => {}
         }
     }
-    diagnoser.finish(&mut findings);
+    analyzer.finish_diagnosis(&mut findings);
     for f in &findings {
         text.clear();
         let _ = f.write_text(Lang::Zh, &mut text);

@@ -375,14 +375,14 @@ fn diagnosis(out: &mut String, w: &ReportWords, lang: Lang, facts: &Facts) {
             let _ = f.write_text(lang, &mut text);
             let frames: Vec<String> = f.frames.iter().map(u32::to_string).collect();
             // The text opens with the cause's title: set the title in bold.
-            let title = f.cause.title(lang);
+            let title = f.cause().title(lang);
             let rest = text
                 .strip_prefix(title)
                 .map_or_else(|| format!(": {text}"), str::to_string);
             let _ = writeln!(
                 out,
                 "<li data-cause=\"{}\" data-frame=\"{}\"><strong>{}</strong>{} <span class=\"frames\">({} {})</span></li>",
-                f.cause.name(),
+                f.cause().name(),
                 f.frame,
                 esc(title),
                 esc(&rest),
@@ -579,18 +579,16 @@ mod tests {
     fn findings_past_the_cap_are_counted_not_kept() {
         let finding = |frame| Finding {
             stream: 0,
-            cause: tcplens_core::diagnosis::Cause::SegmentLostBeforeCapture,
             frame,
             frames: vec![frame],
             side: Side::Client,
-            ref_frame: None,
-            seq: 1,
-            bytes: 10,
-            peer_bytes: 0,
-            count: 0,
-            duration_ns: 0,
-            fast: false,
-            unresolved: false,
+            detail: tcplens_core::diagnosis::Detail::SegmentLostBeforeCapture {
+                gap_frame: frame,
+                seq: 1,
+                bytes: 10,
+                dup_acks: 0,
+                fast: false,
+            },
         };
         let mut facts = Facts::default();
         let mut new: Vec<Finding> = (0..MAX_FINDINGS as u32 + 3).map(finding).collect();

@@ -9,6 +9,7 @@
 
 pub mod rules;
 
+use crate::summary::{initial_rtt, SynAtEpoch};
 use crate::wire::{TcpFlags, TcpOptions};
 
 /// One `tcp.analysis` verdict.
@@ -208,9 +209,8 @@ pub struct ConvAnalysis {
     pub(crate) flows: [FlowAnalysis; 2],
     /// `tcp.completeness` bits (SYN 1, SYN-ACK 2, ACK 4, DATA 8, FIN 16, RST 32).
     pub(crate) completeness: u8,
-    /// Time of the latest SYN without ACK.
-    pub(crate) ts_mru_syn: Option<i64>,
-    /// Initial RTT in ns; 0 means not known yet (Wireshark's zero `nstime`).
+    /// Initial RTT in ns; 0 means not known yet (Wireshark's zero `nstime`). Its SYN time
+    /// is the conversation's one ([`ConnStats::syn_ns`](crate::summary::ConnStats)).
     pub(crate) irtt: i64,
 }
 
@@ -293,13 +293,16 @@ pub struct ReuseInfo {
 
 impl ConvAnalysis {
     /// Runs the whole per-packet pipeline for a complete TCP segment from `side` (0 =
-    /// client). `base` is each direction's base sequence number, already set up.
+    /// client). `base` is each direction's base sequence number, already set up;
+    /// `last_syn_ns` the time of the conversation's latest SYN without ACK before this
+    /// segment.
     pub fn on_segment(
         &mut self,
         side: usize,
         seg: &SegmentIn<'_>,
         base: [u32; 2],
         reuse: ReuseInfo,
+        last_syn_ns: Option<i64>,
     ) -> FrameAnalysis {
         if reuse.reused_ports && reuse.new_conversation {
             // Wireshark 4.0 starts a reused conversation's completeness at SYN.
@@ -339,7 +342,7 @@ impl ConvAnalysis {
         };
 
         self.update_completeness(seg, reuse.new_conversation);
-        self.syn_and_irtt(side, seg);
+        self.syn_and_irtt(side, seg, last_syn_ns);
         self.options(side, seg);
 
         let mut out = FrameAnalysis {
@@ -409,19 +412,19 @@ impl ConvAnalysis {
         self.completeness |= completeness_bits(seg.flags, seg.seglen, new_conversation);
     }
 
-    /// Steps 9–10: the latest SYN's time, `is_first_ack`, and the initial RTT.
-    fn syn_and_irtt(&mut self, side: usize, seg: &SegmentIn<'_>) {
+    /// Steps 9–10: `is_first_ack`, and the initial RTT from the latest SYN's time (kept
+    /// by the conversation, [`ConnStats::syn_ns`](crate::summary::ConnStats)): set by the
+    /// first ACK without SYN after it, from either side, while still unknown (0).
+    fn syn_and_irtt(&mut self, side: usize, seg: &SegmentIn<'_>, last_syn_ns: Option<i64>) {
         let f = seg.flags;
-        if f.syn() && !f.ack() {
-            // Wireshark's "unset" is a zero timestamp: a SYN stamped at the epoch sets nothing.
-            self.ts_mru_syn = (seg.now != 0).then_some(seg.now);
-        }
         if f.syn() {
             self.flows[side].is_first_ack = true;
         }
         if f.ack() && !f.syn() {
-            if let (Some(syn), 0) = (self.ts_mru_syn, self.irtt) {
-                self.irtt = seg.now.saturating_sub(syn);
+            if self.irtt == 0 {
+                if let Some(rtt) = initial_rtt(last_syn_ns, seg.now, SynAtEpoch::Unset) {
+                    self.irtt = rtt;
+                }
             }
             self.flows[side].is_first_ack = false;
         }

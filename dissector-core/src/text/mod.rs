@@ -14,6 +14,9 @@ use crate::analysis::Verdict;
 use crate::lifecycle::{Handshake, Side, TcpState, Teardown};
 use crate::wire::{DecodeError, TcpFlags};
 
+mod diagnosis;
+pub use diagnosis::DiagnosisWords;
+
 pub mod en;
 pub mod zh;
 

@@ -1,0 +1,398 @@
+//! Per-connection diagnosis: likely causes, each with the frames that show it.
+//!
+//! The analyzer, with the diagnosis on ([`Analyzer::diagnose`](crate::Analyzer::diagnose)),
+//! hands every TCP frame's record and analysis, in capture order, to its `Diagnoser`, which
+//! reasons across packets the way an engineer reading the capture does ("a gap, two
+//! duplicate ACKs, then a fast retransmission: the segment was lost before the capture
+//! point").
+//!
+//! - The engine (this file) runs the rules of one table (`rules::RULES`) in order over the
+//!   conversation's bounded [`State`], which lives in the conversation itself: created when
+//!   the diagnosis first observes it, evicted with it (its end-of-capture findings come out
+//!   then), bounded by `--max-conns` like the rest of the conversation.
+//! - Each rule is one file under `rules/`, with its tests built from a few packets.
+//! - A [`Finding`] is emitted on the frame that completes its evidence, so a one-pass host
+//!   (tshark without `-2`) can attach it while dissecting that frame; its [`Detail`] carries
+//!   what that cause needs to be told. End-of-capture findings (a handshake that never
+//!   completed, a window still closed) come when the conversation ends: evicted, or at
+//!   [`Analyzer::finish_diagnosis`](crate::Analyzer::finish_diagnosis).
+//! - [`CAUSES`] is the one table of the causes' keys; the words are in the text module
+//!   ([`DiagnosisWords`](crate::text::DiagnosisWords)), chosen here in [`Finding::write_text`].
+//!
+//! `docs/diagnosis.md` lists the rules and their evidence.
+
+mod rules;
+mod state;
+mod text;
+
+use crate::analysis::{FrameAnalysis, Verdict};
+use crate::explain::Lang;
+use crate::lifecycle::Side;
+use crate::record::FrameRecord;
+
+pub use state::State;
+pub use text::{FrameList, Parties, Secs};
+
+/// One diagnosis cause (the kind of a [`Finding`]); its key is in [`CAUSES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Cause {
+    /// A gap in the sender's bytes, (duplicate ACKs,) then a retransmission that fills it:
+    /// the segment was lost before the capture point.
+    SegmentLostBeforeCapture = 1,
+    /// A segment the capture saw is sent again after duplicate ACKs or a timeout: it (or
+    /// its ACK) was lost beyond the capture point.
+    SegmentLostAfterCapture = 2,
+    /// A spurious retransmission of bytes already acknowledged: the ACK was lost or late.
+    AckLost = 3,
+    /// Out-of-order bytes that were not retransmitted: the network reordered them.
+    Reordering = 4,
+    /// An ACK covers bytes the capture never saw: the capture point missed packets.
+    CaptureMissedPackets = 5,
+    /// The connection's first frame is not a SYN.
+    MidConnectionStart = 6,
+    /// The receiver advertised a zero window: how long it stayed closed, with the probes.
+    ReceiverWindowExhausted = 7,
+    /// Keep-alives on a connection without data.
+    KeepAliveIdle = 8,
+    /// An RST while data was unacknowledged.
+    ResetWithUnackedData = 9,
+    /// A new connection on the 4-tuple of an earlier one.
+    PortReuse = 10,
+    /// SYNs without any answer.
+    HandshakeNoAnswer = 11,
+    /// A SYN answered by RST.
+    HandshakeRefused = 12,
+    /// A SYN-ACK that never got the final ACK.
+    HandshakeUnfinished = 13,
+}
+
+/// Every cause and its key (JSON `cause`, the expert info `tcplens.diagnosis.<key>`), in
+/// the order of their numbers; like the event tables of Suricata and Zeek, the one place
+/// a cause is named.
+pub const CAUSES: [(Cause, &str); 13] = [
+    (
+        Cause::SegmentLostBeforeCapture,
+        "segment_lost_before_capture",
+    ),
+    (Cause::SegmentLostAfterCapture, "segment_lost_after_capture"),
+    (Cause::AckLost, "ack_lost"),
+    (Cause::Reordering, "reordering"),
+    (Cause::CaptureMissedPackets, "capture_missed_packets"),
+    (Cause::MidConnectionStart, "mid_connection_start"),
+    (Cause::ReceiverWindowExhausted, "receiver_window_exhausted"),
+    (Cause::KeepAliveIdle, "keep_alive_idle"),
+    (Cause::ResetWithUnackedData, "reset_with_unacked_data"),
+    (Cause::PortReuse, "port_reuse"),
+    (Cause::HandshakeNoAnswer, "handshake_no_answer"),
+    (Cause::HandshakeRefused, "handshake_refused"),
+    (Cause::HandshakeUnfinished, "handshake_unfinished"),
+];
+
+impl Cause {
+    /// Every cause, in the order of [`CAUSES`].
+    pub const ALL: [Cause; CAUSES.len()] = {
+        let mut all = [Cause::SegmentLostBeforeCapture; CAUSES.len()];
+        let mut i = 0;
+        while i < CAUSES.len() {
+            all[i] = CAUSES[i].0;
+            i += 1;
+        }
+        all
+    };
+
+    /// The snake_case key used in JSON output and expert-info names.
+    pub fn name(self) -> &'static str {
+        // The numbers run from 1 in the table's order (a test holds it).
+        CAUSES[self as usize - 1].1
+    }
+
+    /// A short title in `lang` (expert-info summaries, table headings).
+    pub fn title(self, lang: Lang) -> &'static str {
+        text::words(lang).title(self)
+    }
+
+    pub fn from_u8(v: u8) -> Option<Cause> {
+        Cause::ALL.get(usize::from(v).checked_sub(1)?).copied()
+    }
+}
+
+/// One likely cause in one connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub stream: u32,
+    /// The frame where the cause shows (the one that completes the evidence).
+    pub frame: u32,
+    /// The evidence frames, ascending (`frame` among them).
+    pub frames: Vec<u32>,
+    /// The endpoint the cause is about: the sender of the lost, resent or reordered bytes,
+    /// the receiver whose window closed, the side that reset or sent the keep-alives.
+    pub side: Side,
+    /// The cause, with what it needs to be told.
+    pub detail: Detail,
+}
+
+/// A finding's cause and its own data. Sequence numbers are relative; `seq` is the first
+/// missing, resent or reordered byte, `bytes` how many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    SegmentLostBeforeCapture {
+        /// Where the gap showed.
+        gap_frame: u32,
+        seq: u32,
+        bytes: u32,
+        /// Duplicate ACKs the receiver sent asking for `seq`.
+        dup_acks: u32,
+        /// Repaired by fast retransmission (not by a timeout).
+        fast: bool,
+    },
+    SegmentLostAfterCapture {
+        seq: u32,
+        bytes: u32,
+        /// Duplicate ACKs the receiver sent asking for the bytes.
+        dup_acks: u32,
+        /// Resent by fast retransmission (not after a timeout).
+        fast: bool,
+    },
+    AckLost {
+        /// The receiver's ACK that had covered the bytes, when the capture saw it.
+        ack_frame: Option<u32>,
+        seq: u32,
+        bytes: u32,
+    },
+    Reordering {
+        /// The frame with the later bytes, when the late ones fill a gap it showed.
+        later_frame: Option<u32>,
+        seq: u32,
+        bytes: u32,
+    },
+    CaptureMissedPackets {
+        /// Where the gap showed, when the capture saw it open; without it `seq` is the ACK,
+        /// the end of the bytes delivered, and `bytes` 0.
+        gap_frame: Option<u32>,
+        seq: u32,
+        bytes: u32,
+    },
+    MidConnectionStart,
+    ReceiverWindowExhausted {
+        /// Where the receiver advertised the zero window.
+        zero_frame: u32,
+        /// Zero-window probes from the sender.
+        probes: u32,
+        /// How long the window stayed closed (to the end of the capture when unresolved).
+        closed_ns: i64,
+        /// The window was still closed at the end of the capture.
+        unresolved: bool,
+    },
+    KeepAliveIdle {
+        /// The connection's last data, if it carried any.
+        last_data: Option<u32>,
+        /// Time since that data.
+        idle_ns: i64,
+    },
+    ResetWithUnackedData {
+        /// The connection's last data.
+        last_data: Option<u32>,
+        /// Bytes the resetting side had sent that were not acknowledged.
+        unacked: u32,
+        /// Bytes from the other side the reset's sender had not acknowledged.
+        peer_unacked: u32,
+    },
+    PortReuse,
+    HandshakeNoAnswer {
+        /// SYNs sent (the first ones are the evidence frames).
+        syns: u32,
+        /// From the first SYN to the last.
+        over_ns: i64,
+    },
+    HandshakeRefused {
+        /// The first SYN.
+        syn_frame: u32,
+        syns: u32,
+    },
+    HandshakeUnfinished {
+        /// The first SYN.
+        syn_frame: u32,
+        syns: u32,
+    },
+}
+
+impl Detail {
+    pub fn cause(&self) -> Cause {
+        match self {
+            Detail::SegmentLostBeforeCapture { .. } => Cause::SegmentLostBeforeCapture,
+            Detail::SegmentLostAfterCapture { .. } => Cause::SegmentLostAfterCapture,
+            Detail::AckLost { .. } => Cause::AckLost,
+            Detail::Reordering { .. } => Cause::Reordering,
+            Detail::CaptureMissedPackets { .. } => Cause::CaptureMissedPackets,
+            Detail::MidConnectionStart => Cause::MidConnectionStart,
+            Detail::ReceiverWindowExhausted { .. } => Cause::ReceiverWindowExhausted,
+            Detail::KeepAliveIdle { .. } => Cause::KeepAliveIdle,
+            Detail::ResetWithUnackedData { .. } => Cause::ResetWithUnackedData,
+            Detail::PortReuse => Cause::PortReuse,
+            Detail::HandshakeNoAnswer { .. } => Cause::HandshakeNoAnswer,
+            Detail::HandshakeRefused { .. } => Cause::HandshakeRefused,
+            Detail::HandshakeUnfinished { .. } => Cause::HandshakeUnfinished,
+        }
+    }
+}
+
+impl Finding {
+    fn new(stream: u32, frame: u32, side: Side, detail: Detail) -> Finding {
+        Finding {
+            stream,
+            frame,
+            frames: vec![frame],
+            side,
+            detail,
+        }
+    }
+
+    fn with_frames(mut self, extra: impl IntoIterator<Item = u32>) -> Finding {
+        self.frames.extend(extra);
+        self.frames.sort_unstable();
+        self.frames.dedup();
+        self
+    }
+
+    pub fn cause(&self) -> Cause {
+        self.detail.cause()
+    }
+}
+
+/// One frame as the rules see it.
+struct Obs<'a> {
+    frame: u32,
+    /// From the diagnosis's [`TimeOrigin`].
+    ts_ns: i64,
+    rec: &'a FrameRecord,
+    an: &'a FrameAnalysis,
+    side: Side,
+    /// The first frame of the conversation the diagnosis observes.
+    new: bool,
+}
+
+impl Obs<'_> {
+    fn has(&self, v: Verdict) -> bool {
+        self.an.verdicts.has(v)
+    }
+
+    fn finding(&self, side: Side, detail: Detail) -> Finding {
+        Finding::new(self.rec.stream, self.frame, side, detail)
+    }
+}
+
+/// Where the diagnosis counts time from. Only durations are reported, so the origin shows
+/// in one place: a conversation's end time (for a window still closed at the end) is never
+/// before it. `tcplens` has always counted from the capture's first frame, the plugin from
+/// the epoch; each keeps its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeOrigin {
+    /// The capture's first frame (any frame, TCP or not).
+    #[default]
+    FirstFrame,
+    /// The Unix epoch: capture times as they are.
+    Epoch,
+}
+
+/// The engine: observes frames through the rules, keeps the findings until the host takes
+/// them. The per-conversation [`State`] is the conversation's, passed in by the analyzer.
+#[derive(Debug, Default)]
+pub(crate) struct Diagnoser {
+    origin: TimeOrigin,
+    /// The origin's time, once known.
+    origin_ns: Option<i64>,
+    found: Vec<Finding>,
+}
+
+impl Diagnoser {
+    pub(crate) fn new(origin: TimeOrigin) -> Self {
+        Diagnoser {
+            origin,
+            origin_ns: None,
+            found: Vec::new(),
+        }
+    }
+
+    pub(crate) fn origin(&self) -> TimeOrigin {
+        self.origin
+    }
+
+    /// A frame (any frame) at `ts_ns` was fed: the first one is [`TimeOrigin::FirstFrame`].
+    #[inline]
+    pub(crate) fn on_frame(&mut self, ts_ns: i64) {
+        if self.origin_ns.is_none() {
+            self.origin_ns = Some(match self.origin {
+                TimeOrigin::FirstFrame => ts_ns,
+                TimeOrigin::Epoch => 0,
+            });
+        }
+    }
+
+    /// Observes one TCP frame (1-based `frame`, capture time `ts_ns`) of the conversation
+    /// whose diagnosis state is `state` (allocated here on its first observed frame);
+    /// findings this frame completes are kept for [`take`](Self::take).
+    pub(crate) fn observe(
+        &mut self,
+        state: &mut Option<Box<State>>,
+        frame: u32,
+        ts_ns: i64,
+        rec: &FrameRecord,
+        an: &FrameAnalysis,
+    ) {
+        if rec.is_icmp_quote() || rec.malformed.is_some() {
+            return;
+        }
+        let new = state.is_none();
+        let c = state.get_or_insert_with(|| Box::new(State::new()));
+        let o = Obs {
+            frame,
+            ts_ns: ts_ns.saturating_sub(self.origin_ns.unwrap_or(0)),
+            rec,
+            an,
+            side: rec.sender(),
+            new,
+        };
+        c.last_ns = c.last_ns.max(o.ts_ns);
+        for rule in &rules::RULES {
+            (rule.observe)(c, &o, &mut self.found);
+        }
+    }
+
+    /// The conversation of `stream` ends (evicted, or the capture is over): the findings
+    /// that needed to know nothing more would come.
+    pub(crate) fn finish(&mut self, stream: u32, state: &State) {
+        for rule in &rules::RULES {
+            if let Some(finish) = rule.finish {
+                finish(stream, state, &mut self.found);
+            }
+        }
+    }
+
+    /// Moves the findings made so far to the end of `out`, in the order they were made.
+    pub(crate) fn take(&mut self, out: &mut Vec<Finding>) {
+        out.append(&mut self.found);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cause_has_one_key_and_titles_in_both_languages() {
+        let mut keys = std::collections::HashSet::new();
+        for (i, (c, key)) in CAUSES.into_iter().enumerate() {
+            assert_eq!(Cause::ALL[i], c);
+            assert_eq!(Cause::from_u8(c as u8), Some(c));
+            assert_eq!(c as usize, i + 1);
+            assert_eq!(c.name(), key);
+            assert!(keys.insert(key));
+            assert!(key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+            assert!(c.title(Lang::Zh).chars().any(|ch| ch > '\u{2e80}'));
+            assert!(c.title(Lang::En).is_ascii());
+        }
+        assert_eq!(Cause::from_u8(0), None);
+        assert_eq!(Cause::from_u8(14), None);
+    }
+}

@@ -1,0 +1,31 @@
+//! `mid_connection_start`: the first frame of a conversation is not a SYN, so the capture
+//! began after the handshake.
+
+use crate::diagnosis::{Detail, Finding, Obs, State};
+use crate::lifecycle::Handshake;
+
+pub(super) fn observe(_: &mut State, o: &Obs<'_>, out: &mut Vec<Finding>) {
+    if o.new && o.rec.handshake != Some(Handshake::Syn) {
+        out.push(o.finding(o.side, Detail::MidConnectionStart));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn a_first_frame_without_syn_is_a_mid_connection_start() {
+        let f = diagnose(&[
+            (c("PA", 1000, 2000).payload(b"x"), 0),
+            (s("A", 2000, 1001), 1),
+        ]);
+        let m = only(&f, Cause::MidConnectionStart);
+        assert_eq!((m.frame, m.side), (1, Side::Client));
+        assert_eq!(
+            both(m).0,
+            "Capture started mid-connection: the first frame of this connection (frame 1, from the client) is not a SYN, so the handshake and the initial sequence numbers were not captured; relative numbers start from this frame."
+        );
+        assert!(diagnose(&handshake()).is_empty());
+    }
+}

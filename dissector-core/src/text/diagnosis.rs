@@ -1,0 +1,150 @@
+//! The words the diagnosis asks a language for.
+
+use core::fmt::{self, Write};
+
+use crate::diagnosis::{Cause, Parties, Secs};
+use crate::lifecycle::Side;
+
+/// The words of the diagnosis (`crate::diagnosis`), one method per sentence or clause:
+/// which ones a finding needs is decided there (`Finding::write_text`), after the cause's
+/// title and [`title_end`](Self::title_end). `p` names who the finding is about and its
+/// frame; sequence numbers are relative.
+pub trait DiagnosisWords {
+    /// A cause's short title (expert-info summaries, headings, the text's opening).
+    fn title(&self, cause: Cause) -> &'static str;
+    /// What follows the title in a finding's text.
+    fn title_end(&self) -> &'static str;
+    /// An endpoint.
+    fn side(&self, side: Side) -> &'static str;
+    /// How bytes were resent: by fast retransmission or after a timeout.
+    fn resent(&self, fast: bool) -> &'static str;
+
+    /// Bytes that never passed the capture point (the gap showed at `gap_frame`) ...
+    fn lost_before_capture(
+        &self,
+        out: &mut dyn Write,
+        p: Parties,
+        seq: u32,
+        bytes: u32,
+        gap_frame: u32,
+    ) -> fmt::Result;
+    /// ... the receiver's duplicate ACKs asking for them (when there were some) ...
+    fn lost_before_capture_dup_acks(
+        &self,
+        out: &mut dyn Write,
+        p: Parties,
+        dup_acks: u32,
+        seq: u32,
+    ) -> fmt::Result;
+    /// ... and their retransmission at `p.frame`, `how`.
+    fn lost_before_capture_resent(&self, out: &mut dyn Write, p: Parties, how: &str)
+        -> fmt::Result;
+    /// Bytes the capture saw, asked for again by duplicate ACKs: lost after the capture point.
+    fn lost_after_capture_dup_acks(
+        &self,
+        out: &mut dyn Write,
+        p: Parties,
+        seq: u32,
+        dup_acks: u32,
+        how: &str,
+    ) -> fmt::Result;
+    /// Bytes the capture saw resent without any ACK: lost after the capture point, or the ACK.
+    fn lost_after_capture(
+        &self,
+        out: &mut dyn Write,
+        p: Parties,
+        seq: u32,
+        bytes: u32,
+        how: &str,
+    ) -> fmt::Result;
+    /// Bytes resent that the peer had acknowledged at `ack_frame`.
+    fn ack_lost(
+        &self,
+        out: &mut dyn Write,
+        p: Parties,
+        seq: u32,
+        bytes: u32,
+        ack_frame: u32,
+    ) -> fmt::Result;
+    /// Bytes resent that were acknowledged where the capture did not see it.
+    fn ack_lost_ack_unseen(
+        &self,
+        out: &mut dyn Write,
+        p: Parties,
+        seq: u32,
+        bytes: u32,
+    ) -> fmt::Result;
+    /// Late bytes that fill the gap shown at `later_frame`.
+    fn reordering_into_gap(
+        &self,
+        out: &mut dyn Write,
+        p: Parties,
+        seq: u32,
+        later_frame: u32,
+    ) -> fmt::Result;
+    /// Late bytes after higher sequence numbers.
+    fn reordering(&self, out: &mut dyn Write, p: Parties, seq: u32, bytes: u32) -> fmt::Result;
+    /// The peer acknowledges bytes of the gap shown at `gap_frame` the capture never saw.
+    fn capture_missed(
+        &self,
+        out: &mut dyn Write,
+        p: Parties,
+        seq: u32,
+        bytes: u32,
+        gap_frame: u32,
+    ) -> fmt::Result;
+    /// The peer acknowledges bytes up to `ack`, beyond what the capture saw.
+    fn capture_missed_beyond(&self, out: &mut dyn Write, p: Parties, ack: u32) -> fmt::Result;
+    /// The conversation's first frame is not a SYN.
+    fn mid_connection_start(&self, out: &mut dyn Write, p: Parties) -> fmt::Result;
+    /// A zero window advertised at `zero_frame` ...
+    fn zero_window(&self, out: &mut dyn Write, p: Parties, zero_frame: u32) -> fmt::Result;
+    /// ... the peer's probes (when there were some) ...
+    fn zero_window_probes(&self, out: &mut dyn Write, p: Parties, probes: u32) -> fmt::Result;
+    /// ... still closed at the end of the capture, `after` it closed ...
+    fn zero_window_still_closed(&self, out: &mut dyn Write, p: Parties, after: Secs)
+        -> fmt::Result;
+    /// ... or reopened at `p.frame` after `closed`.
+    fn zero_window_reopened(&self, out: &mut dyn Write, p: Parties, closed: Secs) -> fmt::Result;
+    /// A keep-alive `idle` after the last data, at `last_data`.
+    fn keep_alive_idle(
+        &self,
+        out: &mut dyn Write,
+        p: Parties,
+        idle: Secs,
+        last_data: u32,
+    ) -> fmt::Result;
+    /// A keep-alive on a connection that carried no data.
+    fn keep_alive_no_data(&self, out: &mut dyn Write, p: Parties) -> fmt::Result;
+    /// A reset at `p.frame` ...
+    fn reset(&self, out: &mut dyn Write, p: Parties) -> fmt::Result;
+    /// ... while bytes its sender had sent were unacknowledged ...
+    fn reset_unacked_sent(&self, out: &mut dyn Write, p: Parties, bytes: u32) -> fmt::Result;
+    /// ... or bytes from the peer ...
+    fn reset_unacked_received(&self, out: &mut dyn Write, p: Parties, bytes: u32) -> fmt::Result;
+    /// ... or both ...
+    fn reset_unacked_both(
+        &self,
+        out: &mut dyn Write,
+        p: Parties,
+        sent: u32,
+        received: u32,
+    ) -> fmt::Result;
+    /// ... and what that means.
+    fn reset_end(&self, out: &mut dyn Write, p: Parties) -> fmt::Result;
+    /// A new connection (`stream`) on an earlier one's addresses and ports.
+    fn port_reuse(&self, out: &mut dyn Write, p: Parties, stream: u32) -> fmt::Result;
+    /// `syns` SYNs (the first ones at `frames`) over `over`, never answered.
+    fn handshake_no_answer(
+        &self,
+        out: &mut dyn Write,
+        p: Parties,
+        syns: u32,
+        frames: &[u32],
+        over: Secs,
+    ) -> fmt::Result;
+    /// The SYN at `syn_frame` answered by RST at `p.frame`.
+    fn handshake_refused(&self, out: &mut dyn Write, p: Parties, syn_frame: u32) -> fmt::Result;
+    /// The SYN at `syn_frame` answered by SYN-ACK at `p.frame`, never by the final ACK.
+    fn handshake_unfinished(&self, out: &mut dyn Write, p: Parties, syn_frame: u32) -> fmt::Result;
+}
