@@ -310,25 +310,28 @@ impl Ctx<'_, '_> {
         let ack = self.seg.ack;
         let now = self.seg.now;
         let ta = &mut self.ta;
-        // Wireshark walks newest first; keep that order for which match wins.
         let segs = &mut self.rev.segments;
-        let mut i = segs.len();
-        while i > 0 {
-            i -= 1;
-            let u = segs[i];
+        // One pass, oldest first (up to 10,000 segments: no `Vec::remove` in the loop).
+        // Wireshark walks newest first and each match overwrites the last, so the oldest
+        // match wins: here, the first one.
+        let mut matched = false;
+        segs.retain_mut(|u| {
             if ack == u.nextseq {
-                ta.exists = true;
-                ta.frame_acked = u.frame;
-                ta.ack_rtt = now.saturating_sub(u.time);
-                segs.remove(i);
+                if !matched {
+                    matched = true;
+                    ta.exists = true;
+                    ta.frame_acked = u.frame;
+                    ta.ack_rtt = now.saturating_sub(u.time);
+                }
+                false
             } else if gt(ack, u.seq) && le(ack, u.nextseq) {
-                segs[i].seq = ack;
-            } else if gt(u.nextseq, ack) {
-                // still outstanding
+                u.seq = ack;
+                true
             } else {
-                segs.remove(i);
+                // Still outstanding, or wholly acknowledged and gone.
+                gt(u.nextseq, ack)
             }
-        }
+        });
         // An idle connection keeps no list (most of a conversation's memory otherwise).
         if segs.is_empty() && segs.capacity() > 0 {
             *segs = Vec::new();
