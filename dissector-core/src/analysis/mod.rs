@@ -9,6 +9,7 @@
 
 pub mod rules;
 
+use crate::lifecycle::Side;
 use crate::wire::{TcpFlags, TcpOptions};
 
 /// One `tcp.analysis` verdict.
@@ -292,11 +293,11 @@ pub struct ReuseInfo {
 }
 
 impl ConvAnalysis {
-    /// Runs the whole per-packet pipeline for a complete TCP segment from `side` (0 =
-    /// client). `base` is each direction's base sequence number, already set up.
+    /// Runs the whole per-packet pipeline for a complete TCP segment from `side`. `base`
+    /// is each direction's base sequence number (indexed by [`Side`]), already set up.
     pub fn on_segment(
         &mut self,
-        side: usize,
+        side: Side,
         seg: &SegmentIn<'_>,
         base: [u32; 2],
         reuse: ReuseInfo,
@@ -311,7 +312,10 @@ impl ConvAnalysis {
             ta.flag(Verdict::ReusedPorts);
         }
         let [c, s] = &mut self.flows;
-        let (fwd, rev) = if side == 0 { (c, s) } else { (s, c) };
+        let (fwd, rev) = match side {
+            Side::Client => (c, s),
+            Side::Server => (s, c),
+        };
         if reuse.same_isn_syn {
             // A SYN with the ISN already seen: undo what an RST did to nextseq.
             fwd.nextseq = fwd.maxseqtobeacked;
@@ -325,7 +329,7 @@ impl ConvAnalysis {
             irtt: self.irtt,
             ta,
         };
-        ctx.analyze(base[side]);
+        ctx.analyze(base[side.idx()]);
         let ta = ctx.ta;
 
         // Display: the calculated window, with the scale known *before* this packet's options.
@@ -368,7 +372,7 @@ impl ConvAnalysis {
                 out.push_bytes_sent = Some(ta.push_bytes_sent);
             }
             if ta.flags.has(Verdict::LostSegment) {
-                out.expected_seq = Some(rel(ta.expected_seq, base[side]));
+                out.expected_seq = Some(rel(ta.expected_seq, base[side.idx()]));
             }
             if ta.flags.has(Verdict::DuplicateAck) {
                 out.dup_ack_num = Some(ta.dupack_num);
@@ -398,8 +402,8 @@ impl ConvAnalysis {
 
     /// The calculated window Wireshark shows for a header it does not analyse (an ICMP
     /// quote): scaled like any other, with what is known of the sender's scale.
-    pub fn window_scaled(&self, side: usize, flags: TcpFlags, window: u16) -> u32 {
-        match self.flows[side].win_scale {
+    pub fn window_scaled(&self, side: Side, flags: TcpFlags, window: u16) -> u32 {
+        match self.flows[side.idx()].win_scale {
             WinScale::Shift(s) if !flags.syn() => u32::from(window) << s,
             _ => u32::from(window),
         }
@@ -410,7 +414,8 @@ impl ConvAnalysis {
     }
 
     /// Steps 9–10: the latest SYN's time, `is_first_ack`, and the initial RTT.
-    fn syn_and_irtt(&mut self, side: usize, seg: &SegmentIn<'_>) {
+    fn syn_and_irtt(&mut self, side: Side, seg: &SegmentIn<'_>) {
+        let side = side.idx();
         let f = seg.flags;
         if f.syn() && !f.ack() {
             // Wireshark's "unset" is a zero timestamp: a SYN stamped at the epoch sets nothing.
@@ -428,7 +433,8 @@ impl ConvAnalysis {
     }
 
     /// Step 11 and 13: window scale and SACK blocks from the options.
-    fn options(&mut self, side: usize, seg: &SegmentIn<'_>) {
+    fn options(&mut self, side: Side, seg: &SegmentIn<'_>) {
+        let (side, other) = (side.idx(), side.other().idx());
         let o = seg.options;
         if let Some(shift) = o.window_scale {
             self.flows[side].win_scale = WinScale::Shift(shift.min(14));
@@ -441,7 +447,6 @@ impl ConvAnalysis {
             .map(|(l, r)| r.wrapping_sub(*l))
             .fold(0u32, u32::wrapping_add);
         if seg.flags.syn() && !o.aborts_dissection {
-            let other = 1 - side;
             if self.flows[side].win_scale == WinScale::Unknown {
                 self.flows[side].win_scale = WinScale::None;
                 self.flows[other].win_scale = WinScale::None;
