@@ -11,8 +11,8 @@ use std::path::Path;
 use libloading::Library;
 use tcplens_core::explain::Lang;
 use tcplens_core::ffi::{
-    TcplensAnalyzer, TcplensConfig, TcplensVerdict, TCPLENS_ABI_VERSION, TCPLENS_LANG_EN,
-    TCPLENS_LANG_ZH, TCPLENS_NOT_TCP, TCPLENS_OK, TCPLENS_UNDECODABLE,
+    TcplensAnalyzer, TcplensConfig, TcplensStatus, TcplensVerdict, TCPLENS_ABI_VERSION,
+    TCPLENS_LANG_EN, TCPLENS_LANG_ZH,
 };
 
 use crate::error::CliError;
@@ -20,6 +20,8 @@ use crate::error::CliError;
 type AbiVersionFn = unsafe extern "C" fn() -> u32;
 type NewFn = unsafe extern "C" fn(*const TcplensConfig) -> *mut TcplensAnalyzer;
 type FreeFn = unsafe extern "C" fn(*mut TcplensAnalyzer);
+// The status as the raw `int32_t` it is in C: a library is not trusted to return only the
+// values of `TcplensStatus`, so the code is checked with `TcplensStatus::from_code`.
 type FeedFn = unsafe extern "C" fn(
     *mut TcplensAnalyzer,
     u64,
@@ -135,13 +137,13 @@ impl CoreLib {
                 &mut v,
             )
         };
-        match code {
-            TCPLENS_OK => Ok(Fed::Tcp(v)),
-            TCPLENS_UNDECODABLE => Ok(Fed::Undecodable(v)),
-            TCPLENS_NOT_TCP => Ok(Fed::NotTcp),
-            err => Err(CliError::CoreLib {
+        match TcplensStatus::from_code(code) {
+            Some(TcplensStatus::TCPLENS_OK) => Ok(Fed::Tcp(v)),
+            Some(TcplensStatus::TCPLENS_UNDECODABLE) => Ok(Fed::Undecodable(v)),
+            Some(TcplensStatus::TCPLENS_NOT_TCP) => Ok(Fed::NotTcp),
+            _ => Err(CliError::CoreLib {
                 path: "core library".into(),
-                reason: format!("tcplens_feed returned {err} on frame {}", self.frame),
+                reason: format!("tcplens_feed returned {code} on frame {}", self.frame),
             }),
         }
     }
