@@ -1,7 +1,8 @@
 //! Conversations: the table keyed by the canonical 4-tuple, `tcp.stream` numbering, port
 //! reuse, and relative sequence numbers, all as Wireshark 4.0 does them.
 //!
-//! Wireshark 4.0 rules followed here (packet-tcp.c, checked against tshark 4.0.17):
+//! Wireshark 4.0 rules followed here (packet-tcp.c, checked against tshark 4.0.17; §1, §6 and
+//! §7 of `docs/wireshark-4.0-tcp-analysis.md`):
 //! - A first-seen 4-tuple makes a new conversation and takes the next stream index.
 //! - A SYN without ACK on a conversation whose sender already has a base sequence number,
 //!   with a different sequence number, is port reuse: a new conversation and stream.

@@ -5,7 +5,8 @@
 //! 4.0.17), quirks included; the structure is not. Each verdict is a small named rule in
 //! [`rules`], run from a table in Wireshark's order of evaluation; the bookkeeping that
 //! follows them (unacked segments, ACK matching, bytes in flight) is in this module.
-//! `../shared/reference/wireshark-4.0-tcp-analysis.md` is the specification followed.
+//! `docs/wireshark-4.0-tcp-analysis.md` is the specification followed; "§N" and "step N"
+//! below cite its sections and steps.
 
 pub mod rules;
 
@@ -118,7 +119,7 @@ pub(crate) const FAST_RETRANSMISSION_NS: i64 = 20_000_000;
 /// Out-of-order window when the initial RTT is not known.
 pub(crate) const OUT_OF_ORDER_DEFAULT_NS: i64 = 3_000_000;
 
-/// Window-scale knowledge of one direction (§6 of the reference).
+/// Window-scale knowledge of one direction (§6 of `docs/wireshark-4.0-tcp-analysis.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WinScale {
     /// No SYN seen yet (Wireshark's −1).
@@ -281,7 +282,8 @@ impl Ta {
     }
 }
 
-/// How a conversation lookup treated a pure SYN or SYN-ACK (Wireshark 4.0 §7).
+/// How a conversation lookup treated a pure SYN or SYN-ACK (Wireshark 4.0, §7 of
+/// `docs/wireshark-4.0-tcp-analysis.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ReuseInfo {
     /// This segment started a new conversation on a used 4-tuple, or re-based a SYN-ACK.
@@ -413,7 +415,7 @@ impl ConvAnalysis {
         self.completeness |= completeness_bits(seg.flags, seg.seglen, new_conversation);
     }
 
-    /// Steps 9–10: the latest SYN's time, `is_first_ack`, and the initial RTT.
+    /// §1 steps 9–10: the latest SYN's time, `is_first_ack`, and the initial RTT.
     fn syn_and_irtt(&mut self, side: Side, seg: &SegmentIn<'_>) {
         let side = side.idx();
         let f = seg.flags;
@@ -432,7 +434,7 @@ impl ConvAnalysis {
         }
     }
 
-    /// Step 11 and 13: window scale and SACK blocks from the options.
+    /// §1 steps 11 and 13: window scale and SACK blocks from the options.
     fn options(&mut self, side: Side, seg: &SegmentIn<'_>) {
         let (side, other) = (side.idx(), side.other().idx());
         let o = seg.options;
