@@ -1,5 +1,6 @@
 //! Generates the epan bindings from the system's Wireshark headers (pkg-config `wireshark`)
 //! and links the plugin so that a missing symbol fails the build, not the load.
+#![deny(unsafe_code)]
 
 use std::env;
 use std::path::PathBuf;

@@ -4,6 +4,7 @@
 //! points of `libtcplens_core.so` (see `include/tcplens.h`) and calls them with buffers it
 //! owns. Running the harness this way checks that the C ABI gives exactly what the Rust
 //! API gives.
+#![allow(unsafe_code)]
 
 use std::ffi::{c_char, CStr};
 use std::path::Path;

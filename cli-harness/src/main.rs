@@ -2,6 +2,7 @@
 //!
 //! A thin shell over `tcplens-core`: it reads frames through libpcap, feeds the analyzer
 //! and prints its verdicts.
+#![deny(unsafe_code)]
 
 mod conns;
 mod corelib;

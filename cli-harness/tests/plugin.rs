@@ -4,6 +4,7 @@
 //!
 //! tshark as root ignores personal plugin folders, so as root the tests run it as
 //! `nobody` (setpriv) with a private HOME holding the plugin; never the developer's folders.
+#![deny(unsafe_code)]
 
 mod common;
 

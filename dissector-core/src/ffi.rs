@@ -1065,8 +1065,8 @@ mod tests {
 
     #[test]
     fn name_tables_match_the_rust_names() {
-        // SAFETY: the functions return static NUL-terminated strings.
         let name = |p: *const c_char| {
+            // SAFETY: the functions return static NUL-terminated strings.
             unsafe { std::ffi::CStr::from_ptr(p) }
                 .to_str()
                 .unwrap()

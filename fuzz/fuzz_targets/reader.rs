@@ -4,6 +4,7 @@
 //! reader on its own, since libpcap only hands it the multi-interface files.
 //!
 //! The reader's modules are compiled in from `cli-harness/src`, unchanged.
+#![deny(unsafe_code)]
 #![no_main]
 
 #[allow(dead_code)]
