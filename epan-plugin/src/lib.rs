@@ -75,7 +75,7 @@ pub static PLUGIN_WANT_MINOR: c_int = sys::WIRESHARK_VERSION_MINOR as c_int;
 #[allow(unsafe_code)]
 #[no_mangle]
 pub extern "C" fn plugin_describe() -> u32 {
-    1
+    entry(|| 1).unwrap_or(1)
 }
 
 /// Called once by the loader.
@@ -87,7 +87,15 @@ pub extern "C" fn plugin_register() {
         register_handoff: Some(register_handoff),
     };
     // SAFETY: Wireshark keeps the pointer; PLUGIN is 'static.
-    unsafe { sys::proto_register_plugin(&PLUGIN) };
+    entry(|| unsafe { sys::proto_register_plugin(&PLUGIN) });
+}
+
+/// The plugin's one panic boundary: every function Wireshark calls (the loader's, the
+/// registration and init routines, the dissector) runs its body through it, so no panic
+/// unwinds into Wireshark. `None`: the body panicked (the dissector then adds an expert
+/// error to the frame).
+fn entry<T>(body: impl FnOnce() -> T) -> Option<T> {
+    catch_unwind(AssertUnwindSafe(body)).ok()
 }
 
 /// How a field is shown.
@@ -304,7 +312,7 @@ fn ei_info(
 
 #[allow(unsafe_code)]
 unsafe extern "C" fn register_protoinfo() {
-    let _ = catch_unwind(|| {
+    entry(|| {
         // SAFETY: registration runs once, on Wireshark's main thread, before dissection;
         // every pointer handed over is 'static (statics or leaked allocations).
         unsafe {
@@ -413,7 +421,7 @@ unsafe extern "C" fn register_protoinfo() {
 
 #[allow(unsafe_code)]
 unsafe extern "C" fn register_handoff() {
-    let _ = catch_unwind(|| {
+    entry(|| {
         // SAFETY: registration context; the dissector function is 'static.
         unsafe {
             let handle = sys::create_dissector_handle(Some(dissect), proto_tcplens);
@@ -425,7 +433,7 @@ unsafe extern "C" fn register_handoff() {
 /// A capture is (re)loaded: forget everything.
 #[allow(unsafe_code)]
 unsafe extern "C" fn reset() {
-    let _ = catch_unwind(|| {
+    entry(|| {
         if let Ok(mut s) = STATE.lock() {
             *s = Some(State::new());
         }
@@ -455,13 +463,13 @@ unsafe extern "C" fn dissect(
     tree: *mut sys::proto_tree,
     _data: *mut c_void,
 ) -> c_int {
-    let r = catch_unwind(AssertUnwindSafe(|| {
+    let r = entry(|| {
         // SAFETY: Wireshark hands a valid tvb and pinfo (tree may be NULL) for this call.
         unsafe { dissect_inner(tvb, pinfo, tree) }
-    }));
+    });
     match r {
-        Ok(n) => n,
-        Err(_) => {
+        Some(n) => n,
+        None => {
             // SAFETY: tvb/pinfo are valid for this call; tree may be NULL, which epan accepts.
             unsafe {
                 let ti = sys::proto_tree_add_item(tree, proto_tcplens, tvb, 0, 0, sys::ENC_NA);
