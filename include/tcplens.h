@@ -14,37 +14,6 @@
 #define TCPLENS_ABI_VERSION 2
 
 /**
- * The call succeeded; for `tcplens_feed`, the frame is TCP and the verdict was written.
- */
-#define TCPLENS_OK 0
-
-/**
- * `tcplens_feed`: the frame is not TCP (skipped and counted).
- */
-#define TCPLENS_NOT_TCP 1
-
-/**
- * `tcplens_feed`: the frame could not be decoded; the verdict holds only the frame, the
- * time and the error code.
- */
-#define TCPLENS_UNDECODABLE 2
-
-/**
- * A required pointer was NULL.
- */
-#define TCPLENS_ERR_NULL -1
-
-/**
- * An argument is out of range (an unknown ABI version, a frame never fed ...).
- */
-#define TCPLENS_ERR_INVALID -2
-
-/**
- * The core panicked; the analyzer should be reset or freed.
- */
-#define TCPLENS_ERR_PANIC -3
-
-/**
  * `present` bits of [`TcplensVerdict`]: which nullable fields hold a value.
  */
 #define TCPLENS_HAS_ACK (1 << 0)
@@ -87,6 +56,49 @@
 #define TCPLENS_LANG_EN 0
 
 #define TCPLENS_LANG_ZH 1
+
+/**
+ * What a call did. Every function that returns a status returns one of these (as an
+ * `int32_t`); `tcplens_explain` returns a length, or one of the negative ones.
+ */
+enum TcplensStatus
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The call succeeded; for `tcplens_feed`, the frame is TCP and the verdict was written.
+   */
+  TCPLENS_OK = 0,
+  /**
+   * `tcplens_feed`: the frame is not TCP (skipped and counted).
+   */
+  TCPLENS_NOT_TCP = 1,
+  /**
+   * `tcplens_feed`: the frame could not be decoded; the verdict holds only the frame,
+   * the time and the error code.
+   */
+  TCPLENS_UNDECODABLE = 2,
+  /**
+   * A required pointer was NULL.
+   */
+  TCPLENS_ERR_NULL = -1,
+  /**
+   * An argument is out of range (an unknown ABI version, a frame never fed ...).
+   */
+  TCPLENS_ERR_INVALID = -2,
+  /**
+   * The core panicked; the analyzer should be reset or freed.
+   */
+  TCPLENS_ERR_PANIC = -3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum TcplensStatus TcplensStatus;
+#else
+typedef int32_t TcplensStatus;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 /**
  * An analyzer as C sees it: opaque.
@@ -187,7 +199,8 @@ typedef struct TcplensVerdict {
   uint32_t rto_frame;
   uint8_t completeness;
   /**
-   * 0 none; else 1 + the index of the reason (`tcplens_error_name`).
+   * 0 none; else 1 + the index of the reason in the core's decode reasons, or, after
+   * them, a malformed TCP option (`tcplens_error_name` names each).
    */
   uint8_t error;
   /**
@@ -259,7 +272,7 @@ struct TcplensAnalyzer *tcplens_analyzer_new(const struct TcplensConfig *config)
  * # Safety
  * `a` is NULL or a live analyzer.
  */
-int32_t tcplens_set_max_conns(struct TcplensAnalyzer *a, size_t max_conns);
+TcplensStatus tcplens_set_max_conns(struct TcplensAnalyzer *a, size_t max_conns);
 
 /**
  * Frees an analyzer (NULL is ignored).
@@ -275,7 +288,7 @@ void tcplens_analyzer_free(struct TcplensAnalyzer *a);
  * # Safety
  * `a` is NULL or a live analyzer.
  */
-int32_t tcplens_reset(struct TcplensAnalyzer *a);
+TcplensStatus tcplens_reset(struct TcplensAnalyzer *a);
 
 /**
  * Feeds the next frame, in capture order. `frame` is its 1-based number (frames must
@@ -288,25 +301,26 @@ int32_t tcplens_reset(struct TcplensAnalyzer *a);
  * `a` is a live analyzer; `data` points to `caplen` readable bytes (or is NULL with
  * `caplen` 0); `out` is NULL or writable.
  */
-int32_t tcplens_feed(struct TcplensAnalyzer *a,
-                     uint64_t frame,
-                     int64_t ts_ns,
-                     uint32_t linktype,
-                     const uint8_t *data,
-                     uint32_t caplen,
-                     uint32_t orig_len,
-                     struct TcplensVerdict *out);
+TcplensStatus tcplens_feed(struct TcplensAnalyzer *a,
+                           uint64_t frame,
+                           int64_t ts_ns,
+                           uint32_t linktype,
+                           const uint8_t *data,
+                           uint32_t caplen,
+                           uint32_t orig_len,
+                           struct TcplensVerdict *out);
 
 /**
  * Reads back the verdict of an earlier frame (needs `keep_verdicts`). Returns TCPLENS_OK,
- * TCPLENS_NOT_TCP for a frame that was not TCP, or TCPLENS_ERR_INVALID.
+ * TCPLENS_UNDECODABLE, TCPLENS_NOT_TCP for a frame that was not TCP, or
+ * TCPLENS_ERR_INVALID.
  *
  * # Safety
  * `a` is a live analyzer; `out` is writable.
  */
-int32_t tcplens_get_verdict(const struct TcplensAnalyzer *a,
-                            uint64_t frame,
-                            struct TcplensVerdict *out);
+TcplensStatus tcplens_get_verdict(const struct TcplensAnalyzer *a,
+                                  uint64_t frame,
+                                  struct TcplensVerdict *out);
 
 /**
  * Writes the frame's English explanation, NUL-terminated, into `buf` (`buf_len` bytes,
@@ -347,7 +361,7 @@ const char *tcplens_event_name(uint8_t code);
 const char *tcplens_verdict_name(uint32_t index);
 
 /**
- * The reason code of a verdict's `error` field ("ip_fragment"), or NULL for 0.
+ * The code of a verdict's `error` field ("ip_fragment"), or NULL for 0 and unknown codes.
  */
 const char *tcplens_error_name(uint8_t error);
 
@@ -357,9 +371,9 @@ const char *tcplens_error_name(uint8_t error);
  * # Safety
  * `a` is a live analyzer; `out` is writable.
  */
-int32_t tcplens_conn_summary(const struct TcplensAnalyzer *a,
-                             uint32_t stream,
-                             struct TcplensConnSummary *out);
+TcplensStatus tcplens_conn_summary(const struct TcplensAnalyzer *a,
+                                   uint32_t stream,
+                                   struct TcplensConnSummary *out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -87,7 +87,7 @@ fi
 if [ "$need_rustup" -eq 1 ]; then
   say "rust: installing the stable toolchain with rustup into $HOME/.cargo"
   curl https://sh.rustup.rs -sSf | sh -s -- -y --profile minimal --component rustfmt,clippy \
-    || die "rustup could not be fetched or failed; install a Rust toolchain (1.80 or newer) by hand and re-run"
+    || die "rustup could not be fetched or failed; install a Rust toolchain (1.88 or newer) by hand and re-run"
   export PATH="$HOME/.cargo/bin:$PATH"
   command -v cargo >/dev/null 2>&1 || die "rustup finished but cargo is still not found in $HOME/.cargo/bin"
   say "rust: installed $(cargo --version); to use it in your shell: source \"$HOME/.cargo/env\" (or add $HOME/.cargo/bin to PATH)"
@@ -105,11 +105,12 @@ else
   die "rust: missing ${components[*]} and rustup is not available to add them; install them with your toolchain"
 fi
 
-# The workspace declares rust-version 1.80; Debian's own rustc (1.63) is too old.
+# The workspace declares rust-version 1.88 (its code needs 1.87, the locked libloading 1.88);
+# Debian's own rustc (1.63) is too old.
 rustc_version=$(rustc --version 2>/dev/null | awk '{print $2}' || true)
 rustc_minor=$(printf '%s' "$rustc_version" | cut -d. -f2)
-if [ -n "$rustc_minor" ] && [ "$rustc_minor" -lt 80 ] 2>/dev/null; then
-  say "rust: warning: rustc $rustc_version is older than 1.80; run 'rustup update stable' or install a newer toolchain"
+if [ -n "$rustc_minor" ] && [ "$rustc_minor" -lt 88 ] 2>/dev/null; then
+  say "rust: warning: rustc $rustc_version is older than 1.88; run 'rustup update stable' or install a newer toolchain"
 fi
 
 # 4. The fuzz targets (fuzz/, `make test` runs them briefly): a nightly toolchain and

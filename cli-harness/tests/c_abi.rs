@@ -1,6 +1,7 @@
 //! Three hosts, one answer: a C program built against `include/tcplens.h` and linked to the
 //! core's cdylib, and `tcplens analyze --core-lib` (the cdylib through libloading), must
 //! print exactly what `tcplens analyze` prints, on every bundled capture.
+#![deny(unsafe_code)]
 
 mod common;
 

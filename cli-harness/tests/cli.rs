@@ -1,4 +1,5 @@
 //! The command as a user meets it: formats, conversations, errors and exit codes.
+#![deny(unsafe_code)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! `tcplens conns --diagnose`: every diagnosis rule on a bundled capture that shows it,
 //! with the frame where the cause shows and its evidence, in both languages.
+#![deny(unsafe_code)]
 
 mod common;
 

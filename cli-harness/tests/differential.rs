@@ -9,6 +9,7 @@
 //! (colon-separated), which `tests/differential.sh` sets. The only differences allowed are
 //! the (capture, key) pairs in `tests/known-differences.tsv`, and each of those must still
 //! occur. Without tshark the test fails in CI and says so elsewhere.
+#![deny(unsafe_code)]
 
 mod common;
 

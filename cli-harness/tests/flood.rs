@@ -1,6 +1,7 @@
 //! Bounded memory under floods (`--max-conns`): a SYN flood and a half-open/mid-stream
 //! flood from the generator keep at most the cap in memory, say how many were evicted, and
 //! leave the conversations that stay as they would be without a cap.
+#![deny(unsafe_code)]
 
 mod common;
 

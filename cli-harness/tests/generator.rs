@@ -1,6 +1,7 @@
 //! The benchmark capture generator (`tcplens_bench::gen`): deterministic, and what it makes
 //! is what tshark 4.0 sees: `tcplens diff-tshark` agrees on every frame and every one of the
 //! fifteen `tcp.analysis` verdicts occurs. The syn-flood mix is one conversation per packet.
+#![deny(unsafe_code)]
 
 mod common;
 

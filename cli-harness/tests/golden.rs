@@ -2,6 +2,7 @@
 //! with English explanations; and with Chinese ones (`--lang zh`) for the seed cases.
 //! After a deliberate change, regenerate with `UPDATE_GOLDEN=1 cargo test -p tcplens-cli
 //! --test golden` and review the diff.
+#![deny(unsafe_code)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,7 @@
 //! Live capture on the loopback interface: `-i lo -f FILTER`, real traffic from this test,
 //! then Ctrl-C (SIGINT) stops it cleanly and prints the summary. Needs CAP_NET_RAW (root
 //! in CI); elsewhere it says it is skipped, and in CI it fails instead.
+#![deny(unsafe_code)]
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! Malformed capture files: each gets one clear line on stderr, a documented exit code, and
 //! the results of the frames before the damage. The files are made here from a bundled
 //! capture, so each case names exactly what is wrong.
+#![deny(unsafe_code)]
 
 mod common;
 

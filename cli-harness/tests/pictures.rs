@@ -1,6 +1,7 @@
 //! The pictures as a reader gets them: every SVG and the HTML report are parsed with a real
 //! XML parser and their content checked against `tcplens analyze --format jsonl` (and, for
 //! SACK blocks, against tshark) on the same capture.
+#![deny(unsafe_code)]
 
 mod common;
 

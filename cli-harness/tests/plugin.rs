@@ -4,6 +4,7 @@
 //!
 //! tshark as root ignores personal plugin folders, so as root the tests run it as
 //! `nobody` (setpriv) with a private HOME holding the plugin; never the developer's folders.
+#![deny(unsafe_code)]
 
 mod common;
 
@@ -229,31 +230,59 @@ fn plugin_rows(home: &Path, capture: &str, two_pass: bool) -> BTreeMap<u64, Vec<
         .collect()
 }
 
-#[test]
-fn plugin_exports_exactly_what_the_loader_needs() {
-    let Some(_) = home_or_skip() else { return };
-    let so = common::root().join("target/c-abi/debug/libtcplens.so");
+/// The symbols a library exports (defined, dynamic), sorted.
+fn exported_symbols(so: &Path) -> Vec<String> {
     let out = Command::new("nm")
         .args(["-D", "--defined-only"])
-        .arg(&so)
+        .arg(so)
         .output()
         .expect("running nm");
+    assert!(out.status.success(), "nm {}", so.display());
     let mut names: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| l.split_whitespace().nth(2).map(str::to_string))
         .collect();
     names.sort();
-    // Wireshark 4.3+ builds add the optional plugin_describe.
-    names.retain(|n| n != "plugin_describe");
-    assert_eq!(
-        names,
-        [
-            "plugin_register",
-            "plugin_version",
-            "plugin_want_major",
-            "plugin_want_minor"
-        ]
-    );
+    names
+}
+
+/// Exactly the loader's symbols, in the debug build and in the release build (where LTO
+/// compiles the core's `tcplens_*` C ABI into the plugin's own objects): plugin_describe
+/// too for Wireshark 4.3 and later, whose loaders read it.
+#[test]
+fn plugin_exports_exactly_what_the_loader_needs() {
+    let Some(_) = home_or_skip() else { return };
+    let version = Command::new("tshark").arg("--version").output().unwrap();
+    let text = String::from_utf8_lossy(&version.stdout);
+    let mut parts = text
+        .split_whitespace()
+        .nth(2)
+        .unwrap()
+        .split('.')
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    let mut want = vec![
+        "plugin_register",
+        "plugin_version",
+        "plugin_want_major",
+        "plugin_want_minor",
+    ];
+    if (major, minor) >= (4, 3) {
+        want.insert(0, "plugin_describe");
+    }
+    let debug = common::root().join("target/c-abi/debug/libtcplens.so");
+    assert_eq!(exported_symbols(&debug), want, "debug build");
+    let target = common::root().join("target/c-abi-release");
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--release", "-p", "tcplens-epan"])
+        .arg("--target-dir")
+        .arg(&target)
+        .current_dir(common::root())
+        .status()
+        .expect("running cargo build --release for the plugin");
+    assert!(status.success(), "building the release tcplens.so failed");
+    let release = target.join("release/libtcplens.so");
+    assert_eq!(exported_symbols(&release), want, "release build");
 }
 
 #[test]

@@ -1,4 +1,5 @@
 //! The textbook connections: every packet's step and both endpoint states, pinned.
+#![deny(unsafe_code)]
 
 mod common;
 

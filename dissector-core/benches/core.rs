@@ -3,6 +3,7 @@
 //! `make bench-micro` (`cargo bench -p tcplens-core --bench core`) shows a change's effect
 //! in a minute; `scripts/bench.sh` measures whole processes against tshark, tcptrace and
 //! the libpcap floor. Throughput is in packets (elements) per second.
+#![deny(unsafe_code)]
 
 use std::hint::black_box;
 use std::ops::Range;

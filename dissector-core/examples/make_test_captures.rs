@@ -5,6 +5,7 @@
 //! Seed cases (textbook connections whose every step the tests pin) and synthetic cases
 //! for link types, port reuse, sequence wrap, simultaneous open/close and malformed
 //! headers. Every file is also checked against tshark by the differential test.
+#![deny(unsafe_code)]
 
 use std::path::Path;
 

@@ -1,5 +1,6 @@
 //! Bytes per TCP frame that `compact::FrameStore` (the plugin's per-frame memory) holds
 //! for a classic pcap file: `cargo run --release -p tcplens-core --example store_bytes -- F`.
+#![deny(unsafe_code)]
 
 use tcplens_core::compact::FrameStore;
 use tcplens_core::{Analyzer, Outcome};

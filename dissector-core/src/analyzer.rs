@@ -261,7 +261,7 @@ impl Analyzer {
                     rec.bits.set(RecordBits::ICMP_QUOTED, true);
                 }
                 analysis.window_scaled = Some(conv.analysis.window_scaled(
-                    lookup.side.idx(),
+                    lookup.side,
                     seg.flags,
                     seg.window,
                 ));
@@ -297,7 +297,7 @@ impl Analyzer {
                 let rel = relative_numbers(&mut conv.flows, lookup.side, seg);
                 let bases = conv.flows.map(|fl| fl.base_seq.unwrap_or(0));
                 analysis = conv.analysis.on_segment(
-                    lookup.side.idx(),
+                    lookup.side,
                     &SegmentIn {
                         frame,
                         now: ts_ns,

@@ -2,9 +2,12 @@
 //!
 //! A C host (the Wireshark plugin, a C program) creates an analyzer from a config,
 //! feeds it frames in capture order, and reads each frame's verdict back as a `repr(C)`
-//! struct. Every entry point checks its pointers, catches any panic and turns it into
-//! [`TCPLENS_ERR_PANIC`]; nothing unwinds into C. `include/tcplens.h` is generated from
-//! this file by cbindgen (a test fails when it is stale).
+//! struct. Every entry point checks its pointers and runs its whole body through one panic
+//! boundary ([`entry`]), which turns a panic into [`TCPLENS_ERR_PANIC`] (or NULL); nothing
+//! unwinds into C. Statuses are one `repr(i32)` enum, [`TcplensStatus`]; the names C reads
+//! (states, events, verdicts, error codes) are the core's own tables, NUL-terminated once.
+//! `include/tcplens.h` is generated from this file by cbindgen (a test fails when it is
+//! stale).
 //!
 //! Safety contract, for every function: pointer arguments are either NULL (rejected with
 //! [`TCPLENS_ERR_NULL`]) or valid for the stated length; an analyzer pointer comes from
@@ -12,31 +15,70 @@
 //! [`tcplens_analyzer_free`].
 
 use core::ffi::c_char;
+use std::ffi::CString;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::OnceLock;
 
 use crate::analysis::{FrameAnalysis, Verdict};
 use crate::analyzer::{Analyzer, Outcome};
 use crate::explain::{explain, Lang};
 use crate::lifecycle::{Event, Side, TcpState};
 use crate::record::FrameRecord;
-use crate::wire::TcpSegment;
+use crate::wire::{DecodeError, OptionError, TcpSegment};
 
 /// The ABI version this library implements; a host passes it in its config.
 pub const TCPLENS_ABI_VERSION: u32 = 2;
 
-/// The call succeeded; for `tcplens_feed`, the frame is TCP and the verdict was written.
-pub const TCPLENS_OK: i32 = 0;
-/// `tcplens_feed`: the frame is not TCP (skipped and counted).
-pub const TCPLENS_NOT_TCP: i32 = 1;
-/// `tcplens_feed`: the frame could not be decoded; the verdict holds only the frame, the
-/// time and the error code.
-pub const TCPLENS_UNDECODABLE: i32 = 2;
-/// A required pointer was NULL.
-pub const TCPLENS_ERR_NULL: i32 = -1;
-/// An argument is out of range (an unknown ABI version, a frame never fed ...).
-pub const TCPLENS_ERR_INVALID: i32 = -2;
-/// The core panicked; the analyzer should be reset or freed.
-pub const TCPLENS_ERR_PANIC: i32 = -3;
+/// What a call did. Every function that returns a status returns one of these (as an
+/// `int32_t`); `tcplens_explain` returns a length, or one of the negative ones.
+#[repr(i32)]
+#[allow(non_camel_case_types)] // The C names, in C and in Rust alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TcplensStatus {
+    /// The call succeeded; for `tcplens_feed`, the frame is TCP and the verdict was written.
+    TCPLENS_OK = 0,
+    /// `tcplens_feed`: the frame is not TCP (skipped and counted).
+    TCPLENS_NOT_TCP = 1,
+    /// `tcplens_feed`: the frame could not be decoded; the verdict holds only the frame,
+    /// the time and the error code.
+    TCPLENS_UNDECODABLE = 2,
+    /// A required pointer was NULL.
+    TCPLENS_ERR_NULL = -1,
+    /// An argument is out of range (an unknown ABI version, a frame never fed ...).
+    TCPLENS_ERR_INVALID = -2,
+    /// The core panicked; the analyzer should be reset or freed.
+    TCPLENS_ERR_PANIC = -3,
+}
+
+pub use TcplensStatus::*;
+
+impl TcplensStatus {
+    /// The status of a code a C function returned, if it is one (a host loading the
+    /// library reads an `int32_t`, never trusting it to be a valid enum value).
+    pub fn from_code(code: i32) -> Option<TcplensStatus> {
+        Some(match code {
+            0 => TCPLENS_OK,
+            1 => TCPLENS_NOT_TCP,
+            2 => TCPLENS_UNDECODABLE,
+            -1 => TCPLENS_ERR_NULL,
+            -2 => TCPLENS_ERR_INVALID,
+            -3 => TCPLENS_ERR_PANIC,
+            _ => return None,
+        })
+    }
+}
+
+impl From<TcplensStatus> for i32 {
+    fn from(s: TcplensStatus) -> i32 {
+        s as i32
+    }
+}
+
+impl From<TcplensStatus> for i64 {
+    fn from(s: TcplensStatus) -> i64 {
+        i64::from(s as i32)
+    }
+}
 
 /// `present` bits of [`TcplensVerdict`]: which nullable fields hold a value.
 pub const TCPLENS_HAS_ACK: u32 = 1 << 0;
@@ -125,7 +167,8 @@ pub struct TcplensVerdict {
     pub rto_ns: i64,
     pub rto_frame: u32,
     pub completeness: u8,
-    /// 0 none; else 1 + the index of the reason (`tcplens_error_name`).
+    /// 0 none; else 1 + the index of the reason in the core's decode reasons, or, after
+    /// them, a malformed TCP option (`tcplens_error_name` names each).
     pub error: u8,
     /// The value the reason carries (link type, IP version, header length), else 0.
     pub error_detail: u32,
@@ -144,11 +187,69 @@ pub struct TcplensAnalyzer {
     kept: Vec<Option<TcplensVerdict>>,
 }
 
-/// Error codes after the decode reasons: a malformed TCP option.
-const MALFORMED_OPTION_NAME: &[u8] = b"malformed_tcp_option\0";
+/// What an entry point returns when its body panicked.
+trait OnPanic {
+    fn on_panic() -> Self;
+}
 
-fn guard<T>(fallback: T, f: impl FnOnce() -> T) -> T {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
+impl OnPanic for TcplensStatus {
+    fn on_panic() -> Self {
+        TCPLENS_ERR_PANIC
+    }
+}
+
+/// `tcplens_explain`'s length or negative status.
+impl OnPanic for i64 {
+    fn on_panic() -> Self {
+        TCPLENS_ERR_PANIC.into()
+    }
+}
+
+impl OnPanic for u32 {
+    /// No ABI version is 0.
+    fn on_panic() -> Self {
+        0
+    }
+}
+
+impl<T> OnPanic for *mut T {
+    fn on_panic() -> Self {
+        core::ptr::null_mut()
+    }
+}
+
+impl<T> OnPanic for *const T {
+    fn on_panic() -> Self {
+        core::ptr::null()
+    }
+}
+
+impl OnPanic for () {
+    fn on_panic() -> Self {}
+}
+
+/// The one panic boundary: every `extern "C"` function runs its whole body through it, so
+/// no panic unwinds into C; a panic becomes the function's [`OnPanic`] value
+/// ([`TCPLENS_ERR_PANIC`], NULL ...).
+fn entry<T: OnPanic>(body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| T::on_panic())
+}
+
+/// The `error` code of a segment with malformed options: the one after the decode reasons.
+const OPTION_ERROR: u8 = 1 + DecodeError::ALL_CODES.len() as u8;
+
+/// A verdict's `error` code and `error_detail` for a record.
+fn error_of(rec: &FrameRecord) -> (u8, u32) {
+    match rec.malformed {
+        Some(e) => (1 + e.index() as u8, e.detail()),
+        None if rec.bits.has(crate::record::RecordBits::OPTION_ERROR) => (OPTION_ERROR, 0),
+        None => (0, 0),
+    }
+}
+
+/// The decode reason of a verdict's `error` code and `error_detail`, if it names one.
+pub fn decode_error_of(error: u8, detail: u32) -> Option<DecodeError> {
+    DecodeError::from_parts(usize::from(error).checked_sub(1)?, detail)
 }
 
 fn ip_bytes(a: &core::net::IpAddr) -> (u8, [u8; 16]) {
@@ -256,14 +357,7 @@ pub fn verdict_of(
         .shown()
         .map(|x| 1u32 << x.index())
         .fold(0, |a, b| a | b);
-    v.error_detail = rec.malformed.map_or(0, |e| e.detail());
-    v.error = match rec.malformed {
-        Some(e) => 1 + e.index() as u8,
-        None if rec.bits.has(crate::record::RecordBits::OPTION_ERROR) => {
-            1 + crate::wire::DecodeError::ALL_CODES.len() as u8
-        }
-        None => 0,
-    };
+    (v.error, v.error_detail) = error_of(rec);
     v.present = present;
     v
 }
@@ -327,10 +421,7 @@ pub fn record_of(v: &TcplensVerdict) -> FrameRecord {
     use crate::record::RecordBits;
     let mut bits = RecordBits::default();
     bits.set(RecordBits::FROM_CLIENT, v.from_client != 0);
-    bits.set(
-        RecordBits::OPTION_ERROR,
-        v.error as usize == 1 + crate::wire::DecodeError::ALL_CODES.len(),
-    );
+    bits.set(RecordBits::OPTION_ERROR, v.error == OPTION_ERROR);
     bits.set(RecordBits::HAS_LEN, v.present & TCPLENS_HAS_LEN != 0);
     bits.set(
         RecordBits::HAS_NEXT_SEQ,
@@ -341,9 +432,7 @@ pub fn record_of(v: &TcplensVerdict) -> FrameRecord {
         RecordBits::ICMP_QUOTED,
         v.present & TCPLENS_ICMP_QUOTED != 0,
     );
-    let malformed = (v.error as usize)
-        .checked_sub(1)
-        .and_then(|i| crate::wire::DecodeError::from_parts(i, v.error_detail));
+    let malformed = decode_error_of(v.error, v.error_detail);
     FrameRecord {
         stream: v.stream,
         seq: v.seq,
@@ -369,7 +458,7 @@ pub fn record_of(v: &TcplensVerdict) -> FrameRecord {
 /// The ABI version of this library.
 #[no_mangle]
 pub extern "C" fn tcplens_abi_version() -> u32 {
-    TCPLENS_ABI_VERSION
+    entry(|| TCPLENS_ABI_VERSION)
 }
 
 /// Creates an analyzer; NULL if `config` is NULL or asks for another ABI version.
@@ -380,7 +469,7 @@ pub extern "C" fn tcplens_abi_version() -> u32 {
 pub unsafe extern "C" fn tcplens_analyzer_new(
     config: *const TcplensConfig,
 ) -> *mut TcplensAnalyzer {
-    guard(core::ptr::null_mut(), || {
+    entry(|| {
         // SAFETY: checked for NULL; the caller promises a valid struct otherwise.
         let Some(cfg) = (unsafe { config.as_ref() }) else {
             return core::ptr::null_mut();
@@ -406,15 +495,18 @@ pub unsafe extern "C" fn tcplens_analyzer_new(
 /// # Safety
 /// `a` is NULL or a live analyzer.
 #[no_mangle]
-pub unsafe extern "C" fn tcplens_set_max_conns(a: *mut TcplensAnalyzer, max_conns: usize) -> i32 {
-    // SAFETY: checked for NULL; otherwise a live analyzer used from this thread only.
-    let Some(a) = (unsafe { a.as_mut() }) else {
-        return TCPLENS_ERR_NULL;
-    };
-    if a.frames != 0 {
-        return TCPLENS_ERR_INVALID;
-    }
-    guard(TCPLENS_ERR_PANIC, || {
+pub unsafe extern "C" fn tcplens_set_max_conns(
+    a: *mut TcplensAnalyzer,
+    max_conns: usize,
+) -> TcplensStatus {
+    entry(|| {
+        // SAFETY: checked for NULL; otherwise a live analyzer used from this thread only.
+        let Some(a) = (unsafe { a.as_mut() }) else {
+            return TCPLENS_ERR_NULL;
+        };
+        if a.frames != 0 {
+            return TCPLENS_ERR_INVALID;
+        }
         a.analyzer = Analyzer::with_max_conns(max_conns);
         TCPLENS_OK
     })
@@ -426,10 +518,13 @@ pub unsafe extern "C" fn tcplens_set_max_conns(a: *mut TcplensAnalyzer, max_conn
 /// `a` is NULL or came from `tcplens_analyzer_new` and is not used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn tcplens_analyzer_free(a: *mut TcplensAnalyzer) {
-    if !a.is_null() {
-        // SAFETY: ownership returns to Rust exactly once, as the contract says.
-        let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { Box::from_raw(a) })));
-    }
+    entry(|| {
+        if !a.is_null() {
+            // SAFETY: not NULL, so it came from `Box::into_raw` in `tcplens_analyzer_new`;
+            // ownership returns to Rust exactly once, as the contract says.
+            drop(unsafe { Box::from_raw(a) });
+        }
+    });
 }
 
 /// Forgets every frame and conversation (a capture reload).
@@ -437,12 +532,12 @@ pub unsafe extern "C" fn tcplens_analyzer_free(a: *mut TcplensAnalyzer) {
 /// # Safety
 /// `a` is NULL or a live analyzer.
 #[no_mangle]
-pub unsafe extern "C" fn tcplens_reset(a: *mut TcplensAnalyzer) -> i32 {
-    // SAFETY: checked for NULL; otherwise a live analyzer used from this thread only.
-    let Some(a) = (unsafe { a.as_mut() }) else {
-        return TCPLENS_ERR_NULL;
-    };
-    guard(TCPLENS_ERR_PANIC, || {
+pub unsafe extern "C" fn tcplens_reset(a: *mut TcplensAnalyzer) -> TcplensStatus {
+    entry(|| {
+        // SAFETY: checked for NULL; otherwise a live analyzer used from this thread only.
+        let Some(a) = (unsafe { a.as_mut() }) else {
+            return TCPLENS_ERR_NULL;
+        };
         a.analyzer.reset();
         a.first_ns = None;
         a.frames = 0;
@@ -470,24 +565,24 @@ pub unsafe extern "C" fn tcplens_feed(
     caplen: u32,
     orig_len: u32,
     out: *mut TcplensVerdict,
-) -> i32 {
-    // SAFETY: checked for NULL; otherwise a live analyzer used from this thread only.
-    let Some(a) = (unsafe { a.as_mut() }) else {
-        return TCPLENS_ERR_NULL;
-    };
-    if data.is_null() && caplen != 0 {
-        return TCPLENS_ERR_NULL;
-    }
-    if frame != a.frames + 1 {
-        return TCPLENS_ERR_INVALID;
-    }
-    let bytes: &[u8] = if caplen == 0 {
-        &[]
-    } else {
-        // SAFETY: non-NULL and, by contract, `caplen` readable bytes.
-        unsafe { core::slice::from_raw_parts(data, caplen as usize) }
-    };
-    let result = guard(None, || {
+) -> TcplensStatus {
+    entry(|| {
+        // SAFETY: checked for NULL; otherwise a live analyzer used from this thread only.
+        let Some(a) = (unsafe { a.as_mut() }) else {
+            return TCPLENS_ERR_NULL;
+        };
+        if data.is_null() && caplen != 0 {
+            return TCPLENS_ERR_NULL;
+        }
+        if frame != a.frames + 1 {
+            return TCPLENS_ERR_INVALID;
+        }
+        let bytes: &[u8] = if caplen == 0 {
+            &[]
+        } else {
+            // SAFETY: non-NULL and, by contract, `caplen` readable bytes.
+            unsafe { core::slice::from_raw_parts(data, caplen as usize) }
+        };
         a.frames = frame;
         // A frame lost to a panic still counts: the core numbers frames as the host does.
         let missed = (frame - 1).saturating_sub(a.analyzer.counters().frames);
@@ -529,20 +624,17 @@ pub unsafe extern "C" fn tcplens_feed(
         if a.keep {
             a.kept.push((code != TCPLENS_NOT_TCP).then_some(v));
         }
-        Some((code, v))
-    });
-    let Some((code, v)) = result else {
-        return TCPLENS_ERR_PANIC;
-    };
-    // SAFETY: checked for NULL; otherwise writable by contract.
-    if let Some(out) = unsafe { out.as_mut() } {
-        *out = v;
-    }
-    code
+        // SAFETY: checked for NULL; otherwise writable by contract.
+        if let Some(out) = unsafe { out.as_mut() } {
+            *out = v;
+        }
+        code
+    })
 }
 
 /// Reads back the verdict of an earlier frame (needs `keep_verdicts`). Returns TCPLENS_OK,
-/// TCPLENS_NOT_TCP for a frame that was not TCP, or TCPLENS_ERR_INVALID.
+/// TCPLENS_UNDECODABLE, TCPLENS_NOT_TCP for a frame that was not TCP, or
+/// TCPLENS_ERR_INVALID.
 ///
 /// # Safety
 /// `a` is a live analyzer; `out` is writable.
@@ -551,25 +643,27 @@ pub unsafe extern "C" fn tcplens_get_verdict(
     a: *const TcplensAnalyzer,
     frame: u64,
     out: *mut TcplensVerdict,
-) -> i32 {
-    // SAFETY: both checked for NULL; valid by contract otherwise.
-    let (Some(a), Some(out)) = (unsafe { a.as_ref() }, unsafe { out.as_mut() }) else {
-        return TCPLENS_ERR_NULL;
-    };
-    let Some(slot) = frame.checked_sub(1).and_then(|i| a.kept.get(i as usize)) else {
-        return TCPLENS_ERR_INVALID;
-    };
-    match slot {
-        Some(v) => {
-            *out = *v;
-            if v.error != 0 && v.present == 0 {
-                TCPLENS_UNDECODABLE
-            } else {
-                TCPLENS_OK
+) -> TcplensStatus {
+    entry(|| {
+        // SAFETY: both checked for NULL; valid by contract otherwise.
+        let (Some(a), Some(out)) = (unsafe { a.as_ref() }, unsafe { out.as_mut() }) else {
+            return TCPLENS_ERR_NULL;
+        };
+        let Some(slot) = frame.checked_sub(1).and_then(|i| a.kept.get(i as usize)) else {
+            return TCPLENS_ERR_INVALID;
+        };
+        match slot {
+            Some(v) => {
+                *out = *v;
+                if v.error != 0 && v.present == 0 {
+                    TCPLENS_UNDECODABLE
+                } else {
+                    TCPLENS_OK
+                }
             }
+            None => TCPLENS_NOT_TCP,
         }
-        None => TCPLENS_NOT_TCP,
-    }
+    })
 }
 
 /// Writes the frame's English explanation, NUL-terminated, into `buf` (`buf_len` bytes,
@@ -585,8 +679,8 @@ pub unsafe extern "C" fn tcplens_explain(
     buf: *mut c_char,
     buf_len: usize,
 ) -> i64 {
-    // SAFETY: same contract as `tcplens_explain_lang`.
-    unsafe { tcplens_explain_lang(v, TCPLENS_LANG_EN, buf, buf_len) }
+    // SAFETY: the same contract as `explain_into`'s.
+    entry(|| unsafe { explain_into(v, TCPLENS_LANG_EN, buf, buf_len) })
 }
 
 /// `tcplens_explain` in a language: `TCPLENS_LANG_EN` or `TCPLENS_LANG_ZH` (UTF-8);
@@ -601,43 +695,50 @@ pub unsafe extern "C" fn tcplens_explain_lang(
     buf: *mut c_char,
     buf_len: usize,
 ) -> i64 {
+    // SAFETY: the same contract as `explain_into`'s.
+    entry(|| unsafe { explain_into(v, lang, buf, buf_len) })
+}
+
+/// The body of `tcplens_explain_lang`.
+///
+/// # Safety
+/// `v` points to a verdict; `buf` is NULL with `buf_len` 0, or writable for `buf_len` bytes.
+unsafe fn explain_into(
+    v: *const TcplensVerdict,
+    lang: u32,
+    buf: *mut c_char,
+    buf_len: usize,
+) -> i64 {
     // SAFETY: checked for NULL; valid by contract otherwise.
     let Some(v) = (unsafe { v.as_ref() }) else {
-        return i64::from(TCPLENS_ERR_NULL);
+        return TCPLENS_ERR_NULL.into();
     };
     if buf.is_null() && buf_len != 0 {
-        return i64::from(TCPLENS_ERR_NULL);
+        return TCPLENS_ERR_NULL.into();
     }
     let lang = match lang {
         TCPLENS_LANG_EN => Lang::En,
         TCPLENS_LANG_ZH => Lang::Zh,
-        _ => return i64::from(TCPLENS_ERR_INVALID),
+        _ => return TCPLENS_ERR_INVALID.into(),
     };
-    // Ok(None): an undecodable frame's verdict with an unknown reason code.
-    let text = guard(Err(()), || {
-        let mut s = String::new();
-        if v.present == 0 && v.error != 0 {
-            match crate::wire::DecodeError::from_parts(v.error as usize - 1, v.error_detail) {
-                Some(e) => s = e.to_string(),
-                None => return Ok(None),
-            }
-        } else {
-            let _ = explain(lang, &record_of(v), &analysis_of(v), &mut s);
+    let mut text = String::new();
+    if v.present == 0 && v.error != 0 {
+        // An undecodable frame's verdict: its reason, which must be a known one.
+        match decode_error_of(v.error, v.error_detail) {
+            Some(e) => text = e.to_string(),
+            None => return TCPLENS_ERR_INVALID.into(),
         }
-        Ok(Some(s))
-    });
-    let text = match text {
-        Ok(Some(text)) => text,
-        Ok(None) => return i64::from(TCPLENS_ERR_INVALID),
-        Err(()) => return i64::from(TCPLENS_ERR_PANIC),
-    };
+    } else {
+        let _ = explain(lang, &record_of(v), &analysis_of(v), &mut text);
+    }
     if buf_len > 0 {
         // Cut on a character boundary so the C string stays valid UTF-8.
         let mut n = text.len().min(buf_len - 1);
         while !text.is_char_boundary(n) {
             n -= 1;
         }
-        // SAFETY: `buf` is writable for `buf_len` > n bytes.
+        // SAFETY: `buf` is not NULL (checked with `buf_len` > 0) and writable for
+        // `buf_len` > n bytes by contract; `text` is a different allocation.
         unsafe {
             core::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast::<u8>(), n);
             *buf.add(n) = 0;
@@ -646,92 +747,77 @@ pub unsafe extern "C" fn tcplens_explain_lang(
     text.len() as i64
 }
 
+/// NUL-terminated copies of one of the core's name tables, made on first use and kept for
+/// the life of the process, so the pointers handed to C stay valid. `None` is no name.
+struct CNames(OnceLock<Box<[Option<CString>]>>);
+
+impl CNames {
+    const fn new() -> CNames {
+        CNames(OnceLock::new())
+    }
+
+    /// The name at `i` in the table `names` makes, or NULL.
+    fn get<I>(&self, i: usize, names: impl FnOnce() -> I) -> *const c_char
+    where
+        I: IntoIterator<Item = Option<&'static str>>,
+    {
+        let table = self.0.get_or_init(|| {
+            names()
+                .into_iter()
+                .map(|n| n.and_then(|n| CString::new(n).ok()))
+                .collect()
+        });
+        table
+            .get(i)
+            .and_then(Option::as_ref)
+            .map_or(core::ptr::null(), |n| n.as_ptr())
+    }
+}
+
 /// The RFC 9293 name of a state code ("ESTABLISHED"), or NULL.
 #[no_mangle]
 pub extern "C" fn tcplens_state_name(code: u8) -> *const c_char {
-    const NAMES: [&[u8]; 11] = [
-        b"CLOSED\0",
-        b"LISTEN\0",
-        b"SYN_SENT\0",
-        b"SYN_RECEIVED\0",
-        b"ESTABLISHED\0",
-        b"FIN_WAIT_1\0",
-        b"FIN_WAIT_2\0",
-        b"CLOSE_WAIT\0",
-        b"CLOSING\0",
-        b"LAST_ACK\0",
-        b"TIME_WAIT\0",
-    ];
-    NAMES
-        .get(code as usize)
-        .map_or(core::ptr::null(), |n| n.as_ptr().cast())
+    static NAMES: CNames = CNames::new();
+    // `TcpState::from_u8` reads the same table: a state's code is its position in it.
+    entry(|| NAMES.get(code.into(), || TcpState::ALL.map(|s| Some(s.name()))))
 }
 
 /// The JSON `event` name of an event code ("rst"), or NULL for 0 and unknown codes.
 #[no_mangle]
 pub extern "C" fn tcplens_event_name(code: u8) -> *const c_char {
-    const NAMES: [&[u8]; 8] = [
-        b"\0",
-        b"simultaneous_open\0",
-        b"syn_repeat\0",
-        b"syn_ack_repeat\0",
-        b"simultaneous_close\0",
-        b"fin_repeat\0",
-        b"half_close_data\0",
-        b"rst\0",
-    ];
-    match code {
-        1..=7 => NAMES[code as usize].as_ptr().cast(),
-        _ => core::ptr::null(),
-    }
+    static NAMES: CNames = CNames::new();
+    // `Event::from_u8` reads the same table; `Event::None` (0) has no name.
+    entry(|| NAMES.get(code.into(), || Event::ALL.map(Event::code)))
 }
 
 /// The name of verdict bit `index` ("retransmission" for 0 ...), or NULL.
 #[no_mangle]
 pub extern "C" fn tcplens_verdict_name(index: u32) -> *const c_char {
-    const NAMES: [&[u8]; 15] = [
-        b"retransmission\0",
-        b"fast_retransmission\0",
-        b"spurious_retransmission\0",
-        b"out_of_order\0",
-        b"lost_segment\0",
-        b"ack_lost_segment\0",
-        b"duplicate_ack\0",
-        b"zero_window\0",
-        b"zero_window_probe\0",
-        b"zero_window_probe_ack\0",
-        b"window_full\0",
-        b"window_update\0",
-        b"keep_alive\0",
-        b"keep_alive_ack\0",
-        b"reused_ports\0",
-    ];
-    NAMES
-        .get(index as usize)
-        .map_or(core::ptr::null(), |n| n.as_ptr().cast())
+    static NAMES: CNames = CNames::new();
+    entry(|| {
+        NAMES.get(index as usize, || {
+            let mut by_bit = [None; 16];
+            for v in Verdict::ALL {
+                by_bit[v.index() as usize] = Some(v.name());
+            }
+            by_bit
+        })
+    })
 }
 
-/// The reason code of a verdict's `error` field ("ip_fragment"), or NULL for 0.
+/// The code of a verdict's `error` field ("ip_fragment"), or NULL for 0 and unknown codes.
 #[no_mangle]
 pub extern "C" fn tcplens_error_name(error: u8) -> *const c_char {
-    const NAMES: [&[u8]; 11] = [
-        b"unsupported_link_type\0",
-        b"truncated_link_header\0",
-        b"bad_ip_version\0",
-        b"truncated_ip_header\0",
-        b"bad_ip_header_length\0",
-        b"ip_length_too_small\0",
-        b"bad_ip_extension_header\0",
-        b"ip_fragment\0",
-        b"truncated_tcp_header\0",
-        b"bad_tcp_data_offset\0",
-        b"tcp_header_beyond_ip_length\0",
-    ];
-    match (error as usize).checked_sub(1) {
-        Some(i) if i < NAMES.len() => NAMES[i].as_ptr().cast(),
-        Some(i) if i == NAMES.len() => MALFORMED_OPTION_NAME.as_ptr().cast(),
-        _ => core::ptr::null(),
-    }
+    static NAMES: CNames = CNames::new();
+    // Code 0 is no error; then the decode reasons, then a malformed option (`error_of`).
+    entry(|| {
+        NAMES.get(error.into(), || {
+            [None]
+                .into_iter()
+                .chain(DecodeError::ALL_CODES.map(Some))
+                .chain([Some(OptionError::CODE)])
+        })
+    })
 }
 
 /// Per-connection summary, by stream.
@@ -769,12 +855,12 @@ pub unsafe extern "C" fn tcplens_conn_summary(
     a: *const TcplensAnalyzer,
     stream: u32,
     out: *mut TcplensConnSummary,
-) -> i32 {
-    // SAFETY: both checked for NULL; valid by contract otherwise.
-    let (Some(a), Some(out)) = (unsafe { a.as_ref() }, unsafe { out.as_mut() }) else {
-        return TCPLENS_ERR_NULL;
-    };
-    guard(TCPLENS_ERR_PANIC, || {
+) -> TcplensStatus {
+    entry(|| {
+        // SAFETY: both checked for NULL; valid by contract otherwise.
+        let (Some(a), Some(out)) = (unsafe { a.as_ref() }, unsafe { out.as_mut() }) else {
+            return TCPLENS_ERR_NULL;
+        };
         let Some(c) = a.analyzer.conversations().get(stream) else {
             return TCPLENS_ERR_INVALID;
         };
@@ -1034,8 +1120,8 @@ mod tests {
 
     #[test]
     fn name_tables_match_the_rust_names() {
-        // SAFETY: the functions return static NUL-terminated strings.
         let name = |p: *const c_char| {
+            // SAFETY: the functions return static NUL-terminated strings.
             unsafe { std::ffi::CStr::from_ptr(p) }
                 .to_str()
                 .unwrap()
@@ -1050,8 +1136,41 @@ mod tests {
         for v in Verdict::ALL {
             assert_eq!(name(tcplens_verdict_name(v.index())), v.name());
         }
-        for (i, code) in crate::wire::DecodeError::ALL_CODES.iter().enumerate() {
+        for (i, code) in DecodeError::ALL_CODES.iter().enumerate() {
             assert_eq!(name(tcplens_error_name(i as u8 + 1)), *code);
         }
+        assert_eq!(name(tcplens_error_name(OPTION_ERROR)), OptionError::CODE);
+        assert!(tcplens_error_name(OPTION_ERROR + 1).is_null());
+        assert!(tcplens_event_name(8).is_null() && tcplens_verdict_name(u32::MAX).is_null());
+        // The same pointer every time: C may keep it.
+        assert_eq!(tcplens_state_name(4), tcplens_state_name(4));
+    }
+
+    #[test]
+    fn statuses_keep_their_abi_values() {
+        let all = [
+            (TCPLENS_OK, 0),
+            (TCPLENS_NOT_TCP, 1),
+            (TCPLENS_UNDECODABLE, 2),
+            (TCPLENS_ERR_NULL, -1),
+            (TCPLENS_ERR_INVALID, -2),
+            (TCPLENS_ERR_PANIC, -3),
+        ];
+        for (status, code) in all {
+            assert_eq!(i32::from(status), code);
+            assert_eq!(TcplensStatus::from_code(code), Some(status));
+        }
+        assert_eq!(TcplensStatus::from_code(3), None);
+        assert_eq!(core::mem::size_of::<TcplensStatus>(), 4);
+    }
+
+    #[test]
+    fn a_panic_becomes_the_entry_points_panic_value() {
+        assert_eq!(
+            entry(|| -> TcplensStatus { panic!("inside") }),
+            TCPLENS_ERR_PANIC
+        );
+        assert_eq!(entry(|| -> i64 { panic!("inside") }), -3);
+        assert!(entry(|| -> *const c_char { panic!("inside") }).is_null());
     }
 }

@@ -1,7 +1,8 @@
 //! Conversations: the table keyed by the canonical 4-tuple, `tcp.stream` numbering, port
 //! reuse, and relative sequence numbers, all as Wireshark 4.0 does them.
 //!
-//! Wireshark 4.0 rules followed here (packet-tcp.c, checked against tshark 4.0.17):
+//! Wireshark 4.0 rules followed here (packet-tcp.c, checked against tshark 4.0.17; §1, §6 and
+//! §7 of `docs/wireshark-4.0-tcp-analysis.md`):
 //! - A first-seen 4-tuple makes a new conversation and takes the next stream index.
 //! - A SYN without ACK on a conversation whose sender already has a base sequence number,
 //!   with a different sequence number, is port reuse: a new conversation and stream.
@@ -14,10 +15,8 @@
 
 use core::net::IpAddr;
 
-use core::hash::BuildHasher;
-
 use crate::slot_index::SlotIndex;
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::FxHashMap;
 
 use crate::analysis::ConvAnalysis;
 use crate::diagnosis;
@@ -196,9 +195,61 @@ impl core::ops::IndexMut<usize> for Slots {
     }
 }
 
-/// The hash of a 4-tuple, the same in both directions.
-fn key_hash(a: Endpoint, b: Endpoint) -> u64 {
-    FxBuildHasher.hash_one(ConvKey::new(a, b))
+/// The seeded hash of the 4-tuple index, one seed per table.
+///
+/// In a live capture the 4-tuples are chosen by whoever sends the packets; with an unseeded
+/// hash (FxHash) they can be picked to share a bucket, and every lookup then walks one long
+/// probe run. Here each table draws its own random seed, and the seed enters every
+/// multiplication, so colliding 4-tuples cannot be computed in advance: a folded multiply
+/// (the full 128-bit product, its halves xor-ed, as foldhash and wyhash do) of the key
+/// words xor-ed with the seed. Two IPv4 endpoints, the common case, are two words and two
+/// multiplications, as cheap as FxHash over the six fields.
+///
+/// Only which bucket a conversation sits in depends on the seed: lookups compare the
+/// 4-tuple itself, so stream numbers and every output are the same for every seed.
+#[derive(Debug, Clone, Copy)]
+struct KeyHasher {
+    seed: [u64; 4],
+}
+
+impl Default for KeyHasher {
+    /// A random seed, from the standard library's per-process random keys.
+    fn default() -> Self {
+        use core::hash::BuildHasher;
+        let random = std::collections::hash_map::RandomState::new();
+        KeyHasher {
+            seed: [0u64, 1, 2, 3].map(|i| random.hash_one(i)),
+        }
+    }
+}
+
+/// The two halves of the 128-bit product, xor-ed.
+#[inline]
+fn folded_multiply(x: u64, y: u64) -> u64 {
+    let p = u128::from(x) * u128::from(y);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+impl KeyHasher {
+    /// The hash of a 4-tuple, the same in both directions.
+    #[inline]
+    fn hash(&self, a: Endpoint, b: Endpoint) -> u64 {
+        let ConvKey { lo, hi } = ConvKey::new(a, b);
+        let s = &self.seed;
+        let ports = (u64::from(lo.port) << 16) | u64::from(hi.port);
+        if let (IpAddr::V4(x), IpAddr::V4(y)) = (lo.addr, hi.addr) {
+            let addrs = (u64::from(x.to_bits()) << 32) | u64::from(y.to_bits());
+            return folded_multiply(folded_multiply(addrs ^ s[0], ports ^ s[1]) ^ s[2], s[3]);
+        }
+        let bits = |a: IpAddr| match a {
+            IpAddr::V4(v4) => v4.to_ipv6_mapped().to_bits(),
+            IpAddr::V6(v6) => v6.to_bits(),
+        };
+        let (x, y) = (bits(lo.addr), bits(hi.addr));
+        let h = folded_multiply((x >> 64) as u64 ^ s[0], x as u64 ^ s[1]);
+        let h = folded_multiply(h ^ (y >> 64) as u64, y as u64 ^ s[2]);
+        folded_multiply(h ^ ports ^ s[3], s[0] ^ (1 << 63))
+    }
 }
 
 /// All conversations in memory, with an optional cap.
@@ -215,6 +266,8 @@ fn key_hash(a: Endpoint, b: Endpoint) -> u64 {
 pub struct ConversationTable {
     /// Slot of the current conversation of each 4-tuple.
     by_key: SlotIndex,
+    /// Hashes the 4-tuples of `by_key`, with this table's seed.
+    hasher: KeyHasher,
     /// Conversations by slot.
     slots: Slots,
     /// Slots freed by eviction.
@@ -401,7 +454,7 @@ impl ConversationTable {
     pub fn lookup(&mut self, seg: &TcpSegment<'_>, ts_ns: i64) -> Lookup {
         self.clock += 1;
         let (src, dst) = endpoints(seg);
-        let hash = key_hash(src, dst);
+        let hash = self.hasher.hash(src, dst);
         if let Some(slot) = self.find(hash, &src, &dst) {
             let clock = self.clock;
             let conv = &mut self.slots[slot as usize];
@@ -519,7 +572,7 @@ impl ConversationTable {
             let c = &mut self.slots[slot as usize];
             // Unbind the 4-tuple only if it still leads here (not to a port-reuse successor).
             let [a, b] = c.endpoints;
-            self.by_key.remove(key_hash(a, b), slot);
+            self.by_key.remove(self.hasher.hash(a, b), slot);
             self.moved.remove(&c.stream);
             // Release the conversation's heap now; the slot is overwritten on reuse. Its
             // diagnosis still has to say what it knows.
@@ -663,5 +716,61 @@ mod tests {
             relative_numbers(&mut flows, Side::Client, s)
         });
         assert_eq!(r.seq, 0x20, "relative seq wraps through zero");
+    }
+
+    #[test]
+    fn the_seed_changes_no_lookup() {
+        // Many 4-tuples (IPv4 and IPv6, port reuse, eviction under a cap) looked up in
+        // tables with different seeds, a degenerate one included, give the same answers.
+        let mut segs = Vec::new();
+        for i in 0..300u32 {
+            let a = format!("10.0.{}.{}:{}", i % 7, i % 5, 1000 + i % 11);
+            let v6 = format!("[2001:db8::{:x}]:{}", i % 13, 2000 + i % 3);
+            segs.push(SegBuilder::v4(&a, B).flags("S").seq(i % 4));
+            segs.push(SegBuilder::v4(B, &a).flags("A"));
+            segs.push(
+                SegBuilder::v6(&v6, "[2001:db8::1]:443")
+                    .flags("S")
+                    .seq(i % 2),
+            );
+        }
+        let run = |hasher: KeyHasher, max: usize| {
+            let mut t = ConversationTable {
+                hasher,
+                ..ConversationTable::with_max(max)
+            };
+            let lookups: Vec<Lookup> = segs
+                .iter()
+                .map(|b| {
+                    with_seg(b.clone(), |s| {
+                        let l = t.lookup(s, 0);
+                        relative_numbers(&mut t.slot_mut(l.slot).flows, l.side, s);
+                        l
+                    })
+                })
+                .collect();
+            (lookups, t.created(), t.evictions())
+        };
+        for max in [0, 40] {
+            let want = run(KeyHasher { seed: [0; 4] }, max);
+            assert!(want.1 > 100);
+            for seed in [[1, 2, 3, 4], [u64::MAX; 4]] {
+                assert!(run(KeyHasher { seed }, max) == want, "seed {seed:?}");
+            }
+            assert!(run(KeyHasher::default(), max) == want);
+        }
+    }
+
+    #[test]
+    fn the_key_hash_is_symmetric_and_seeded_per_table() {
+        let (a, b) = with_seg(SegBuilder::v4(A, B), endpoints);
+        let h = KeyHasher::default();
+        assert_eq!(h.hash(a, b), h.hash(b, a));
+        let (x, y) = with_seg(
+            SegBuilder::v6("[2001:db8::1]:1", "[2001:db8::2]:2"),
+            endpoints,
+        );
+        assert_eq!(h.hash(x, y), h.hash(y, x));
+        assert_ne!(KeyHasher::default().hash(a, b), h.hash(a, b));
     }
 }

@@ -60,8 +60,12 @@ pub struct FrameRecord {
     /// The raw window field.
     pub window: u16,
     pub tcp_flags: TcpFlags,
-    /// Wireshark's `tcp.analysis` verdicts as a bitmask. Always 0 in this release: the
-    /// sequence-analysis rules that set it are a separate layer.
+    /// Wireshark's `tcp.analysis` verdicts as the rules decided them: the bits of
+    /// [`Verdicts`](crate::analysis::Verdicts), one per [`Verdict`](crate::analysis::Verdict)
+    /// (a fast or spurious retransmission without the `retransmission` bit that
+    /// [`Verdicts::shown`](crate::analysis::Verdicts::shown) adds). 0 for a frame the rules
+    /// do not analyse (a header-only, bogus-offset or ICMP-quoted segment, or one whose
+    /// options stopped Wireshark's dissection).
     pub analysis: u16,
     pub handshake: Option<Handshake>,
     pub teardown: Option<Teardown>,

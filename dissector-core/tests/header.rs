@@ -1,4 +1,5 @@
 //! `include/tcplens.h` is what cbindgen generates from `src/ffi.rs` today.
+#![deny(unsafe_code)]
 
 use std::path::Path;
 

@@ -6,6 +6,7 @@
 //! and timestamps get jitter (sometimes going backwards). Whatever comes out, the analyzer
 //! must not panic and its per-frame results must keep a few invariants; the explanations
 //! and the diagnosis fed from them must not fail either.
+#![deny(unsafe_code)]
 
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;

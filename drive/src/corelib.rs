@@ -13,9 +13,8 @@ use libloading::Library;
 use tcplens_capture::Frame;
 use tcplens_core::explain::Lang;
 use tcplens_core::ffi::{
-    analysis_of, endpoints_of, record_of, TcplensAnalyzer, TcplensConfig, TcplensVerdict,
-    TCPLENS_ABI_VERSION, TCPLENS_LANG_EN, TCPLENS_LANG_ZH, TCPLENS_NOT_TCP, TCPLENS_OK,
-    TCPLENS_UNDECODABLE,
+    analysis_of, decode_error_of, endpoints_of, record_of, TcplensAnalyzer, TcplensConfig,
+    TcplensStatus, TcplensVerdict, TCPLENS_ABI_VERSION, TCPLENS_LANG_EN, TCPLENS_LANG_ZH,
 };
 use tcplens_core::DecodeError;
 
@@ -26,6 +25,8 @@ type AbiVersionFn = unsafe extern "C" fn() -> u32;
 type NewFn = unsafe extern "C" fn(*const TcplensConfig) -> *mut TcplensAnalyzer;
 type SetMaxConnsFn = unsafe extern "C" fn(*mut TcplensAnalyzer, usize) -> i32;
 type FreeFn = unsafe extern "C" fn(*mut TcplensAnalyzer);
+// The status as the raw `int32_t` it is in C: a library is not trusted to return only the
+// values of `TcplensStatus`, so the code is checked with `TcplensStatus::from_code`.
 type FeedFn = unsafe extern "C" fn(
     *mut TcplensAnalyzer,
     u64,
@@ -128,7 +129,7 @@ impl CoreLib {
         };
         // SAFETY: the live analyzer created above, before its first frame.
         let code = unsafe { set_max_conns(lib.analyzer, max_conns) };
-        if code != TCPLENS_OK {
+        if TcplensStatus::from_code(code) != Some(TcplensStatus::TCPLENS_OK) {
             return Err(lib_err(
                 path,
                 format!("tcplens_set_max_conns returned {code}"),
@@ -179,23 +180,21 @@ impl Engine for CoreLib {
             )
         };
         self.last = v;
-        match code {
-            TCPLENS_OK => Ok(Seen::Tcp(TcpFrame {
+        // The raw status: a library is not trusted to return only the enum's values.
+        match TcplensStatus::from_code(code) {
+            Some(TcplensStatus::TCPLENS_OK) => Ok(Seen::Tcp(TcpFrame {
                 record: record_of(&v),
                 analysis: analysis_of(&v),
                 endpoints: endpoints_of(&v),
                 segment: None,
             })),
-            TCPLENS_UNDECODABLE => Ok(Seen::Undecodable(
-                (v.error as usize)
-                    .checked_sub(1)
-                    .and_then(|i| DecodeError::from_parts(i, v.error_detail))
-                    .unwrap_or(DecodeError::TruncatedLink),
+            Some(TcplensStatus::TCPLENS_UNDECODABLE) => Ok(Seen::Undecodable(
+                decode_error_of(v.error, v.error_detail).unwrap_or(DecodeError::TruncatedLink),
             )),
-            TCPLENS_NOT_TCP => Ok(Seen::NotTcp),
-            err => Err(DriveError::CoreLib(CoreLibError {
+            Some(TcplensStatus::TCPLENS_NOT_TCP) => Ok(Seen::NotTcp),
+            _ => Err(DriveError::CoreLib(CoreLibError {
                 path: "core library".into(),
-                reason: format!("tcplens_feed returned {err} on frame {number}"),
+                reason: format!("tcplens_feed returned {code} on frame {number}"),
             })),
         }
     }

@@ -12,12 +12,16 @@
 //! [`cmdline`]), only the expert infos are added, and only when a tap, the Expert column
 //! or the highest severity takes them; tshark without `-2` keeps no per-frame store.
 //!
-//! All `unsafe` code of the plugin is here, at the epan boundary; the analysis is the
-//! core's safe Rust.
+//! All `unsafe` code of the plugin is at the epan boundary: the generated bindings
+//! ([`sys`]), the entry points Wireshark calls and the functions that hand data to epan
+//! (each marked `#[allow(unsafe_code)]`, here and in [`diagnosis`]); the rest of the crate
+//! denies it, and the analysis is the core's safe Rust.
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-#![allow(non_upper_case_globals)]
+#![deny(unsafe_code)]
 
+/// The epan bindings bindgen generates (build.rs): C names, `extern` declarations.
+#[allow(unsafe_code)]
 mod sys {
     #![allow(
         non_upper_case_globals,
@@ -30,6 +34,8 @@ mod sys {
 }
 
 mod cmdline;
+// Registers and adds expert infos through epan.
+#[allow(unsafe_code)]
 mod diagnosis;
 
 use std::ffi::{c_char, c_int, c_void, CString};
@@ -50,27 +56,34 @@ use tcplens_core::text::{ExpertStep, PluginWords};
 use tcplens_core::wire::{decode, Decoded};
 use tcplens_core::{Analyzer, Event, FrameRecord, LinkType, Outcome, TcpSegment};
 
+// The loader's symbols: `#[export_name]` is an unsafe attribute (two libraries exporting
+// one name clash), and these names are the loader's.
 /// The version string Wireshark's loader reads.
-#[no_mangle]
+#[allow(unsafe_code)]
+#[export_name = "plugin_version"]
 #[used]
-pub static plugin_version: [u8; 6] = *b"0.1.0\0";
+pub static PLUGIN_VERSION: [u8; 6] = *b"0.1.0\0";
 /// The Wireshark major.minor this plugin was built against (from `ws_version.h`).
-#[no_mangle]
+#[allow(unsafe_code)]
+#[export_name = "plugin_want_major"]
 #[used]
-pub static plugin_want_major: c_int = sys::WIRESHARK_VERSION_MAJOR as c_int;
-#[no_mangle]
+pub static PLUGIN_WANT_MAJOR: c_int = sys::WIRESHARK_VERSION_MAJOR as c_int;
+#[allow(unsafe_code)]
+#[export_name = "plugin_want_minor"]
 #[used]
-pub static plugin_want_minor: c_int = sys::WIRESHARK_VERSION_MINOR as c_int;
+pub static PLUGIN_WANT_MINOR: c_int = sys::WIRESHARK_VERSION_MINOR as c_int;
 
 /// What kind of plugin this is, for `tshark -G plugins` (Wireshark 4.3 and later read it;
 /// `WS_PLUGIN_DESC_DISSECTOR` is bit 0 of wsutil/plugins.h).
 #[cfg(ws_plugin_describe)]
+#[allow(unsafe_code)]
 #[no_mangle]
 pub extern "C" fn plugin_describe() -> u32 {
-    1
+    entry(|| 1).unwrap_or(1)
 }
 
 /// Called once by the loader.
+#[allow(unsafe_code)]
 #[no_mangle]
 pub extern "C" fn plugin_register() {
     static PLUGIN: sys::proto_plugin = sys::proto_plugin {
@@ -78,7 +91,15 @@ pub extern "C" fn plugin_register() {
         register_handoff: Some(register_handoff),
     };
     // SAFETY: Wireshark keeps the pointer; PLUGIN is 'static.
-    unsafe { sys::proto_register_plugin(&PLUGIN) };
+    entry(|| unsafe { sys::proto_register_plugin(&PLUGIN) });
+}
+
+/// The plugin's one panic boundary: every function Wireshark calls (the loader's, the
+/// registration and init routines, the dissector) runs its body through it, so no panic
+/// unwinds into Wireshark. `None`: the body panicked (the dissector then adds an expert
+/// error to the frame).
+fn entry<T>(body: impl FnOnce() -> T) -> Option<T> {
+    catch_unwind(AssertUnwindSafe(body)).ok()
 }
 
 /// How a field is shown.
@@ -130,8 +151,10 @@ const NS: usize = STEPS.len();
 const REGISTERED: Lang = Lang::En;
 
 // Ids Wireshark writes at registration. Only touched by Wireshark's single dissection
-// thread (registration, then dissection).
+// thread (registration, then dissection). The two ids keep epan's own names.
+#[allow(non_upper_case_globals)]
 static mut proto_tcplens: c_int = -1;
+#[allow(non_upper_case_globals)]
 static mut ett_tcplens: c_int = -1;
 static mut HF: [c_int; NF] = [-1; NF];
 static mut HF_VERDICT: [c_int; NV] = [-1; NV];
@@ -186,6 +209,7 @@ fn severity(v: Verdict) -> c_int {
 }
 
 /// The `tcplens.language` preference.
+#[allow(unsafe_code)] // epan boundary: reads a preference Wireshark writes.
 fn pref_lang() -> Lang {
     // SAFETY: written by Wireshark's preference code on its single thread, which is this one.
     if unsafe { PREF_LANGUAGE } == 1 {
@@ -206,6 +230,7 @@ fn summary(lang: Lang, v: Verdict) -> &'static str {
 /// # Safety
 /// `pinfo` and `ti` are Wireshark's for the frame being dissected (`ti` may be NULL); `ei`
 /// is a registered expert field.
+#[allow(unsafe_code)] // epan boundary: adds an expert info.
 unsafe fn add_expert(
     pinfo: *mut sys::packet_info,
     ti: *mut sys::proto_item,
@@ -295,8 +320,9 @@ fn ei_info(
     }
 }
 
+#[allow(unsafe_code)]
 unsafe extern "C" fn register_protoinfo() {
-    let _ = catch_unwind(|| {
+    entry(|| {
         // SAFETY: registration runs once, on Wireshark's main thread, before dissection;
         // every pointer handed over is 'static (statics or leaked allocations).
         unsafe {
@@ -409,8 +435,9 @@ unsafe extern "C" fn register_protoinfo() {
     });
 }
 
+#[allow(unsafe_code)]
 unsafe extern "C" fn register_handoff() {
-    let _ = catch_unwind(|| {
+    entry(|| {
         // SAFETY: registration context; the dissector function is 'static.
         unsafe {
             let handle = sys::create_dissector_handle(Some(dissect), proto_tcplens);
@@ -420,8 +447,9 @@ unsafe extern "C" fn register_handoff() {
 }
 
 /// A capture is (re)loaded: forget everything.
+#[allow(unsafe_code)]
 unsafe extern "C" fn reset() {
-    let _ = catch_unwind(|| {
+    entry(|| {
         if let Ok(mut s) = STATE.lock() {
             *s = Some(State::new());
         }
@@ -444,19 +472,20 @@ fn linktype_of(encap: c_int) -> u32 {
     }
 }
 
+#[allow(unsafe_code)]
 unsafe extern "C" fn dissect(
     tvb: *mut sys::tvbuff_t,
     pinfo: *mut sys::packet_info,
     tree: *mut sys::proto_tree,
     _data: *mut c_void,
 ) -> c_int {
-    let r = catch_unwind(AssertUnwindSafe(|| {
+    let r = entry(|| {
         // SAFETY: Wireshark hands a valid tvb and pinfo (tree may be NULL) for this call.
         unsafe { dissect_inner(tvb, pinfo, tree) }
-    }));
+    });
     match r {
-        Ok(n) => n,
-        Err(_) => {
+        Some(n) => n,
+        None => {
             // SAFETY: tvb/pinfo are valid for this call; tree may be NULL, which epan accepts.
             unsafe {
                 let ti = sys::proto_tree_add_item(tree, proto_tcplens, tvb, 0, 0, sys::ENC_NA);
@@ -473,20 +502,25 @@ unsafe extern "C" fn dissect(
     }
 }
 
+#[allow(unsafe_code)]
 unsafe fn dissect_inner(
     tvb: *mut sys::tvbuff_t,
     pinfo: *mut sys::packet_info,
     tree: *mut sys::proto_tree,
 ) -> c_int {
-    // SAFETY (whole function): pointers come from Wireshark for this call; every length
-    // passed to epan is the tvb's own.
+    // Pointers come from Wireshark for this call; every length passed to epan is the tvb's
+    // own.
+    // SAFETY: `pinfo` is Wireshark's valid packet_info for this frame.
     let p = unsafe { &*pinfo };
     let frame = p.num;
     let Some(idx) = (frame as usize).checked_sub(1) else {
         return 0;
     };
+    // SAFETY: `fd`, the frame's frame_data, is set for every dissected frame.
     let visited = unsafe { (*p.fd).visited() } != 0;
+    // SAFETY: `tvb` is Wireshark's valid buffer for this frame; the lengths cannot throw.
     let len = unsafe { sys::tvb_captured_length(tvb) };
+    // SAFETY: as above.
     let orig = unsafe { sys::tvb_reported_length(tvb) };
     // Offset 0 and the tvb's own captured length are always in bounds, so tvb_get_ptr
     // cannot throw (an epan exception is a longjmp, which must never cross Rust frames);
@@ -494,16 +528,21 @@ unsafe fn dissect_inner(
     let bytes: &[u8] = match c_int::try_from(len) {
         Ok(0) | Err(_) => &[],
         Ok(n) => {
+            // SAFETY: a valid tvb, and 0..n in its bounds (see above).
             let ptr = unsafe { sys::tvb_get_ptr(tvb, 0, n) };
             if ptr.is_null() {
                 &[]
             } else {
+                // SAFETY: tvb_get_ptr returned n contiguous bytes that live as long as the
+                // tvb, which outlives this call.
                 unsafe { std::slice::from_raw_parts(ptr, n as usize) }
             }
         }
     };
+    // SAFETY: `rec` is NULL or the frame's wtap record, valid for this call.
     let rec = unsafe { p.rec.as_ref() };
     let encap = match rec {
+        // SAFETY: a REC_TYPE_PACKET record's header is the packet_header of the union.
         Some(r) if r.rec_type == sys::REC_TYPE_PACKET => unsafe {
             r.rec_header.packet_header.pkt_encap
         },
@@ -568,6 +607,7 @@ unsafe fn dissect_inner(
         rec: &record,
         an: &analysis,
     };
+    // SAFETY: the tvb, pinfo and tree Wireshark handed to this call.
     unsafe { show(tvb, pinfo, tree, &shown) };
     0
 }
@@ -629,6 +669,7 @@ static EXPERT_TAP: AtomicI32 = AtomicI32::new(0);
 ///
 /// # Safety
 /// `pinfo` is Wireshark's for the frame being dissected.
+#[allow(unsafe_code)]
 unsafe fn experts_seen_without_tree(pinfo: *mut sys::packet_info, f: &Shown<'_>) -> bool {
     // SAFETY: exported epan functions; cinfo and its col_first array (one entry per
     // column format) are Wireshark's for this frame when not NULL.
@@ -660,12 +701,14 @@ unsafe fn experts_seen_without_tree(pinfo: *mut sys::packet_info, f: &Shown<'_>)
 ///
 /// # Safety
 /// Dissection context: `proto_tcplens` is registered.
+#[allow(unsafe_code)]
 unsafe fn fields_only_unreferenced() -> bool {
     if !cmdline::fields_without_tcplens() {
         return false;
     }
     // SAFETY: proto_tcplens is a registered id, so the registrar returns its hfinfo.
     let proto = unsafe { sys::proto_registrar_get_nth(proto_tcplens as u32) };
+    // SAFETY: not NULL: the registrar's hfinfo, which lives as long as the protocol.
     !proto.is_null() && unsafe { (*proto).ref_type } == sys::HF_REF_TYPE_NONE
 }
 
@@ -673,6 +716,7 @@ unsafe fn fields_only_unreferenced() -> bool {
 #[derive(Default)]
 struct CText(String);
 
+#[allow(unsafe_code)]
 impl CText {
     /// Builds a string with `fill` and adds it as field `hf`; skipped, as before with
     /// `CString`, when the text holds a NUL.
@@ -724,6 +768,7 @@ fn write_ip(out: &mut String, a: IpAddr) -> std::fmt::Result {
     }
 }
 
+#[allow(unsafe_code)]
 unsafe fn show(
     tvb: *mut sys::tvbuff_t,
     pinfo: *mut sys::packet_info,
@@ -747,7 +792,7 @@ unsafe fn show(
             return;
         }
     }
-    // SAFETY (whole block): valid tvb/pinfo/tree for this call; strings are
+    // SAFETY: (the whole block) valid tvb/pinfo/tree for this call; strings are
     // NUL-terminated temporaries that epan copies. Every item is added at offset 0 with
     // length 0, in bounds for any tvb (even an empty one), so no epan call here can throw.
     unsafe {
@@ -793,6 +838,7 @@ struct TreeItems<'a> {
     text: &'a mut CText,
 }
 
+#[allow(unsafe_code)] // epan boundary: reads the registered field ids.
 impl TreeItems<'_> {
     /// The key's field id, when the plugin registers it.
     fn hf(&self, key: FrameKey) -> Option<c_int> {
@@ -810,6 +856,7 @@ impl TreeItems<'_> {
     }
 }
 
+#[allow(unsafe_code)] // epan boundary: adds the tree items.
 impl FrameVisitor for TreeItems<'_> {
     fn integer(&mut self, key: FrameKey, v: Option<u64>) {
         if let (Some(v), Some(hf)) = (v, self.hf(key)) {
@@ -859,6 +906,7 @@ static TEXT: Mutex<CText> = Mutex::new(CText(String::new()));
 /// # Safety
 /// `tvb` and `pinfo` are Wireshark's for the frame being dissected; `t` and `ti` are NULL
 /// or its tcplens subtree and item.
+#[allow(unsafe_code)]
 unsafe fn add_experts(
     pinfo: *mut sys::packet_info,
     tvb: *mut sys::tvbuff_t,

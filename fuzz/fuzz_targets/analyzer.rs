@@ -1,6 +1,7 @@
 //! The analyzer: a sequence of arbitrary frames fed to one analyzer, so that the state
 //! machine's paths are reached; every verdict is explained and every conversation summed up.
 //! Input format: `tcplens_fuzz::next_frame`.
+#![deny(unsafe_code)]
 #![no_main]
 
 use std::fmt::Write as _;

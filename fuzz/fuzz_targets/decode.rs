@@ -1,5 +1,6 @@
 //! Decoding: arbitrary bytes under each supported link type (and an unsupported one).
 //! Input: link selector u8, orig_len slack u16, then the frame.
+#![deny(unsafe_code)]
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -3,6 +3,7 @@
 //! refuses), every frame fed to an analyzer by the frame loop (`tcplens-drive`) until the
 //! end or the first read error; and the built-in pcapng reader on its own, since libpcap
 //! only hands it the multi-interface files.
+#![deny(unsafe_code)]
 #![no_main]
 
 use std::path::PathBuf;

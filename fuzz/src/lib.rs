@@ -1,5 +1,6 @@
 //! What the fuzz targets share: a cursor over the fuzzer's bytes, the link types, and the
 //! analyzer target's frame format (also written by `scripts/fuzz-corpus.py`).
+#![deny(unsafe_code)]
 
 /// The supported pcap `LINKTYPE_*` values; a selector past the end gives an unsupported one.
 pub const LINKTYPES: [u32; 8] = [0, 1, 101, 108, 113, 228, 229, 276];

@@ -203,13 +203,13 @@ int main(int argc, char **argv) {
     while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
         TcplensVerdict v;
         int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
-        int code = tcplens_feed(a, ++frame, ts, linktype, data, h->caplen, h->len, &v);
+        TcplensStatus code = tcplens_feed(a, ++frame, ts, linktype, data, h->caplen, h->len, &v);
         if (code == TCPLENS_OK)
             print_tcp(&v);
         else if (code == TCPLENS_UNDECODABLE)
             print_undecodable(&v);
         else if (code != TCPLENS_NOT_TCP) {
-            fprintf(stderr, "tcplens_dump: tcplens_feed returned %d on frame %" PRIu64 "\n", code, frame);
+            fprintf(stderr, "tcplens_dump: tcplens_feed returned %d on frame %" PRIu64 "\n", (int)code, frame);
             return 5;
         }
     }

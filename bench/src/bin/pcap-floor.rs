@@ -1,6 +1,7 @@
 //! The floor of the whole-process benchmark: read every packet of a capture through the
 //! same `pcap` crate tcplens uses, touch nothing, print the count. Any analyser built on
 //! libpcap pays at least this much.
+#![deny(unsafe_code)]
 
 use std::process::ExitCode;
 

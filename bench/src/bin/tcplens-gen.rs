@@ -1,4 +1,5 @@
 //! `tcplens-gen`: writes a deterministic synthetic capture (see [`tcplens_bench::gen`]).
+#![deny(unsafe_code)]
 
 use std::fs::File;
 use std::io::BufWriter;

@@ -5,10 +5,12 @@
 //! 4.0.17), quirks included; the structure is not. Each verdict is a small named rule in
 //! [`rules`], run from a table in Wireshark's order of evaluation; the bookkeeping that
 //! follows them (unacked segments, ACK matching, bytes in flight) is in this module.
-//! `../shared/reference/wireshark-4.0-tcp-analysis.md` is the specification followed.
+//! `docs/wireshark-4.0-tcp-analysis.md` is the specification followed; "§N" and "step N"
+//! below cite its sections and steps.
 
 pub mod rules;
 
+use crate::lifecycle::Side;
 use crate::summary::{initial_rtt, SynAtEpoch};
 use crate::wire::{TcpFlags, TcpOptions};
 
@@ -118,7 +120,7 @@ pub(crate) const FAST_RETRANSMISSION_NS: i64 = 20_000_000;
 /// Out-of-order window when the initial RTT is not known.
 pub(crate) const OUT_OF_ORDER_DEFAULT_NS: i64 = 3_000_000;
 
-/// Window-scale knowledge of one direction (§6 of the reference).
+/// Window-scale knowledge of one direction (§6 of `docs/wireshark-4.0-tcp-analysis.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WinScale {
     /// No SYN seen yet (Wireshark's −1).
@@ -280,7 +282,8 @@ impl Ta {
     }
 }
 
-/// How a conversation lookup treated a pure SYN or SYN-ACK (Wireshark 4.0 §7).
+/// How a conversation lookup treated a pure SYN or SYN-ACK (Wireshark 4.0, §7 of
+/// `docs/wireshark-4.0-tcp-analysis.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ReuseInfo {
     /// This segment started a new conversation on a used 4-tuple, or re-based a SYN-ACK.
@@ -292,13 +295,13 @@ pub struct ReuseInfo {
 }
 
 impl ConvAnalysis {
-    /// Runs the whole per-packet pipeline for a complete TCP segment from `side` (0 =
-    /// client). `base` is each direction's base sequence number, already set up;
+    /// Runs the whole per-packet pipeline for a complete TCP segment from `side`. `base`
+    /// is each direction's base sequence number (indexed by [`Side`]), already set up;
     /// `last_syn_ns` the time of the conversation's latest SYN without ACK before this
     /// segment.
     pub fn on_segment(
         &mut self,
-        side: usize,
+        side: Side,
         seg: &SegmentIn<'_>,
         base: [u32; 2],
         reuse: ReuseInfo,
@@ -314,7 +317,10 @@ impl ConvAnalysis {
             ta.flag(Verdict::ReusedPorts);
         }
         let [c, s] = &mut self.flows;
-        let (fwd, rev) = if side == 0 { (c, s) } else { (s, c) };
+        let (fwd, rev) = match side {
+            Side::Client => (c, s),
+            Side::Server => (s, c),
+        };
         if reuse.same_isn_syn {
             // A SYN with the ISN already seen: undo what an RST did to nextseq.
             fwd.nextseq = fwd.maxseqtobeacked;
@@ -328,7 +334,7 @@ impl ConvAnalysis {
             irtt: self.irtt,
             ta,
         };
-        ctx.analyze(base[side]);
+        ctx.analyze(base[side.idx()]);
         let ta = ctx.ta;
 
         // Display: the calculated window, with the scale known *before* this packet's options.
@@ -371,7 +377,7 @@ impl ConvAnalysis {
                 out.push_bytes_sent = Some(ta.push_bytes_sent);
             }
             if ta.flags.has(Verdict::LostSegment) {
-                out.expected_seq = Some(rel(ta.expected_seq, base[side]));
+                out.expected_seq = Some(rel(ta.expected_seq, base[side.idx()]));
             }
             if ta.flags.has(Verdict::DuplicateAck) {
                 out.dup_ack_num = Some(ta.dupack_num);
@@ -401,8 +407,8 @@ impl ConvAnalysis {
 
     /// The calculated window Wireshark shows for a header it does not analyse (an ICMP
     /// quote): scaled like any other, with what is known of the sender's scale.
-    pub fn window_scaled(&self, side: usize, flags: TcpFlags, window: u16) -> u32 {
-        match self.flows[side].win_scale {
+    pub fn window_scaled(&self, side: Side, flags: TcpFlags, window: u16) -> u32 {
+        match self.flows[side.idx()].win_scale {
             WinScale::Shift(s) if !flags.syn() => u32::from(window) << s,
             _ => u32::from(window),
         }
@@ -415,7 +421,8 @@ impl ConvAnalysis {
     /// Steps 9–10: `is_first_ack`, and the initial RTT from the latest SYN's time (kept
     /// by the conversation, [`ConnStats::syn_ns`](crate::summary::ConnStats)): set by the
     /// first ACK without SYN after it, from either side, while still unknown (0).
-    fn syn_and_irtt(&mut self, side: usize, seg: &SegmentIn<'_>, last_syn_ns: Option<i64>) {
+    fn syn_and_irtt(&mut self, side: Side, seg: &SegmentIn<'_>, last_syn_ns: Option<i64>) {
+        let side = side.idx();
         let f = seg.flags;
         if f.syn() {
             self.flows[side].is_first_ack = true;
@@ -430,8 +437,9 @@ impl ConvAnalysis {
         }
     }
 
-    /// Step 11 and 13: window scale and SACK blocks from the options.
-    fn options(&mut self, side: usize, seg: &SegmentIn<'_>) {
+    /// §1 steps 11 and 13: window scale and SACK blocks from the options.
+    fn options(&mut self, side: Side, seg: &SegmentIn<'_>) {
+        let (side, other) = (side.idx(), side.other().idx());
         let o = seg.options;
         if let Some(shift) = o.window_scale {
             self.flows[side].win_scale = WinScale::Shift(shift.min(14));
@@ -444,7 +452,6 @@ impl ConvAnalysis {
             .map(|(l, r)| r.wrapping_sub(*l))
             .fold(0u32, u32::wrapping_add);
         if seg.flags.syn() && !o.aborts_dissection {
-            let other = 1 - side;
             if self.flows[side].win_scale == WinScale::Unknown {
                 self.flows[side].win_scale = WinScale::None;
                 self.flows[other].win_scale = WinScale::None;

@@ -1,10 +1,11 @@
 //! The sequence-analysis rules, one small function each, in Wireshark 4.0's order.
 //!
-//! [`VERDICT_RULES`] holds steps 1–9 of the reference (§3); a rule may end the table early
-//! (a zero-window probe, a keep-alive ACK or a zero-window-probe ACK is nothing else).
-//! [`RETRANSMISSION_RULES`] holds the fast-retransmission and out-of-order tests of step
-//! 12e, in the default order of `tcp.fastrt_supersedes_ooo`. The bookkeeping steps (10, 11,
-//! 13–15) follow as named functions.
+//! "Step N" is step N of §3 of `docs/wireshark-4.0-tcp-analysis.md`. [`VERDICT_RULES`] holds
+//! steps 1–9; a rule may end the table early (a zero-window probe, a keep-alive ACK or a
+//! zero-window-probe ACK is nothing else). [`RETRANSMISSION_RULES`] holds the
+//! fast-retransmission and out-of-order tests of step 12e, in the default order of
+//! `tcp.fastrt_supersedes_ooo`. The bookkeeping steps (10, 11, 13–15) follow as named
+//! functions.
 
 use super::{
     rel, FlowAnalysis, SegmentIn, Ta, Unacked, Verdict, DUPACK_SENTINEL, FAST_RETRANSMISSION_NS,
@@ -310,25 +311,28 @@ impl Ctx<'_, '_> {
         let ack = self.seg.ack;
         let now = self.seg.now;
         let ta = &mut self.ta;
-        // Wireshark walks newest first; keep that order for which match wins.
         let segs = &mut self.rev.segments;
-        let mut i = segs.len();
-        while i > 0 {
-            i -= 1;
-            let u = segs[i];
+        // One pass, oldest first (up to 10,000 segments: no `Vec::remove` in the loop).
+        // Wireshark walks newest first and each match overwrites the last, so the oldest
+        // match wins: here, the first one.
+        let mut matched = false;
+        segs.retain_mut(|u| {
             if ack == u.nextseq {
-                ta.exists = true;
-                ta.frame_acked = u.frame;
-                ta.ack_rtt = now.saturating_sub(u.time);
-                segs.remove(i);
+                if !matched {
+                    matched = true;
+                    ta.exists = true;
+                    ta.frame_acked = u.frame;
+                    ta.ack_rtt = now.saturating_sub(u.time);
+                }
+                false
             } else if gt(ack, u.seq) && le(ack, u.nextseq) {
-                segs[i].seq = ack;
-            } else if gt(u.nextseq, ack) {
-                // still outstanding
+                u.seq = ack;
+                true
             } else {
-                segs.remove(i);
+                // Still outstanding, or wholly acknowledged and gone.
+                gt(u.nextseq, ack)
             }
-        }
+        });
         // An idle connection keeps no list (most of a conversation's memory otherwise).
         if segs.is_empty() && segs.capacity() > 0 {
             *segs = Vec::new();
@@ -412,7 +416,7 @@ pub fn out_of_order(c: &mut Ctx<'_, '_>, not_adv: bool) -> bool {
 #[cfg(test)]
 mod tests {
     //! One test (or a few) per rule, each built from a handful of packets fed through the
-    //! whole [`Analyzer`], with the expected verdicts worked out from §3 of the reference.
+    //! whole [`Analyzer`], with the expected verdicts worked out from §3 of `docs/wireshark-4.0-tcp-analysis.md`.
 
     use crate::analysis::{FrameAnalysis, Verdict};
     use crate::analyzer::{Analyzer, Outcome};
@@ -570,7 +574,7 @@ mod tests {
 
     #[test]
     fn zero_window_probe_accepted_by_the_peer_gives_acked_unseen_and_lost_segment() {
-        // Quirk 6 of the reference: a probe does not advance nextseq, so when the receiver
+        // Quirk 6 (§11 of docs/wireshark-4.0-tcp-analysis.md): a probe does not advance nextseq, so when the receiver
         // takes the byte, 4.0 calls its ACK "ACKed unseen" and the next data "not captured".
         let mut p = handshake(CI, SI);
         p.extend([

@@ -19,112 +19,91 @@ use etherparse::{err, IpNumber, LaxIpSlice, TcpHeaderSlice};
 pub use link::{LinkType, NetProto};
 pub use tcp::{OptionError, TcpFlags, TcpOptions};
 
-/// Why a frame could not be decoded to a TCP segment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DecodeError {
+/// Declares [`DecodeError`] from one table: each reason's variant (with the value it
+/// carries, if any) and its code, in code order. Everything else about a reason, its
+/// index, its code, the value it carries and its rebuilding from (index, value), in Rust
+/// and through the C ABI, is derived from this table.
+macro_rules! decode_errors {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident $(($value:ident: $ty:ty))? => $code:literal,
+    )*) => {
+        /// Why a frame could not be decoded to a TCP segment.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum DecodeError {
+            $($(#[$doc])* $variant $(($ty))?,)*
+        }
+
+        /// The position of each reason in the table.
+        #[repr(u8)]
+        enum Position {
+            $($variant,)*
+        }
+
+        impl DecodeError {
+            /// Every reason's code, in the table's order: `ALL_CODES[e.index()] == e.code()`.
+            pub const ALL_CODES: [&'static str; [$($code),*].len()] = [$($code),*];
+
+            /// This reason's position in [`DecodeError::ALL_CODES`].
+            pub fn index(self) -> usize {
+                match self {
+                    $(DecodeError::$variant { .. } => Position::$variant as usize,)*
+                }
+            }
+
+            /// The value a reason carries (a link type, an IP version, a header length),
+            /// else 0.
+            pub fn detail(self) -> u32 {
+                match self {
+                    $(DecodeError::$variant $(($value))? => 0 $(+ u32::from($value))?,)*
+                }
+            }
+
+            /// The reason at `index` in [`DecodeError::ALL_CODES`], carrying `detail`
+            /// (cut to the width of the value it carries).
+            pub fn from_parts(index: usize, detail: u32) -> Option<DecodeError> {
+                $(
+                    if index == Position::$variant as usize {
+                        $(let $value = detail as $ty;)?
+                        return Some(DecodeError::$variant $(($value))?);
+                    }
+                )*
+                None
+            }
+        }
+    };
+}
+
+decode_errors! {
     /// The frame's link type (a pcap LINKTYPE_ value) is not one tcplens decodes.
-    UnsupportedLinkType(u32),
+    UnsupportedLinkType(link_type: u32) => "unsupported_link_type",
     /// The frame ends inside its link-layer header.
-    TruncatedLink,
+    TruncatedLink => "truncated_link_header",
     /// The IP version nibble is neither 4 nor 6.
-    BadIpVersion(u8),
+    BadIpVersion(version: u8) => "bad_ip_version",
     /// The frame ends inside the IP header or its extension headers.
-    TruncatedIp,
+    TruncatedIp => "truncated_ip_header",
     /// The IPv4 header length (IHL) is below 5 words.
-    BadIpHeaderLength(u8),
+    BadIpHeaderLength(ihl: u8) => "bad_ip_header_length",
     /// The IP total/payload length is smaller than the headers it must contain.
-    IpLengthTooSmall,
+    IpLengthTooSmall => "ip_length_too_small",
     /// An IPv6 extension header or IPv4 AH could not be read.
-    BadIpExtension,
+    BadIpExtension => "bad_ip_extension_header",
     /// A fragment of a fragmented IP datagram: the TCP header is not in this frame alone.
-    IpFragment,
+    IpFragment => "ip_fragment",
     /// The frame ends inside the fixed 20-byte TCP header.
-    TruncatedTcp,
+    TruncatedTcp => "truncated_tcp_header",
     /// The TCP data offset is below 5 words (RFC 9293 §3.1).
-    BadTcpDataOffset(u8),
+    BadTcpDataOffset(offset: u8) => "bad_tcp_data_offset",
     /// The TCP data offset points past the end of the IP payload.
-    TcpHeaderBeyondIp,
+    TcpHeaderBeyondIp => "tcp_header_beyond_ip_length",
 }
 
 impl DecodeError {
     /// A stable machine name (used in JSON/CSV output and in counts).
     pub fn code(self) -> &'static str {
-        match self {
-            DecodeError::UnsupportedLinkType(_) => "unsupported_link_type",
-            DecodeError::TruncatedLink => "truncated_link_header",
-            DecodeError::BadIpVersion(_) => "bad_ip_version",
-            DecodeError::TruncatedIp => "truncated_ip_header",
-            DecodeError::BadIpHeaderLength(_) => "bad_ip_header_length",
-            DecodeError::IpLengthTooSmall => "ip_length_too_small",
-            DecodeError::BadIpExtension => "bad_ip_extension_header",
-            DecodeError::IpFragment => "ip_fragment",
-            DecodeError::TruncatedTcp => "truncated_tcp_header",
-            DecodeError::BadTcpDataOffset(_) => "bad_tcp_data_offset",
-            DecodeError::TcpHeaderBeyondIp => "tcp_header_beyond_ip_length",
-        }
+        DecodeError::ALL_CODES[self.index()]
     }
-
-    /// This reason's position in [`DecodeError::ALL_CODES`].
-    pub fn index(self) -> usize {
-        match self {
-            DecodeError::UnsupportedLinkType(_) => 0,
-            DecodeError::TruncatedLink => 1,
-            DecodeError::BadIpVersion(_) => 2,
-            DecodeError::TruncatedIp => 3,
-            DecodeError::BadIpHeaderLength(_) => 4,
-            DecodeError::IpLengthTooSmall => 5,
-            DecodeError::BadIpExtension => 6,
-            DecodeError::IpFragment => 7,
-            DecodeError::TruncatedTcp => 8,
-            DecodeError::BadTcpDataOffset(_) => 9,
-            DecodeError::TcpHeaderBeyondIp => 10,
-        }
-    }
-
-    /// The value a reason carries (a link type, an IP version, a header length), else 0.
-    pub fn detail(self) -> u32 {
-        match self {
-            DecodeError::UnsupportedLinkType(l) => l,
-            DecodeError::BadIpVersion(v)
-            | DecodeError::BadIpHeaderLength(v)
-            | DecodeError::BadTcpDataOffset(v) => u32::from(v),
-            _ => 0,
-        }
-    }
-
-    /// The reason at `index` in [`DecodeError::ALL_CODES`], carrying `detail`.
-    pub fn from_parts(index: usize, detail: u32) -> Option<DecodeError> {
-        let small = detail as u8;
-        Some(match index {
-            0 => DecodeError::UnsupportedLinkType(detail),
-            1 => DecodeError::TruncatedLink,
-            2 => DecodeError::BadIpVersion(small),
-            3 => DecodeError::TruncatedIp,
-            4 => DecodeError::BadIpHeaderLength(small),
-            5 => DecodeError::IpLengthTooSmall,
-            6 => DecodeError::BadIpExtension,
-            7 => DecodeError::IpFragment,
-            8 => DecodeError::TruncatedTcp,
-            9 => DecodeError::BadTcpDataOffset(small),
-            10 => DecodeError::TcpHeaderBeyondIp,
-            _ => return None,
-        })
-    }
-
-    /// Every variant's code, for documentation and tests.
-    pub const ALL_CODES: [&'static str; 11] = [
-        "unsupported_link_type",
-        "truncated_link_header",
-        "bad_ip_version",
-        "truncated_ip_header",
-        "bad_ip_header_length",
-        "ip_length_too_small",
-        "bad_ip_extension_header",
-        "ip_fragment",
-        "truncated_tcp_header",
-        "bad_tcp_data_offset",
-        "tcp_header_beyond_ip_length",
-    ];
 }
 
 /// The English words of the reason (in `text::en`, beside its words in the other languages).
@@ -453,10 +432,19 @@ mod tests {
             DecodeError::BadTcpDataOffset(2),
             DecodeError::TcpHeaderBeyondIp,
         ];
-        for e in all {
-            assert_eq!(DecodeError::ALL_CODES[e.index()], e.code());
+        assert_eq!(all.len(), DecodeError::ALL_CODES.len());
+        for (i, e) in all.into_iter().enumerate() {
+            assert_eq!(e.index(), i);
+            assert_eq!(DecodeError::ALL_CODES[i], e.code());
+            assert_eq!(DecodeError::from_parts(i, e.detail()), Some(e));
             assert!(!e.to_string().is_empty());
         }
+        assert_eq!(DecodeError::UnsupportedLinkType(9).detail(), 9);
+        assert_eq!(
+            DecodeError::from_parts(2, 0x107),
+            Some(DecodeError::BadIpVersion(7))
+        );
+        assert_eq!(DecodeError::from_parts(all.len(), 0), None);
     }
 
     #[test]

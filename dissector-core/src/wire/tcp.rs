@@ -106,6 +106,11 @@ pub enum OptionError {
     NotCaptured,
 }
 
+impl OptionError {
+    /// The `error` code of a segment whose options are malformed (any of these problems).
+    pub const CODE: &'static str = "malformed_tcp_option";
+}
+
 impl fmt::Display for OptionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
