@@ -1,15 +1,18 @@
-//! tcplens core: makes TCP conversations readable.
+//! tcplens-core analyses TCP frame by frame: bytes in, verdicts out, with no I/O.
 //!
 //! Layers, each in its own module:
 //! - [`wire`]: link, IP and TCP decoding (zero-copy views, typed errors);
 //! - [`flow`]: the conversation table, `tcp.stream` numbering and relative numbers (its
-//!   4-tuple index in `slot_index`);
+//!   seeded 4-tuple index in `slot_index`); one `Conversation` holds all of a connection's
+//!   state, so `--max-conns` bounds it whole;
 //! - [`analysis`]: Wireshark-compatible `tcp.analysis` verdicts, one small rule each;
 //! - [`lifecycle`]: handshake, teardown, resets and RFC 9293 endpoint states;
 //! - [`summary`]: per-connection totals, history and Zeek-style `conn_state`;
-//! - [`record`]: the compact per-frame verdict;
-//! - [`explain`]: text generated from a verdict on demand, in English and Chinese;
-//! - [`diagnosis`]: likely causes per connection, reasoned across packets;
+//! - [`record`]: the compact per-frame record and the per-conversation record;
+//! - [`schema`]: every key of those records once, driving every output;
+//! - [`explain`]: which sentences explain a frame, chosen once for every language;
+//! - [`diagnosis`]: likely causes per connection, an engine and one file per rule;
+//! - [`text`]: every sentence tcplens prints, one file per language;
 //! - [`compact`]: verdicts kept across passes in a few bytes per frame;
 //! - [`analyzer`]: the per-frame pipeline that ties them together.
 //!
