@@ -177,3 +177,35 @@ fn run_retrying_busy(cmd: &mut Command) -> std::process::Output {
     }
     panic!("tcplens_dump stayed busy (ETXTBSY) for a second");
 }
+
+/// The frame loop warns about a clock going backwards whatever the engine: `--core-lib`
+/// says what the built-in core says on standard error too.
+#[test]
+fn core_lib_warns_about_the_clock_as_the_builtin_core_does() {
+    let Some(shared) = common::shared_captures() else {
+        assert!(
+            !common::in_ci(),
+            "../shared/captures is missing: CI must run this test"
+        );
+        eprintln!("SKIPPED: ../shared/captures not found");
+        return;
+    };
+    let cap = shared
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == "tcpdump-kday4.pcap"))
+        .expect("tcpdump-kday4.pcap, whose timestamps go backwards");
+    let lib = core_lib_dir().join("libtcplens_core.so");
+    let stderr = |extra: &[&str]| {
+        let out = common::tcplens()
+            .args(["analyze", "--format", "jsonl"])
+            .args(extra)
+            .arg(&cap)
+            .output()
+            .expect("running tcplens");
+        assert!(out.status.success());
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let builtin = stderr(&[]);
+    assert!(builtin.contains("timestamps go backwards"), "{builtin}");
+    assert_eq!(stderr(&["--core-lib", lib.to_str().unwrap()]), builtin);
+}
