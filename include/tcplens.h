@@ -9,9 +9,11 @@
 #include <stdint.h>
 
 /**
- * The ABI version this library implements; a host passes it in its config.
+ * The ABI version this library implements; a host passes it in its config. Version 3
+ * added `tcplens_set_max_conns` and the `TcplensStatus` enum (same values as version 2's
+ * status codes).
  */
-#define TCPLENS_ABI_VERSION 2
+#define TCPLENS_ABI_VERSION 3
 
 /**
  * `present` bits of [`TcplensVerdict`]: which nullable fields hold a value.

@@ -19,11 +19,13 @@ pub fn gather(path: &str, lang: Lang) -> Result<(Facts, Option<CliError>), CliEr
     // Times from the capture's first frame, as in `conns --diagnose`.
     analyzer.diagnose(TimeOrigin::FirstFrame);
     let mut facts = Facts::default();
-    let end = scan(path, &mut analyzer, |n, t, seg, rec, an| {
+    let mut found: Vec<Finding> = Vec::new();
+    let end = scan(path, &mut analyzer, |analyzer, n, t, seg, rec, an| {
+        // Findings are taken as they come, so the page keeps at most its cap of them.
+        analyzer.take_findings(&mut found);
+        facts.keep_findings(&mut found);
         facts.note(&Packet::new(n, t, seg, *rec, *an), lang);
     })?;
-    // The analyzer holds the findings while it scans; they are taken at the end.
-    let mut found: Vec<Finding> = Vec::new();
     analyzer.finish_diagnosis(&mut found);
     facts.keep_findings(&mut found);
     // Connection times count from the capture's first frame, as in `conns`.

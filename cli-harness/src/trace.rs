@@ -19,17 +19,18 @@ pub struct ScanEnd {
 }
 
 /// Feeds every frame of the file at `path` to `analyzer` through the frame loop and hands
-/// each TCP frame to `sink` with its number and time since the capture's first frame.
+/// each TCP frame to `sink` with the analyzer, the frame's number and its time since the
+/// capture's first frame.
 pub fn scan<F>(path: &str, analyzer: &mut Analyzer, mut sink: F) -> Result<ScanEnd, CliError>
 where
-    F: FnMut(u32, i64, &TcpSegment<'_>, &FrameRecord, &FrameAnalysis),
+    F: FnMut(&mut Analyzer, u32, i64, &TcpSegment<'_>, &FrameRecord, &FrameAnalysis),
 {
     let mut src = Source::open_file(path)?;
     let end = drive::run(
         &mut src,
         analyzer,
         drive::Options::default(),
-        |_, n, t, seen| {
+        |analyzer, n, t, seen| {
             if let Seen::Tcp(TcpFrame {
                 segment: Some(segment),
                 record,
@@ -39,7 +40,7 @@ where
             {
                 // The pictures number frames as u32 (`Packet::frame`).
                 let frame = u32::try_from(n).unwrap_or(u32::MAX);
-                sink(frame, t, segment, record, analysis);
+                sink(analyzer, frame, t, segment, record, analysis);
             }
             Ok(())
         },
@@ -69,7 +70,7 @@ pub fn load_streams(
 ) -> Result<(Vec<Stream>, Option<CliError>), CliError> {
     let mut analyzer = Analyzer::new();
     let mut packets: Vec<Vec<Packet>> = vec![Vec::new(); streams.len()];
-    let end = scan(path, &mut analyzer, |n, t, seg, rec, an| {
+    let end = scan(path, &mut analyzer, |_, n, t, seg, rec, an| {
         if let Some(i) = streams.iter().position(|s| *s == rec.stream) {
             packets[i].push(Packet::new(n, t, seg, *rec, *an));
         }

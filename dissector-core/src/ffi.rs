@@ -26,8 +26,10 @@ use crate::lifecycle::{Event, Side, TcpState};
 use crate::record::FrameRecord;
 use crate::wire::{DecodeError, OptionError, TcpSegment};
 
-/// The ABI version this library implements; a host passes it in its config.
-pub const TCPLENS_ABI_VERSION: u32 = 2;
+/// The ABI version this library implements; a host passes it in its config. Version 3
+/// added `tcplens_set_max_conns` and the `TcplensStatus` enum (same values as version 2's
+/// status codes).
+pub const TCPLENS_ABI_VERSION: u32 = 3;
 
 /// What a call did. Every function that returns a status returns one of these (as an
 /// `int32_t`); `tcplens_explain` returns a length, or one of the negative ones.
@@ -622,6 +624,12 @@ pub unsafe extern "C" fn tcplens_feed(
             ),
         };
         if a.keep {
+            // A frame lost to a caught panic left no verdict: keep its slot empty, so
+            // `tcplens_get_verdict(n)` stays frame n's.
+            let index = usize::try_from(frame - 1).unwrap_or(usize::MAX);
+            if a.kept.len() < index {
+                a.kept.resize(index, None);
+            }
             a.kept.push((code != TCPLENS_NOT_TCP).then_some(v));
         }
         // SAFETY: checked for NULL; otherwise writable by contract.

@@ -2,9 +2,9 @@
 //!
 //! Layers, each in its own module:
 //! - [`wire`]: link, IP and TCP decoding (zero-copy views, typed errors);
-//! - [`flow`]: the conversation table, `tcp.stream` numbering and relative numbers (its
-//!   seeded 4-tuple index in `slot_index`); one `Conversation` holds all of a connection's
-//!   state, so `--max-conns` bounds it whole;
+//! - [`flow`]: the conversation table, `tcp.stream` numbering and relative numbers (a
+//!   seeded 4-tuple hash, the index's buckets in `slot_index`); one `Conversation` holds
+//!   all of a connection's state, so `--max-conns` bounds it whole;
 //! - [`analysis`]: Wireshark-compatible `tcp.analysis` verdicts, one small rule each;
 //! - [`lifecycle`]: handshake, teardown, resets and RFC 9293 endpoint states;
 //! - [`summary`]: per-connection totals, history and Zeek-style `conn_state`;

@@ -130,7 +130,7 @@ impl FrameRecord {
 }
 
 /// The `error` code of a frame whose TCP options are malformed (the frame is analysed).
-pub const MALFORMED_OPTION_CODE: &str = "malformed_tcp_option";
+pub const MALFORMED_OPTION_CODE: &str = crate::wire::OptionError::CODE;
 
 /// The record of one conversation, as `conns` lists it (its keys: [`crate::schema::ConnKey`]).
 #[derive(Debug, Clone, PartialEq, Eq)]

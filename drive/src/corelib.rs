@@ -60,6 +60,8 @@ impl std::error::Error for CoreLibError {}
 
 /// A loaded core library with one analyzer.
 pub struct CoreLib {
+    /// The library's path, for messages.
+    path: String,
     analyzer: *mut TcplensAnalyzer,
     free: FreeFn,
     feed: FeedFn,
@@ -84,11 +86,24 @@ impl CoreLib {
         // SAFETY: loading runs the library's initialisers; `path` is the user's choice of a
         // tcplens core library, whose initialisers are Rust's own.
         let lib = unsafe { Library::new(path) }.map_err(|e| lib_err(path, e))?;
+        // The version first: a library of another ABI may lack the other symbols, and
+        // saying which version it is helps more than naming a missing symbol.
+        // SAFETY: resolved with the signature `include/tcplens.h` declares.
+        let abi = unsafe {
+            *lib.get::<AbiVersionFn>(b"tcplens_abi_version\0")
+                .map_err(|e| lib_err(path, e))?
+        };
+        // SAFETY: a function of no arguments, resolved above.
+        let version = unsafe { abi() };
+        if version != TCPLENS_ABI_VERSION {
+            return Err(lib_err(
+                path,
+                format!("ABI version {version}, this tcplens needs {TCPLENS_ABI_VERSION}"),
+            ));
+        }
         // SAFETY: each symbol is resolved with the signature `include/tcplens.h` declares.
-        let (abi, new, set_max_conns, free, feed, explain) = unsafe {
+        let (new, set_max_conns, free, feed, explain) = unsafe {
             (
-                *lib.get::<AbiVersionFn>(b"tcplens_abi_version\0")
-                    .map_err(|e| lib_err(path, e))?,
                 *lib.get::<NewFn>(b"tcplens_analyzer_new\0")
                     .map_err(|e| lib_err(path, e))?,
                 *lib.get::<SetMaxConnsFn>(b"tcplens_set_max_conns\0")
@@ -101,14 +116,6 @@ impl CoreLib {
                     .map_err(|e| lib_err(path, e))?,
             )
         };
-        // SAFETY: a function of no arguments, resolved above.
-        let version = unsafe { abi() };
-        if version != TCPLENS_ABI_VERSION {
-            return Err(lib_err(
-                path,
-                format!("ABI version {version}, this tcplens needs {TCPLENS_ABI_VERSION}"),
-            ));
-        }
         let config = TcplensConfig {
             abi_version: TCPLENS_ABI_VERSION,
             keep_verdicts: 0,
@@ -119,6 +126,7 @@ impl CoreLib {
             return Err(lib_err(path, "tcplens_analyzer_new refused the config"));
         }
         let lib = CoreLib {
+            path: path.display().to_string(),
             analyzer,
             free,
             feed,
@@ -193,7 +201,7 @@ impl Engine for CoreLib {
             )),
             Some(TcplensStatus::TCPLENS_NOT_TCP) => Ok(Seen::NotTcp),
             _ => Err(DriveError::CoreLib(CoreLibError {
-                path: "core library".into(),
+                path: self.path.clone(),
                 reason: format!("tcplens_feed returned {code} on frame {number}"),
             })),
         }

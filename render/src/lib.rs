@@ -5,6 +5,7 @@
 //! The caller reads the capture and runs the analyzer (the `tcplens` binary does both);
 //! this crate gets the frames' records and analyses, and the words from the core's text
 //! module, and returns the document as a `String`.
+#![deny(unsafe_code)]
 
 pub mod diagram;
 pub mod graph;
