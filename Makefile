@@ -1,5 +1,6 @@
 # tcplens: `make demo` and `make test` work from a fresh clone on Debian bookworm; both
-# install what is missing first (scripts/install-deps.sh: apt packages, Rust via rustup).
+# install what is missing first (scripts/install-deps.sh: apt packages, Rust via rustup),
+# each only what it needs (`--for build`, `--for test`; `make install-plugin`: `--for plugin`).
 
 SHELL := /bin/bash
 
@@ -16,15 +17,28 @@ TCPLENS := ./target/release/tcplens
 # parallelises on its own.
 .NOTPARALLEL:
 
-.PHONY: deps build demo test robustness fmt clippy clean install-plugin bench bench-micro screenshots
+.PHONY: deps deps-build deps-plugin deps-test build demo test robustness fmt clippy clean install-plugin bench bench-micro screenshots
 
+# Everything, for every purpose.
 deps:
-	bash scripts/install-deps.sh
+	bash scripts/install-deps.sh --for all
 
-build:
+# Building and running the CLI (the whole workspace, plugin included).
+deps-build:
+	bash scripts/install-deps.sh --for build
+
+# Building the plugin only: no tshark, nightly, cargo-fuzz or test-only packages.
+deps-plugin:
+	bash scripts/install-deps.sh --for plugin
+
+# Everything `make test` runs, the fuzz targets' nightly and cargo-fuzz included.
+deps-test:
+	bash scripts/install-deps.sh --for test
+
+build: deps-build
 	$(CARGO) build --release --workspace
 
-demo: deps build
+demo: build
 	@echo '== tcplens analyze tests/captures/seed-https-rst.pcap   (English explanations)'
 	$(TCPLENS) analyze tests/captures/seed-https-rst.pcap
 	@echo '== tcplens analyze --lang zh tests/captures/seed-https-rst.pcap   (Chinese explanations)'
@@ -44,7 +58,7 @@ demo: deps build
 	$(TCPLENS) report tests/captures/netns-zero-window-probe.pcap -o target/demo/report.html
 	@echo 'open target/demo/diagram.svg, graph.svg and report.html in a browser'
 
-test: deps
+test: deps-test
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
@@ -63,22 +77,22 @@ bench:
 	bash scripts/bench.sh
 
 # Criterion microbenchmarks of per-packet decoding and analysis.
-bench-micro: deps
+bench-micro: deps-build
 	$(CARGO) bench -p tcplens-core --bench core
 
 # Copies tcplens.so into the per-user plugin folder of the installed Wireshark version.
 # tshark and Wireshark run as root ignore that folder (see the README).
 WS_VERSION = $(shell pkg-config --modversion wireshark 2>/dev/null | cut -d. -f1,2)
-install-plugin: deps
+install-plugin: deps-plugin
 	$(CARGO) build --release -p tcplens-epan
-	@test -n "$(WS_VERSION)" || { echo "pkg-config does not know wireshark: make deps"; exit 1; }
+	@test -n "$(WS_VERSION)" || { echo "pkg-config does not know wireshark: make deps-plugin"; exit 1; }
 	mkdir -p $(HOME)/.local/lib/wireshark/plugins/$(WS_VERSION)/epan
 	cp target/release/libtcplens.so $(HOME)/.local/lib/wireshark/plugins/$(WS_VERSION)/epan/tcplens.so
 	@echo "installed: $(HOME)/.local/lib/wireshark/plugins/$(WS_VERSION)/epan/tcplens.so"
 	@echo "check: tshark -G plugins | grep tcplens   (as a non-root user), or Help > About > Plugins"
 
 # Re-renders docs/img/diagram.png and docs/img/report.png from the current code.
-screenshots: deps
+screenshots: deps-build
 	bash scripts/screenshots.sh
 
 fmt:

@@ -53,8 +53,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 # 1. Dependencies and the release build.
-say "installing what is missing (scripts/install-deps.sh)"
-bash scripts/install-deps.sh >&2
+say "installing what is missing (scripts/install-deps.sh --for bench)"
+bash scripts/install-deps.sh --for bench >&2
 export PATH="$HOME/.cargo/bin:$PATH"
 say "cargo build --release --workspace"
 cargo build --release --workspace >&2

@@ -301,7 +301,8 @@ fn plugin_loads_and_registers_every_field() {
     // Every schema key the plugin shows, with the field type its schema type gives.
     for key in FRAME_KEYS.iter().filter(|k| k.in_plugin) {
         let ft = match key.ty {
-            KeyType::Integer | KeyType::FrameNumber => "FT_UINT32",
+            KeyType::Integer => "FT_UINT32",
+            KeyType::FrameNumber => "FT_FRAMENUM",
             KeyType::Seconds | KeyType::Seconds9 => "FT_RELATIVE_TIME",
             KeyType::Text
             | KeyType::Name

@@ -106,6 +106,8 @@ fn entry<T>(body: impl FnOnce() -> T) -> Option<T> {
 #[derive(Clone, Copy)]
 enum Kind {
     U32,
+    /// A frame number: FT_FRAMENUM, so Wireshark links it ("Go to Linked Packet").
+    Frame,
     Str,
     RelTime,
     Bool,
@@ -115,7 +117,8 @@ impl Kind {
     /// The field type of a schema key.
     fn of(ty: KeyType) -> Kind {
         match ty {
-            KeyType::Integer | KeyType::FrameNumber => Kind::U32,
+            KeyType::Integer => Kind::U32,
+            KeyType::FrameNumber => Kind::Frame,
             KeyType::Seconds | KeyType::Seconds9 => Kind::RelTime,
             KeyType::Text
             | KeyType::Name
@@ -259,6 +262,8 @@ fn hf_info(
 ) -> sys::hf_register_info {
     let (type_, display) = match kind {
         Kind::U32 => (sys::FT_UINT32, sys::BASE_DEC as c_int),
+        // epan requires BASE_NONE for FT_FRAMENUM; proto_tree_add_uint accepts it.
+        Kind::Frame => (sys::FT_FRAMENUM, sys::BASE_NONE as c_int),
         Kind::Str => (sys::FT_STRING, sys::BASE_NONE as c_int),
         Kind::RelTime => (sys::FT_RELATIVE_TIME, sys::BASE_NONE as c_int),
         Kind::Bool => (sys::FT_BOOLEAN, sys::BASE_NONE as c_int),
