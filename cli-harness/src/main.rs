@@ -18,7 +18,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use tcplens_core::diagnosis::{Finding, TimeOrigin};
 use tcplens_core::explain::Lang;
@@ -426,7 +426,11 @@ fn conns(
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `conns --help` explains its columns and codes from the schema and the core's tables.
+    let matches = Cli::command()
+        .mut_subcommand("conns", |c| c.after_long_help(conns::long_help()))
+        .get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     if let Command::Analyze { input, .. } | Command::Conns { input, .. } = &cli.command {
         let name = match cli.command {
             Command::Analyze { .. } => "analyze",

@@ -415,3 +415,73 @@ fn without_a_file_or_interface_the_error_and_the_usage_agree() {
     let out = common::run(&["conns", "-i", "tcplens-no-such-if0"]);
     assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
 }
+
+#[test]
+fn conns_long_help_explains_every_column_letter_and_state() {
+    use tcplens_core::schema::{Column, CONN_KEYS};
+    use tcplens_core::summary::{CONN_STATES, HISTORY_LETTERS};
+    let out = common::run(&["conns", "--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for k in CONN_KEYS.iter() {
+        assert!(help.contains(k.description), "{}: {help}", k.name);
+        let heading = match k.column {
+            Column::Own => k.name,
+            Column::Headed(h) => h,
+            Column::JoinedToPrevious => continue,
+        };
+        assert!(
+            help.lines().any(|l| l.trim_start().starts_with(heading)),
+            "column {heading}: {help}"
+        );
+    }
+    for m in HISTORY_LETTERS.iter().chain(CONN_STATES.iter()) {
+        let line = format!("  {} ", m.value);
+        assert!(
+            help.lines()
+                .any(|l| l.starts_with(&line) && l.ends_with(m.meaning)),
+            "{} {}: {help}",
+            m.value,
+            m.meaning
+        );
+    }
+    // The short help stays short.
+    let short = String::from_utf8(common::run(&["conns", "-h"]).stdout).unwrap();
+    assert!(!short.contains("History letters"), "{short}");
+}
+
+/// The rows `| `value` | meaning |` of the README table after the line starting `title`.
+fn readme_table(readme: &str, title: &str) -> Vec<(String, String)> {
+    let start = readme
+        .lines()
+        .position(|l| l.starts_with(title))
+        .unwrap_or_else(|| panic!("README has no {title:?}"));
+    readme
+        .lines()
+        .skip(start + 1)
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2) // heading and rule
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+            assert_eq!(cells.len(), 2, "{l}");
+            (cells[0].trim_matches('`').to_string(), cells[1].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_readme_tables_of_history_letters_and_conn_state_are_the_cores() {
+    use tcplens_core::summary::{Meaning, CONN_STATES, HISTORY_CASE, HISTORY_LETTERS};
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let rows = |t: &[Meaning]| -> Vec<(String, String)> {
+        t.iter()
+            .map(|m| (m.value.to_string(), m.meaning.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        readme_table(&readme, &format!("History letters ({HISTORY_CASE}):")),
+        rows(&HISTORY_LETTERS)
+    );
+    assert_eq!(readme_table(&readme, "`conn_state`:"), rows(&CONN_STATES));
+}
