@@ -51,6 +51,14 @@ pub enum Next<'a> {
     Retry,
 }
 
+/// The reason given for an empty capture file (or empty standard input).
+const EMPTY: &str = "the file is empty";
+
+/// Whether libpcap's message says it read no byte of the file header.
+fn is_empty_input(pcap_reason: &str) -> bool {
+    pcap_reason.contains("file header bytes, only got 0")
+}
+
 /// libpcap hands out DLT_ values; map the few that differ from their LINKTYPE_ numbers.
 fn linktype_of(dlt: i32, name: &str) -> Result<u32, CaptureError> {
     let linktype = match dlt {
@@ -94,9 +102,19 @@ impl Source {
         // opening: a file it refuses opens, and `next` switches readers where it stops.
         let cap =
             Capture::from_file_with_precision(Path::new(path), Precision::Nano).map_err(|e| {
+                let reason = pcap_message(&e);
                 CaptureError::NotACapture {
                     name: path.to_string(),
-                    reason: pcap_message(&e),
+                    // libpcap's "truncated dump file; tried to read 4 file header bytes,
+                    // only got 0" says, of an empty file or standard input, what tcplens
+                    // says plainly.
+                    reason: if path == "-" && is_empty_input(&reason) {
+                        "standard input is empty".into()
+                    } else if size == Some(0) || is_empty_input(&reason) {
+                        EMPTY.into()
+                    } else {
+                        reason
+                    },
                 }
             })?;
         let linktype = linktype_of(cap.get_datalink().0, path)?;

@@ -181,6 +181,56 @@ pub fn write(
     }
 }
 
+/// `conns --help`'s explanation of the table: every column from the conversation schema,
+/// then the history letters and `conn_state` values from the core's tables.
+pub fn long_help() -> String {
+    use std::fmt::Write as _;
+    use tcplens_core::summary::{Meaning, CONN_STATES, HISTORY_CASE, HISTORY_LETTERS};
+
+    let mut h = String::from(
+        "Columns (the keys of --format json, named before the text where the heading differs):\n",
+    );
+    let mut heading = "";
+    for k in CONN_KEYS.iter() {
+        let shown = match k.column {
+            Column::Own => k.name,
+            Column::Headed(h) => h,
+            Column::JoinedToPrevious => "",
+        };
+        if !shown.is_empty() {
+            heading = shown;
+        }
+        let key = if heading == k.name {
+            String::new()
+        } else {
+            format!("{}: ", k.name)
+        };
+        let unit = match k.ty {
+            KeyType::Seconds if !k.description.contains("seconds") => ", in seconds",
+            _ => "",
+        };
+        let _ = writeln!(h, "  {shown:<24}{key}{}{unit}", k.description);
+    }
+    let table = |h: &mut String, title: &str, rows: &[Meaning]| {
+        let width = rows.iter().map(|m| m.value.len()).max().unwrap_or(0);
+        let _ = writeln!(h, "\n{title}:");
+        for m in rows {
+            let _ = writeln!(h, "  {:<width$}  {}", m.value, m.meaning);
+        }
+    };
+    table(
+        &mut h,
+        &format!("History letters ({HISTORY_CASE}; each letter once per side, in order of first appearance)"),
+        &HISTORY_LETTERS,
+    );
+    table(
+        &mut h,
+        "conn_state (Zeek's, from the client's side)",
+        &CONN_STATES,
+    );
+    h
+}
+
 /// The table's columns, from the conversation schema: (heading, left-aligned).
 fn table_columns() -> Vec<(&'static str, bool)> {
     CONN_KEYS

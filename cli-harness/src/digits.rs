@@ -7,6 +7,19 @@
 
 use std::net::IpAddr;
 
+/// `v` in decimal with commas between groups of three digits: `1,024`.
+pub fn thousands(v: u64) -> String {
+    let digits = v.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// How many decimal digits `v` has.
 #[inline]
 fn decimal_len(v: u64) -> usize {
@@ -148,6 +161,21 @@ pub fn push_endpoint(buf: &mut Vec<u8>, addr: IpAddr, port: u16) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_groups_by_three() {
+        for (v, want) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (1024, "1,024"),
+            (999_999, "999,999"),
+            (1_000_000, "1,000,000"),
+            (u64::MAX, "18,446,744,073,709,551,615"),
+        ] {
+            assert_eq!(thousands(v), want);
+        }
+    }
 
     fn s(f: impl Fn(&mut Vec<u8>)) -> String {
         let mut b = Vec::new();

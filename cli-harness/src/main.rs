@@ -14,11 +14,11 @@ mod pictures;
 mod report;
 mod trace;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use tcplens_core::diagnosis::{Finding, TimeOrigin};
 use tcplens_core::explain::Lang;
@@ -44,6 +44,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// One line or record per TCP frame.
+    #[command(override_usage = INPUT_USAGE_ANALYZE)]
     Analyze {
         #[command(flatten)]
         input: InputArgs,
@@ -57,6 +58,10 @@ enum Command {
         /// (libtcplens_core.so) instead of the built-in core: the output must not change.
         #[arg(long, value_name = "PATH")]
         core_lib: Option<PathBuf>,
+        /// Do not print the summary line (frames, TCP, conversations, not TCP, undecodable)
+        /// on standard error after reading a file.
+        #[arg(short = 'q', long)]
+        quiet: bool,
     },
     /// Compare every key and verdict with tshark's on the same captures.
     DiffTshark {
@@ -75,6 +80,7 @@ enum Command {
         format: DiffFormat,
     },
     /// One row per TCP conversation.
+    #[command(override_usage = INPUT_USAGE_CONNS)]
     Conns {
         #[command(flatten)]
         input: InputArgs,
@@ -129,8 +135,8 @@ enum DiffFormat {
 
 #[derive(Args)]
 struct InputArgs {
-    /// A pcap or pcapng file; `-` reads standard input.
-    #[arg(required_unless_present = "interface", conflicts_with = "interface")]
+    /// A pcap or pcapng file; `-` reads standard input. Required unless -i is given.
+    #[arg(conflicts_with = "interface")]
     file: Option<String>,
     /// Capture live on this interface instead (Ctrl-C stops and prints the summary).
     #[arg(short = 'i', long = "interface")]
@@ -173,6 +179,13 @@ impl InputArgs {
 
 const DEFAULT_SNAPLEN: i32 = 262_144;
 
+/// The usage lines of the commands that read a file or an interface: one of the two is
+/// required, which [`check_input`] enforces with [`INPUT_REQUIRED`] (clap's own check
+/// would name only `<FILE>`).
+const INPUT_USAGE_ANALYZE: &str = "tcplens analyze [OPTIONS] <FILE | -i INTERFACE>";
+const INPUT_USAGE_CONNS: &str = "tcplens conns [OPTIONS] <FILE | -i INTERFACE>";
+const INPUT_REQUIRED: &str = "a capture file or -i INTERFACE is required";
+
 impl InputArgs {
     /// What the frame loop is asked for.
     fn drive_options(&self) -> drive::Options {
@@ -187,6 +200,7 @@ fn analyze(
     format: Format,
     lang: Lang,
     core_lib: Option<&std::path::Path>,
+    quiet: bool,
 ) -> Result<(), CliError> {
     match core_lib {
         // `--core-lib PATH`: the same output, with every verdict and explanation coming
@@ -194,12 +208,12 @@ fn analyze(
         Some(path) => {
             let mut lib = CoreLib::load(path, input.max_conns)?;
             let mut src = input.open()?;
-            analyze_with(input, &mut src, &mut lib, format, lang)
+            analyze_with(input, &mut src, &mut lib, format, lang, quiet)
         }
         None => {
             let mut src = input.open()?;
             let mut analyzer = Analyzer::with_max_conns(input.max_conns);
-            analyze_with(input, &mut src, &mut analyzer, format, lang)
+            analyze_with(input, &mut src, &mut analyzer, format, lang, quiet)
         }
     }
 }
@@ -211,6 +225,7 @@ fn analyze_with<E: Engine>(
     engine: &mut E,
     format: Format,
     lang: Lang,
+    quiet: bool,
 ) -> Result<(), CliError> {
     let stdout = io::stdout().lock();
     let mut w = FrameWriter::new(io::BufWriter::with_capacity(1 << 16, stdout), format);
@@ -218,7 +233,10 @@ fn analyze_with<E: Engine>(
     // One buffer for every frame's explanation.
     let mut text = String::with_capacity(256);
     let live = src.is_live();
+    // Counted here, from what the loop hands out, so both engines give the same summary.
+    let mut tally = Tally::default();
     let end = drive::run(src, engine, input.drive_options(), |engine, n, t, seen| {
+        tally.count(seen);
         let r = match seen {
             Seen::Tcp(f) => {
                 engine.explain(seen, lang, &mut text);
@@ -240,7 +258,7 @@ fn analyze_with<E: Engine>(
     // The C ABI does not expose the counters and the table: through it, only the frames.
     if let Some(analyzer) = engine.builtin() {
         report_evictions(analyzer, &src.name);
-        if live || io::stderr().is_terminal() {
+        if live {
             print_counters(analyzer, &src.name, end.interrupted);
         }
         if live && end.interrupted {
@@ -255,7 +273,54 @@ fn analyze_with<E: Engine>(
     }
     // The loop watches the clock whatever the engine.
     warn_about_time(&end, &src.name);
+    // A file read to its end gets one summary line (a damaged one gets its error instead,
+    // which says how many frames were analysed).
+    if !live && !quiet && end.broke.is_none() {
+        eprintln!("tcplens: {}: {}", src.name, tally.summary(end.frames));
+    }
     end.broke.map_or(Ok(()), |e| Err(e.into()))
+}
+
+/// What `analyze` saw, for its summary line.
+#[derive(Default)]
+struct Tally {
+    tcp: u64,
+    not_tcp: u64,
+    undecodable: u64,
+    /// The highest stream number seen plus one: conversations, evicted ones included.
+    conversations: u64,
+}
+
+impl Tally {
+    fn count(&mut self, seen: &Seen<'_>) {
+        match seen {
+            Seen::Tcp(f) => {
+                self.tcp += 1;
+                self.conversations = self.conversations.max(u64::from(f.record.stream) + 1);
+            }
+            Seen::Undecodable(_) => self.undecodable += 1,
+            Seen::NotTcp => self.not_tcp += 1,
+        }
+    }
+
+    /// "1,024 frames: 1,000 TCP in 12 conversations, 24 not TCP, 0 undecodable".
+    fn summary(&self, frames: u64) -> String {
+        let g = digits::thousands;
+        format!(
+            "{} {}: {} TCP in {} {}, {} not TCP, {} undecodable",
+            g(frames),
+            if frames == 1 { "frame" } else { "frames" },
+            g(self.tcp),
+            g(self.conversations),
+            if self.conversations == 1 {
+                "conversation"
+            } else {
+                "conversations"
+            },
+            g(self.not_tcp),
+            g(self.undecodable),
+        )
+    }
 }
 
 fn warn_about_time(end: &drive::End, name: &str) {
@@ -361,8 +426,17 @@ fn conns(
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `conns --help` explains its columns and codes from the schema and the core's tables.
+    let matches = Cli::command()
+        .mut_subcommand("conns", |c| c.after_long_help(conns::long_help()))
+        .get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     if let Command::Analyze { input, .. } | Command::Conns { input, .. } = &cli.command {
+        let name = match cli.command {
+            Command::Analyze { .. } => "analyze",
+            _ => "conns",
+        };
+        check_input(input, name);
         check_live_only_options(input);
     }
     let result = match &cli.command {
@@ -371,7 +445,8 @@ fn main() -> ExitCode {
             format,
             lang,
             core_lib,
-        } => analyze(input, *format, (*lang).into(), core_lib.as_deref()),
+            quiet,
+        } => analyze(input, *format, (*lang).into(), core_lib.as_deref(), *quiet),
         Command::Conns {
             input,
             format,
@@ -431,6 +506,23 @@ fn diff_tshark(
         }
     }
     Ok(())
+}
+
+/// `analyze` and `conns` need a file or `-i INTERFACE`: a usage error (exit 2) otherwise,
+/// with the command's usage line.
+fn check_input(input: &InputArgs, command: &str) {
+    if input.file.is_none() && input.interface.is_none() {
+        let mut cli = Cli::command();
+        cli.build();
+        let sub = cli
+            .find_subcommand_mut(command)
+            .expect("analyze and conns are subcommands");
+        sub.error(
+            clap::error::ErrorKind::MissingRequiredArgument,
+            INPUT_REQUIRED,
+        )
+        .exit();
+    }
 }
 
 fn check_live_only_options(input: &InputArgs) {

@@ -56,6 +56,25 @@ fn a_text_file_is_not_a_capture_exits_4() {
 }
 
 #[test]
+fn an_empty_file_is_said_to_be_empty_and_exits_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("empty.pcap");
+    std::fs::write(&p, b"").unwrap();
+    for command in ["analyze", "conns"] {
+        let out = common::run(&[command, p.to_str().unwrap()]);
+        assert_clean_error(&out, 4, "(the file is empty)");
+        assert!(!stderr(&out).contains("truncated"), "{}", stderr(&out));
+    }
+    // Empty standard input says so too.
+    let out = common::tcplens()
+        .args(["analyze", "-"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_clean_error(&out, 4, "(standard input is empty)");
+}
+
+#[test]
 fn unsupported_link_type_exits_5() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("wifi.pcap");
@@ -298,4 +317,171 @@ fn live_capture_on_a_missing_interface_exits_7() {
     let out = common::run(&["analyze", "-i", "tcplens-no-such-if0"]);
     assert_eq!(out.status.code(), Some(7), "stderr: {}", stderr(&out));
     assert!(stderr(&out).contains("live capture on tcplens-no-such-if0 failed"));
+}
+
+/// A capture of `n` TCP frames in `conns` conversations, then `udp` UDP frames and
+/// `bad` frames too short to decode.
+fn mixed_capture(dir: &std::path::Path, tcp: u32, conns: u32, udp: u32, bad: u32) -> String {
+    let p = dir.join("mixed.pcap");
+    let mut w = PcapWriter::new(1, 65535);
+    let mut t = 0u64;
+    for i in 0..tcp {
+        let client = format!("10.0.0.1:{}", 1000 + i % conns);
+        let b = SegBuilder::v4(&client, "10.0.0.2:80")
+            .seq(i * 10)
+            .ack(1)
+            .payload(b"0123456789");
+        w.push(t, &b.ethernet());
+        t += 1;
+    }
+    for _ in 0..udp {
+        // Ethernet, IPv4 with protocol 17 (UDP), an 8-byte UDP header.
+        let mut f = vec![0u8; 12];
+        f.extend_from_slice(&[0x08, 0x00]);
+        f.extend_from_slice(&[
+            0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ]);
+        f.extend_from_slice(&[0, 53, 0, 53, 0, 8, 0, 0]);
+        w.push(t, &f);
+        t += 1;
+    }
+    for _ in 0..bad {
+        w.push(t, &[0u8; 6]);
+        t += 1;
+    }
+    std::fs::write(&p, w.into_bytes()).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn analyze_ends_a_file_with_one_summary_line_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = mixed_capture(dir.path(), 1000, 12, 24, 2);
+    for format in ["text", "jsonl", "csv"] {
+        let out = common::run(&["analyze", "--format", format, &p]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "tcplens: {p}: 1,026 frames: 1,000 TCP in 12 conversations, 24 not TCP, 2 undecodable\n"
+            ),
+            "--format {format}"
+        );
+    }
+    // -q and --quiet silence it; the output itself is the same.
+    let loud = common::run(&["analyze", "--format", "jsonl", &p]);
+    for q in ["-q", "--quiet"] {
+        let out = common::run(&["analyze", q, "--format", "jsonl", &p]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{q}");
+        assert_eq!(out.stdout, loud.stdout, "{q}");
+    }
+}
+
+#[test]
+fn a_capture_without_tcp_still_gets_its_summary() {
+    // `analyze udp-only.pcap` used to print nothing at all.
+    let dir = tempfile::tempdir().unwrap();
+    let p = mixed_capture(dir.path(), 0, 1, 3, 0);
+    let out = common::run(&["analyze", &p]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        stderr(&out),
+        format!("tcplens: {p}: 3 frames: 0 TCP in 0 conversations, 3 not TCP, 0 undecodable\n")
+    );
+}
+
+#[test]
+fn without_a_file_or_interface_the_error_and_the_usage_agree() {
+    for command in ["analyze", "conns"] {
+        let out = common::run(&[command]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("a capture file or -i INTERFACE is required"),
+            "{err}"
+        );
+        let usage = format!("Usage: tcplens {command} [OPTIONS] <FILE | -i INTERFACE>");
+        assert!(err.contains(&usage), "{err}");
+        let help = common::run(&[command, "--help"]);
+        let help = String::from_utf8(help.stdout).unwrap();
+        assert!(help.contains(&usage), "{help}");
+    }
+    // A file alone, or an interface alone, is enough (the interface fails later, exit 7).
+    assert!(common::run(&["analyze", "-q", &capture("seed-nc.pcap")])
+        .status
+        .success());
+    let out = common::run(&["conns", "-i", "tcplens-no-such-if0"]);
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+}
+
+#[test]
+fn conns_long_help_explains_every_column_letter_and_state() {
+    use tcplens_core::schema::{Column, CONN_KEYS};
+    use tcplens_core::summary::{CONN_STATES, HISTORY_LETTERS};
+    let out = common::run(&["conns", "--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for k in CONN_KEYS.iter() {
+        assert!(help.contains(k.description), "{}: {help}", k.name);
+        let heading = match k.column {
+            Column::Own => k.name,
+            Column::Headed(h) => h,
+            Column::JoinedToPrevious => continue,
+        };
+        assert!(
+            help.lines().any(|l| l.trim_start().starts_with(heading)),
+            "column {heading}: {help}"
+        );
+    }
+    for m in HISTORY_LETTERS.iter().chain(CONN_STATES.iter()) {
+        let line = format!("  {} ", m.value);
+        assert!(
+            help.lines()
+                .any(|l| l.starts_with(&line) && l.ends_with(m.meaning)),
+            "{} {}: {help}",
+            m.value,
+            m.meaning
+        );
+    }
+    // The short help stays short.
+    let short = String::from_utf8(common::run(&["conns", "-h"]).stdout).unwrap();
+    assert!(!short.contains("History letters"), "{short}");
+}
+
+/// The rows `| `value` | meaning |` of the README table after the line starting `title`.
+fn readme_table(readme: &str, title: &str) -> Vec<(String, String)> {
+    let start = readme
+        .lines()
+        .position(|l| l.starts_with(title))
+        .unwrap_or_else(|| panic!("README has no {title:?}"));
+    readme
+        .lines()
+        .skip(start + 1)
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2) // heading and rule
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+            assert_eq!(cells.len(), 2, "{l}");
+            (cells[0].trim_matches('`').to_string(), cells[1].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_readme_tables_of_history_letters_and_conn_state_are_the_cores() {
+    use tcplens_core::summary::{Meaning, CONN_STATES, HISTORY_CASE, HISTORY_LETTERS};
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let rows = |t: &[Meaning]| -> Vec<(String, String)> {
+        t.iter()
+            .map(|m| (m.value.to_string(), m.meaning.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        readme_table(&readme, &format!("History letters ({HISTORY_CASE}):")),
+        rows(&HISTORY_LETTERS)
+    );
+    assert_eq!(readme_table(&readme, "`conn_state`:"), rows(&CONN_STATES));
 }

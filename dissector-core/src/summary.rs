@@ -23,6 +23,51 @@ pub enum ZeekEndpoint {
     Reset,
 }
 
+/// One value of a documented code (a history letter, a `conn_state`) and what it means.
+/// `conns --help` prints these tables and a test checks the README's against them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Meaning {
+    pub value: &'static str,
+    pub meaning: &'static str,
+}
+
+const fn m(value: &'static str, meaning: &'static str) -> Meaning {
+    Meaning { value, meaning }
+}
+
+/// Which side a history letter's case stands for.
+pub const HISTORY_CASE: &str = "uppercase: sent by the client, lowercase: by the server";
+
+/// The history letters, in the order [`History`] checks them (one ASCII letter each).
+pub const HISTORY_LETTERS: [Meaning; 8] = [
+    m("S", "SYN without ACK"),
+    m("H", "SYN-ACK"),
+    m("A", "pure ACK"),
+    m("D", "segment with payload"),
+    m("F", "FIN"),
+    m("R", "RST"),
+    m("T", "retransmitted segment"),
+    m("W", "zero window advertised"),
+];
+
+/// Every value [`ConnStats::conn_state`] returns, with its meaning (Zeek's, seen from the
+/// client).
+pub const CONN_STATES: [Meaning; 13] = [
+    m("S0", "SYN seen, no reply"),
+    m("S1", "established, not terminated"),
+    m("SF", "established and closed normally"),
+    m("REJ", "SYN answered by RST"),
+    m("S2", "established, close attempt by the client only"),
+    m("S3", "established, close attempt by the server only"),
+    m("RSTO", "established, the client aborted (RST)"),
+    m("RSTR", "established, the server aborted (RST)"),
+    m("RSTOS0", "client sent SYN then RST, no SYN-ACK seen"),
+    m("RSTRH", "server sent SYN-ACK then RST, no client SYN seen"),
+    m("SH", "client sent SYN then FIN, no SYN-ACK seen"),
+    m("SHR", "server sent SYN-ACK then FIN, no client SYN seen"),
+    m("OTH", "no SYN seen, mid-stream traffic"),
+];
+
 /// A history string of at most 16 distinct letters, kept without a heap.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct History {
@@ -32,7 +77,16 @@ pub struct History {
 }
 
 impl History {
-    const ORDER: &'static [u8; 8] = b"SHADFRTW";
+    /// The letters of [`HISTORY_LETTERS`], as bytes.
+    const ORDER: &'static [u8; HISTORY_LETTERS.len()] = &{
+        let mut order = [0u8; HISTORY_LETTERS.len()];
+        let mut i = 0;
+        while i < order.len() {
+            order[i] = HISTORY_LETTERS[i].value.as_bytes()[0];
+            i += 1;
+        }
+        order
+    };
 
     fn push(&mut self, letter: u8, side: Side) {
         let Some(i) = Self::ORDER.iter().position(|&l| l == letter) else {
@@ -239,6 +293,40 @@ impl ConnStats {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tables_name_every_letter_and_state_once() {
+        assert_eq!(History::ORDER, b"SHADFRTW");
+        for table in [&HISTORY_LETTERS[..], &CONN_STATES[..]] {
+            let mut values: Vec<&str> = table.iter().map(|m| m.value).collect();
+            values.sort_unstable();
+            values.dedup();
+            assert_eq!(values.len(), table.len());
+        }
+        assert!(HISTORY_LETTERS
+            .iter()
+            .all(|m| m.value.len() == 1 && m.value.as_bytes()[0].is_ascii_uppercase()));
+        // Every state `conn_state` can return is in CONN_STATES, and nothing else is: the
+        // quoted values in its body, read from this file.
+        let src = include_str!("summary.rs");
+        let start = src.find("pub fn conn_state(").unwrap();
+        let body = &src[start..start + src[start..].find("\n    }\n").unwrap()];
+        let mut returned: Vec<&str> = body
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|v| {
+                !v.is_empty()
+                    && v.bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            })
+            .collect();
+        returned.sort_unstable();
+        returned.dedup();
+        let mut table: Vec<&str> = CONN_STATES.iter().map(|m| m.value).collect();
+        table.sort_unstable();
+        assert_eq!(returned, table);
+    }
     use crate::synth::SegBuilder;
     use crate::wire::{decode, Decoded, LinkType};
 
