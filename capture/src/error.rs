@@ -33,7 +33,7 @@ impl fmt::Display for CaptureError {
             ),
             CaptureError::UnsupportedLinkType { name, dlt } => write!(
                 f,
-                "{name}: link type {dlt} is not supported; supported: Ethernet (1), BSD loopback (0, 108), raw IP (101, 228, 229), Linux cooked SLL (113) and SLL2 (276)"
+                "{name}: link type {dlt} is not supported; supported: Ethernet (1), BSD loopback (0, 108), PPP (9), raw IP (101, 228, 229), Cisco HDLC (104), Linux cooked SLL (113) and SLL2 (276), NFLOG (239)"
             ),
             CaptureError::UnsupportedSnoop { name, what } => write!(
                 f,
