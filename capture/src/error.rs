@@ -10,6 +10,8 @@ pub enum CaptureError {
     NotACapture { name: String, reason: String },
     /// The capture's link type is one the core does not decode.
     UnsupportedLinkType { name: String, dlt: i32 },
+    /// A snoop file whose version or datalink type tcplens does not read.
+    UnsupportedSnoop { name: String, what: String },
     /// The file breaks off or is damaged part-way; the frames before it were read.
     Corrupt {
         name: String,
@@ -31,7 +33,11 @@ impl fmt::Display for CaptureError {
             ),
             CaptureError::UnsupportedLinkType { name, dlt } => write!(
                 f,
-                "{name}: link type {dlt} is not supported; supported: Ethernet (1), BSD loopback (0, 108), raw IP (101, 228, 229), Linux cooked SLL (113) and SLL2 (276)"
+                "{name}: link type {dlt} is not supported; supported: Ethernet (1), BSD loopback (0, 108), PPP (9), raw IP (101, 228, 229), Cisco HDLC (104), Linux cooked SLL (113) and SLL2 (276), NFLOG (239)"
+            ),
+            CaptureError::UnsupportedSnoop { name, what } => write!(
+                f,
+                "{name}: snoop {what} is not supported; supported: snoop version 2 with datalink Ethernet (4) or 802.3 (0)"
             ),
             CaptureError::Corrupt {
                 name,

@@ -9,6 +9,7 @@ use tcplens_core::LinkType;
 
 use crate::error::CaptureError;
 use crate::pcapng::{self, PcapngReader};
+use crate::snoop::{self, SnoopReader};
 
 /// One captured frame, borrowed from libpcap's buffer.
 pub struct Frame<'a> {
@@ -23,6 +24,8 @@ enum Handle {
     File(Capture<Offline>),
     /// A pcapng file libpcap refuses (interfaces with different link types or snaplens).
     Pcapng(PcapngReader),
+    /// A Solaris snoop file (libpcap does not read them).
+    Snoop(SnoopReader),
     Live(Capture<Active>, Arc<AtomicBool>),
 }
 
@@ -98,6 +101,9 @@ impl Source {
             })?;
             Some(meta.len())
         };
+        if path != "-" && snoop::is_snoop(path) {
+            return Source::open_snoop(path, size);
+        }
         // libpcap compares a pcapng file's interfaces only when it reads on, never on
         // opening: a file it refuses opens, and `next` switches readers where it stops.
         let cap =
@@ -234,6 +240,23 @@ impl Source {
                     reason: e.to_string(),
                 }),
             },
+            Handle::Snoop(r) => match r.next_record() {
+                Ok(Some(rec)) => {
+                    self.frames_read += 1;
+                    Ok(Next::Frame(Frame {
+                        linktype,
+                        ts_ns: rec.ts_ns,
+                        orig_len: rec.orig_len,
+                        data: rec.data,
+                    }))
+                }
+                Ok(None) => Ok(Next::End),
+                Err(e) => Err(CaptureError::Corrupt {
+                    name: self.name.clone(),
+                    frames: self.frames_read,
+                    reason: e.to_string(),
+                }),
+            },
             Handle::Live(cap, stop) => {
                 // Copy the packet out of libpcap's buffer so the timeout loop can call it
                 // again; live rates make the copy irrelevant, and the buffer is reused.
@@ -288,6 +311,40 @@ fn frame(p: pcap::Packet<'_>, linktype: u32) -> Frame<'_> {
 }
 
 impl Source {
+    /// Opens a Solaris snoop file (its magic was seen).
+    fn open_snoop(path: &str, size: Option<u64>) -> Result<Source, CaptureError> {
+        let reader = SnoopReader::open(path).map_err(|e| match e {
+            snoop::OpenError::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                CaptureError::Corrupt {
+                    name: path.to_string(),
+                    frames: 0,
+                    reason: e.to_string(),
+                }
+            }
+            snoop::OpenError::Io(e) => CaptureError::Unreadable {
+                name: path.to_string(),
+                reason: e.to_string(),
+            },
+            snoop::OpenError::Version(v) => CaptureError::UnsupportedSnoop {
+                name: path.to_string(),
+                what: format!("version {v}"),
+            },
+            snoop::OpenError::Datalink(d) => CaptureError::UnsupportedSnoop {
+                name: path.to_string(),
+                what: format!("datalink type {d}"),
+            },
+        })?;
+        Ok(Source {
+            linktype: reader.linktype,
+            handle: Handle::Snoop(reader),
+            frames_read: 0,
+            switch_pending: false,
+            name: path.to_string(),
+            size,
+            live_buf: Vec::new(),
+        })
+    }
+
     /// Reopens the file with the built-in pcapng reader and skips what was already read.
     fn switch_to_pcapng(&mut self) -> Result<(), CaptureError> {
         let corrupt = |e: std::io::Error| CaptureError::Corrupt {

@@ -43,7 +43,8 @@ impl CliError {
             CliError::Capture(e) => match e {
                 CaptureError::Unreadable { .. } => exit::UNREADABLE,
                 CaptureError::NotACapture { .. } => exit::NOT_A_CAPTURE,
-                CaptureError::UnsupportedLinkType { .. } => exit::UNSUPPORTED_LINK,
+                CaptureError::UnsupportedLinkType { .. }
+                | CaptureError::UnsupportedSnoop { .. } => exit::UNSUPPORTED_LINK,
                 CaptureError::Corrupt { .. } => exit::CORRUPT,
                 CaptureError::Live { .. } => exit::LIVE,
             },

@@ -99,6 +99,47 @@ enum Link {
     Sll2,
     Null,
     Raw,
+    /// PPP (LINKTYPE_PPP), the framing varying frame by frame: with the 0xFF 0x03 address
+    /// and control bytes, without them, and with a compressed 1-byte protocol field.
+    Ppp,
+    /// Cisco HDLC (LINKTYPE_C_HDLC): unicast address 0x0F, control 0, EtherType.
+    CiscoHdlc,
+    /// Linux NFLOG (LINKTYPE_NFLOG): header, packet-header, prefix and payload TLVs.
+    Nflog,
+}
+
+/// PPP framing number `i % 3`: RFC 1662 address and control, none, or a 1-byte protocol.
+fn ppp(i: usize, b: &SegBuilder) -> Vec<u8> {
+    let v4 = b.is_ipv4();
+    let mut f = match i % 3 {
+        0 => vec![0xff, 0x03, 0x00, if v4 { 0x21 } else { 0x57 }],
+        1 => vec![0x00, if v4 { 0x21 } else { 0x57 }],
+        _ => vec![0xff, 0x03, if v4 { 0x21 } else { 0x57 }],
+    };
+    f.extend_from_slice(&b.raw());
+    f
+}
+
+/// An NFLOG TLV: little-endian length (header included) and type, padded to 4 bytes.
+fn nflog_tlv(f: &mut Vec<u8>, tlv_type: u16, value: &[u8]) {
+    f.extend_from_slice(&(4 + value.len() as u16).to_le_bytes());
+    f.extend_from_slice(&tlv_type.to_le_bytes());
+    f.extend_from_slice(value);
+    f.resize(f.len().div_ceil(4) * 4, 0);
+}
+
+fn nflog(b: &SegBuilder) -> Vec<u8> {
+    let v4 = b.is_ipv4();
+    // Family AF_INET (2) or AF_INET6 (10), version 0, resource id (group) 5.
+    let mut f = vec![if v4 { 2 } else { 10 }, 0, 0, 5];
+    // NFULA_PACKET_HDR: hardware protocol (big-endian EtherType), hook, padding.
+    let ether = if v4 { [0x08, 0x00] } else { [0x86, 0xdd] };
+    nflog_tlv(&mut f, 1, &[ether[0], ether[1], 3, 0]);
+    // NFULA_PREFIX: a NUL-terminated log prefix (5 bytes: padded).
+    nflog_tlv(&mut f, 10, b"tcpl\0");
+    // NFULA_PAYLOAD: the packet.
+    nflog_tlv(&mut f, 9, &b.raw());
+    f
 }
 
 fn write(dir: &Path, name: &str, link: Link, snaplen: u32, frames: &[(u64, SegBuilder)]) {
@@ -108,9 +149,12 @@ fn write(dir: &Path, name: &str, link: Link, snaplen: u32, frames: &[(u64, SegBu
         Link::Sll2 => 276,
         Link::Null => 0,
         Link::Raw => 101,
+        Link::Ppp => 9,
+        Link::CiscoHdlc => 104,
+        Link::Nflog => 239,
     };
     let mut w = PcapWriter::new(linktype, snaplen);
-    for (t, b) in frames {
+    for (i, (t, b)) in frames.iter().enumerate() {
         let bytes = match link {
             Link::Ethernet => b.ethernet(),
             Link::Vlan(tags) => b.ethernet_vlan(tags),
@@ -118,6 +162,14 @@ fn write(dir: &Path, name: &str, link: Link, snaplen: u32, frames: &[(u64, SegBu
             Link::Sll2 => b.sll2(),
             Link::Null => b.null(),
             Link::Raw => b.raw(),
+            Link::Ppp => ppp(i, b),
+            Link::CiscoHdlc => {
+                let mut f = vec![0x0f, 0x00];
+                f.extend_from_slice(&b.ethertype());
+                f.extend_from_slice(&b.raw());
+                f
+            }
+            Link::Nflog => nflog(b),
         };
         w.push(*t, &bytes);
     }
@@ -706,6 +758,35 @@ fn main() {
         Link::Ethernet,
         262_144,
         &diagnosis_cases(),
+    );
+    write(dir, "synthetic-ppp.pcap", Link::Ppp, 262_144, &http_get());
+    write(
+        dir,
+        "synthetic-ppp-ipv6.pcap",
+        Link::Ppp,
+        262_144,
+        &small_v6(),
+    );
+    write(
+        dir,
+        "synthetic-cisco-hdlc.pcap",
+        Link::CiscoHdlc,
+        262_144,
+        &small_v6(),
+    );
+    write(
+        dir,
+        "synthetic-nflog.pcap",
+        Link::Nflog,
+        262_144,
+        &http_get(),
+    );
+    write(
+        dir,
+        "synthetic-nflog-ipv6.pcap",
+        Link::Nflog,
+        262_144,
+        &small_v6(),
     );
     malformed(dir);
     two_interfaces(dir);

@@ -192,7 +192,13 @@ impl SegBuilder {
         }
     }
 
-    fn ethertype(&self) -> [u8; 2] {
+    /// Whether the segment is carried over IPv4.
+    pub fn is_ipv4(&self) -> bool {
+        self.src.is_ipv4()
+    }
+
+    /// The EtherType of the segment's IP version.
+    pub fn ethertype(&self) -> [u8; 2] {
         if self.src.is_ipv4() {
             [0x08, 0x00]
         } else {

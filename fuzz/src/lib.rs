@@ -2,8 +2,10 @@
 //! analyzer target's frame format (also written by `scripts/fuzz-corpus.py`).
 #![deny(unsafe_code)]
 
-/// The supported pcap `LINKTYPE_*` values; a selector past the end gives an unsupported one.
-pub const LINKTYPES: [u32; 8] = [0, 1, 101, 108, 113, 228, 229, 276];
+/// The supported pcap `LINKTYPE_*` values (the core's table); a selector past the end gives
+/// an unsupported one.
+pub const LINKTYPES: [u32; tcplens_core::LinkType::ALL_LINKTYPES.len()] =
+    tcplens_core::LinkType::ALL_LINKTYPES;
 
 /// The link type a selector byte stands for: one of [`LINKTYPES`], or (rarely) another value
 /// so the "unsupported link type" path is reached too.

@@ -71,6 +71,9 @@ mod explanations {
                 DecodeError::TcpHeaderBeyondIp => {
                     out.write_str("TCP header length runs past the end of the IP payload")
                 }
+                DecodeError::BadLinkHeader => {
+                    out.write_str("a length in the link-layer header is impossible")
+                }
             }
         }
 

@@ -8,70 +8,74 @@ use etherparse::{EtherType, Ethernet2HeaderSlice, SingleVlanHeaderSlice};
 
 use super::DecodeError;
 
-/// The link types the decoder understands, by their pcap `LINKTYPE_*` number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LinkType {
-    /// `LINKTYPE_NULL` (0): BSD loopback, a 4-byte address family in the capturing host's byte order.
-    Null,
-    /// `LINKTYPE_ETHERNET` (1), with any number of 802.1Q / 802.1ad (QinQ) tags.
-    Ethernet,
-    /// `LINKTYPE_RAW` (101): a bare IPv4 or IPv6 packet.
-    Raw,
-    /// `LINKTYPE_LOOP` (108): OpenBSD loopback, the address family in network byte order.
-    Loop,
-    /// `LINKTYPE_LINUX_SLL` (113): Linux cooked capture v1.
-    LinuxSll,
-    /// `LINKTYPE_IPV4` (228).
-    Ipv4,
-    /// `LINKTYPE_IPV6` (229).
-    Ipv6,
-    /// `LINKTYPE_LINUX_SLL2` (276): Linux cooked capture v2.
-    LinuxSll2,
+/// Declares [`LinkType`] from one table: each link type's variant, its pcap `LINKTYPE_*`
+/// number and its short name (as tcpdump prints it). Everything else about a link type is
+/// derived from this table.
+macro_rules! link_types {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident => $number:literal, $name:literal,
+    )*) => {
+        /// The link types the decoder understands, by their pcap `LINKTYPE_*` number.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum LinkType {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl LinkType {
+            /// Every supported pcap `LINKTYPE_*` number, in the table's order.
+            pub const ALL_LINKTYPES: [u32; [$($number),*].len()] = [$($number),*];
+
+            /// Maps a pcap `LINKTYPE_*` value; `None` when it is not supported.
+            pub fn from_linktype(value: u32) -> Option<Self> {
+                match value {
+                    $($number => Some(LinkType::$variant),)*
+                    _ => None,
+                }
+            }
+
+            /// The pcap `LINKTYPE_*` value.
+            pub fn linktype(self) -> u32 {
+                match self {
+                    $(LinkType::$variant => $number,)*
+                }
+            }
+
+            /// A short human name, as tcpdump prints it.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(LinkType::$variant => $name,)*
+                }
+            }
+        }
+    };
 }
 
-impl LinkType {
-    /// Maps a pcap `LINKTYPE_*` value; `None` when it is not supported.
-    pub fn from_linktype(value: u32) -> Option<Self> {
-        Some(match value {
-            0 => LinkType::Null,
-            1 => LinkType::Ethernet,
-            101 => LinkType::Raw,
-            108 => LinkType::Loop,
-            113 => LinkType::LinuxSll,
-            228 => LinkType::Ipv4,
-            229 => LinkType::Ipv6,
-            276 => LinkType::LinuxSll2,
-            _ => return None,
-        })
-    }
-
-    /// The pcap `LINKTYPE_*` value.
-    pub fn linktype(self) -> u32 {
-        match self {
-            LinkType::Null => 0,
-            LinkType::Ethernet => 1,
-            LinkType::Raw => 101,
-            LinkType::Loop => 108,
-            LinkType::LinuxSll => 113,
-            LinkType::Ipv4 => 228,
-            LinkType::Ipv6 => 229,
-            LinkType::LinuxSll2 => 276,
-        }
-    }
-
-    /// A short human name, as tcpdump prints it.
-    pub fn name(self) -> &'static str {
-        match self {
-            LinkType::Null => "NULL (BSD loopback)",
-            LinkType::Ethernet => "EN10MB (Ethernet)",
-            LinkType::Raw => "RAW (raw IP)",
-            LinkType::Loop => "LOOP (OpenBSD loopback)",
-            LinkType::LinuxSll => "LINUX_SLL (Linux cooked v1)",
-            LinkType::Ipv4 => "IPV4 (raw IPv4)",
-            LinkType::Ipv6 => "IPV6 (raw IPv6)",
-            LinkType::LinuxSll2 => "LINUX_SLL2 (Linux cooked v2)",
-        }
-    }
+link_types! {
+    /// `LINKTYPE_NULL` (0): BSD loopback, a 4-byte address family in the capturing host's byte order.
+    Null => 0, "NULL (BSD loopback)",
+    /// `LINKTYPE_ETHERNET` (1), with any number of 802.1Q / 802.1ad (QinQ) tags.
+    Ethernet => 1, "EN10MB (Ethernet)",
+    /// `LINKTYPE_PPP` (9): PPP (RFC 1661), with or without the HDLC-like address and control
+    /// bytes 0xFF 0x03 (RFC 1662); a Cisco HDLC header is recognised as Wireshark does.
+    Ppp => 9, "PPP",
+    /// `LINKTYPE_RAW` (101): a bare IPv4 or IPv6 packet.
+    Raw => 101, "RAW (raw IP)",
+    /// `LINKTYPE_C_HDLC` (104): Cisco HDLC, address, control and a 16-bit EtherType.
+    CiscoHdlc => 104, "C_HDLC (Cisco HDLC)",
+    /// `LINKTYPE_LOOP` (108): OpenBSD loopback, the address family in network byte order.
+    Loop => 108, "LOOP (OpenBSD loopback)",
+    /// `LINKTYPE_LINUX_SLL` (113): Linux cooked capture v1.
+    LinuxSll => 113, "LINUX_SLL (Linux cooked v1)",
+    /// `LINKTYPE_IPV4` (228).
+    Ipv4 => 228, "IPV4 (raw IPv4)",
+    /// `LINKTYPE_IPV6` (229).
+    Ipv6 => 229, "IPV6 (raw IPv6)",
+    /// `LINKTYPE_NFLOG` (239): Linux netfilter log, a 4-byte header and TLVs, the packet in
+    /// the payload TLV.
+    Nflog => 239, "NFLOG (Linux netfilter log)",
+    /// `LINKTYPE_LINUX_SLL2` (276): Linux cooked capture v2.
+    LinuxSll2 => 276, "LINUX_SLL2 (Linux cooked v2)",
 }
 
 /// What the link layer says follows it.
@@ -91,6 +95,9 @@ pub struct LinkPayload<'a> {
     pub data: &'a [u8],
     /// Length of the link header(s), so the on-the-wire length of the rest can be derived.
     pub header_len: usize,
+    /// The network-layer bytes' length on the wire when the link header states it (an
+    /// NFLOG payload TLV); otherwise the rest of the frame's original length.
+    pub wire_len: Option<usize>,
 }
 
 const ETHERTYPE_IPV4: u16 = 0x0800;
@@ -105,11 +112,15 @@ pub fn strip(link: LinkType, frame: &[u8]) -> Result<LinkPayload<'_>, DecodeErro
             proto: NetProto::Ip,
             data: frame,
             header_len: 0,
+            wire_len: None,
         }),
         LinkType::Null => bsd_loopback(frame, false),
         LinkType::Loop => bsd_loopback(frame, true),
         LinkType::LinuxSll => linux_sll(frame),
         LinkType::LinuxSll2 => linux_sll2(frame),
+        LinkType::Ppp => ppp(frame),
+        LinkType::CiscoHdlc => cisco_hdlc(frame),
+        LinkType::Nflog => nflog(frame),
     }
 }
 
@@ -137,6 +148,7 @@ fn ethernet(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         proto: ether_proto(ether_type.0),
         data: &frame[offset..],
         header_len: offset,
+        wire_len: None,
     })
 }
 
@@ -165,6 +177,7 @@ fn bsd_loopback(frame: &[u8], big_endian_only: bool) -> Result<LinkPayload<'_>, 
         proto,
         data: &frame[4..],
         header_len: 4,
+        wire_len: None,
     })
 }
 
@@ -176,6 +189,7 @@ fn linux_sll(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         proto: ether_proto(proto),
         data: &frame[16..],
         header_len: 16,
+        wire_len: None,
     })
 }
 
@@ -187,7 +201,94 @@ fn linux_sll2(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         proto: ether_proto(proto),
         data: &frame[20..],
         header_len: 20,
+        wire_len: None,
     })
+}
+
+const PPP_IPV4: u16 = 0x0021;
+const PPP_IPV6: u16 = 0x0057;
+
+/// PPP as `LINKTYPE_PPP` frames carry it, read the way Wireshark's `ppp_hdlc` dissector
+/// reads them: a first byte of 0x0F or 0x8F is a Cisco HDLC header; 0xFF starts the
+/// RFC 1662 address and control bytes (0xFF 0x03), otherwise they were compressed away
+/// (RFC 1661 §6.6); then the protocol field, one byte when its low bit is set (protocol
+/// field compression, RFC 1661 §6.5), else two. 0x0021 is IPv4, 0x0057 IPv6.
+fn ppp(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
+    let first = *frame.first().ok_or(DecodeError::TruncatedLink)?;
+    if first == 0x0f || first == 0x8f {
+        return cisco_hdlc(frame);
+    }
+    let start = if first == 0xff { 2 } else { 0 };
+    let b0 = *frame.get(start).ok_or(DecodeError::TruncatedLink)?;
+    let (proto, len) = if b0 & 1 == 1 {
+        (u16::from(b0), 1)
+    } else {
+        let b1 = *frame.get(start + 1).ok_or(DecodeError::TruncatedLink)?;
+        (u16::from_be_bytes([b0, b1]), 2)
+    };
+    let header_len = start + len;
+    Ok(LinkPayload {
+        proto: match proto {
+            PPP_IPV4 | PPP_IPV6 => NetProto::Ip,
+            other => NetProto::Other(other),
+        },
+        data: &frame[header_len..],
+        header_len,
+        wire_len: None,
+    })
+}
+
+/// Cisco HDLC: address (0x0F unicast, 0x8F broadcast), control, then an EtherType.
+fn cisco_hdlc(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
+    let hdr = frame.get(..4).ok_or(DecodeError::TruncatedLink)?;
+    Ok(LinkPayload {
+        proto: ether_proto(u16::from_be_bytes([hdr[2], hdr[3]])),
+        data: &frame[4..],
+        header_len: 4,
+        wire_len: None,
+    })
+}
+
+const NFULA_PAYLOAD: u16 = 9;
+const LINUX_AF_INET: u8 = 2;
+const LINUX_AF_INET6: u8 = 10;
+
+/// Linux NFLOG: a header (address family, version, 16-bit resource id), then TLVs whose
+/// length (counting the 4-byte TLV header) and type are in the capturing host's byte
+/// order, little-endian as Wireshark reads them by default on the hosts that write them;
+/// each TLV is padded to 4 bytes. The payload TLV (type 9) holds the packet, IPv4 or IPv6
+/// by the header's family; other families carry no IP.
+fn nflog(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
+    let family = *frame.first().ok_or(DecodeError::TruncatedLink)?;
+    if frame.len() < 4 {
+        return Err(DecodeError::TruncatedLink);
+    }
+    let mut off = 4;
+    while let Some(tlv) = frame.get(off..off + 4) {
+        let tlv_len = usize::from(u16::from_le_bytes([tlv[0], tlv[1]]));
+        // The top bit of the type is the netlink "nested" flag.
+        let tlv_type = u16::from_le_bytes([tlv[2], tlv[3]]) & 0x7fff;
+        if tlv_len < 4 {
+            return Err(DecodeError::BadLinkHeader);
+        }
+        if tlv_type == NFULA_PAYLOAD {
+            let start = off + 4;
+            let value_len = tlv_len - 4;
+            let end = (start + value_len).min(frame.len());
+            return Ok(LinkPayload {
+                proto: match family {
+                    LINUX_AF_INET | LINUX_AF_INET6 => NetProto::Ip,
+                    other => NetProto::Other(u16::from(other)),
+                },
+                data: &frame[start..end],
+                header_len: start,
+                wire_len: Some(value_len),
+            });
+        }
+        off += tlv_len.div_ceil(4) * 4;
+    }
+    // The TLVs end (or the frame does) before any payload TLV.
+    Err(DecodeError::TruncatedLink)
 }
 
 #[cfg(test)]
@@ -196,9 +297,10 @@ mod tests {
 
     #[test]
     fn linktype_numbers_round_trip() {
-        for v in [0, 1, 101, 108, 113, 228, 229, 276] {
+        for v in [0, 1, 9, 101, 104, 108, 113, 228, 229, 239, 276] {
             assert_eq!(LinkType::from_linktype(v).unwrap().linktype(), v);
         }
+        assert_eq!(LinkType::ALL_LINKTYPES.len(), 11);
         assert_eq!(LinkType::from_linktype(105), None);
     }
 
@@ -250,5 +352,114 @@ mod tests {
             strip(LinkType::LinuxSll2, &sll2).unwrap().proto,
             NetProto::Other(0x0806)
         );
+    }
+
+    #[test]
+    fn ppp_with_and_without_address_and_control() {
+        let full = [0xff, 0x03, 0x00, 0x21, 0x45];
+        let p = strip(LinkType::Ppp, &full).unwrap();
+        assert_eq!(
+            (p.proto, p.header_len, p.data),
+            (NetProto::Ip, 4, &[0x45][..])
+        );
+        let bare = [0x00, 0x57, 0x60];
+        let p = strip(LinkType::Ppp, &bare).unwrap();
+        assert_eq!((p.proto, p.header_len), (NetProto::Ip, 2));
+        // Protocol field compression: one odd byte.
+        let pfc = [0xff, 0x03, 0x21, 0x45];
+        let p = strip(LinkType::Ppp, &pfc).unwrap();
+        assert_eq!((p.proto, p.header_len), (NetProto::Ip, 3));
+        // LCP is not IP.
+        assert_eq!(
+            strip(LinkType::Ppp, &[0xff, 0x03, 0xc0, 0x21, 1])
+                .unwrap()
+                .proto,
+            NetProto::Other(0xc021)
+        );
+        // A Cisco HDLC header in a PPP capture, as Wireshark reads it.
+        let p = strip(LinkType::Ppp, &[0x0f, 0x00, 0x08, 0x00, 0x45]).unwrap();
+        assert_eq!((p.proto, p.header_len), (NetProto::Ip, 4));
+    }
+
+    #[test]
+    fn truncated_ppp_is_a_typed_error() {
+        for f in [
+            &[][..],
+            &[0xff, 0x03][..],
+            &[0xff, 0x03, 0x00][..],
+            &[0x00][..],
+        ] {
+            assert_eq!(
+                strip(LinkType::Ppp, f).unwrap_err(),
+                DecodeError::TruncatedLink,
+                "{f:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn cisco_hdlc_ethertype() {
+        let p = strip(LinkType::CiscoHdlc, &[0x8f, 0x00, 0x86, 0xdd, 0x60]).unwrap();
+        assert_eq!(
+            (p.proto, p.header_len, p.data),
+            (NetProto::Ip, 4, &[0x60][..])
+        );
+        assert_eq!(
+            strip(LinkType::CiscoHdlc, &[0x8f, 0x00, 0x80, 0x35])
+                .unwrap()
+                .proto,
+            NetProto::Other(0x8035)
+        );
+        assert_eq!(
+            strip(LinkType::CiscoHdlc, &[0x0f, 0x00, 0x08]).unwrap_err(),
+            DecodeError::TruncatedLink
+        );
+    }
+
+    /// An NFLOG frame: header, a prefix TLV of 5 bytes (padded to 8), then the payload TLV.
+    fn nflog_frame(family: u8, payload: &[u8]) -> Vec<u8> {
+        let mut f = vec![family, 0, 0, 1];
+        f.extend_from_slice(&[5, 0, 10, 0, b'a', 0, 0, 0]);
+        f.extend_from_slice(&((4 + payload.len()) as u16).to_le_bytes());
+        f.extend_from_slice(&9u16.to_le_bytes());
+        f.extend_from_slice(payload);
+        f.resize(f.len().div_ceil(4) * 4, 0);
+        f
+    }
+
+    #[test]
+    fn nflog_payload_tlv() {
+        let f = nflog_frame(2, &[0x45, 1, 2, 3, 4]);
+        let p = strip(LinkType::Nflog, &f).unwrap();
+        assert_eq!(p.proto, NetProto::Ip);
+        assert_eq!((p.header_len, p.wire_len), (16, Some(5)));
+        assert_eq!(p.data, &[0x45, 1, 2, 3, 4]);
+        let f = nflog_frame(10, &[0x60]);
+        assert_eq!(strip(LinkType::Nflog, &f).unwrap().proto, NetProto::Ip);
+        let f = nflog_frame(7, &[0x60]);
+        assert_eq!(
+            strip(LinkType::Nflog, &f).unwrap().proto,
+            NetProto::Other(7)
+        );
+    }
+
+    #[test]
+    fn nflog_errors_are_typed() {
+        // No payload TLV, a cut header, a TLV length below its own header.
+        assert_eq!(
+            strip(LinkType::Nflog, &[2, 0, 0, 1, 8, 0, 1, 0, 0, 0, 0, 0]).unwrap_err(),
+            DecodeError::TruncatedLink
+        );
+        assert_eq!(
+            strip(LinkType::Nflog, &[2, 0]).unwrap_err(),
+            DecodeError::TruncatedLink
+        );
+        assert_eq!(
+            strip(LinkType::Nflog, &[2, 0, 0, 1, 2, 0, 1, 0, 0, 0, 0, 0]).unwrap_err(),
+            DecodeError::BadLinkHeader
+        );
+        // A huge TLV length in a short frame reads what is there, without panicking.
+        let p = strip(LinkType::Nflog, &[2, 0, 0, 1, 0xff, 0xff, 9, 0, 0x45]).unwrap();
+        assert_eq!((p.data, p.wire_len), (&[0x45][..], Some(0xfffb)));
     }
 }

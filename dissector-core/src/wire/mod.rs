@@ -97,6 +97,9 @@ decode_errors! {
     BadTcpDataOffset(offset: u8) => "bad_tcp_data_offset",
     /// The TCP data offset points past the end of the IP payload.
     TcpHeaderBeyondIp => "tcp_header_beyond_ip_length",
+    /// A link-layer header's own lengths are impossible (an NFLOG TLV shorter than its
+    /// 4-byte header).
+    BadLinkHeader => "bad_link_header",
 }
 
 impl DecodeError {
@@ -179,9 +182,16 @@ pub fn decode(link: LinkType, frame: &[u8], orig_len: u32) -> Result<Decoded<'_>
         return Ok(Decoded::NotTcp(NotTcp::NonIp(proto)));
     }
     // Bytes from the IP header to the end of the frame as it was on the wire.
-    let reported = (orig_len as usize)
+    let rest = (orig_len as usize)
         .max(frame.len())
         .saturating_sub(l2.header_len);
+    // A link header that states its payload's length (NFLOG) bounds it, and a payload said
+    // to run past the frame's end is a cut link header (Wireshark's bounds error).
+    let reported = match l2.wire_len {
+        Some(len) if len > rest => return Err(DecodeError::TruncatedLink),
+        Some(len) => len,
+        None => rest,
+    };
     decode_ip(l2.data, reported, 0)
 }
 
@@ -431,6 +441,7 @@ mod tests {
             DecodeError::TruncatedTcp,
             DecodeError::BadTcpDataOffset(2),
             DecodeError::TcpHeaderBeyondIp,
+            DecodeError::BadLinkHeader,
         ];
         assert_eq!(all.len(), DecodeError::ALL_CODES.len());
         for (i, e) in all.into_iter().enumerate() {
