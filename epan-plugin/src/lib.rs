@@ -473,6 +473,11 @@ fn linktype_of(encap: c_int) -> u32 {
         sys::WTAP_ENCAP_RAW_IP6 => 229,
         sys::WTAP_ENCAP_SLL => 113,
         sys::WTAP_ENCAP_SLL2 => 276,
+        // Wiretap reads LINKTYPE_PPP (9) and PPP_HDLC (50) as WTAP_ENCAP_PPP; the core's
+        // PPP decoder takes both framings.
+        sys::WTAP_ENCAP_PPP => 9,
+        sys::WTAP_ENCAP_CHDLC => 104,
+        sys::WTAP_ENCAP_NFLOG => 239,
         other => 0x8000_0000 | other,
     }
 }
