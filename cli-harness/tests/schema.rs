@@ -122,3 +122,25 @@ fn conns_json_and_table_follow_the_conversation_schema() {
         .collect();
     assert_eq!(head, want);
 }
+
+/// The README's "JSONL keys" table documents every key of the frame schema, and no other.
+#[test]
+fn the_readme_documents_every_frame_key() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let start = readme
+        .find("## JSONL keys")
+        .expect("README section JSONL keys");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    let mut documented: Vec<&str> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split(" |").next())
+        .flat_map(|cell| cell.split(", "))
+        .map(|k| k.trim_matches('`'))
+        .collect();
+    documented.sort_unstable();
+    let mut want = frame_key_names();
+    want.sort_unstable();
+    assert_eq!(documented, want);
+}
