@@ -223,40 +223,28 @@ impl Source {
                     reason: pcap_message(&e),
                 }),
             },
-            Handle::Pcapng(r) => match r.next_record() {
-                Ok(Some(rec)) => {
-                    self.frames_read += 1;
-                    Ok(Next::Frame(Frame {
+            Handle::Pcapng(r) => {
+                let rec = r.next_record().map(|o| {
+                    o.map(|rec| Frame {
                         linktype: rec.linktype,
                         ts_ns: rec.ts_ns,
                         orig_len: rec.orig_len,
                         data: rec.data,
-                    }))
-                }
-                Ok(None) => Ok(Next::End),
-                Err(e) => Err(CaptureError::Corrupt {
-                    name: self.name.clone(),
-                    frames: self.frames_read,
-                    reason: e.to_string(),
-                }),
-            },
-            Handle::Snoop(r) => match r.next_record() {
-                Ok(Some(rec)) => {
-                    self.frames_read += 1;
-                    Ok(Next::Frame(Frame {
+                    })
+                });
+                own_reader_frame(&self.name, &mut self.frames_read, rec)
+            }
+            Handle::Snoop(r) => {
+                let rec = r.next_record().map(|o| {
+                    o.map(|rec| Frame {
                         linktype,
                         ts_ns: rec.ts_ns,
                         orig_len: rec.orig_len,
                         data: rec.data,
-                    }))
-                }
-                Ok(None) => Ok(Next::End),
-                Err(e) => Err(CaptureError::Corrupt {
-                    name: self.name.clone(),
-                    frames: self.frames_read,
-                    reason: e.to_string(),
-                }),
-            },
+                    })
+                });
+                own_reader_frame(&self.name, &mut self.frames_read, rec)
+            }
             Handle::Live(cap, stop) => {
                 // Copy the packet out of libpcap's buffer so the timeout loop can call it
                 // again; live rates make the copy irrelevant, and the buffer is reused.
@@ -307,6 +295,27 @@ fn frame(p: pcap::Packet<'_>, linktype: u32) -> Frame<'_> {
         ts_ns,
         orig_len: p.header.len,
         data: p.data,
+    }
+}
+
+/// What one of the built-in readers (pcapng, snoop) handed out: a frame counted as read, the
+/// end, or the damage after the frames read so far.
+fn own_reader_frame<'a, E: std::fmt::Display>(
+    name: &str,
+    frames_read: &mut u64,
+    rec: Result<Option<Frame<'a>>, E>,
+) -> Result<Next<'a>, CaptureError> {
+    match rec {
+        Ok(Some(f)) => {
+            *frames_read += 1;
+            Ok(Next::Frame(f))
+        }
+        Ok(None) => Ok(Next::End),
+        Err(e) => Err(CaptureError::Corrupt {
+            name: name.to_string(),
+            frames: *frames_read,
+            reason: e.to_string(),
+        }),
     }
 }
 

@@ -7,10 +7,9 @@
 use pcap::{Capture, Precision};
 use tcplens_capture::pcapng::{refused_interface, Refusal};
 use tcplens_capture::{Next, Source};
-use tcplens_core::synth::{pcapng_block, pcapng_section_header};
+use tcplens_core::synth::{pcapng_block, pcapng_epb, pcapng_section_header};
 
 const IDB: u32 = 1;
-const EPB: u32 = 6;
 
 fn idb(linktype: u16, snaplen: u32) -> Vec<u8> {
     let mut b = linktype.to_le_bytes().to_vec();
@@ -19,13 +18,9 @@ fn idb(linktype: u16, snaplen: u32) -> Vec<u8> {
     pcapng_block(IDB, &b)
 }
 
+/// An Enhanced Packet Block of `iface` at timestamp 1.
 fn epb(iface: u32, data: &[u8]) -> Vec<u8> {
-    let mut b = Vec::new();
-    for v in [iface, 0, 1, data.len() as u32, data.len() as u32] {
-        b.extend_from_slice(&v.to_le_bytes());
-    }
-    b.extend_from_slice(data);
-    pcapng_block(EPB, &b)
+    pcapng_epb(iface, 1, data)
 }
 
 /// Interfaces as (link type, snapshot length), one list per section.

@@ -9,7 +9,9 @@
 
 use std::path::Path;
 
-use tcplens_core::synth::{pcapng_block, pcapng_section_header, PcapWriter, SegBuilder};
+use tcplens_core::synth::{
+    pcapng_block, pcapng_epb, pcapng_section_header, PcapWriter, SegBuilder,
+};
 
 /// A conversation script: builds segments between a client and a server with running
 /// sequence numbers, so each case reads like the exchange it describes.
@@ -585,13 +587,7 @@ fn two_interfaces(dir: &Path) {
         } else {
             (1, t_us * 1000, b.raw())
         };
-        let mut epb = iface.to_le_bytes().to_vec();
-        epb.extend_from_slice(&((ts >> 32) as u32).to_le_bytes());
-        epb.extend_from_slice(&(ts as u32).to_le_bytes());
-        epb.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-        epb.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-        epb.extend_from_slice(&bytes);
-        f.extend(pcapng_block(6, &epb));
+        f.extend(pcapng_epb(iface, ts, &bytes));
     }
     let path = dir.join("synthetic-two-interfaces.pcapng");
     std::fs::write(&path, f).expect("writing synthetic-two-interfaces.pcapng");

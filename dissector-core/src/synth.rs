@@ -319,6 +319,18 @@ pub fn pcapng_block(kind: u32, body: &[u8]) -> Vec<u8> {
     b
 }
 
+/// An Enhanced Packet Block (pcapng draft §4.3) of interface `iface` at timestamp `ts` (in
+/// the interface's units), holding all of `data`.
+pub fn pcapng_epb(iface: u32, ts: u64, data: &[u8]) -> Vec<u8> {
+    let len = data.len() as u32;
+    let mut b = Vec::with_capacity(20 + data.len());
+    for v in [iface, (ts >> 32) as u32, ts as u32, len, len] {
+        b.extend_from_slice(&v.to_le_bytes());
+    }
+    b.extend_from_slice(data);
+    pcapng_block(6, &b)
+}
+
 /// A little-endian pcapng section header block (version 1.0, section length unknown).
 pub fn pcapng_section_header() -> Vec<u8> {
     pcapng_block(

@@ -2,12 +2,11 @@
 //! breaks off hands out every frame before the damage and then the damage.
 
 use tcplens_capture::{CaptureError, Source};
-use tcplens_core::synth::{pcapng_block, pcapng_section_header, SegBuilder};
+use tcplens_core::synth::{pcapng_block, pcapng_epb, pcapng_section_header, SegBuilder};
 use tcplens_core::Analyzer;
 use tcplens_drive::{self as drive, Seen};
 
 const IDB: u32 = 1;
-const EPB: u32 = 6;
 
 /// An Interface Description Block of raw IP (or Ethernet) with an `if_tsoffset` in seconds.
 fn idb(linktype: u16, offset_s: i64) -> Vec<u8> {
@@ -20,13 +19,9 @@ fn idb(linktype: u16, offset_s: i64) -> Vec<u8> {
     pcapng_block(IDB, &b)
 }
 
+/// An Enhanced Packet Block of `iface` at timestamp 1.
 fn epb(iface: u32, data: &[u8]) -> Vec<u8> {
-    let mut b = Vec::new();
-    for v in [iface, 0, 1, data.len() as u32, data.len() as u32] {
-        b.extend_from_slice(&v.to_le_bytes());
-    }
-    b.extend_from_slice(data);
-    pcapng_block(EPB, &b)
+    pcapng_epb(iface, 1, data)
 }
 
 fn frames(path: &str) -> (Vec<(u64, i64, bool)>, drive::End) {
