@@ -215,6 +215,7 @@ fn the_shared_captures_show_the_rules_on_real_traffic() {
         ("zeek-rst-inject-rae.pcap", "handshake_refused"),
         ("arkime-wireshark-retrans.pcap", "ack_lost"),
         ("ndpi-smtp-starttls.pcap", "capture_missed_packets"),
+        ("ndpi-instagram.pcap", "icmp_unreachable"),
     ];
     for (name, cause) in want {
         let Some(path) = shared.iter().find(|p| p.ends_with(name)) else {
@@ -244,5 +245,60 @@ fn the_shared_captures_show_the_rules_on_real_traffic() {
         ]);
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(!text.contains("segment_lost"), "zeek-ssh-dups.pcap");
+    }
+}
+
+/// `ndpi-instagram.pcap`: SYNs the local stack answered with ICMP port unreachable
+/// (streams 10, 18, 19: only the ICMP errors were captured), and connections caught
+/// mid-stream whose first packet came from the server (streams 8 and 20).
+#[test]
+fn icmp_unreachable_and_mid_stream_clients_on_a_real_capture() {
+    let Some(shared) = common::shared_captures() else {
+        eprintln!("SKIPPED: ../shared/captures is not here");
+        return;
+    };
+    let path = shared
+        .iter()
+        .find(|p| p.ends_with("ndpi-instagram.pcap"))
+        .expect("ndpi-instagram.pcap is missing from ../shared/captures");
+    let out = common::run(&[
+        "conns",
+        "--diagnose",
+        "--format",
+        "json",
+        path.to_str().unwrap(),
+    ]);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let convs = doc["conversations"].as_array().unwrap();
+    let conv = |n: u64| convs.iter().find(|c| c["stream"] == n).unwrap();
+    for (stream, frames) in [(10, vec![341, 342]), (18, vec![417, 418]), (19, vec![439])] {
+        let d = conv(stream)["diagnosis"].as_array().unwrap();
+        let causes: Vec<&str> = d.iter().map(|f| f["cause"].as_str().unwrap()).collect();
+        assert_eq!(causes, ["icmp_unreachable"], "stream {stream}");
+        let frames: Vec<Value> = frames.into_iter().map(Value::from).collect();
+        assert_eq!(
+            d[0]["frames"].as_array().unwrap(),
+            &frames,
+            "stream {stream}"
+        );
+        let text = d[0]["text"].as_str().unwrap();
+        assert!(
+            text.contains("\"port unreachable\" from 192.168.0.103"),
+            "{text}"
+        );
+        assert!(text.contains("the connection never started"), "{text}");
+    }
+    for (stream, client, server) in [
+        (8, "192.168.0.103:33934", "31.13.93.52:443"),
+        (20, "192.168.0.103:41562", "92.122.48.138:80"),
+    ] {
+        let c = conv(stream);
+        assert_eq!(
+            (c["client"].as_str(), c["server"].as_str()),
+            (Some(client), Some(server))
+        );
+        let text = c["diagnosis"][0]["text"].as_str().unwrap();
+        assert!(text.contains("guessed from the ports"), "{text}");
+        assert!(text.contains("from the server"), "{text}");
     }
 }

@@ -6,7 +6,7 @@
 //! findings, when it is on).
 
 use crate::analysis::{FrameAnalysis, ReuseInfo, SegmentIn};
-use crate::diagnosis::{Diagnoser, Finding, TimeOrigin};
+use crate::diagnosis::{ConvFacts, Diagnoser, Finding, TimeOrigin};
 use crate::flow::{relative_numbers, ConversationTable};
 use crate::lifecycle::{Handshake, SegmentView, Side};
 use crate::record::{FrameRecord, RecordBits};
@@ -254,9 +254,9 @@ impl Analyzer {
 
         let mut analysis = FrameAnalysis::default();
         match seg.kind {
-            SegmentKind::HeaderOnly | SegmentKind::IcmpQuoted => {
+            SegmentKind::HeaderOnly | SegmentKind::IcmpQuoted(_) => {
                 // Named conversation, raw numbers, nothing else.
-                if seg.kind == SegmentKind::IcmpQuoted {
+                if matches!(seg.kind, SegmentKind::IcmpQuoted(_)) {
                     self.counters.icmp_quoted += 1;
                     rec.bits.set(RecordBits::ICMP_QUOTED, true);
                 }
@@ -347,7 +347,23 @@ impl Analyzer {
             }
         }
         if let Some(d) = self.diagnoser.as_mut() {
-            d.observe(&mut conv.diagnosis, frame, ts_ns, &rec, &analysis);
+            let facts = ConvFacts {
+                client_by: conv.client_by,
+                server_port: conv.endpoints[Side::Server.idx()].port,
+            };
+            let icmp = match seg.kind {
+                SegmentKind::IcmpQuoted(e) => Some(e),
+                _ => None,
+            };
+            d.observe(
+                &mut conv.diagnosis,
+                frame,
+                ts_ns,
+                &rec,
+                &analysis,
+                facts,
+                icmp,
+            );
         }
         (rec, analysis)
     }

@@ -385,7 +385,7 @@ impl FrameStore {
             }
         }
         let len = match seg.kind {
-            SegmentKind::HeaderOnly | SegmentKind::IcmpQuoted => 0,
+            SegmentKind::HeaderOnly | SegmentKind::IcmpQuoted(_) => 0,
             _ => seg.seg_len,
         };
         let next_seq = if seg.kind == SegmentKind::Complete {

@@ -78,12 +78,103 @@ pub struct Flow {
     pub base_seq: Option<u32>,
 }
 
+/// How a conversation's client (the side that opened it, RFC 9293 §3.5) was told, from
+/// its first segment: the SYN's sender; the SYN-ACK's receiver; or, for a capture that
+/// starts mid-connection, a guess from the ports (the well-known or lower port is the
+/// server's), and the first packet's sender when the ports cannot tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientBy {
+    Syn,
+    SynAck,
+    Ports,
+    FirstPacket,
+}
+
+/// Ports below this are the well-known ones (RFC 6335 §6: "System Ports").
+const WELL_KNOWN_PORTS: u16 = 1024;
+
+/// Registered ports (RFC 6335 §6: "User Ports") that servers commonly listen on, so a
+/// client whose ephemeral port is lower (old Windows hands out 1025-5000) is not taken for
+/// the server: proxies, databases, message brokers, remote desktops, alternative HTTP,
+/// XMPP, industrial protocols.
+const SERVICE_PORTS: [u16; 38] = [
+    1080, 1433, 1521, 1723, 1883, 2049, 2181, 3128, 3306, 3389, 5060, 5222, 5223, 5228, 5432, 5671,
+    5672, 5900, 5984, 6379, 6443, 8000, 8008, 8009, 8080, 8081, 8088, 8443, 8883, 9000, 9042, 9090,
+    9092, 9200, 9300, 11211, 27017, 44818,
+];
+
+/// A port a server listens on: a well-known one, or a common service's.
+fn service_port(port: u16) -> bool {
+    port < WELL_KNOWN_PORTS || SERVICE_PORTS.contains(&port)
+}
+
+impl ClientBy {
+    /// Every way, with its key (`conns`' `client_by`), in one table.
+    pub const ALL: [(ClientBy, &'static str); 4] = [
+        (ClientBy::Syn, "syn"),
+        (ClientBy::SynAck, "syn_ack"),
+        (ClientBy::Ports, "ports"),
+        (ClientBy::FirstPacket, "first_packet"),
+    ];
+
+    pub const fn name(self) -> &'static str {
+        Self::ALL[self as usize].1
+    }
+
+    /// How the first segment of a conversation tells its client.
+    pub fn of(first: &TcpSegment<'_>) -> ClientBy {
+        let f = first.flags;
+        let quoted = matches!(first.kind, SegmentKind::IcmpQuoted(_));
+        if f.syn() && !f.ack() {
+            ClientBy::Syn
+        } else if f.syn() && !quoted {
+            ClientBy::SynAck
+        } else if server_port_side(first.src_port, first.dst_port).is_some() {
+            ClientBy::Ports
+        } else {
+            ClientBy::FirstPacket
+        }
+    }
+
+    /// Whether the first segment's sender is the server.
+    fn first_sender_is_server(self, first: &TcpSegment<'_>) -> bool {
+        match self {
+            ClientBy::Syn | ClientBy::FirstPacket => false,
+            ClientBy::SynAck => true,
+            ClientBy::Ports => {
+                server_port_side(first.src_port, first.dst_port) == Some(PortSide::Source)
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PortSide {
+    Source,
+    Destination,
+}
+
+/// Which port is the server's: the only service port, else the lower one; `None` when
+/// they are equal.
+fn server_port_side(src: u16, dst: u16) -> Option<PortSide> {
+    let known = (service_port(src), service_port(dst));
+    Some(match known {
+        (true, false) => PortSide::Source,
+        (false, true) => PortSide::Destination,
+        _ if src < dst => PortSide::Source,
+        _ if dst < src => PortSide::Destination,
+        _ => return None,
+    })
+}
+
 /// One TCP conversation (one `tcp.stream`).
 #[derive(Debug, Clone)]
 pub struct Conversation {
     pub stream: u32,
     /// `[client, server]`.
     pub endpoints: [Endpoint; 2],
+    /// How the client was told from the server.
+    pub client_by: ClientBy,
     /// Sequence state, indexed by [`Side`].
     pub flows: [Flow; 2],
     pub lifecycle: Lifecycle,
@@ -459,8 +550,9 @@ impl ConversationTable {
             let clock = self.clock;
             let conv = &mut self.slots[slot as usize];
             let side = conv.side_of(&src);
-            let pure_syn =
-                seg.flags.syn() && !seg.flags.ack() && seg.kind != SegmentKind::IcmpQuoted;
+            let pure_syn = seg.flags.syn()
+                && !seg.flags.ack()
+                && !matches!(seg.kind, SegmentKind::IcmpQuoted(_));
             let reused = pure_syn
                 && conv.flows[side.idx()]
                     .base_seq
@@ -498,17 +590,14 @@ impl ConversationTable {
         }
         let stream = self.next_stream;
         self.next_stream = self.next_stream.wrapping_add(1);
-        // The client sent the first SYN; a SYN-ACK's receiver is the client; otherwise the
-        // first packet's sender is taken as the client.
-        let syn_ack_first =
-            seg.flags.syn() && seg.flags.ack() && seg.kind != SegmentKind::IcmpQuoted;
-        let (client, server) = if syn_ack_first {
+        let client_by = ClientBy::of(seg);
+        let (client, server) = if client_by.first_sender_is_server(seg) {
             (dst, src)
         } else {
             (src, dst)
         };
         let view = SegmentView {
-            side: if syn_ack_first {
+            side: if client_by.first_sender_is_server(seg) {
                 Side::Server
             } else {
                 Side::Client
@@ -521,6 +610,7 @@ impl ConversationTable {
         let conv = Conversation {
             stream,
             endpoints: [client, server],
+            client_by,
             flows: [Flow::default(); 2],
             lifecycle: Lifecycle::new(&view),
             stats: ConnStats::new(ts_ns),
@@ -679,6 +769,95 @@ mod tests {
         let l = with_seg(SegBuilder::v4(B, A).flags("SA"), |s| t.lookup(s, 0));
         assert_eq!(l.side, Side::Server);
         assert_eq!(t.get(0).unwrap().endpoints[0].to_string(), A);
+    }
+
+    #[test]
+    fn a_mid_stream_client_is_guessed_from_the_ports() {
+        // (first packet's sender, receiver, flags) -> (the client, how it was told)
+        let cases = [
+            (
+                "10.0.0.2:443",
+                "10.0.0.1:50000",
+                "PA",
+                "10.0.0.1:50000",
+                ClientBy::Ports,
+            ),
+            (
+                "10.0.0.1:50000",
+                "10.0.0.2:443",
+                "A",
+                "10.0.0.1:50000",
+                ClientBy::Ports,
+            ),
+            // Both above 1023: the lower port is the server's, unless the other is a
+            // common service's.
+            (
+                "10.0.0.2:8080",
+                "10.0.0.1:50000",
+                "A",
+                "10.0.0.1:50000",
+                ClientBy::Ports,
+            ),
+            (
+                "10.0.0.2:40000",
+                "10.0.0.1:50000",
+                "A",
+                "10.0.0.1:50000",
+                ClientBy::Ports,
+            ),
+            (
+                "10.0.0.2:3033",
+                "10.0.0.1:44818",
+                "A",
+                "10.0.0.2:3033",
+                ClientBy::Ports,
+            ),
+            // Both well-known: the lower one.
+            (
+                "10.0.0.1:179",
+                "10.0.0.2:22",
+                "A",
+                "10.0.0.1:179",
+                ClientBy::Ports,
+            ),
+            // Equal ports cannot tell: the first sender.
+            (
+                "10.0.0.2:5000",
+                "10.0.0.1:5000",
+                "A",
+                "10.0.0.2:5000",
+                ClientBy::FirstPacket,
+            ),
+            // A SYN says it whatever the ports.
+            (
+                "10.0.0.2:80",
+                "10.0.0.1:5000",
+                "S",
+                "10.0.0.2:80",
+                ClientBy::Syn,
+            ),
+            (
+                "10.0.0.2:50000",
+                "10.0.0.1:80",
+                "SA",
+                "10.0.0.1:80",
+                ClientBy::SynAck,
+            ),
+        ];
+        for (from, to, flags, client, by) in cases {
+            let mut t = ConversationTable::new();
+            let l = with_seg(SegBuilder::v4(from, to).flags(flags), |s| t.lookup(s, 0));
+            let c = t.get(0).unwrap();
+            assert_eq!(
+                (c.endpoints[0].to_string(), c.client_by),
+                (client.to_string(), by)
+            );
+            assert_eq!(l.side == Side::Client, from == client, "{from} {flags}");
+        }
+        assert_eq!(ClientBy::Ports.name(), "ports");
+        for (i, (by, _)) in ClientBy::ALL.iter().enumerate() {
+            assert_eq!(*by as usize, i);
+        }
     }
 
     #[test]

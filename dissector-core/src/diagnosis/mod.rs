@@ -27,8 +27,10 @@ mod text;
 
 use crate::analysis::{FrameAnalysis, Verdict};
 use crate::explain::Lang;
+use crate::flow::ClientBy;
 use crate::lifecycle::Side;
 use crate::record::FrameRecord;
+use crate::wire::{IcmpError, Unreachable};
 
 pub use state::State;
 pub use text::{FrameList, Parties, Secs};
@@ -65,12 +67,15 @@ pub enum Cause {
     HandshakeRefused = 12,
     /// A SYN-ACK that never got the final ACK.
     HandshakeUnfinished = 13,
+    /// An ICMP "destination unreachable" answered a segment (a SYN: the connection was
+    /// refused or could not be routed).
+    IcmpUnreachable = 14,
 }
 
 /// Every cause and its key (JSON `cause`, the expert info `tcplens.diagnosis.<key>`), in
 /// the order of their numbers; like the event tables of Suricata and Zeek, the one place
 /// a cause is named.
-pub const CAUSES: [(Cause, &str); 13] = [
+pub const CAUSES: [(Cause, &str); 14] = [
     (
         Cause::SegmentLostBeforeCapture,
         "segment_lost_before_capture",
@@ -87,6 +92,7 @@ pub const CAUSES: [(Cause, &str); 13] = [
     (Cause::HandshakeNoAnswer, "handshake_no_answer"),
     (Cause::HandshakeRefused, "handshake_refused"),
     (Cause::HandshakeUnfinished, "handshake_unfinished"),
+    (Cause::IcmpUnreachable, "icmp_unreachable"),
 ];
 
 impl Cause {
@@ -173,7 +179,11 @@ pub enum Detail {
         seq: u32,
         bytes: u32,
     },
-    MidConnectionStart,
+    MidConnectionStart {
+        /// The server's port, when the client was guessed from the ports
+        /// ([`ClientBy::Ports`]).
+        server_port_guess: Option<u16>,
+    },
     ReceiverWindowExhausted {
         /// Where the receiver advertised the zero window.
         zero_frame: u32,
@@ -215,6 +225,15 @@ pub enum Detail {
         syn_frame: u32,
         syns: u32,
     },
+    IcmpUnreachable {
+        why: Unreachable,
+        /// Who sent the ICMP error (a router, or the destination host).
+        from: core::net::IpAddr,
+        /// The quoted segment was a SYN: the connection never started.
+        syn: bool,
+        /// The ICMP errors seen (the first ones are the evidence frames).
+        errors: u32,
+    },
 }
 
 impl Detail {
@@ -225,7 +244,7 @@ impl Detail {
             Detail::AckLost { .. } => Cause::AckLost,
             Detail::Reordering { .. } => Cause::Reordering,
             Detail::CaptureMissedPackets { .. } => Cause::CaptureMissedPackets,
-            Detail::MidConnectionStart => Cause::MidConnectionStart,
+            Detail::MidConnectionStart { .. } => Cause::MidConnectionStart,
             Detail::ReceiverWindowExhausted { .. } => Cause::ReceiverWindowExhausted,
             Detail::KeepAliveIdle { .. } => Cause::KeepAliveIdle,
             Detail::ResetWithUnackedData { .. } => Cause::ResetWithUnackedData,
@@ -233,6 +252,7 @@ impl Detail {
             Detail::HandshakeNoAnswer { .. } => Cause::HandshakeNoAnswer,
             Detail::HandshakeRefused { .. } => Cause::HandshakeRefused,
             Detail::HandshakeUnfinished { .. } => Cause::HandshakeUnfinished,
+            Detail::IcmpUnreachable { .. } => Cause::IcmpUnreachable,
         }
     }
 }
@@ -268,8 +288,21 @@ struct Obs<'a> {
     rec: &'a FrameRecord,
     an: &'a FrameAnalysis,
     side: Side,
-    /// The first frame of the conversation the diagnosis observes.
+    /// The first TCP frame of the conversation the diagnosis observes.
     new: bool,
+    /// What the conversation knows of itself.
+    conv: ConvFacts,
+    /// For a TCP header quoted in an ICMP error: the error (only rules that take quotes
+    /// see such frames).
+    icmp: Option<IcmpError>,
+}
+
+/// What the conversation knows of itself that its frames do not say.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ConvFacts {
+    pub(crate) client_by: ClientBy,
+    /// The server's port.
+    pub(crate) server_port: u16,
 }
 
 impl Obs<'_> {
@@ -331,7 +364,9 @@ impl Diagnoser {
 
     /// Observes one TCP frame (1-based `frame`, capture time `ts_ns`) of the conversation
     /// whose diagnosis state is `state` (allocated here on its first observed frame);
-    /// findings this frame completes are kept for [`take`](Self::take).
+    /// findings this frame completes are kept for [`take`](Self::take). A header quoted in
+    /// an ICMP error (`icmp`) goes only to the rules that take quotes.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn observe(
         &mut self,
         state: &mut Option<Box<State>>,
@@ -339,12 +374,14 @@ impl Diagnoser {
         ts_ns: i64,
         rec: &FrameRecord,
         an: &FrameAnalysis,
+        conv: ConvFacts,
+        icmp: Option<IcmpError>,
     ) {
-        if rec.is_icmp_quote() || rec.malformed.is_some() {
+        if rec.malformed.is_some() && icmp.is_none() {
             return;
         }
-        let new = state.is_none();
         let c = state.get_or_insert_with(|| Box::new(State::new()));
+        let new = icmp.is_none() && !c.tcp_seen;
         let o = Obs {
             frame,
             ts_ns: ts_ns.saturating_sub(self.origin_ns.unwrap_or(0)),
@@ -352,10 +389,15 @@ impl Diagnoser {
             an,
             side: rec.sender(),
             new,
+            conv,
+            icmp,
         };
         c.last_ns = c.last_ns.max(o.ts_ns);
+        c.tcp_seen |= icmp.is_none();
         for rule in &rules::RULES {
-            (rule.observe)(c, &o, &mut self.found);
+            if icmp.is_none() || rule.quotes {
+                (rule.observe)(c, &o, &mut self.found);
+            }
         }
     }
 
@@ -393,6 +435,6 @@ mod tests {
             assert!(c.title(Lang::En).is_ascii());
         }
         assert_eq!(Cause::from_u8(0), None);
-        assert_eq!(Cause::from_u8(14), None);
+        assert_eq!(Cause::from_u8(15), None);
     }
 }

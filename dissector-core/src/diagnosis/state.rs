@@ -177,6 +177,21 @@ pub struct State {
     /// [`TimeOrigin`](super::TimeOrigin).
     pub(super) last_ns: i64,
     pub(super) dirs: [Dir; 2],
+    /// A TCP frame (not only ICMP quotes) was observed.
+    pub(super) tcp_seen: bool,
+    /// ICMP "destination unreachable" errors quoting this conversation's segments.
+    pub(super) unreachable: Option<UnreachableSeen>,
+}
+
+/// The ICMP unreachable errors of one conversation: the first one's facts, and the frames.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct UnreachableSeen {
+    pub(super) why: crate::wire::Unreachable,
+    pub(super) from: core::net::IpAddr,
+    /// The sender of the quoted segment.
+    pub(super) side: crate::lifecycle::Side,
+    pub(super) syn: bool,
+    pub(super) frames: Frames,
 }
 
 impl State {
@@ -190,6 +205,8 @@ impl State {
             reset: false,
             last_ns: 0,
             dirs: [Dir::default(); 2],
+            tcp_seen: false,
+            unreachable: None,
         }
     }
 }

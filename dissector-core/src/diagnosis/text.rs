@@ -118,7 +118,13 @@ fn write_text(f: &Finding, w: &dyn DiagnosisWords, out: &mut dyn Write) -> fmt::
             Some(g) => w.capture_missed(out, p, seq, bytes, g),
             None => w.capture_missed_beyond(out, p, seq),
         },
-        Detail::MidConnectionStart => w.mid_connection_start(out, p),
+        Detail::MidConnectionStart { server_port_guess } => {
+            w.mid_connection_start(out, p)?;
+            match server_port_guess {
+                Some(port) => w.mid_connection_start_ports(out, port),
+                None => Ok(()),
+            }
+        }
         Detail::ReceiverWindowExhausted {
             zero_frame,
             probes,
@@ -158,6 +164,15 @@ fn write_text(f: &Finding, w: &dyn DiagnosisWords, out: &mut dyn Write) -> fmt::
         }
         Detail::HandshakeRefused { syn_frame, .. } => w.handshake_refused(out, p, syn_frame),
         Detail::HandshakeUnfinished { syn_frame, .. } => w.handshake_unfinished(out, p, syn_frame),
+        Detail::IcmpUnreachable { why, from, syn, .. } => {
+            let name = w.unreachable(why);
+            if syn {
+                w.icmp_unreachable_syn(out, p, name, from, &f.frames)?;
+            } else {
+                w.icmp_unreachable_data(out, p, name, from, &f.frames)?;
+            }
+            w.icmp_unreachable_meaning(out, p, why, syn)
+        }
     }
 }
 
@@ -226,7 +241,12 @@ mod tests {
                 seq: 1,
                 bytes: 1,
             },
-            Detail::MidConnectionStart,
+            Detail::MidConnectionStart {
+                server_port_guess: None,
+            },
+            Detail::MidConnectionStart {
+                server_port_guess: Some(443),
+            },
             Detail::ReceiverWindowExhausted {
                 zero_frame: 1,
                 probes: 0,
@@ -275,10 +295,17 @@ mod tests {
                 syn_frame: 1,
                 syns: 1,
             },
-        ];
-        d.into_iter()
-            .map(|d| Finding::new(0, 2, Side::Client, d))
-            .collect()
+        ]
+        .into_iter()
+        .chain(crate::wire::Unreachable::ALL.into_iter().flat_map(|why| {
+            [true, false].map(|syn| Detail::IcmpUnreachable {
+                why,
+                from: [10, 0, 0, 1].into(),
+                syn,
+                errors: 1,
+            })
+        }));
+        d.map(|d| Finding::new(0, 2, Side::Client, d)).collect()
     }
 
     #[test]

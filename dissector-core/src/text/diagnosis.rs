@@ -4,6 +4,7 @@ use core::fmt::{self, Write};
 
 use crate::diagnosis::{Cause, Parties, Secs};
 use crate::lifecycle::Side;
+use crate::wire::Unreachable;
 
 /// The words of the diagnosis (`crate::diagnosis`), one method per sentence or clause:
 /// which ones a finding needs is decided there (`Finding::write_text`), after the cause's
@@ -97,6 +98,37 @@ pub trait DiagnosisWords {
     fn capture_missed_beyond(&self, out: &mut dyn Write, p: Parties, ack: u32) -> fmt::Result;
     /// The conversation's first frame is not a SYN.
     fn mid_connection_start(&self, out: &mut dyn Write, p: Parties) -> fmt::Result;
+    /// ... and the client was guessed from the ports: `server_port` is the server's.
+    fn mid_connection_start_ports(&self, out: &mut dyn Write, server_port: u16) -> fmt::Result;
+    /// Why a destination was unreachable, as ICMP names it.
+    fn unreachable(&self, why: Unreachable) -> &'static str;
+    /// `errors` ICMP unreachable errors (`why`) from `from` (the first ones at `frames`)
+    /// answered the SYN of `p.who` ...
+    fn icmp_unreachable_syn(
+        &self,
+        out: &mut dyn Write,
+        p: Parties,
+        why: &str,
+        from: core::net::IpAddr,
+        frames: &[u32],
+    ) -> fmt::Result;
+    /// ... or a segment of an open connection ...
+    fn icmp_unreachable_data(
+        &self,
+        out: &mut dyn Write,
+        p: Parties,
+        why: &str,
+        from: core::net::IpAddr,
+        frames: &[u32],
+    ) -> fmt::Result;
+    /// ... and what `why` means for the connection.
+    fn icmp_unreachable_meaning(
+        &self,
+        out: &mut dyn Write,
+        p: Parties,
+        why: Unreachable,
+        syn: bool,
+    ) -> fmt::Result;
     /// A zero window advertised at `zero_frame` ...
     fn zero_window(&self, out: &mut dyn Write, p: Parties, zero_frame: u32) -> fmt::Result;
     /// ... the peer's probes (when there were some) ...

@@ -556,8 +556,11 @@ pub use diagnosis::Diagnosis;
 mod diagnosis {
     use core::fmt::{self, Write};
 
+    use core::net::IpAddr;
+
     use crate::diagnosis::{Cause, FrameList, Parties, Secs};
     use crate::lifecycle::Side;
+    use crate::wire::Unreachable;
 
     /// The diagnosis's words in English.
     pub struct Diagnosis;
@@ -578,6 +581,7 @@ mod diagnosis {
                 Cause::HandshakeNoAnswer => "Handshake never answered",
                 Cause::HandshakeRefused => "Connection refused",
                 Cause::HandshakeUnfinished => "Handshake never completed",
+                Cause::IcmpUnreachable => "Destination unreachable (ICMP)",
             }
         }
 
@@ -716,6 +720,73 @@ mod diagnosis {
         fn mid_connection_start(&self, out: &mut dyn Write, p: Parties) -> fmt::Result {
             let (who, fr) = (p.who, p.frame);
             write!(out, "the first frame of this connection (frame {fr}, from the {who}) is not a SYN, so the handshake and the initial sequence numbers were not captured; relative numbers start from this frame.")
+        }
+
+        fn mid_connection_start_ports(&self, out: &mut dyn Write, server_port: u16) -> fmt::Result {
+            write!(out, " The client was guessed from the ports: port {server_port}, the well-known or lower one, is taken to be the server's.")
+        }
+
+        fn unreachable(&self, why: Unreachable) -> &'static str {
+            match why {
+                Unreachable::Net => "network unreachable",
+                Unreachable::Host => "host unreachable",
+                Unreachable::Protocol => "protocol unreachable",
+                Unreachable::Port => "port unreachable",
+                Unreachable::Prohibited => "administratively prohibited",
+                Unreachable::Other => "destination unreachable",
+            }
+        }
+
+        fn icmp_unreachable_syn(
+            &self,
+            out: &mut dyn Write,
+            p: Parties,
+            why: &str,
+            from: IpAddr,
+            frames: &[u32],
+        ) -> fmt::Result {
+            let (who, peer) = (p.who, p.peer);
+            let frames = FrameList(frames, ", ");
+            write!(out, "the {who}'s SYN to the {peer} was answered by ICMP \"{why}\" from {from} (frames {frames})")
+        }
+
+        fn icmp_unreachable_data(
+            &self,
+            out: &mut dyn Write,
+            p: Parties,
+            why: &str,
+            from: IpAddr,
+            frames: &[u32],
+        ) -> fmt::Result {
+            let (who, peer) = (p.who, p.peer);
+            let frames = FrameList(frames, ", ");
+            write!(out, "segments the {who} sent to the {peer} were answered by ICMP \"{why}\" from {from} (frames {frames})")
+        }
+
+        fn icmp_unreachable_meaning(
+            &self,
+            out: &mut dyn Write,
+            p: Parties,
+            why: Unreachable,
+            syn: bool,
+        ) -> fmt::Result {
+            let peer = p.peer;
+            let meaning = match why {
+                Unreachable::Port => format!("nothing listens on the {peer}'s port, or a firewall rejects the connection with this error"),
+                Unreachable::Prohibited => "a firewall or router policy forbids the connection".to_string(),
+                Unreachable::Net => format!("no router knows a route to the {peer}'s network"),
+                Unreachable::Host => format!("the {peer}'s host did not answer on its last hop (down, or a wrong address)"),
+                Unreachable::Protocol => format!("the {peer}'s host does not speak TCP"),
+                Unreachable::Other => format!("the {peer} could not be reached"),
+            };
+            if syn {
+                write!(out, ": {meaning}; the connection never started.")
+            } else {
+                write!(
+                    out,
+                    ": {meaning}; the connection cannot go on while it lasts."
+                )
+            }
         }
 
         fn zero_window(&self, out: &mut dyn Write, p: Parties, zero_frame: u32) -> fmt::Result {

@@ -529,8 +529,11 @@ pub use diagnosis::Diagnosis;
 mod diagnosis {
     use core::fmt::{self, Write};
 
+    use core::net::IpAddr;
+
     use crate::diagnosis::{Cause, FrameList, Parties, Secs};
     use crate::lifecycle::Side;
+    use crate::wire::Unreachable;
 
     /// The diagnosis's words in Simplified Chinese.
     pub struct Diagnosis;
@@ -551,6 +554,7 @@ mod diagnosis {
                 Cause::HandshakeNoAnswer => "三次握手无应答",
                 Cause::HandshakeRefused => "连接被拒绝",
                 Cause::HandshakeUnfinished => "三次握手未完成",
+                Cause::IcmpUnreachable => "目的不可达（ICMP）",
             }
         }
 
@@ -692,6 +696,80 @@ mod diagnosis {
         fn mid_connection_start(&self, out: &mut dyn Write, p: Parties) -> fmt::Result {
             let (who, fr) = (p.who, p.frame);
             write!(out, "这条连接的第一个包（第 {fr} 帧，来自{who}）不是 SYN，三次握手和初始序号没有被捕获，相对序号从这一帧开始计算。")
+        }
+
+        fn mid_connection_start_ports(&self, out: &mut dyn Write, server_port: u16) -> fmt::Result {
+            write!(out, "哪一端是客户端是根据端口推测的：把知名端口或较小的端口 {server_port} 当作服务器的端口。")
+        }
+
+        fn unreachable(&self, why: Unreachable) -> &'static str {
+            match why {
+                Unreachable::Net => "网络不可达",
+                Unreachable::Host => "主机不可达",
+                Unreachable::Protocol => "协议不可达",
+                Unreachable::Port => "端口不可达",
+                Unreachable::Prohibited => "被管理策略禁止",
+                Unreachable::Other => "目的不可达",
+            }
+        }
+
+        fn icmp_unreachable_syn(
+            &self,
+            out: &mut dyn Write,
+            p: Parties,
+            why: &str,
+            from: IpAddr,
+            frames: &[u32],
+        ) -> fmt::Result {
+            let (who, peer) = (p.who, p.peer);
+            let frames = FrameList(frames, "、");
+            write!(
+                out,
+                "{who}发往{peer}的 SYN 收到了来自 {from} 的 ICMP“{why}”（第 {frames} 帧）"
+            )
+        }
+
+        fn icmp_unreachable_data(
+            &self,
+            out: &mut dyn Write,
+            p: Parties,
+            why: &str,
+            from: IpAddr,
+            frames: &[u32],
+        ) -> fmt::Result {
+            let (who, peer) = (p.who, p.peer);
+            let frames = FrameList(frames, "、");
+            write!(
+                out,
+                "{who}发往{peer}的分段收到了来自 {from} 的 ICMP“{why}”（第 {frames} 帧）"
+            )
+        }
+
+        fn icmp_unreachable_meaning(
+            &self,
+            out: &mut dyn Write,
+            p: Parties,
+            why: Unreachable,
+            syn: bool,
+        ) -> fmt::Result {
+            let peer = p.peer;
+            let meaning = match why {
+                Unreachable::Port => {
+                    format!("{peer}的端口上没有程序在监听，或者防火墙用这个差错拒绝了连接")
+                }
+                Unreachable::Prohibited => "防火墙或路由器的策略禁止这条连接".to_string(),
+                Unreachable::Net => format!("没有路由器知道去往{peer}所在网络的路由"),
+                Unreachable::Host => {
+                    format!("{peer}的主机在最后一跳没有应答（已关机，或地址错误）")
+                }
+                Unreachable::Protocol => format!("{peer}的主机不支持 TCP"),
+                Unreachable::Other => format!("{peer}无法到达"),
+            };
+            if syn {
+                write!(out, "：{meaning}；连接从未建立。")
+            } else {
+                write!(out, "：{meaning}；在此期间连接无法继续。")
+            }
         }
 
         fn zero_window(&self, out: &mut dyn Write, p: Parties, zero_frame: u32) -> fmt::Result {

@@ -8,6 +8,7 @@
 //! frame's *original* length, never from how many bytes were captured, so a capture cut by
 //! its snaplen is analysed exactly like the full one.
 
+pub mod icmp;
 pub mod link;
 pub mod tcp;
 
@@ -16,6 +17,7 @@ use core::net::IpAddr;
 
 use etherparse::{err, IpNumber, LaxIpSlice, TcpHeaderSlice};
 
+pub use icmp::{IcmpError, Unreachable};
 pub use link::{LinkType, NetProto};
 pub use tcp::{OptionError, TcpFlags, TcpOptions};
 
@@ -164,8 +166,8 @@ pub enum SegmentKind {
     /// Only 16 to 19 bytes of header, or a header longer than the segment: the conversation
     /// is named, the numbers stay raw, there is no length.
     HeaderOnly,
-    /// A header quoted inside an ICMP error, handled like `HeaderOnly`.
-    IcmpQuoted,
+    /// A header quoted inside an ICMP error, handled like `HeaderOnly`; the error with it.
+    IcmpQuoted(IcmpError),
 }
 
 /// What one frame turned out to be.
@@ -260,7 +262,8 @@ pub fn decode_ip(data: &[u8], reported: usize, depth: u8) -> Result<Decoded<'_>,
             return Ok(Decoded::NotTcp(NotTcp::OtherTransport(17)));
         }
         IpNumber::ICMP | IpNumber::IPV6_ICMP if depth < MAX_NESTING => {
-            return Ok(icmp_quote(payload.ip_number, payload.payload)
+            let from = ip.source_addr();
+            return Ok(icmp_quote(payload.ip_number, from, payload.payload)
                 .unwrap_or(Decoded::NotTcp(NotTcp::OtherTransport(payload.ip_number.0))));
         }
         other => return Ok(Decoded::NotTcp(NotTcp::OtherTransport(other.0))),
@@ -383,22 +386,24 @@ fn gtp_u_payload(udp: &[u8]) -> Option<&[u8]> {
 /// A TCP header quoted in an ICMP or ICMPv6 error (RFC 792, RFC 4443 §3). Wireshark files
 /// it under the quoted conversation (creating it if need be) when the whole TCP header is
 /// quoted; a quote of only the first 8 bytes names no conversation.
-fn icmp_quote(proto: IpNumber, icmp: &[u8]) -> Option<Decoded<'_>> {
+fn icmp_quote(proto: IpNumber, from: IpAddr, icmp: &[u8]) -> Option<Decoded<'_>> {
+    let v6 = proto == IpNumber::IPV6_ICMP;
     let kind = *icmp.first()?;
-    let is_error = if proto == IpNumber::ICMP {
-        matches!(kind, 3 | 4 | 5 | 11 | 12)
-    } else {
-        matches!(kind, 1..=4)
-    };
-    if !is_error {
+    if !IcmpError::is_error(v6, kind) {
         return None;
     }
-    quoted_tcp_header(icmp.get(8..)?)
+    let error = IcmpError {
+        from,
+        v6,
+        kind,
+        code: *icmp.get(1)?,
+    };
+    quoted_tcp_header(error, icmp.get(8..)?)
 }
 
 /// Reads a quoted IP header and the TCP header after it. The quoted IP length describes
 /// the original packet, so only the quoted bytes count.
-fn quoted_tcp_header(quoted: &[u8]) -> Option<Decoded<'_>> {
+fn quoted_tcp_header(error: IcmpError, quoted: &[u8]) -> Option<Decoded<'_>> {
     let (ip, _) = LaxIpSlice::from_slice(quoted).ok()?;
     let p = ip.payload();
     if p.ip_number != IpNumber::TCP || p.fragmented {
@@ -406,7 +411,7 @@ fn quoted_tcp_header(quoted: &[u8]) -> Option<Decoded<'_>> {
     }
     match tcp_header(&ip, p.payload, p.payload.len()) {
         Ok(Decoded::Tcp(t)) => Some(Decoded::Tcp(TcpSegment {
-            kind: SegmentKind::IcmpQuoted,
+            kind: SegmentKind::IcmpQuoted(error),
             seg_len: 0,
             payload: &[],
             ..t
@@ -642,7 +647,16 @@ mod tests {
         let t = tcp(decode(LinkType::Raw, &outer, outer.len() as u32));
         assert_eq!(
             (t.kind, t.seq, t.dst_port),
-            (SegmentKind::IcmpQuoted, 77, 443)
+            (
+                SegmentKind::IcmpQuoted(IcmpError {
+                    from: IpAddr::from([10, 0, 0, 2]),
+                    v6: false,
+                    kind: 3,
+                    code: 3
+                }),
+                77,
+                443
+            )
         );
         // An 8-byte quote names nothing.
         let cut = &outer[..20 + 8 + 20 + 8];

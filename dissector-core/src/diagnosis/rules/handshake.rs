@@ -49,7 +49,8 @@ pub(super) fn observe(c: &mut State, o: &Obs<'_>, out: &mut Vec<Finding>) {
 
 /// SYNs never answered, or a SYN-ACK never acknowledged, by the end of the conversation.
 pub(super) fn finish(stream: u32, c: &State, out: &mut Vec<Finding>) {
-    if c.established || c.reset || c.syns.seen == 0 {
+    // An ICMP error that answered the SYN tells the story (`icmp_unreachable`).
+    if c.established || c.reset || c.syns.seen == 0 || c.unreachable.is_some_and(|u| u.syn) {
         return;
     }
     let syns = c.syns.kept();

@@ -2,11 +2,13 @@
 //! began after the handshake.
 
 use crate::diagnosis::{Detail, Finding, Obs, State};
+use crate::flow::ClientBy;
 use crate::lifecycle::Handshake;
 
 pub(super) fn observe(_: &mut State, o: &Obs<'_>, out: &mut Vec<Finding>) {
     if o.new && o.rec.handshake != Some(Handshake::Syn) {
-        out.push(o.finding(o.side, Detail::MidConnectionStart));
+        let server_port_guess = (o.conv.client_by == ClientBy::Ports).then_some(o.conv.server_port);
+        out.push(o.finding(o.side, Detail::MidConnectionStart { server_port_guess }));
     }
 }
 
@@ -24,7 +26,7 @@ mod tests {
         assert_eq!((m.frame, m.side), (1, Side::Client));
         assert_eq!(
             both(m).0,
-            "Capture started mid-connection: the first frame of this connection (frame 1, from the client) is not a SYN, so the handshake and the initial sequence numbers were not captured; relative numbers start from this frame."
+            "Capture started mid-connection: the first frame of this connection (frame 1, from the client) is not a SYN, so the handshake and the initial sequence numbers were not captured; relative numbers start from this frame. The client was guessed from the ports: port 80, the well-known or lower one, is taken to be the server's."
         );
         assert!(diagnose(&handshake()).is_empty());
     }

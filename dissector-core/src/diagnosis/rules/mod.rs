@@ -11,6 +11,7 @@ mod bytes;
 mod capture_missed;
 mod gaps;
 mod handshake;
+mod icmp_unreachable;
 mod keep_alive;
 mod mid_connection_start;
 mod port_reuse;
@@ -25,59 +26,78 @@ pub(super) struct Rule {
     pub(super) observe: fn(&mut State, &Obs<'_>, &mut Vec<Finding>),
     /// At the end of the conversation (evicted, or the capture is over).
     pub(super) finish: Option<fn(u32, &State, &mut Vec<Finding>)>,
+    /// Also sees TCP headers quoted in ICMP errors ([`Obs::icmp`]); the other rules see
+    /// only the conversation's own segments.
+    pub(super) quotes: bool,
 }
 
 /// Every rule, in the order they see a frame (and a conversation's end).
-pub(super) const RULES: [Rule; 10] = [
+pub(super) const RULES: [Rule; 11] = [
     Rule {
         name: "mid_connection_start",
         observe: mid_connection_start::observe,
         finish: None,
+        quotes: false,
     },
     Rule {
         name: "port_reuse",
         observe: port_reuse::observe,
         finish: None,
+        quotes: false,
+    },
+    Rule {
+        name: "icmp_unreachable",
+        observe: icmp_unreachable::observe,
+        finish: Some(icmp_unreachable::finish),
+        quotes: true,
     },
     Rule {
         name: "handshake",
         observe: handshake::observe,
         finish: Some(handshake::finish),
+        quotes: false,
     },
     Rule {
         name: "zero_window",
         observe: zero_window::observe,
         finish: Some(zero_window::finish),
+        quotes: false,
     },
     Rule {
         name: "keep_alive",
         observe: keep_alive::observe,
         finish: None,
+        quotes: false,
     },
     Rule {
         name: "retransmission",
         observe: retransmission::observe,
         finish: None,
+        quotes: false,
     },
     Rule {
         name: "capture_missed",
         observe: capture_missed::observe,
         finish: None,
+        quotes: false,
     },
     Rule {
         name: "gaps",
         observe: gaps::observe,
         finish: None,
+        quotes: false,
     },
     Rule {
         name: "reset",
         observe: reset::observe,
         finish: None,
+        quotes: false,
     },
     Rule {
         name: "bytes",
         observe: bytes::observe,
         finish: None,
+        quotes: false,
     },
 ];
 
@@ -113,7 +133,7 @@ mod tests {
             .filter(|r| r.finish.is_some())
             .map(|r| r.name)
             .collect();
-        assert_eq!(finishing, ["handshake", "zero_window"]);
+        assert_eq!(finishing, ["icmp_unreachable", "handshake", "zero_window"]);
     }
 }
 
