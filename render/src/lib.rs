@@ -11,4 +11,5 @@ pub mod diagram;
 pub mod graph;
 pub mod report;
 pub mod svg;
+pub mod timeline;
 pub mod trace;
