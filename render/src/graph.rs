@@ -884,8 +884,8 @@ fn draw_zero_windows(svg: &mut Svg, g: &Frame<'_>, plot: &Plot, packets: &[Packe
         }
         svg.end();
     }
-    let mut label_end = f64::NEG_INFINITY;
-    let half = text_width(w.probe, 10.0) / 2.0;
+    // Probes too close to label one by one share a label that counts them.
+    let mut clusters: Vec<(f64, usize)> = Vec::new();
     for &(frame, t) in &probes {
         let x = plot.x(t);
         svg.group(format_args!("class=\"probe\" data-frame=\"{frame}\""));
@@ -895,17 +895,25 @@ fn draw_zero_windows(svg: &mut Svg, g: &Frame<'_>, plot: &Plot, packets: &[Packe
             &[(x - 4.0, y), (x + 4.0, y), (x, y + 7.0)],
             "fill=\"#b00020\"",
         );
-        if x - half > label_end {
-            svg.text(
-                x,
-                y + 18.0,
-                Anchor::Middle,
-                "class=\"probe-label\" fill=\"#b00020\" font-size=\"10\"",
-                w.probe,
-            );
-            label_end = x + half + 4.0;
-        }
         svg.end();
+        match clusters.last_mut() {
+            Some((x0, n)) if x - *x0 < text_width(&(w.probes)(*n + 1), 10.0) + 6.0 => *n += 1,
+            _ => clusters.push((x, 1)),
+        }
+    }
+    for (x, n) in clusters {
+        let text = if n == 1 {
+            w.probe.to_string()
+        } else {
+            (w.probes)(n)
+        };
+        svg.text(
+            x + 3.0,
+            TOP + 40.0,
+            Anchor::Start,
+            &format!("class=\"probe-label\" data-count=\"{n}\" fill=\"#b00020\" font-size=\"10\""),
+            &text,
+        );
     }
 }
 

@@ -144,13 +144,13 @@ impl Facts {
 }
 
 const STYLE: &str = "
-body { font-family: 'DejaVu Sans', Verdana, sans-serif; margin: 24px auto; max-width: 1240px; color: #1c2430; background: #ffffff; }
+body { font-family: 'DejaVu Sans', Verdana, sans-serif; margin: 24px auto; padding: 0 24px; max-width: 1400px; color: #1c2430; background: #ffffff; }
 h1 { font-size: 24px; margin-bottom: 4px; }
 h2 { font-size: 19px; margin-top: 32px; border-bottom: 2px solid #d8dee6; padding-bottom: 4px; }
 h3 { font-size: 16px; }
 p.capture { color: #55606e; margin-top: 0; }
 table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
-th, td { border: 1px solid #d8dee6; padding: 4px 8px; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #d8dee6; padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: #eef2f7; }
 table.sortable th { cursor: pointer; user-select: none; }
 table.sortable th::after { content: ' \\2195'; color: #9aa3ad; }
@@ -161,7 +161,6 @@ tr.anomalous td.anom { color: #b00020; font-weight: bold; }
 span.verdict { display: inline-block; border-radius: 3px; padding: 0 5px; margin: 1px 2px; background: #fde8e8; color: #8a1020; font-size: 12px; }
 div.table-box { max-width: 100%; overflow-x: auto; border: 1px solid #d8dee6; margin: 8px 0; }
 div.table-box table { margin: 0; }
-div.table-box td { white-space: nowrap; }
 figure { margin: 12px 0; }
 figcaption { color: #55606e; font-size: 13px; margin-bottom: 4px; }
 div.zoom { margin: 4px 0; }

@@ -864,7 +864,7 @@ pub const PICTURES: PictureWords = PictureWords {
     client: "client",
     server: "server",
     idle: |s| format!("… {s:.1} s idle …"),
-    shown: |t0, t1, f0, f1| format!("shown: {t0:.3} s to {t1:.3} s, frames {f0} to {f1}"),
+    shown: |t0, t1, f0, f1| format!("shown: {t0:.6} s to {t1:.6} s, frames {f0} to {f1}"),
     diagram: DiagramWords {
         title: |n, c, s| format!("TCP stream {n}: {c} ⇄ {s}"),
         frame: "frame",
@@ -928,6 +928,7 @@ pub const PICTURES: PictureWords = PictureWords {
         window_legend: ["receive window (advertised)", "bytes in flight"],
         zero_window: "zero window",
         probe: "probe",
+        probes: |n| format!("{n} probes"),
         zero_window_tooltip: |frame, secs| {
             format!("frame {frame}: the receiver's window is 0 for {secs:.3} s")
         },

@@ -526,6 +526,8 @@ pub struct GraphWords {
     /// zero-window probes.
     pub zero_window: &'static str,
     pub probe: &'static str,
+    /// Several probes under one label: how many.
+    pub probes: fn(usize) -> String,
     /// A zero window's tooltip: the frame that closed it, how long it stayed closed (s).
     pub zero_window_tooltip: fn(u32, f64) -> String,
     /// A probe's tooltip: its frame.
@@ -639,6 +641,7 @@ mod picture_tests {
             assert!((w.diagram.reset_by_in)(who, "LAST_ACK").contains("LAST_ACK"));
             assert!((w.graph.no_data)(who).contains(who));
             assert!((w.graph.no_rtt)(who).contains(who));
+            assert!((w.graph.probes)(5).contains('5'));
             assert!((w.idle)(58.2).contains("58.2 s"));
             assert!((w.shown)(1.5, 3.25, 120, 300).contains("300"));
             assert!((w.graph.direction)(who, w.client).contains(who));

@@ -833,7 +833,7 @@ pub const PICTURES: PictureWords = PictureWords {
     client: "客户端",
     server: "服务器",
     idle: |s| format!("… 空闲 {s:.1} s …"),
-    shown: |t0, t1, f0, f1| format!("显示：{t0:.3} s 至 {t1:.3} s，帧 {f0} 至 {f1}"),
+    shown: |t0, t1, f0, f1| format!("显示：{t0:.6} s 至 {t1:.6} s，帧 {f0} 至 {f1}"),
     diagram: DiagramWords {
         title: |n, c, s| format!("TCP 流 {n}：{c} ⇄ {s}"),
         frame: "帧",
@@ -885,6 +885,7 @@ pub const PICTURES: PictureWords = PictureWords {
         window_legend: ["接收窗口（通告值）", "在途字节"],
         zero_window: "零窗口",
         probe: "探测",
+        probes: |n| format!("{n} 次探测"),
         zero_window_tooltip: en::PICTURES.graph.zero_window_tooltip,
         probe_tooltip: en::PICTURES.graph.probe_tooltip,
         no_data: |who| format!("{who}在这个连接中没有发送数据"),
