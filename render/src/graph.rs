@@ -1192,6 +1192,96 @@ mod tests {
         );
     }
 
+    /// Packets of a client sending `sizes` bytes at `times` (ms), each ACKed 1 ms later by
+    /// a server whose window is `windows[i]` after the i-th segment.
+    fn flow(times: &[i64], sizes: &[usize], windows: &[u16]) -> Vec<Packet> {
+        use tcplens_core::synth::SegBuilder;
+        use tcplens_core::{Analyzer, LinkType, Outcome};
+        let (c, s) = ("10.0.0.1:40000", "10.0.0.2:80");
+        let mut segs = vec![
+            (0, SegBuilder::v4(c, s).flags("S").seq(100)),
+            (0, SegBuilder::v4(s, c).flags("SA").seq(900).ack(101)),
+            (0, SegBuilder::v4(c, s).flags("A").seq(101).ack(901)),
+        ];
+        let mut seq = 101u32;
+        for ((&t, &n), &w) in times.iter().zip(sizes).zip(windows) {
+            segs.push((
+                t,
+                SegBuilder::v4(c, s)
+                    .flags("PA")
+                    .seq(seq)
+                    .ack(901)
+                    .payload(&vec![b'x'; n]),
+            ));
+            seq += n as u32;
+            segs.push((
+                t + 1,
+                SegBuilder::v4(s, c).flags("A").seq(901).ack(seq).window(w),
+            ));
+        }
+        let mut a = Analyzer::new();
+        segs.iter()
+            .enumerate()
+            .filter_map(|(i, (t, b))| {
+                let f = b.raw();
+                let ns = t * 1_000_000;
+                match a.process(LinkType::Raw, &f, f.len() as u32, ns) {
+                    Outcome::Tcp {
+                        segment,
+                        record,
+                        analysis,
+                    } => Some(Packet::new(i as u32 + 1, ns, &segment, record, analysis)),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_sliding_rate_counts_each_packet_for_one_window() {
+        let p = flow(&[10, 20, 100], &[100, 300, 50], &[8000, 8000, 8000]);
+        // A 50 ms window: 100 B at 10 ms, 400 B from 20 ms, 300 B once the first leaves at
+        // 60 ms, nothing from 70 ms, 50 B at 100 ms until 150 ms.
+        let r = sliding_rate(&p, Side::Client, 0, 0.05);
+        let want = [
+            (0.01, 0.0),
+            (0.01, 2000.0),
+            (0.02, 8000.0),
+            (0.06, 6000.0),
+            (0.07, 0.0),
+            (0.1, 1000.0),
+            (0.15, 0.0),
+        ];
+        assert_eq!(r.len(), want.len(), "{r:?}");
+        for (got, want) in r.iter().zip(want) {
+            assert!(
+                (got.0 - want.0).abs() < 1e-9 && (got.1 - want.1).abs() < 1e-6,
+                "{r:?}"
+            );
+        }
+        assert!(sliding_rate(&p, Side::Server, 0, 0.05).is_empty());
+    }
+
+    #[test]
+    fn a_zero_window_lasts_until_the_window_opens() {
+        let p = flow(
+            &[10, 20, 30, 40],
+            &[100, 100, 100, 100],
+            &[8000, 0, 0, 4000],
+        );
+        let (zw, probes) = zero_windows(&p, Side::Client, 0);
+        // Closed by the ACK at 21 ms, opened by the one at 41 ms.
+        assert_eq!(zw.len(), 1);
+        assert!((zw[0].t0 - 0.021).abs() < 1e-9 && (zw[0].t1 - 0.041).abs() < 1e-9);
+        assert_eq!(zw[0].frame, p[6].frame);
+        assert!(probes.is_empty());
+        // Still closed at the end: the band runs to the last packet.
+        let p = flow(&[10, 20], &[100, 100], &[0, 0]);
+        let (zw, _) = zero_windows(&p, Side::Client, 0);
+        assert_eq!(zw.len(), 1);
+        assert!((zw[0].t1 - 0.021).abs() < 1e-9);
+    }
+
     #[test]
     fn steps_are_one_two_five() {
         assert_eq!(nice_step(10.0, 10.0), 1.0);
