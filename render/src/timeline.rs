@@ -2,6 +2,8 @@
 //! capture's start, never as an absolute date), optionally narrowed to a range of seconds or
 //! frames (`--from/--to`), with long idle stretches cut out of the axis and marked.
 
+use std::borrow::Cow;
+
 use crate::trace::{Packet, Stream};
 
 /// One end of a range: seconds since the connection's first packet, or a frame number.
@@ -40,13 +42,14 @@ impl Range {
         after && before
     }
 
-    /// The packets of `stream` the range keeps, as a stream of their own.
-    pub fn view(&self, stream: &Stream) -> Stream {
+    /// The packets of `stream` the range keeps, as a stream of their own (the stream
+    /// itself, not a copy, when the range is the whole connection).
+    pub fn view<'s>(&self, stream: &'s Stream) -> Cow<'s, Stream> {
         if self.is_all() {
-            return stream.clone();
+            return Cow::Borrowed(stream);
         }
         let origin = origin_ns(&stream.packets);
-        Stream {
+        Cow::Owned(Stream {
             stream: stream.stream,
             endpoints: stream.endpoints.clone(),
             packets: stream
@@ -55,7 +58,7 @@ impl Range {
                 .filter(|p| self.keeps(p, origin))
                 .copied()
                 .collect(),
-        }
+        })
     }
 }
 
