@@ -1156,8 +1156,19 @@ fn each_graph_kind_draws_its_own_measure() {
     assert_eq!(with_class(xml.root(), "rate-line").count(), 2);
     let label = y_label(&xml);
     assert!(
-        label.starts_with("payload throughput") && label.ends_with("B/s)"),
+        label.starts_with("payload throughput over a sliding ") && label.ends_with("B/s)"),
         "{label}"
+    );
+    // The window the label names is the one the rates were summed over.
+    let win: f64 = with_class(xml.root(), "throughput")
+        .next()
+        .and_then(|g| g.attribute("data-window"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        label.contains(&format!(" {} ms window ", (win * 1e3).round())),
+        "{label} {win}"
     );
 
     let doc = picture(&["graph", p, "--kind", "rtt"]);

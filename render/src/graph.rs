@@ -616,7 +616,12 @@ fn throughput(svg: &mut Svg, g: &Frame<'_>, view: &Stream, ax: TimeAxis) {
     draw_time_axis(svg, w, &plot);
     draw_breaks(svg, &plot, g.pw);
     let (ru, rf) = rate_unit(y1);
-    draw_value_axis(svg, &plot, (ru, rf), &(w.throughput_axis)(ru));
+    let span = if win < 1.0 {
+        format!("{} ms", tick_label(win * 1e3, win * 1e3))
+    } else {
+        format!("{} s", tick_label(win, win))
+    };
+    draw_value_axis(svg, &plot, (ru, rf), &(w.throughput_axis)(&span, ru));
     let colours = [BLUE, ORANGE];
     for ((side, pts), colour) in sides.iter().zip(&rates).zip(colours) {
         let attrs = format!("class=\"rate-line\" data-side=\"{}\"", side.name());

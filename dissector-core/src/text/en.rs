@@ -912,7 +912,7 @@ pub const PICTURES: PictureWords = PictureWords {
         kinds: ["time-sequence graph", "throughput", "round-trip time", "window"],
         time_axis: |u| format!("time since the connection's first packet ({u})"),
         seq_axis: |u| format!("relative sequence number ({u})"),
-        throughput_axis: |u| format!("payload throughput, sliding window ({u})"),
+        throughput_axis: |w, u| format!("payload throughput over a sliding {w} window ({u})"),
         rtt_axis: |u| format!("round-trip time ({u})"),
         window_axis: |u| format!("window and bytes in flight ({u})"),
         legend: [

@@ -508,8 +508,8 @@ pub struct GraphWords {
     pub time_axis: fn(&str) -> String,
     /// unit
     pub seq_axis: fn(&str) -> String,
-    /// unit
-    pub throughput_axis: fn(&str) -> String,
+    /// the sliding window's length ("50 ms"), unit
+    pub throughput_axis: fn(&str, &str) -> String,
     /// unit
     pub rtt_axis: fn(&str) -> String,
     /// unit
@@ -648,12 +648,13 @@ mod picture_tests {
             for axis in [
                 w.graph.time_axis,
                 w.graph.seq_axis,
-                w.graph.throughput_axis,
                 w.graph.rtt_axis,
                 w.graph.window_axis,
             ] {
                 assert!(axis("kB/s").ends_with("(kB/s)"));
             }
+            let axis = (w.graph.throughput_axis)("50 ms", "kB/s");
+            assert!(axis.contains("50 ms") && axis.ends_with("(kB/s)"), "{axis}");
             assert!((w.report.more)(12).contains("12"));
             assert!((w.report.summary)([1, 2, 3, 4, 5, 6]).contains('6'));
         }

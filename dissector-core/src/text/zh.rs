@@ -876,7 +876,7 @@ pub const PICTURES: PictureWords = PictureWords {
         kinds: ["时间-序号图", "吞吐量图", "往返时间图", "窗口图"],
         time_axis: |u| format!("自连接第一个数据包起的时间 ({u})"),
         seq_axis: |u| format!("相对序号 ({u})"),
-        throughput_axis: |u| format!("载荷吞吐量，滑动窗口 ({u})"),
+        throughput_axis: |w, u| format!("载荷吞吐量，{w} 滑动窗口 ({u})"),
         rtt_axis: |u| format!("往返时间 ({u})"),
         window_axis: |u| format!("窗口与在途字节 ({u})"),
         legend: ["分段", "重传", "乱序", "SACK 块", "ACK", "接收窗口"],
