@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Renders the README's pictures from the current code: builds tcplens, draws a ladder
-# diagram and the HTML report of a bundled capture, and screenshots both in headless
-# Chromium kept off the network. Writes docs/img/diagram.png and docs/img/report.png (and
-# the SVG/HTML they were taken from under target/demo/). Installs Debian's chromium when it
-# is missing, like scripts/install-deps.sh. Run from anywhere; works from a fresh clone.
+# diagram, a diagram of part of a connection (--from/--to, with an idle stretch folded),
+# each graph kind (sequence, throughput, rtt, window) and the HTML report of bundled
+# captures, and screenshots them in headless Chromium kept off the network. Writes
+# docs/img/diagram.png, diagram-range.png, graph-<kind>.png and report.png (and the
+# SVG/HTML they were taken from under target/demo/). Installs Debian's chromium when it is
+# missing, like scripts/install-deps.sh. Run from anywhere; works from a fresh clone.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -20,8 +22,18 @@ fi
 
 cargo build --release -p tcplens-cli
 mkdir -p "$OUT" "$IMG"
+# GRAPHS: each kind and the capture that shows it best (zero window and probes in the
+# sequence and window views, loss and reordering in the throughput and RTT views).
+GRAPHS="sequence:$CAPTURE throughput:tests/captures/netns-loss-reorder.pcap
+rtt:tests/captures/netns-loss-reorder.pcap window:$CAPTURE"
 ./target/release/tcplens diagram "$CAPTURE" --stream 0 -o "$OUT/diagram.svg"
-./target/release/tcplens graph "$CAPTURE" --stream 0 -o "$OUT/graph.svg"
+# Part of a keep-alive connection, from frame 5 to 3.1 s: the idle seconds between
+# its keep-alives folded.
+./target/release/tcplens diagram tests/captures/netns-keepalive.pcap --stream 0 \
+  --from f5 --to 3.1 -o "$OUT/diagram-range.svg"
+for g in $GRAPHS; do
+  ./target/release/tcplens graph "${g#*:}" --stream 0 --kind "${g%%:*}" -o "$OUT/graph-${g%%:*}.svg"
+done
 ./target/release/tcplens report "$CAPTURE" -o "$OUT/report.html"
 
 profile=$(mktemp -d /tmp/tcplens-chromium.XXXXXX)
@@ -47,11 +59,22 @@ shot() {
   echo "screenshots: $png ($width x $height) from $file"
 }
 
-# The diagram at its own size: its SVG says how tall it is.
-height=$(grep -o '<svg [^>]*' "$OUT/diagram.svg" | grep -o 'height="[0-9.]*"' | head -1 | tr -dc '0-9.')
-shot "$OUT/diagram.svg" "$IMG/diagram.png" 980 "${height%.*}"
-# The report's first screens: the tables and the start of the pictures.
-shot "$OUT/report.html" "$IMG/report.png" 1280 1800
+# An SVG at its own size: the SVG says how wide and tall it is.
+svg_shot() {
+  local svg=$1 png=$2 size width height
+  size=$(grep -o '<svg [^>]*' "$svg" | head -1)
+  width=$(grep -o ' width="[0-9.]*"' <<<"$size" | tr -dc '0-9.')
+  height=$(grep -o ' height="[0-9.]*"' <<<"$size" | tr -dc '0-9.')
+  shot "$svg" "$png" "${width%.*}" "${height%.*}"
+}
+svg_shot "$OUT/diagram.svg" "$IMG/diagram.png"
+svg_shot "$OUT/diagram-range.svg" "$IMG/diagram-range.png"
+for g in $GRAPHS; do
+  svg_shot "$OUT/graph-${g%%:*}.svg" "$IMG/graph-${g%%:*}.png"
+done
+# The report's first screens at 1400 px: the tables (scrolling in their box, never cut by
+# the page) and the start of the pictures with their zoom buttons.
+shot "$OUT/report.html" "$IMG/report.png" 1400 1800
 
 # The report's tables sort in the browser: on a capture with two connections, click the
 # "packets →" header twice (descending) and read the row order back from the live DOM.
@@ -68,3 +91,18 @@ if [ "$order" != "1 0 " ]; then
   exit 1
 fi
 echo "screenshots: the connections table sorts (packets → descending: streams $order)"
+
+# The pictures zoom in the browser: click the first picture's "zoom in" button and read
+# its SVG's width back from the live DOM (980 units drawn 1.5 times as wide).
+sed 's#</body>#<script>document.querySelector("figure.zoomable button[data-zoom=in]").click();</script></body>#' \
+  "$OUT/report.html" >"$OUT/zoom-clicked.html"
+width=$(chromium --headless "${sandbox[@]}" --disable-gpu --disable-quic --no-first-run \
+  --disable-background-networking --disable-component-update --disable-sync \
+  --host-resolver-rules='MAP * ~NOTFOUND' --user-data-dir="$profile" \
+  --dump-dom "file://$PWD/$OUT/zoom-clicked.html" 2>/dev/null |
+  grep -o '<svg [^>]*' | head -1 | grep -o ' width="[0-9.]*"' | tr -dc '0-9.')
+if [ "$width" != "1470" ]; then
+  echo "screenshots: zooming in on the first picture gave width '$width', expected 1470" >&2
+  exit 1
+fi
+echo "screenshots: the report's pictures zoom (980 -> $width)"

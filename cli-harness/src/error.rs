@@ -33,6 +33,14 @@ pub enum CliError {
     CoreLib(CoreLibError),
     /// `diagram`/`graph --stream N`: the capture has no such TCP stream.
     NoSuchStream { name: String, stream: u32 },
+    /// `diagram`/`graph --from/--to`: the range keeps no packet of the stream.
+    EmptyRange {
+        stream: u32,
+        /// Seconds from the stream's first packet to its last.
+        span: f64,
+        /// The stream's first and last frame.
+        frames: (u32, u32),
+    },
     /// `diff-tshark --min-agreement` was not met.
     Disagreement { rows: Vec<String>, min: f64 },
 }
@@ -52,7 +60,7 @@ impl CliError {
             CliError::Tshark { .. } => exit::TSHARK,
             CliError::CoreLib(_) => exit::CORE_LIB,
             CliError::Disagreement { .. } => exit::DISAGREEMENT,
-            CliError::NoSuchStream { .. } => exit::NO_SUCH_STREAM,
+            CliError::NoSuchStream { .. } | CliError::EmptyRange { .. } => exit::NO_SUCH_STREAM,
         }
     }
 }
@@ -67,6 +75,15 @@ impl fmt::Display for CliError {
             CliError::NoSuchStream { name, stream } => write!(
                 f,
                 "{name} has no TCP stream {stream} (`tcplens conns {name}` lists the streams)"
+            ),
+            CliError::EmptyRange {
+                stream,
+                span,
+                frames,
+            } => write!(
+                f,
+                "--from/--to select no packet of TCP stream {stream}: its packets run from 0 s to {span:.6} s (since its first packet), frames {} to {}",
+                frames.0, frames.1
             ),
             CliError::Disagreement { rows, min } => write!(
                 f,

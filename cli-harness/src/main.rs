@@ -101,7 +101,8 @@ enum Command {
     },
     /// A ladder diagram of one connection, as SVG.
     Diagram(pictures::DiagramArgs),
-    /// The time-sequence graph (tcptrace style) of one connection, as SVG.
+    /// A graph of one connection, as SVG: time-sequence (tcptrace style), throughput, RTT
+    /// or window.
     Graph(pictures::GraphArgs),
     /// One self-contained HTML page: connections, anomalies, pictures, explanations.
     Report(pictures::ReportArgs),

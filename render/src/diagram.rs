@@ -5,8 +5,9 @@
 //! The three-way handshake (RFC 9293 §3.5) and the close (§3.6) are bracketed and their
 //! steps numbered; anomalies are coloured and named with Wireshark's `tcp.analysis` names;
 //! each endpoint's state (§3.3.2) is written beside its timeline where it changes. Long
-//! runs of plain data are folded into one marker ("… 240 packets …"), so a connection of
-//! any length stays readable.
+//! runs of plain data are folded into one marker ("… 240 packets …"), and long idle
+//! stretches into another ("… 58.2 s idle …"), so a connection of any length stays
+//! readable. Times count from the connection's first packet; a [`Range`] draws part of it.
 
 use std::fmt::Write as _;
 
@@ -16,6 +17,7 @@ use tcplens_core::text::{DiagramWords, FoldedRun, PictureWords};
 use tcplens_core::{Event, Side, TcpState};
 
 use crate::svg::{esc, Anchor, Svg};
+use crate::timeline::{idle_gaps, origin_ns, secs, Range};
 use crate::trace::{Packet, Stream};
 
 /// How a diagram is drawn.
@@ -23,6 +25,8 @@ use crate::trace::{Packet, Stream};
 pub struct Options {
     /// Runs of more than this many plain packets are folded; 0 never folds.
     pub fold: usize,
+    /// The part of the connection drawn.
+    pub range: Range,
     /// The language of the words around the protocol's own (flags, numbers, state names).
     pub lang: Lang,
 }
@@ -31,6 +35,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             fold: 8,
+            range: Range::default(),
             lang: Lang::En,
         }
     }
@@ -48,6 +53,8 @@ pub enum Row {
     Fold { first: usize, count: usize },
     /// Packets `first..` (`count` of them) past [`MAX_ROWS`], not drawn.
     Rest { first: usize, count: usize },
+    /// An idle stretch of `ns` nanoseconds before the next packet.
+    Idle { ns: i64 },
 }
 
 /// A diagram stops after this many rows (about 80,000 units tall): one last marker counts
@@ -70,9 +77,13 @@ fn is_notable(p: &Packet, prev_states: Option<(TcpState, TcpState)>) -> bool {
         || prev_states != Some((r.client_state, r.server_state))
 }
 
-/// The rows of a diagram: every notable packet, and runs of more than `fold` plain packets
-/// folded down to their first and last [`FOLD_EDGE`] packets around one marker.
+/// The rows of a diagram: every notable packet, runs of more than `fold` plain packets
+/// folded down to their first and last [`FOLD_EDGE`] packets around one marker, and a
+/// marker before each packet that follows an idle stretch (see [`idle_gaps`]).
 pub fn rows(packets: &[Packet], fold: usize) -> Vec<Row> {
+    let times: Vec<i64> = packets.iter().map(|p| p.t_ns).collect();
+    let idle = idle_gaps(&times);
+    let idle_before = |i: usize| idle.iter().find(|g| g.0 == i).map(|g| g.1);
     let mut rows = Vec::with_capacity(packets.len().min(4096));
     let mut run_start: Option<usize> = None;
     let mut prev = None;
@@ -90,8 +101,16 @@ pub fn rows(packets: &[Packet], fold: usize) -> Vec<Row> {
         }
     };
     for (i, p) in packets.iter().enumerate() {
-        let notable = i == 0 || i + 1 == packets.len() || is_notable(p, prev);
+        let after_idle = idle_before(i);
+        let notable =
+            i == 0 || i + 1 == packets.len() || after_idle.is_some() || is_notable(p, prev);
         prev = Some((p.rec.client_state, p.rec.server_state));
+        if let (Some(ns), true) = (after_idle, notable) {
+            if let Some(start) = run_start.take() {
+                flush(&mut rows, start, i);
+            }
+            rows.push(Row::Idle { ns });
+        }
         match (notable, run_start) {
             (true, Some(start)) => {
                 flush(&mut rows, start, i);
@@ -115,11 +134,15 @@ fn cap_rows(mut rows: Vec<Row>, total: usize) -> Vec<Row> {
         return rows;
     }
     rows.truncate(MAX_ROWS - 1);
-    let first = match rows.last() {
-        Some(Row::Packet(i)) => i + 1,
-        Some(Row::Fold { first, count } | Row::Rest { first, count }) => first + count,
-        None => 0,
-    };
+    let first = rows
+        .iter()
+        .rev()
+        .find_map(|r| match r {
+            Row::Packet(i) => Some(i + 1),
+            Row::Fold { first, count } | Row::Rest { first, count } => Some(first + count),
+            Row::Idle { .. } => None,
+        })
+        .unwrap_or(0);
     rows.push(Row::Rest {
         first,
         count: total - first,
@@ -289,8 +312,12 @@ impl Bracket {
     }
 }
 
-/// Draws the ladder diagram of `stream` as a standalone SVG document.
-pub fn render(stream: &Stream, opts: &Options) -> String {
+/// Draws the ladder diagram of `stream` (the part `opts.range` keeps) as a standalone SVG
+/// document.
+pub fn render(full: &Stream, opts: &Options) -> String {
+    let origin = origin_ns(&full.packets);
+    let view = opts.range.view(full);
+    let stream = &view;
     let rows = rows(&stream.packets, opts.fold);
     let pw = opts.lang.pictures();
     let w = &pw.diagram;
@@ -304,7 +331,7 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
         .iter()
         .map(|r| match r {
             Row::Fold { count, .. } | Row::Rest { count, .. } => *count,
-            Row::Packet(_) => 0,
+            Row::Packet(_) | Row::Idle { .. } => 0,
         })
         .sum();
     svg.group(format_args!(
@@ -313,6 +340,9 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
         stream.packets.len()
     ));
     draw_header(&mut svg, stream, pw, &title, height);
+    if !opts.range.is_all() {
+        draw_shown(&mut svg, pw, &stream.packets, origin);
+    }
 
     let mut handshake = Bracket {
         name: "handshake",
@@ -336,7 +366,8 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
                 text.clear();
                 let _ = explain(opts.lang, &p.rec, &p.an, &mut text);
                 let tooltip = (w.packet_tooltip)(p.frame, &text);
-                draw_packet(&mut svg, p, y, &anomaly_text(opts.lang, p), &tooltip);
+                let t = secs(p.t_ns - origin);
+                draw_packet(&mut svg, p, t, y, &anomaly_text(opts.lang, p), &tooltip);
                 let states = (p.rec.client_state, p.rec.server_state);
                 draw_states(&mut svg, prev_states, states, y + DROP);
                 prev_states = Some(states);
@@ -350,6 +381,7 @@ pub fn render(stream: &Stream, opts: &Options) -> String {
             Row::Rest { first, count } => {
                 draw_rest(&mut svg, w, &stream.packets[first..first + count], y);
             }
+            Row::Idle { ns } => draw_idle(&mut svg, pw, ns, y),
             Row::Fold { first, count } => {
                 draw_fold(&mut svg, w, &stream.packets[first..first + count], y);
                 if let Some(last) = stream.packets.get(first + count - 1) {
@@ -419,7 +451,64 @@ fn draw_header(svg: &mut Svg, stream: &Stream, pw: &PictureWords, title: &str, h
     );
 }
 
-fn draw_packet(svg: &mut Svg, p: &Packet, y: f64, anomalies: &str, tooltip: &str) {
+/// Under the header of a diagram of part of a connection: which seconds and frames it shows.
+fn draw_shown(svg: &mut Svg, pw: &PictureWords, packets: &[Packet], origin: i64) {
+    let (Some(first), Some(last)) = (
+        packets.iter().min_by_key(|p| p.frame),
+        packets.iter().max_by_key(|p| p.frame),
+    ) else {
+        return;
+    };
+    let t0 = secs(packets.iter().map(|p| p.t_ns).min().unwrap_or(origin) - origin);
+    let t1 = secs(packets.iter().map(|p| p.t_ns).max().unwrap_or(origin) - origin);
+    svg.text(
+        (X_CLIENT + X_SERVER) / 2.0,
+        88.0,
+        Anchor::Middle,
+        "class=\"shown\" fill=\"#55606e\" font-size=\"11\"",
+        &(pw.shown)(t0, t1, first.frame, last.frame),
+    );
+}
+
+/// An idle stretch: the timelines break and the wait is written across them.
+fn draw_idle(svg: &mut Svg, pw: &PictureWords, ns: i64, y: f64) {
+    let seconds = secs(ns);
+    svg.group(format_args!("class=\"idle\" data-seconds=\"{seconds:.6}\""));
+    // White over the timelines, then dotted timelines: the wait is not drawn to scale.
+    svg.rect(
+        X_CLIENT - 60.0,
+        y - 8.0,
+        X_SERVER - X_CLIENT + 120.0,
+        ROW - 8.0,
+        "fill=\"#ffffff\"",
+    );
+    for x in [X_CLIENT, X_SERVER] {
+        svg.line(
+            x,
+            y - 8.0,
+            x,
+            y + ROW - 16.0,
+            "stroke=\"#55606e\" stroke-width=\"2\" stroke-dasharray=\"2,5\"",
+        );
+    }
+    svg.rect(
+        X_CLIENT + 20.0,
+        y - 4.0,
+        X_SERVER - X_CLIENT - 40.0,
+        ROW - 16.0,
+        "rx=\"6\" fill=\"#f1f3f5\" stroke=\"#9aa3ad\"",
+    );
+    svg.text(
+        (X_CLIENT + X_SERVER) / 2.0,
+        y + 13.0,
+        Anchor::Middle,
+        "class=\"idle-label\" fill=\"#55606e\" font-style=\"italic\"",
+        &(pw.idle)(seconds),
+    );
+    svg.end();
+}
+
+fn draw_packet(svg: &mut Svg, p: &Packet, t: f64, y: f64, anomalies: &str, tooltip: &str) {
     let from = p.from();
     let (x1, x2) = (x_of(from), x_of(from.other()));
     let colour = colour(p);
@@ -442,7 +531,7 @@ fn draw_packet(svg: &mut Svg, p: &Packet, y: f64, anomalies: &str, tooltip: &str
         y + 4.0,
         Anchor::Start,
         "fill=\"#55606e\"",
-        &format!("{:.6}", p.t_ns as f64 / 1e9),
+        &format!("{t:.6}"),
     );
     let width = if anomalies.is_empty() { "1.5" } else { "2.5" };
     let (tip_x, tip_y) = (x2, y + DROP);
@@ -656,6 +745,7 @@ mod tests {
         rows.iter().fold((0, 0), |(drawn, folded), r| match r {
             Row::Packet(_) => (drawn + 1, folded),
             Row::Fold { count, .. } | Row::Rest { count, .. } => (drawn, folded + count),
+            Row::Idle { .. } => (drawn, folded),
         })
     }
 
@@ -710,6 +800,7 @@ mod tests {
                     assert_eq!(first, next);
                     next += count;
                 }
+                Row::Idle { .. } => {}
             }
         }
         assert_eq!(next, p.len());

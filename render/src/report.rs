@@ -144,13 +144,13 @@ impl Facts {
 }
 
 const STYLE: &str = "
-body { font-family: 'DejaVu Sans', Verdana, sans-serif; margin: 24px auto; max-width: 1240px; color: #1c2430; background: #ffffff; }
+body { font-family: 'DejaVu Sans', Verdana, sans-serif; margin: 24px auto; padding: 0 24px; max-width: 1400px; color: #1c2430; background: #ffffff; }
 h1 { font-size: 24px; margin-bottom: 4px; }
 h2 { font-size: 19px; margin-top: 32px; border-bottom: 2px solid #d8dee6; padding-bottom: 4px; }
 h3 { font-size: 16px; }
 p.capture { color: #55606e; margin-top: 0; }
 table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
-th, td { border: 1px solid #d8dee6; padding: 4px 8px; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #d8dee6; padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: #eef2f7; }
 table.sortable th { cursor: pointer; user-select: none; }
 table.sortable th::after { content: ' \\2195'; color: #9aa3ad; }
@@ -159,8 +159,15 @@ table.sortable th[aria-sort='descending']::after { content: ' \\2193'; color: #1
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.anomalous td.anom { color: #b00020; font-weight: bold; }
 span.verdict { display: inline-block; border-radius: 3px; padding: 0 5px; margin: 1px 2px; background: #fde8e8; color: #8a1020; font-size: 12px; }
-figure { margin: 12px 0; overflow-x: auto; }
+div.table-box { max-width: 100%; overflow-x: auto; border: 1px solid #d8dee6; margin: 8px 0; }
+div.table-box table { margin: 0; }
+figure { margin: 12px 0; }
 figcaption { color: #55606e; font-size: 13px; margin-bottom: 4px; }
+div.zoom { margin: 4px 0; }
+div.zoom button { font-size: 12px; margin-right: 4px; padding: 2px 8px; cursor: pointer; }
+div.zoom output { color: #55606e; font-size: 12px; margin-left: 4px; }
+div.picture-box { max-width: 100%; max-height: 90vh; overflow: auto; border: 1px solid #d8dee6; }
+div.picture-box svg { display: block; max-width: none; }
 nav a { margin-right: 16px; }
 ";
 
@@ -187,6 +194,39 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
         return asc ? c : -c;
       });
       rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+});
+";
+
+/// The zoom buttons of the pictures: each figure.zoomable scales its SVG (through its
+/// viewBox, so it stays sharp) inside a scrolling box, or opens it alone in a new tab.
+const ZOOM_SCRIPT: &str = "
+document.querySelectorAll('figure.zoomable').forEach(function (fig) {
+  var svg = fig.querySelector('svg');
+  var box = fig.querySelector('div.picture-box');
+  var shown = fig.querySelector('output');
+  if (!svg || !box) { return; }
+  var base = parseFloat(svg.getAttribute('width')) || svg.getBoundingClientRect().width;
+  var ratio = (parseFloat(svg.getAttribute('height')) || base) / base;
+  var scale = 1;
+  function apply() {
+    svg.setAttribute('width', String(base * scale));
+    svg.setAttribute('height', String(base * scale * ratio));
+    if (shown) { shown.textContent = Math.round(scale * 100) + '%'; }
+  }
+  fig.querySelectorAll('button[data-zoom]').forEach(function (b) {
+    b.addEventListener('click', function () {
+      var z = b.getAttribute('data-zoom');
+      if (z === 'in') { scale = Math.min(scale * 1.5, 8); }
+      else if (z === 'out') { scale = Math.max(scale / 1.5, 0.2); }
+      else if (z === 'fit') { scale = (box.clientWidth - 2) / base; }
+      else if (z === 'open') {
+        var doc = new Blob([new XMLSerializer().serializeToString(svg)], {type: 'image/svg+xml'});
+        window.open(URL.createObjectURL(doc), '_blank');
+        return;
+      }
+      apply();
     });
   });
 });
@@ -263,7 +303,7 @@ pub fn render(path: &str, facts: &Facts, streams: &[Stream], opts: &Options) -> 
     explanations(&mut out, pw, facts);
     let _ = write!(
         out,
-        "<script>//<![CDATA[{SCRIPT}//]]></script>\n</body>\n</html>\n"
+        "<script>//<![CDATA[{SCRIPT}{ZOOM_SCRIPT}//]]></script>\n</body>\n</html>\n"
     );
     out
 }
@@ -284,7 +324,7 @@ fn connections_table(out: &mut String, w: &ReportWords, facts: &Facts) {
     section(out, w, 0);
     let _ = write!(
         out,
-        "<p>{}</p>\n<table class=\"sortable\" id=\"conns\">\n<thead><tr>",
+        "<p>{}</p>\n<div class=\"table-box\">\n<table class=\"sortable\" id=\"conns\">\n<thead><tr>",
         w.sort_hint
     );
     for (h, num) in w.conn_heads.iter().zip(NUMERIC) {
@@ -338,7 +378,7 @@ fn connections_table(out: &mut String, w: &ReportWords, facts: &Facts) {
         );
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n</section>\n");
+    out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
 }
 
 /// Each connection's likely causes, in frame order, with their evidence frames.
@@ -418,7 +458,7 @@ fn anomaly_table(out: &mut String, w: &ReportWords, facts: &Facts) {
     }
     let _ = write!(
         out,
-        "<p>{}</p>\n<table class=\"sortable\" id=\"anomaly-counts\">\n<thead><tr><th data-type=\"num\">{}</th>",
+        "<p>{}</p>\n<div class=\"table-box\">\n<table class=\"sortable\" id=\"anomaly-counts\">\n<thead><tr><th data-type=\"num\">{}</th>",
         w.counts_intro, w.conn_heads[0]
     );
     for &i in &seen {
@@ -437,7 +477,7 @@ fn anomaly_table(out: &mut String, w: &ReportWords, facts: &Facts) {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n</section>\n");
+    out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
 }
 
 fn pictures(out: &mut String, w: &ReportWords, streams: &[Stream], opts: &Options) {
@@ -454,26 +494,38 @@ fn pictures(out: &mut String, w: &ReportWords, streams: &[Stream], opts: &Option
             esc(&s.endpoints[0]),
             esc(&s.endpoints[1])
         );
-        let _ = write!(
+        figure(
             out,
-            "<figure class=\"diagram\">\n<figcaption>{}</figcaption>\n{}\n</figure>\n",
+            w,
+            "diagram",
             w.diagram_caption,
-            diagram::render(s, &opts.diagram)
+            &diagram::render(s, &opts.diagram),
         );
-        let _ = write!(
+        figure(
             out,
-            "<figure class=\"graph\">\n<figcaption>{}</figcaption>\n{}\n</figure>\n</div>\n",
+            w,
+            "graph",
             w.graph_caption,
-            graph::render(
+            &graph::render(
                 s,
                 &graph::Options {
-                    from: None,
                     lang: opts.lang,
-                }
-            )
+                    ..graph::Options::default()
+                },
+            ),
         );
+        out.push_str("</div>\n");
     }
     out.push_str("</section>\n");
+}
+
+/// A picture with its caption and zoom buttons, in a box that scrolls when zoomed in.
+fn figure(out: &mut String, w: &ReportWords, class: &str, caption: &str, svg: &str) {
+    let [zoom_out, fit, zoom_in, open] = w.zoom;
+    let _ = write!(
+        out,
+        "<figure class=\"{class} zoomable\">\n<figcaption>{caption}</figcaption>\n<div class=\"zoom\"><button type=\"button\" data-zoom=\"out\">{zoom_out}</button><button type=\"button\" data-zoom=\"fit\">{fit}</button><button type=\"button\" data-zoom=\"in\">{zoom_in}</button><button type=\"button\" data-zoom=\"open\">{open}</button><output>100%</output></div>\n<div class=\"picture-box\">{svg}</div>\n</figure>\n"
+    );
 }
 
 fn explanations(out: &mut String, pw: &PictureWords, facts: &Facts) {
@@ -557,7 +609,11 @@ mod tests {
         Options {
             pictures: 2,
             lang,
-            diagram: diagram::Options { fold: 8, lang },
+            diagram: diagram::Options {
+                fold: 8,
+                lang,
+                ..diagram::Options::default()
+            },
         }
     }
 

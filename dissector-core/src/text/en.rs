@@ -934,6 +934,8 @@ use crate::analysis::Verdict;
 pub const PICTURES: PictureWords = PictureWords {
     client: "client",
     server: "server",
+    idle: |s| format!("… {s:.1} s idle …"),
+    shown: |t0, t1, f0, f1| format!("shown: {t0:.6} s to {t1:.6} s, frames {f0} to {f1}"),
     diagram: DiagramWords {
         title: |n, c, s| format!("TCP stream {n}: {c} ⇄ {s}"),
         frame: "frame",
@@ -975,11 +977,15 @@ pub const PICTURES: PictureWords = PictureWords {
         },
     },
     graph: GraphWords {
-        title: |stream, from, to, who| {
-            format!("TCP stream {stream}: time-sequence graph of {from} → {to} ({who} data)")
+        title: |stream, kind, from, to, who| {
+            format!("TCP stream {stream}: {kind} of {from} → {to} ({who} data)")
         },
-        time_axis: |u| format!("time since the capture started ({u})"),
+        kinds: ["time-sequence graph", "throughput", "round-trip time", "window"],
+        time_axis: |u| format!("time since the connection's first packet ({u})"),
         seq_axis: |u| format!("relative sequence number ({u})"),
+        throughput_axis: |w, u| format!("payload throughput over a sliding {w} window ({u})"),
+        rtt_axis: |u| format!("round-trip time ({u})"),
+        window_axis: |u| format!("window and bytes in flight ({u})"),
         legend: [
             "segment",
             "retransmission",
@@ -988,7 +994,18 @@ pub const PICTURES: PictureWords = PictureWords {
             "ACK",
             "receive window",
         ],
+        direction: |from, to| format!("{from} → {to}"),
+        rtt_legend: "ACK: time since the segment it acknowledges",
+        window_legend: ["receive window (advertised)", "bytes in flight"],
+        zero_window: "zero window",
+        probe: "probe",
+        probes: |n| format!("{n} probes"),
+        zero_window_tooltip: |frame, secs| {
+            format!("frame {frame}: the receiver's window is 0 for {secs:.3} s")
+        },
+        probe_tooltip: |frame| format!("frame {frame}: zero window probe"),
         no_data: |who| format!("the {who} sent no data in this connection"),
+        no_rtt: |who| format!("no ACK acknowledged data the {who} sent: no round-trip time to draw"),
         segment_tooltip: |frame, seq, end, kind| format!("frame {frame}: seq {seq} to {end} ({kind})"),
         merged_segments: |n| format!(", {n} segments in this pixel column"),
     },
@@ -1037,6 +1054,7 @@ pub const PICTURES: PictureWords = PictureWords {
         no_tcp: "The capture has no TCP connection.",
         diagram_caption: "Ladder diagram: one arrow per packet; plain data runs folded. Hover an arrow for its explanation.",
         graph_caption: "Time-sequence graph (tcptrace style) of the direction that sent more data.",
+        zoom: ["zoom out", "fit", "zoom in", "open full size"],
         packet_heads: ["frame", "time (s)", "stream", "from", "verdicts", "explanation"],
         no_anomalous: "No anomalous packet.",
     },

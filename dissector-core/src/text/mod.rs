@@ -431,6 +431,11 @@ pub struct PictureWords {
     /// The endpoints, as the pictures name them.
     pub client: &'static str,
     pub server: &'static str,
+    /// A long idle stretch cut out of a picture: "… 58.2 s idle …" (seconds).
+    pub idle: fn(f64) -> String,
+    /// A picture of part of a connection: first and last second shown (since the
+    /// connection's first packet), first and last frame shown.
+    pub shown: fn(f64, f64, u32, u32) -> String,
     pub diagram: DiagramWords,
     pub graph: GraphWords,
     pub report: ReportWords,
@@ -492,18 +497,45 @@ pub struct DiagramWords {
     pub verdict: fn(Verdict) -> &'static str,
 }
 
-/// The words of a time-sequence graph.
+/// The words of the graphs (`tcplens graph --kind`).
 pub struct GraphWords {
-    /// stream, sender, receiver, whose data (a side's name)
-    pub title: fn(u32, &str, &str, &str) -> String,
+    /// stream, the view's name (one of `kinds`), sender, receiver, whose data (a side's name)
+    pub title: fn(u32, &str, &str, &str, &str) -> String,
+    /// The views, in the order of the render crate's `GraphKind::ALL`: time-sequence,
+    /// throughput, round-trip time, window.
+    pub kinds: [&'static str; 4],
     /// unit
     pub time_axis: fn(&str) -> String,
     /// unit
     pub seq_axis: fn(&str) -> String,
+    /// the sliding window's length ("50 ms"), unit
+    pub throughput_axis: fn(&str, &str) -> String,
+    /// unit
+    pub rtt_axis: fn(&str) -> String,
+    /// unit
+    pub window_axis: fn(&str) -> String,
     /// segment, retransmission, out of order, SACK block, ACK, receive window
     pub legend: [&'static str; 6],
+    /// The throughput view's line of one direction: sender, receiver.
+    pub direction: fn(&str, &str) -> String,
+    /// The round-trip-time view's marks.
+    pub rtt_legend: &'static str,
+    /// The window view's lines: the receiver's advertised window, the sender's bytes in flight.
+    pub window_legend: [&'static str; 2],
+    /// The band where the receiver advertises a zero window, and the marks of the sender's
+    /// zero-window probes.
+    pub zero_window: &'static str,
+    pub probe: &'static str,
+    /// Several probes under one label: how many.
+    pub probes: fn(usize) -> String,
+    /// A zero window's tooltip: the frame that closed it, how long it stayed closed (s).
+    pub zero_window_tooltip: fn(u32, f64) -> String,
+    /// A probe's tooltip: its frame.
+    pub probe_tooltip: fn(u32) -> String,
     /// whose data (a side's name)
     pub no_data: fn(&str) -> String,
+    /// The round-trip-time view without a sample: whose data (a side's name).
+    pub no_rtt: fn(&str) -> String,
     /// A segment's tooltip: frame, first and last sequence number, its kind.
     pub segment_tooltip: fn(u32, f64, f64, &str) -> String,
     /// Added to the tooltip of a bar that stands for several segments.
@@ -534,6 +566,8 @@ pub struct ReportWords {
     pub no_tcp: &'static str,
     pub diagram_caption: &'static str,
     pub graph_caption: &'static str,
+    /// The buttons under each picture: zoom out, fit the page, zoom in, open full size.
+    pub zoom: [&'static str; 4],
     pub packet_heads: [&'static str; 6],
     pub no_anomalous: &'static str,
 }
@@ -571,7 +605,21 @@ mod picture_tests {
                 r.graph_caption,
                 r.no_anomalous,
             ];
-            let lists = g.legend.iter().chain(&r.nav).chain(&r.conn_heads);
+            let more = [
+                g.rtt_legend,
+                g.zero_window,
+                g.probe,
+                g.window_legend[0],
+                g.window_legend[1],
+            ];
+            let lists = g
+                .legend
+                .iter()
+                .chain(&g.kinds)
+                .chain(&more)
+                .chain(&r.nav)
+                .chain(&r.conn_heads)
+                .chain(&r.zoom);
             for word in words.iter().chain(lists).chain(&r.packet_heads) {
                 assert!(!word.trim().is_empty(), "{lang:?}: an empty picture word");
             }
@@ -592,6 +640,21 @@ mod picture_tests {
             assert!((w.diagram.reset_by)(who).contains(who));
             assert!((w.diagram.reset_by_in)(who, "LAST_ACK").contains("LAST_ACK"));
             assert!((w.graph.no_data)(who).contains(who));
+            assert!((w.graph.no_rtt)(who).contains(who));
+            assert!((w.graph.probes)(5).contains('5'));
+            assert!((w.idle)(58.2).contains("58.2 s"));
+            assert!((w.shown)(1.5, 3.25, 120, 300).contains("300"));
+            assert!((w.graph.direction)(who, w.client).contains(who));
+            for axis in [
+                w.graph.time_axis,
+                w.graph.seq_axis,
+                w.graph.rtt_axis,
+                w.graph.window_axis,
+            ] {
+                assert!(axis("kB/s").ends_with("(kB/s)"));
+            }
+            let axis = (w.graph.throughput_axis)("50 ms", "kB/s");
+            assert!(axis.contains("50 ms") && axis.ends_with("(kB/s)"), "{axis}");
             assert!((w.report.more)(12).contains("12"));
             assert!((w.report.summary)([1, 2, 3, 4, 5, 6]).contains('6'));
         }

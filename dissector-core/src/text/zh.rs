@@ -910,6 +910,8 @@ use crate::analysis::Verdict;
 pub const PICTURES: PictureWords = PictureWords {
     client: "客户端",
     server: "服务器",
+    idle: |s| format!("… 空闲 {s:.1} s …"),
+    shown: |t0, t1, f0, f1| format!("显示：{t0:.6} s 至 {t1:.6} s，帧 {f0} 至 {f1}"),
     diagram: DiagramWords {
         title: |n, c, s| format!("TCP 流 {n}：{c} ⇄ {s}"),
         frame: "帧",
@@ -946,13 +948,26 @@ pub const PICTURES: PictureWords = PictureWords {
         },
     },
     graph: GraphWords {
-        title: |stream, from, to, who| {
-            format!("TCP 流 {stream}：{from} → {to} 的时间-序号图（{who}的数据）")
+        title: |stream, kind, from, to, who| {
+            format!("TCP 流 {stream}：{from} → {to} 的{kind}（{who}的数据）")
         },
-        time_axis: |u| format!("自抓包开始的时间 ({u})"),
+        kinds: ["时间-序号图", "吞吐量图", "往返时间图", "窗口图"],
+        time_axis: |u| format!("自连接第一个数据包起的时间 ({u})"),
         seq_axis: |u| format!("相对序号 ({u})"),
+        throughput_axis: |w, u| format!("载荷吞吐量，{w} 滑动窗口 ({u})"),
+        rtt_axis: |u| format!("往返时间 ({u})"),
+        window_axis: |u| format!("窗口与在途字节 ({u})"),
         legend: ["分段", "重传", "乱序", "SACK 块", "ACK", "接收窗口"],
+        direction: |from, to| format!("{from} → {to}"),
+        rtt_legend: "ACK：距它所确认分段的时间",
+        window_legend: ["接收窗口（通告值）", "在途字节"],
+        zero_window: "零窗口",
+        probe: "探测",
+        probes: |n| format!("{n} 次探测"),
+        zero_window_tooltip: en::PICTURES.graph.zero_window_tooltip,
+        probe_tooltip: en::PICTURES.graph.probe_tooltip,
         no_data: |who| format!("{who}在这个连接中没有发送数据"),
+        no_rtt: |who| format!("没有 ACK 确认{who}发送的数据，无往返时间可画"),
         segment_tooltip: en::PICTURES.graph.segment_tooltip,
         merged_segments: en::PICTURES.graph.merged_segments,
     },
@@ -993,6 +1008,7 @@ pub const PICTURES: PictureWords = PictureWords {
         diagram_caption:
             "时序图：每个数据包一支箭头，连续的普通数据已折叠。鼠标悬停在箭头上可看解释。",
         graph_caption: "时间-序号图（tcptrace 风格），画的是发送数据较多的方向。",
+        zoom: ["缩小", "适应页宽", "放大", "打开原图"],
         packet_heads: ["帧", "时间 (s)", "流", "发送方", "判定", "解释"],
         no_anomalous: "没有异常数据包。",
     },
