@@ -116,8 +116,8 @@ fn conns_json_and_table_follow_the_conversation_schema() {
         .iter()
         .filter_map(|k| match k.column {
             Column::Own => Some(k.name),
-            Column::Headed(h) => Some(h),
-            Column::JoinedToPrevious => None,
+            Column::Headed(h) | Column::HeadedShort(h) => Some(h),
+            Column::JoinedToPrevious | Column::JsonOnly => None,
         })
         .collect();
     assert_eq!(head, want);
