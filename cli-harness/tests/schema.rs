@@ -144,3 +144,31 @@ fn the_readme_documents_every_frame_key() {
     want.sort_unstable();
     assert_eq!(documented, want);
 }
+
+/// The README's "Connection keys" table documents every key of the conversation schema, in
+/// schema order, with its place in the conns table.
+#[test]
+fn the_readme_documents_every_conversation_key() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let start = readme
+        .find("## Connection keys (`conns`)")
+        .expect("README section Connection keys");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    let mut documented: Vec<&str> = Vec::new();
+    for line in section.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
+        let keys: Vec<&str> = cells[0].split(", ").map(|k| k.trim_matches('`')).collect();
+        let first = CONN_KEYS.iter().find(|k| k.name == keys[0]).expect(line);
+        let column = match first.column {
+            Column::Own => format!("`{}`", first.name),
+            Column::Headed(h) | Column::HeadedShort(h) => format!("`{h}`"),
+            Column::JoinedToPrevious => "(joined)".into(),
+            Column::JsonOnly => "JSON only".into(),
+        };
+        assert_eq!(cells[1], column, "{line}");
+        documented.extend(keys);
+    }
+    let want: Vec<&str> = CONN_KEYS.iter().map(|k| k.name).collect();
+    assert_eq!(documented, want);
+}
