@@ -193,3 +193,86 @@ fn zeeks_log_reader_reads_the_conn_log_with_the_values_of_the_json() {
     assert!(records_seen > 30, "only {records_seen} records compared");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A capture written here, with its JSON statistics and its Zeek line computed by hand:
+/// a client sends 300 bytes in three segments, one of them twice, the server acknowledges
+/// them; times in milliseconds from 1 000 000 000 s since the epoch.
+#[test]
+fn a_small_capture_by_hand_through_json_and_the_zeek_log() {
+    use tcplens_core::synth::{PcapWriter, SegBuilder};
+    const C: &str = "10.1.0.1:5000";
+    const S: &str = "10.1.0.2:443";
+    let c = |f: &str, seq, ack| SegBuilder::v4(C, S).flags(f).seq(seq).ack(ack).window(500);
+    let s = |f: &str, seq, ack| SegBuilder::v4(S, C).flags(f).seq(seq).ack(ack).window(700);
+    let d = [b'y'; 100];
+    let segs = [
+        (0, c("S", 0, 0).mss(1200)),
+        (4, s("SA", 1000, 1).mss(1300)),
+        (8, c("A", 1, 1001)),
+        (10, c("PA", 1, 1001).payload(&d)),
+        (12, c("PA", 101, 1001).payload(&d)),
+        (20, s("A", 1001, 201)),
+        (30, c("PA", 201, 1001).payload(&d)),
+        (60, c("PA", 201, 1001).payload(&d)),
+        (64, s("A", 1001, 301)),
+    ];
+    let mut w = PcapWriter::new(1, 65535);
+    for (ms, seg) in &segs {
+        w.push(1_000_000_000_000_000 + ms * 1000, &seg.ethernet());
+    }
+    let dir = std::env::temp_dir().join(format!("tcplens-byhand-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cap = dir.join("byhand.pcap");
+    std::fs::write(&cap, w.into_bytes()).unwrap();
+    let cap = cap.to_str().unwrap();
+
+    let out = common::run(&["conns", "--format", "json", cap]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &doc["conversations"][0];
+    let n = |k: &str| c[k].as_u64().unwrap();
+    let f = |k: &str| c[k].as_f64().unwrap();
+    // Client: SYN, ACK, four data segments (one repeated).
+    assert_eq!((n("packets_client"), n("data_packets_client")), (6, 4));
+    assert_eq!((n("bytes_client"), n("unique_bytes_client")), (400, 300));
+    assert_eq!((n("duplicate_client"), n("retrans_packets_client")), (1, 1));
+    assert_eq!(f("retrans_share_client"), 0.25);
+    // IP bytes: 40 per packet, 4 more for the MSS option of each SYN.
+    assert_eq!(n("ip_bytes_client"), 6 * 40 + 4 + 400);
+    assert_eq!(n("ip_bytes_server"), 3 * 40 + 4);
+    // RTTs of the client's data, as Wireshark's ack_rtt takes them: the SYN 4 ms, ACK 201 at
+    // 20 ms (the segment ending there was sent at 12: 8 ms), ACK 301 at 64 ms from the first
+    // transmission at 30 ms, not the retransmission (34 ms).
+    assert_eq!(n("rtt_samples_client"), 3);
+    assert!((f("rtt_min_client") - 0.004).abs() < 1e-9);
+    assert!((f("rtt_max_client") - 0.034).abs() < 1e-9);
+    assert!((f("rtt_avg_client") - 0.046 / 3.0).abs() < 1e-9);
+    // Sample deviation: differences from 46/3 are -34/3, -22/3 and 56/3 ms.
+    let dev = ((34f64.powi(2) + 22f64.powi(2) + 56f64.powi(2)) / 9.0 / 2.0).sqrt() / 1e3;
+    assert!((f("rtt_stddev_client") - dev).abs() < 1e-9);
+    // Idle: the client's longest gap is 30 → 60 ms, the server's 20 → 64 ms.
+    assert!((f("idle_max_client") - 0.030).abs() < 1e-9);
+    assert!((f("idle_max_server") - 0.044).abs() < 1e-9);
+    // Throughput: 300 unique bytes in 64 ms.
+    assert_eq!(n("throughput_client"), 4688);
+    assert_eq!((n("mss_client"), n("mss_server")), (1200, 1300));
+    assert_eq!(
+        (c["window_scale_client"].is_null(), n("max_window_server")),
+        (true, 700)
+    );
+
+    let out = common::run(&["conns", "--format", "zeek", cap]);
+    let log = String::from_utf8(out.stdout).unwrap();
+    let line = log.lines().find(|l| !l.starts_with('#')).unwrap();
+    let cells: Vec<&str> = line.split('\t').collect();
+    assert_eq!(cells[0], "1000000000.000000", "ts");
+    assert_eq!(&cells[2..7], ["10.1.0.1", "5000", "10.1.0.2", "443", "tcp"]);
+    assert_eq!(cells[8], "0.064000", "duration");
+    assert_eq!(
+        &cells[9..12],
+        ["300", "0", "S1"],
+        "orig_bytes resp_bytes conn_state"
+    );
+    assert_eq!(&cells[14..20], ["0", "ShADaT", "6", "644", "3", "124"]);
+    assert_eq!(log.lines().last().unwrap(), "#close\t2001-09-09-01-46-40");
+    let _ = std::fs::remove_dir_all(&dir);
+}
