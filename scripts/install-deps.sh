@@ -13,7 +13,8 @@
 #           nightly, cargo-fuzz
 #   bench   scripts/bench.sh [bench]: build's, plus tshark, tcptrace, valgrind, GNU time
 #   test    everything `make test` runs [test]: build's, plus tshark, tcpdump, python3,
-#           tcptrace, valgrind, GNU time, rustfmt, clippy, nightly and cargo-fuzz
+#           tcptrace, valgrind, GNU time, rustfmt, clippy, nightly and cargo-fuzz, and
+#           from PyPI parsezeeklogs (the Zeek log reader of cli-harness/tests/zeek.rs)
 #   all     every purpose (the default)
 # --dry-run prints the plan, one `need KIND NAME (present|missing)` line per requirement,
 # and installs nothing.
@@ -44,13 +45,16 @@ PLUGIN_APT=(build-essential pkg-config libwireshark-dev libglib2.0-dev clang lib
 BUILD_APT=("${PLUGIN_APT[@]}" libpcap-dev)
 FUZZ_APT=(build-essential python3)
 BENCH_APT=("${BUILD_APT[@]}" tshark tcptrace valgrind time)
-TEST_APT=("${BUILD_APT[@]}" tshark tcpdump python3 tcptrace valgrind time)
+TEST_APT=("${BUILD_APT[@]}" tshark tcpdump python3 python3-pip tcptrace valgrind time)
+# PyPI packages the tests import (the import name is the package name).
+TEST_PYPI=(parsezeeklogs)
 RUSTUP_APT_PACKAGES=(ca-certificates curl)
 
 wanted=()          # apt packages, deduplicated below
 want_components=0  # rustfmt and clippy (cargo fmt/clippy in `make test`)
 want_nightly=0     # nightly toolchain and cargo-fuzz
 want_ws_runtime=0  # warn when no tshark/wireshark is there to load the plugin
+want_pypi=0        # the tests' PyPI packages
 IFS=, read -r -a purpose_list <<<"$PURPOSES"
 [ "${#purpose_list[@]}" -gt 0 ] || die "--for needs a purpose (plugin, build, fuzz, bench, test, all)"
 for purpose in "${purpose_list[@]}"; do
@@ -59,7 +63,8 @@ for purpose in "${purpose_list[@]}"; do
     build) wanted+=("${BUILD_APT[@]}") ;;
     fuzz) wanted+=("${FUZZ_APT[@]}"); want_nightly=1 ;;
     bench) wanted+=("${BENCH_APT[@]}") ;;
-    test | all) wanted+=("${TEST_APT[@]}" "${FUZZ_APT[@]}"); want_components=1; want_nightly=1 ;;
+    test | all) wanted+=("${TEST_APT[@]}" "${FUZZ_APT[@]}"); want_components=1; want_nightly=1
+      want_pypi=1 ;;
     *) die "unknown purpose '$purpose' (plugin, build, fuzz, bench, test, all)" ;;
   esac
 done
@@ -120,6 +125,11 @@ if [ "$DRY_RUN" -eq 1 ]; then
   if [ "$want_nightly" -eq 1 ]; then
     plan_line rust nightly "$(has cargo +nightly --version)"
     plan_line cargo cargo-fuzz "$(has command -v cargo-fuzz)"
+  fi
+  if [ "$want_pypi" -eq 1 ]; then
+    for pkg in "${TEST_PYPI[@]}"; do
+      plan_line pypi "$pkg" "$(has python3 -c "import $pkg")"
+    done
   fi
   exit 0
 fi
@@ -222,7 +232,26 @@ if [ "$want_nightly" -eq 1 ]; then
   fi
 fi
 
-# 5. The plugin runs inside Wireshark or tshark, which this does not install.
+# 5. The tests' PyPI packages, for the python3 the tests run: system-wide as root (Debian
+# marks its Python externally managed, hence --break-system-packages; the packages go to
+# /usr/local), else in the user's site-packages.
+if [ "$want_pypi" -eq 1 ]; then
+  for pkg in "${TEST_PYPI[@]}"; do
+    if python3 -c "import $pkg" >/dev/null 2>&1; then
+      say "pypi: $pkg present"
+      continue
+    fi
+    say "pypi: installing $pkg"
+    pip_args=(install --quiet --disable-pip-version-check)
+    [ "$(id -u)" -eq 0 ] || pip_args+=(--user)
+    python3 -m pip "${pip_args[@]}" --break-system-packages "$pkg" \
+      || python3 -m pip "${pip_args[@]}" "$pkg" \
+      || die "pip could not install $pkg; install it by hand (python3 -m pip install $pkg)"
+    python3 -c "import $pkg" >/dev/null 2>&1 || die "pip installed $pkg but python3 cannot import it"
+  done
+fi
+
+# 6. The plugin runs inside Wireshark or tshark, which this does not install.
 if [ "$want_ws_runtime" -eq 1 ] && ! command -v tshark >/dev/null 2>&1 \
   && ! command -v wireshark >/dev/null 2>&1; then
   say "note: neither wireshark nor tshark is installed; the plugin needs one of them to run (apt-get install wireshark, or tshark)"

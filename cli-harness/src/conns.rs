@@ -16,6 +16,8 @@ pub enum ConnsFormat {
     Table,
     /// One JSON document: capture counters and a list of conversations.
     Json,
+    /// A Zeek conn.log (TSV with its `#fields`/`#types` header), for Zeek's tools.
+    Zeek,
 }
 
 /// One conversation, as printed: its record, and with `--diagnose` its findings.
@@ -50,11 +52,17 @@ impl Serialize for ConnRow {
             }
         }
         impl<M: SerializeMap> ConnVisitor for Json<M> {
-            fn integer(&mut self, key: ConnKey, v: u64) {
+            fn integer(&mut self, key: ConnKey, v: Option<u64>) {
                 self.entry(key, &v);
             }
             fn seconds(&mut self, key: ConnKey, ns: Option<i64>) {
                 self.entry(key, &ns.map(secs));
+            }
+            fn decimal(&mut self, key: ConnKey, v: Option<f64>) {
+                self.entry(key, &v);
+            }
+            fn flag(&mut self, key: ConnKey, v: Option<bool>) {
+                self.entry(key, &v);
             }
             fn text(&mut self, key: ConnKey, v: &str) {
                 self.entry(key, v);
@@ -178,6 +186,7 @@ pub fn write(
             writeln!(out)
         }
         ConnsFormat::Table => write_table(out, rows),
+        ConnsFormat::Zeek => crate::zeek::write_conn_log(out, rows.iter().map(|r| &r.record)),
     }
 }
 
@@ -191,11 +200,13 @@ pub fn long_help() -> String {
         "Columns (the keys of --format json, named before the text where the heading differs):\n",
     );
     let mut heading = "";
+    let mut short_column = false;
     for k in CONN_KEYS.iter() {
         let shown = match k.column {
             Column::Own => k.name,
-            Column::Headed(h) => h,
+            Column::Headed(h) | Column::HeadedShort(h) => h,
             Column::JoinedToPrevious => "",
+            Column::JsonOnly => continue,
         };
         if !shown.is_empty() {
             heading = shown;
@@ -205,11 +216,29 @@ pub fn long_help() -> String {
         } else {
             format!("{}: ", k.name)
         };
+        let short = matches!(k.column, Column::HeadedShort(_))
+            || (k.column == Column::JoinedToPrevious && short_column);
+        if !shown.is_empty() {
+            short_column = matches!(k.column, Column::HeadedShort(_));
+        }
         let unit = match k.ty {
+            KeyType::Seconds if short => ", in milliseconds",
+            KeyType::Decimal if short => ", in percent",
             KeyType::Seconds if !k.description.contains("seconds") => ", in seconds",
             _ => "",
         };
         let _ = writeln!(h, "  {shown:<24}{key}{}{unit}", k.description);
+    }
+    let _ = writeln!(
+        h,
+        "\nKeys of --format json only (client: what the client sent; server: the server):"
+    );
+    for k in CONN_KEYS.iter().filter(|k| k.column == Column::JsonOnly) {
+        let unit = match k.ty {
+            KeyType::Seconds if !k.description.contains("seconds") => ", in seconds",
+            _ => "",
+        };
+        let _ = writeln!(h, "  {:<26}{}{unit}", k.name, k.description);
     }
     let table = |h: &mut String, title: &str, rows: &[Meaning]| {
         let width = rows.iter().map(|m| m.value.len()).max().unwrap_or(0);
@@ -238,11 +267,14 @@ fn table_columns() -> Vec<(&'static str, bool)> {
         .filter_map(|k| {
             let heading = match k.column {
                 Column::Own => k.name,
-                Column::Headed(h) => h,
-                Column::JoinedToPrevious => return None,
+                Column::Headed(h) | Column::HeadedShort(h) => h,
+                Column::JoinedToPrevious | Column::JsonOnly => return None,
             };
             // Text columns left-aligned, numbers right-aligned.
-            let left = matches!(k.ty, KeyType::Endpoint | KeyType::Name | KeyType::Text);
+            let left = matches!(
+                k.ty,
+                KeyType::Endpoint | KeyType::Name | KeyType::Text | KeyType::Flag
+            );
             Some((heading, left))
         })
         .collect()
@@ -253,39 +285,82 @@ struct Cells {
     buf: Vec<u8>,
     /// Where each cell ends in `buf`.
     ends: Vec<usize>,
+    /// The current column shows short values ([`Column::HeadedShort`]).
+    short: bool,
 }
 
 impl ConnVisitor for Cells {
-    fn integer(&mut self, key: ConnKey, v: u64) {
-        self.start(key);
-        crate::digits::push_u64(&mut self.buf, v);
+    fn integer(&mut self, key: ConnKey, v: Option<u64>) {
+        if self.start(key) {
+            match v {
+                Some(v) => crate::digits::push_u64(&mut self.buf, v),
+                None => self.buf.push(b'-'),
+            }
+        }
     }
     fn seconds(&mut self, key: ConnKey, ns: Option<i64>) {
-        self.start(key);
-        match ns {
-            Some(ns) => crate::digits::push_secs6(&mut self.buf, ns),
-            None => self.buf.push(b'-'),
+        if self.start(key) {
+            match ns {
+                Some(ns) if self.short => {
+                    use std::io::Write as _;
+                    let _ = write!(self.buf, "{:.1}", ns as f64 / 1e6);
+                }
+                Some(ns) => crate::digits::push_secs6(&mut self.buf, ns),
+                None => self.buf.push(b'-'),
+            }
+        }
+    }
+    fn decimal(&mut self, key: ConnKey, v: Option<f64>) {
+        if self.start(key) {
+            use std::io::Write as _;
+            match v {
+                Some(v) if self.short => {
+                    let _ = write!(self.buf, "{:.1}", v * 100.0);
+                }
+                Some(v) => {
+                    let _ = write!(self.buf, "{v}");
+                }
+                None => self.buf.push(b'-'),
+            }
+        }
+    }
+    fn flag(&mut self, key: ConnKey, v: Option<bool>) {
+        if self.start(key) {
+            self.buf.extend_from_slice(match v {
+                Some(true) => b"yes",
+                Some(false) => b"no",
+                None => b"-",
+            });
         }
     }
     fn text(&mut self, key: ConnKey, v: &str) {
-        self.start(key);
-        self.buf
-            .extend_from_slice(if v.is_empty() { b"-" } else { v.as_bytes() });
+        if self.start(key) {
+            self.buf
+                .extend_from_slice(if v.is_empty() { b"-" } else { v.as_bytes() });
+        }
     }
     fn endpoint(&mut self, key: ConnKey, v: &Endpoint) {
-        self.start(key);
-        crate::digits::push_endpoint(&mut self.buf, v.addr, v.port);
+        if self.start(key) {
+            crate::digits::push_endpoint(&mut self.buf, v.addr, v.port);
+        }
     }
 }
 
 impl Cells {
-    /// Ends the previous cell, unless `key` joins it.
-    fn start(&mut self, key: ConnKey) {
-        if key.info().column == Column::JoinedToPrevious {
-            self.buf.push(b'/');
-        } else if key as usize > 0 {
-            self.ends.push(self.buf.len());
+    /// Ends the previous cell, unless `key` joins it; false for a key not in the table.
+    fn start(&mut self, key: ConnKey) -> bool {
+        let column = key.info().column;
+        match column {
+            Column::JsonOnly => return false,
+            Column::JoinedToPrevious => {
+                self.buf.push(b'/');
+                return true;
+            }
+            _ if key as usize > 0 => self.ends.push(self.buf.len()),
+            _ => {}
         }
+        self.short = matches!(column, Column::HeadedShort(_));
+        true
     }
 
     fn fill(&mut self, r: &ConnRow) {
@@ -309,6 +384,7 @@ fn write_table(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
     let mut cells = Cells {
         buf: Vec::with_capacity(256),
         ends: Vec::with_capacity(columns.len()),
+        short: false,
     };
     let mut width: Vec<usize> = columns.iter().map(|c| c.0.len()).collect();
     for r in rows {

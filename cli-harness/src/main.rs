@@ -13,6 +13,7 @@ mod output;
 mod pictures;
 mod report;
 mod trace;
+mod zeek;
 
 use std::io::{self, Write};
 use std::path::PathBuf;

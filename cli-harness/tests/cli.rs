@@ -277,10 +277,14 @@ fn conns_table_and_json() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     let row = text.lines().nth(1).unwrap();
+    let cells: Vec<&str> = row.split_whitespace().collect();
     assert!(
-        row.contains("192.168.1.100:51234") && row.contains("ShADadFf") && row.ends_with("SF"),
+        row.contains("192.168.1.100:51234") && cells.contains(&"ShADadFf") && cells.contains(&"SF"),
         "{row}"
     );
+    // The last two columns: retransmission shares and mean RTTs, client/server.
+    assert_eq!(cells[cells.len() - 2], "0.0/0.0", "{row}");
+    assert!(cells[cells.len() - 1].contains('/'), "{row}");
     assert!(row.contains("TIME_WAIT/CLOSED"), "{row}");
 
     let out = common::run(&[
@@ -427,8 +431,8 @@ fn conns_long_help_explains_every_column_letter_and_state() {
         assert!(help.contains(k.description), "{}: {help}", k.name);
         let heading = match k.column {
             Column::Own => k.name,
-            Column::Headed(h) => h,
-            Column::JoinedToPrevious => continue,
+            Column::Headed(h) | Column::HeadedShort(h) => h,
+            Column::JoinedToPrevious | Column::JsonOnly => continue,
         };
         assert!(
             help.lines().any(|l| l.trim_start().starts_with(heading)),

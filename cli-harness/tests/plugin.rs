@@ -308,7 +308,9 @@ fn plugin_loads_and_registers_every_field() {
             | KeyType::Name
             | KeyType::Address
             | KeyType::Names
-            | KeyType::Endpoint => "FT_STRING",
+            | KeyType::Endpoint
+            | KeyType::Decimal
+            | KeyType::Flag => "FT_STRING",
         };
         let line = fields
             .lines()

@@ -116,8 +116,8 @@ fn conns_json_and_table_follow_the_conversation_schema() {
         .iter()
         .filter_map(|k| match k.column {
             Column::Own => Some(k.name),
-            Column::Headed(h) => Some(h),
-            Column::JoinedToPrevious => None,
+            Column::Headed(h) | Column::HeadedShort(h) => Some(h),
+            Column::JoinedToPrevious | Column::JsonOnly => None,
         })
         .collect();
     assert_eq!(head, want);
@@ -142,5 +142,33 @@ fn the_readme_documents_every_frame_key() {
     documented.sort_unstable();
     let mut want = frame_key_names();
     want.sort_unstable();
+    assert_eq!(documented, want);
+}
+
+/// The README's "Connection keys" table documents every key of the conversation schema, in
+/// schema order, with its place in the conns table.
+#[test]
+fn the_readme_documents_every_conversation_key() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let start = readme
+        .find("## Connection keys (`conns`)")
+        .expect("README section Connection keys");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    let mut documented: Vec<&str> = Vec::new();
+    for line in section.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
+        let keys: Vec<&str> = cells[0].split(", ").map(|k| k.trim_matches('`')).collect();
+        let first = CONN_KEYS.iter().find(|k| k.name == keys[0]).expect(line);
+        let column = match first.column {
+            Column::Own => format!("`{}`", first.name),
+            Column::Headed(h) | Column::HeadedShort(h) => format!("`{h}`"),
+            Column::JoinedToPrevious => "(joined)".into(),
+            Column::JsonOnly => "JSON only".into(),
+        };
+        assert_eq!(cells[1], column, "{line}");
+        documented.extend(keys);
+    }
+    let want: Vec<&str> = CONN_KEYS.iter().map(|k| k.name).collect();
     assert_eq!(documented, want);
 }

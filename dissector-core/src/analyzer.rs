@@ -325,6 +325,7 @@ impl Analyzer {
                     ts_ns,
                     step.handshake == Some(Handshake::Ack),
                 );
+                conv.stats.on_analysis(lookup.side, seg, &analysis, ts_ns);
                 let control = u32::from(seg.flags.syn() || seg.flags.fin());
                 rec.seq = rel.seq;
                 rec.ack = rel.ack;

@@ -8,6 +8,8 @@
 //! - [`analysis`]: Wireshark-compatible `tcp.analysis` verdicts, one small rule each;
 //! - [`lifecycle`]: handshake, teardown, resets and RFC 9293 endpoint states;
 //! - [`summary`]: per-connection totals, history and Zeek-style `conn_state`;
+//! - [`statistics`]: per-direction statistics (retransmissions, RTT, windows, ...), and
+//!   [`community_id`] the Community ID flow hash;
 //! - [`record`]: the compact per-frame record and the per-conversation record;
 //! - [`schema`]: every key of those records once, driving every output;
 //! - [`explain`]: which sentences explain a frame, chosen once for every language;
@@ -21,6 +23,7 @@
 
 pub mod analysis;
 pub mod analyzer;
+pub mod community_id;
 pub mod compact;
 pub mod diagnosis;
 pub mod explain;
@@ -32,6 +35,7 @@ pub mod record;
 pub mod schema;
 pub mod seq;
 mod slot_index;
+pub mod statistics;
 pub mod summary;
 pub mod synth;
 pub mod text;

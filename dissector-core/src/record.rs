@@ -4,8 +4,10 @@
 //! one for every frame of a large capture (the Wireshark plugin does, to answer later
 //! passes). Text is generated from it on demand (`explain`), never stored in it.
 
+use crate::community_id::community_id;
 use crate::flow::{Conversation, Endpoint};
 use crate::lifecycle::{Event, Handshake, Side, TcpState, Teardown};
+use crate::statistics::{DirStats, RttSummary};
 use crate::wire::{DecodeError, TcpFlags};
 
 /// Per-frame facts that are yes/no.
@@ -155,6 +157,92 @@ pub struct ConnRecord {
     pub history: String,
     /// The Zeek-style `conn_state`.
     pub conn_state: &'static str,
+    /// The first packet's capture time, in nanoseconds since the Unix epoch.
+    pub first_epoch_ns: i64,
+    /// The Community ID v1 of the 4-tuple (seed 0).
+    pub community_id: String,
+    /// Per-direction statistics, indexed by [`Side`]: what each side sent and advertised.
+    pub dirs: [DirRecord; 2],
+}
+
+/// The statistics of one direction, as `conns` reports them ([`crate::statistics`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DirRecord {
+    pub data_packets: u64,
+    pub unique_bytes: u64,
+    pub ip_bytes: u64,
+    pub retrans_packets: u64,
+    pub retrans_bytes: u64,
+    pub out_of_order: u64,
+    pub duplicate: u64,
+    pub dup_acks: u64,
+    pub zero_window: u64,
+    pub zero_window_ns: i64,
+    /// RTT samples of this side's data (from the peer's ACKs).
+    pub rtt: Option<RttSummary>,
+    pub mss: Option<u16>,
+    pub window_scale: Option<u8>,
+    /// `None` when no SYN of this side was seen.
+    pub sack_permitted: Option<bool>,
+    pub timestamps: Option<bool>,
+    pub max_window: Option<u32>,
+    pub min_window: Option<u32>,
+    pub idle_max_ns: i64,
+    pub missed_bytes: u64,
+}
+
+impl DirRecord {
+    /// `scaled`: both SYNs offered window scaling.
+    fn new(d: &DirStats, end_ns: i64, scaled: bool) -> DirRecord {
+        DirRecord {
+            data_packets: d.data_packets.into(),
+            unique_bytes: d.unique_bytes,
+            ip_bytes: d.ip_bytes,
+            retrans_packets: d.retrans_packets.into(),
+            retrans_bytes: d.retrans_bytes,
+            out_of_order: d.out_of_order.into(),
+            duplicate: d.duplicate.into(),
+            dup_acks: d.dup_acks.into(),
+            zero_window: d.zero_window.into(),
+            zero_window_ns: d.zero_window_ns(end_ns),
+            rtt: d.rtt(),
+            mss: d.mss,
+            window_scale: d.window_scale,
+            sack_permitted: d.syn_option(DirStats::SACK_PERMITTED),
+            timestamps: d.syn_option(DirStats::TIMESTAMPS),
+            max_window: d.max_window(),
+            min_window: d.min_window(scaled),
+            idle_max_ns: d.idle_max_ns(),
+            missed_bytes: d.cover.missed(),
+        }
+    }
+}
+
+impl ConnRecord {
+    /// Retransmitted payload bytes as a share of all payload bytes `side` sent (0 to 1,
+    /// four decimals), when it sent any.
+    pub fn retrans_share(&self, side: Side) -> Option<f64> {
+        let bytes = match side {
+            Side::Client => self.bytes_client,
+            Side::Server => self.bytes_server,
+        };
+        let r = self.dirs[side.idx()].retrans_bytes;
+        (bytes > 0).then(|| (r as f64 / bytes as f64 * 1e4).round() / 1e4)
+    }
+
+    /// Unique bytes `side` sent per second of the conversation's duration (rounded), when
+    /// the duration is not zero.
+    pub fn throughput(&self, side: Side) -> Option<u64> {
+        (self.duration_ns > 0).then(|| {
+            (self.dirs[side.idx()].unique_bytes as f64 / (self.duration_ns as f64 / 1e9)).round()
+                as u64
+        })
+    }
+
+    /// Zeek's `missed_bytes`: both directions'.
+    pub fn missed_bytes(&self) -> u64 {
+        self.dirs[0].missed_bytes + self.dirs[1].missed_bytes
+    }
 }
 
 impl ConnRecord {
@@ -178,6 +266,15 @@ impl ConnRecord {
             server_state: c.lifecycle.state(Side::Server),
             history: s.history.as_str().to_string(),
             conn_state: s.conn_state(),
+            first_epoch_ns: s.first_ns,
+            community_id: community_id(&c.endpoints[0], &c.endpoints[1]),
+            dirs: {
+                let scaled = s.dir.iter().all(|d| d.window_scale.is_some());
+                [
+                    DirRecord::new(&s.dir[0], s.last_ns, scaled),
+                    DirRecord::new(&s.dir[1], s.last_ns, scaled),
+                ]
+            },
         }
     }
 }

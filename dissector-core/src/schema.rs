@@ -16,7 +16,7 @@ use core::net::IpAddr;
 
 use crate::analysis::FrameAnalysis;
 use crate::flow::Endpoint;
-use crate::lifecycle::Event;
+use crate::lifecycle::{Event, Side};
 use crate::record::{ConnRecord, FrameRecord};
 use crate::wire::{DecodeError, TcpFlags};
 
@@ -41,6 +41,10 @@ pub enum KeyType {
     Names,
     /// An address and a port.
     Endpoint,
+    /// A number with decimals (conversation keys only).
+    Decimal,
+    /// Yes or no (conversation keys only).
+    Flag,
 }
 
 /// One key of the per-frame record.
@@ -358,8 +362,14 @@ pub enum Column {
     Own,
     /// A column with this (shorter) heading.
     Headed(&'static str),
+    /// A column with this heading whose seconds show as milliseconds (and whose shares, 0
+    /// to 1, as percentages), one decimal each: short cells for a narrow table. A joined
+    /// key shows the same way.
+    HeadedShort(&'static str),
     /// Written into the previous key's column, after a `/`.
     JoinedToPrevious,
+    /// Not in the table: in `--format json` (and the outputs driven by the schema) only.
+    JsonOnly,
 }
 
 /// One key of the per-conversation record.
@@ -374,11 +384,17 @@ pub struct ConnKeyInfo {
     pub description: &'static str,
 }
 
-/// A sink for a conversation's values, called once per key in schema order.
+/// A sink for a conversation's values, called once per key in schema order; `None` is a
+/// value that is not known (JSON `null`, `-` in the table).
 pub trait ConnVisitor {
-    fn integer(&mut self, key: ConnKey, v: u64);
-    /// Seconds; `None` where the value is not known.
+    /// [`KeyType::Integer`].
+    fn integer(&mut self, key: ConnKey, v: Option<u64>);
+    /// [`KeyType::Seconds`].
     fn seconds(&mut self, key: ConnKey, ns: Option<i64>);
+    /// [`KeyType::Decimal`].
+    fn decimal(&mut self, key: ConnKey, v: Option<f64>);
+    /// [`KeyType::Flag`].
+    fn flag(&mut self, key: ConnKey, v: Option<bool>);
     fn text(&mut self, key: ConnKey, v: &str);
     /// An address and port.
     fn endpoint(&mut self, key: ConnKey, v: &Endpoint);
@@ -421,6 +437,8 @@ macro_rules! conn_schema {
     };
     (@visit $v:ident, Integer, $k:expr, $get:expr) => { $v.integer($k, $get) };
     (@visit $v:ident, Seconds, $k:expr, $get:expr) => { $v.seconds($k, $get) };
+    (@visit $v:ident, Decimal, $k:expr, $get:expr) => { $v.decimal($k, $get) };
+    (@visit $v:ident, Flag, $k:expr, $get:expr) => { $v.flag($k, $get) };
     (@visit $v:ident, Name, $k:expr, $get:expr) => { $v.text($k, $get) };
     (@visit $v:ident, Text, $k:expr, $get:expr) => { $v.text($k, $get) };
     (@visit $v:ident, Endpoint, $k:expr, $get:expr) => { $v.endpoint($k, $get) };
@@ -429,7 +447,7 @@ macro_rules! conn_schema {
 conn_schema! {
     Stream "stream": Integer, None, Column::Own,
         "the conversation index, as Wireshark's tcp.stream",
-        |r| r.stream.into();
+        |r| Some(r.stream.into());
     Client "client": Endpoint, None, Column::Own,
         "the client's address and port (the side that sent the first SYN, else the first packet)",
         |r| &r.client;
@@ -447,16 +465,16 @@ conn_schema! {
         |r| Some(r.duration_ns);
     PacketsClient "packets_client": Integer, Some("packets"), Column::Headed("pkts>"),
         "packets sent by the client",
-        |r| r.packets_client;
+        |r| Some(r.packets_client);
     BytesClient "bytes_client": Integer, Some("bytes"), Column::Headed("bytes>"),
         "payload bytes sent by the client",
-        |r| r.bytes_client;
+        |r| Some(r.bytes_client);
     PacketsServer "packets_server": Integer, Some("packets"), Column::Headed("pkts<"),
         "packets sent by the server",
-        |r| r.packets_server;
+        |r| Some(r.packets_server);
     BytesServer "bytes_server": Integer, Some("bytes"), Column::Headed("bytes<"),
         "payload bytes sent by the server",
-        |r| r.bytes_server;
+        |r| Some(r.bytes_server);
     HandshakeRtt "handshake_rtt": Seconds, Some("s"), Column::Headed("hs_rtt"),
         "SYN to the ACK completing the handshake",
         |r| r.handshake_rtt_ns;
@@ -472,6 +490,159 @@ conn_schema! {
     ConnState "conn_state": Name, None, Column::Own,
         "Zeek-style connection state (S0, S1, SF, REJ, ...)",
         |r| r.conn_state;
+    DataPacketsClient "data_packets_client": Integer, Some("packets"), Column::JsonOnly,
+        "packets with payload sent by the client",
+        |r| Some(r.dirs[0].data_packets);
+    DataPacketsServer "data_packets_server": Integer, Some("packets"), Column::JsonOnly,
+        "packets with payload sent by the server",
+        |r| Some(r.dirs[1].data_packets);
+    UniqueBytesClient "unique_bytes_client": Integer, Some("bytes"), Column::JsonOnly,
+        "payload bytes the client sent that were not seen before (sequence space covered once)",
+        |r| Some(r.dirs[0].unique_bytes);
+    UniqueBytesServer "unique_bytes_server": Integer, Some("bytes"), Column::JsonOnly,
+        "payload bytes the server sent that were not seen before (sequence space covered once)",
+        |r| Some(r.dirs[1].unique_bytes);
+    RetransPacketsClient "retrans_packets_client": Integer, Some("packets"), Column::JsonOnly,
+        "packets from the client that Wireshark marks as retransmissions (fast and spurious included)",
+        |r| Some(r.dirs[0].retrans_packets);
+    RetransPacketsServer "retrans_packets_server": Integer, Some("packets"), Column::JsonOnly,
+        "packets from the server that Wireshark marks as retransmissions (fast and spurious included)",
+        |r| Some(r.dirs[1].retrans_packets);
+    RetransBytesClient "retrans_bytes_client": Integer, Some("bytes"), Column::JsonOnly,
+        "payload bytes of the client's retransmissions",
+        |r| Some(r.dirs[0].retrans_bytes);
+    RetransBytesServer "retrans_bytes_server": Integer, Some("bytes"), Column::JsonOnly,
+        "payload bytes of the server's retransmissions",
+        |r| Some(r.dirs[1].retrans_bytes);
+    RetransShareClient "retrans_share_client": Decimal, None, Column::HeadedShort("retr% c/s"),
+        "retransmitted payload bytes of the client as a share of its payload bytes (0 to 1)",
+        |r| r.retrans_share(Side::Client);
+    RetransShareServer "retrans_share_server": Decimal, None, Column::JoinedToPrevious,
+        "retransmitted payload bytes of the server as a share of its payload bytes (0 to 1)",
+        |r| r.retrans_share(Side::Server);
+    OutOfOrderClient "out_of_order_client": Integer, Some("packets"), Column::JsonOnly,
+        "packets from the client that Wireshark marks out of order",
+        |r| Some(r.dirs[0].out_of_order);
+    OutOfOrderServer "out_of_order_server": Integer, Some("packets"), Column::JsonOnly,
+        "packets from the server that Wireshark marks out of order",
+        |r| Some(r.dirs[1].out_of_order);
+    DuplicateClient "duplicate_client": Integer, Some("packets"), Column::JsonOnly,
+        "packets from the client with payload of which no byte was new",
+        |r| Some(r.dirs[0].duplicate);
+    DuplicateServer "duplicate_server": Integer, Some("packets"), Column::JsonOnly,
+        "packets from the server with payload of which no byte was new",
+        |r| Some(r.dirs[1].duplicate);
+    DupAcksClient "dup_acks_client": Integer, Some("packets"), Column::JsonOnly,
+        "duplicate ACKs sent by the client",
+        |r| Some(r.dirs[0].dup_acks);
+    DupAcksServer "dup_acks_server": Integer, Some("packets"), Column::JsonOnly,
+        "duplicate ACKs sent by the server",
+        |r| Some(r.dirs[1].dup_acks);
+    ZeroWindowClient "zero_window_client": Integer, Some("packets"), Column::JsonOnly,
+        "zero windows advertised by the client",
+        |r| Some(r.dirs[0].zero_window);
+    ZeroWindowServer "zero_window_server": Integer, Some("packets"), Column::JsonOnly,
+        "zero windows advertised by the server",
+        |r| Some(r.dirs[1].zero_window);
+    ZeroWindowTimeClient "zero_window_time_client": Seconds, Some("s"), Column::JsonOnly,
+        "time the client advertised a zero window (until its next non-zero window, or the last packet)",
+        |r| Some(r.dirs[0].zero_window_ns);
+    ZeroWindowTimeServer "zero_window_time_server": Seconds, Some("s"), Column::JsonOnly,
+        "time the server advertised a zero window (until its next non-zero window, or the last packet)",
+        |r| Some(r.dirs[1].zero_window_ns);
+    RttSamplesClient "rtt_samples_client": Integer, Some("samples"), Column::JsonOnly,
+        "ACK RTT samples of the client's data (measured on the server's ACKs)",
+        |r| Some(r.dirs[0].rtt.map_or(0, |t| t.samples.into()));
+    RttSamplesServer "rtt_samples_server": Integer, Some("samples"), Column::JsonOnly,
+        "ACK RTT samples of the server's data (measured on the client's ACKs)",
+        |r| Some(r.dirs[1].rtt.map_or(0, |t| t.samples.into()));
+    RttMinClient "rtt_min_client": Seconds, Some("s"), Column::JsonOnly,
+        "smallest ACK RTT of the client's data",
+        |r| r.dirs[0].rtt.map(|t| t.min_ns);
+    RttMinServer "rtt_min_server": Seconds, Some("s"), Column::JsonOnly,
+        "smallest ACK RTT of the server's data",
+        |r| r.dirs[1].rtt.map(|t| t.min_ns);
+    RttAvgClient "rtt_avg_client": Seconds, Some("s"), Column::HeadedShort("rtt_ms c/s"),
+        "mean ACK RTT of the client's data",
+        |r| r.dirs[0].rtt.map(|t| t.avg_ns);
+    RttAvgServer "rtt_avg_server": Seconds, Some("s"), Column::JoinedToPrevious,
+        "mean ACK RTT of the server's data",
+        |r| r.dirs[1].rtt.map(|t| t.avg_ns);
+    RttMaxClient "rtt_max_client": Seconds, Some("s"), Column::JsonOnly,
+        "largest ACK RTT of the client's data",
+        |r| r.dirs[0].rtt.map(|t| t.max_ns);
+    RttMaxServer "rtt_max_server": Seconds, Some("s"), Column::JsonOnly,
+        "largest ACK RTT of the server's data",
+        |r| r.dirs[1].rtt.map(|t| t.max_ns);
+    RttStddevClient "rtt_stddev_client": Seconds, Some("s"), Column::JsonOnly,
+        "sample standard deviation of the ACK RTTs of the client's data",
+        |r| r.dirs[0].rtt.map(|t| t.stddev_ns);
+    RttStddevServer "rtt_stddev_server": Seconds, Some("s"), Column::JsonOnly,
+        "sample standard deviation of the ACK RTTs of the server's data",
+        |r| r.dirs[1].rtt.map(|t| t.stddev_ns);
+    ThroughputClient "throughput_client": Integer, Some("bytes/s"), Column::JsonOnly,
+        "unique bytes the client sent per second of the conversation's duration",
+        |r| r.throughput(Side::Client);
+    ThroughputServer "throughput_server": Integer, Some("bytes/s"), Column::JsonOnly,
+        "unique bytes the server sent per second of the conversation's duration",
+        |r| r.throughput(Side::Server);
+    MssClient "mss_client": Integer, Some("bytes"), Column::JsonOnly,
+        "the MSS option of the client's SYN",
+        |r| r.dirs[0].mss.map(u64::from);
+    MssServer "mss_server": Integer, Some("bytes"), Column::JsonOnly,
+        "the MSS option of the server's SYN",
+        |r| r.dirs[1].mss.map(u64::from);
+    WindowScaleClient "window_scale_client": Integer, None, Column::JsonOnly,
+        "the window scale shift of the client's SYN",
+        |r| r.dirs[0].window_scale.map(u64::from);
+    WindowScaleServer "window_scale_server": Integer, None, Column::JsonOnly,
+        "the window scale shift of the server's SYN",
+        |r| r.dirs[1].window_scale.map(u64::from);
+    SackPermittedClient "sack_permitted_client": Flag, None, Column::JsonOnly,
+        "whether the client's SYN permitted SACK (null without a SYN)",
+        |r| r.dirs[0].sack_permitted;
+    SackPermittedServer "sack_permitted_server": Flag, None, Column::JsonOnly,
+        "whether the server's SYN permitted SACK (null without a SYN)",
+        |r| r.dirs[1].sack_permitted;
+    TimestampsClient "timestamps_client": Flag, None, Column::JsonOnly,
+        "whether the client's SYN carried timestamps (null without a SYN)",
+        |r| r.dirs[0].timestamps;
+    TimestampsServer "timestamps_server": Flag, None, Column::JsonOnly,
+        "whether the server's SYN carried timestamps (null without a SYN)",
+        |r| r.dirs[1].timestamps;
+    MaxWindowClient "max_window_client": Integer, Some("bytes"), Column::JsonOnly,
+        "largest window the client advertised (scaled after the SYN)",
+        |r| r.dirs[0].max_window.map(u64::from);
+    MaxWindowServer "max_window_server": Integer, Some("bytes"), Column::JsonOnly,
+        "largest window the server advertised (scaled after the SYN)",
+        |r| r.dirs[1].max_window.map(u64::from);
+    MinWindowClient "min_window_client": Integer, Some("bytes"), Column::JsonOnly,
+        "smallest non-zero window the client advertised (the SYN's counts unless window scaling is in use)",
+        |r| r.dirs[0].min_window.map(u64::from);
+    MinWindowServer "min_window_server": Integer, Some("bytes"), Column::JsonOnly,
+        "smallest non-zero window the server advertised (the SYN's counts unless window scaling is in use)",
+        |r| r.dirs[1].min_window.map(u64::from);
+    IdleMaxClient "idle_max_client": Seconds, Some("s"), Column::JsonOnly,
+        "longest time between two packets of the client",
+        |r| Some(r.dirs[0].idle_max_ns);
+    IdleMaxServer "idle_max_server": Seconds, Some("s"), Column::JsonOnly,
+        "longest time between two packets of the server",
+        |r| Some(r.dirs[1].idle_max_ns);
+    MissedBytesClient "missed_bytes_client": Integer, Some("bytes"), Column::JsonOnly,
+        "bytes of the client's sequence space never captured: gaps, and data the server acknowledged beyond what was seen",
+        |r| Some(r.dirs[0].missed_bytes);
+    MissedBytesServer "missed_bytes_server": Integer, Some("bytes"), Column::JsonOnly,
+        "bytes of the server's sequence space never captured: gaps, and data the client acknowledged beyond what was seen",
+        |r| Some(r.dirs[1].missed_bytes);
+    IpBytesClient "ip_bytes_client": Integer, Some("bytes"), Column::JsonOnly,
+        "IP bytes sent by the client (IP total lengths, headers included)",
+        |r| Some(r.dirs[0].ip_bytes);
+    IpBytesServer "ip_bytes_server": Integer, Some("bytes"), Column::JsonOnly,
+        "IP bytes sent by the server (IP total lengths, headers included)",
+        |r| Some(r.dirs[1].ip_bytes);
+    CommunityId "community_id": Text, None, Column::JsonOnly,
+        "the Community ID v1 flow hash of the 4-tuple (seed 0), as Zeek and Suricata print it",
+        |r| &r.community_id;
 }
 
 impl ConnKey {
@@ -595,7 +766,9 @@ mod tests {
                 KeyType::Text | KeyType::Name => "text",
                 KeyType::Address => "address",
                 KeyType::Names => "names",
-                KeyType::Endpoint => unreachable!("no frame key is an endpoint"),
+                KeyType::Endpoint | KeyType::Decimal | KeyType::Flag => {
+                    unreachable!("no frame key is an endpoint, a decimal or a flag")
+                }
             };
             assert_eq!(method, want, "{key:?}");
             // An undecodable frame has its number, time, explanation and error only.

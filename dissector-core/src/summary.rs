@@ -6,8 +6,10 @@
 //! `T` retransmitted payload, `W` zero window. Each letter is recorded the first time it
 //! happens in each direction.
 
+use crate::analysis::FrameAnalysis;
 use crate::lifecycle::Side;
 use crate::seq;
+use crate::statistics::DirStats;
 use crate::wire::TcpSegment;
 
 /// Zeek's view of one endpoint (the `TCP_*` endpoint states of its TCP analyzer).
@@ -151,6 +153,8 @@ pub struct ConnStats {
     pub zeek: [ZeekEndpoint; 2],
     /// Highest sequence number sent each way (for the `T` history letter).
     max_end: [Option<u32>; 2],
+    /// The statistics of each direction, indexed by [`Side`] ([`crate::statistics`]).
+    pub dir: [DirStats; 2],
 }
 
 impl ConnStats {
@@ -238,6 +242,23 @@ impl ConnStats {
                 z[s] = ZeekEndpoint::Closed;
             }
         }
+    }
+
+    /// Gathers the statistics of one analysed segment sent by `side`, from the segment and
+    /// its verdicts.
+    pub fn on_analysis(
+        &mut self,
+        side: Side,
+        seg: &TcpSegment<'_>,
+        an: &FrameAnalysis,
+        ts_ns: i64,
+    ) {
+        let [c, s] = &mut self.dir;
+        let (own, peer) = match side {
+            Side::Client => (c, s),
+            Side::Server => (s, c),
+        };
+        own.on_segment(peer, seg, an, ts_ns);
     }
 
     /// Zeek's `conn_state`, from the originator's (client's) point of view.

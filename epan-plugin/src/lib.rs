@@ -124,7 +124,9 @@ impl Kind {
             | KeyType::Name
             | KeyType::Address
             | KeyType::Names
-            | KeyType::Endpoint => Kind::Str,
+            | KeyType::Endpoint
+            | KeyType::Decimal
+            | KeyType::Flag => Kind::Str,
         }
     }
 }

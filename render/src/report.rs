@@ -318,8 +318,9 @@ fn section(out: &mut String, w: &ReportWords, i: usize) {
 
 fn connections_table(out: &mut String, w: &ReportWords, facts: &Facts) {
     // Which columns sort as numbers.
-    const NUMERIC: [bool; 14] = [
+    const NUMERIC: [bool; 18] = [
         true, false, false, true, true, true, true, true, true, true, false, false, false, true,
+        true, true, true, true,
     ];
     section(out, w, 0);
     let _ = write!(
@@ -372,6 +373,18 @@ fn connections_table(out: &mut String, w: &ReportWords, facts: &Facts) {
             },
         );
         text_cell(out, r.conn_state);
+        for side in [Side::Client, Side::Server] {
+            match r.retrans_share(side) {
+                Some(v) => num_cell(out, v * 100.0, &format!("{:.1}", v * 100.0)),
+                None => num_cell(out, -1, "-"),
+            }
+        }
+        for d in &r.dirs {
+            match d.rtt.map(|t| secs(t.avg_ns) * 1e3) {
+                Some(v) => num_cell(out, v, &format!("{v:.3}")),
+                None => num_cell(out, -1, "-"),
+            }
+        }
         let _ = write!(
             out,
             "<td class=\"num anom\" data-v=\"{anomalous}\">{anomalous}</td>"
@@ -602,6 +615,9 @@ mod tests {
             server_state: tcplens_core::TcpState::Established,
             history: String::new(),
             conn_state: "S1",
+            first_epoch_ns: 0,
+            community_id: String::new(),
+            dirs: Default::default(),
         }
     }
 

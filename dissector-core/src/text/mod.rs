@@ -552,7 +552,7 @@ pub struct ReportWords {
     /// Connections, diagnosis, anomaly counts, pictures, anomalous packets.
     pub nav: [&'static str; 5],
     pub sort_hint: &'static str,
-    pub conn_heads: [&'static str; 14],
+    pub conn_heads: [&'static str; 18],
     pub diagnosis_intro: &'static str,
     pub no_findings: &'static str,
     /// Before a stream number in a heading.

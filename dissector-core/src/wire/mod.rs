@@ -145,6 +145,8 @@ pub struct TcpSegment<'a> {
     pub header_len: u16,
     /// Payload length on the wire, from the IP length (Wireshark's `tcp.len`).
     pub seg_len: u32,
+    /// The IP packet's length on the wire, headers included (0 for a quoted header).
+    pub ip_len: u32,
     pub options: TcpOptions,
     /// The payload bytes that were captured (may be shorter than `seg_len`).
     pub payload: &'a [u8],
@@ -268,7 +270,7 @@ pub fn decode_ip(data: &[u8], reported: usize, depth: u8) -> Result<Decoded<'_>,
         }
         other => return Ok(Decoded::NotTcp(NotTcp::OtherTransport(other.0))),
     }
-    tcp_header(&ip, payload.payload, transport_wire_len)
+    tcp_header(&ip, payload.payload, transport_wire_len, ip_end)
 }
 
 /// Reads the TCP header at the start of `tcp_bytes` (captured bytes, already bounded by the
@@ -282,6 +284,7 @@ fn tcp_header<'a>(
     ip: &LaxIpSlice<'a>,
     tcp_bytes: &'a [u8],
     wire_len: usize,
+    ip_len: usize,
 ) -> Result<Decoded<'a>, DecodeError> {
     let avail = tcp_bytes.len().min(wire_len);
     if avail < 16 {
@@ -337,6 +340,7 @@ fn tcp_header<'a>(
         window: be16(14),
         header_len: header_len as u16,
         seg_len,
+        ip_len: u32::try_from(ip_len).unwrap_or(u32::MAX),
         options,
         payload: if kind == SegmentKind::Complete {
             tcp_bytes.get(header_len..).unwrap_or(&[])
@@ -409,7 +413,7 @@ fn quoted_tcp_header(error: IcmpError, quoted: &[u8]) -> Option<Decoded<'_>> {
     if p.ip_number != IpNumber::TCP || p.fragmented {
         return None;
     }
-    match tcp_header(&ip, p.payload, p.payload.len()) {
+    match tcp_header(&ip, p.payload, p.payload.len(), 0) {
         Ok(Decoded::Tcp(t)) => Some(Decoded::Tcp(TcpSegment {
             kind: SegmentKind::IcmpQuoted(error),
             seg_len: 0,
