@@ -400,6 +400,7 @@ fn conns(
 ) -> Result<(), CliError> {
     let mut src = input.open()?;
     let mut analyzer = Analyzer::with_max_conns(input.max_conns);
+    analyzer.gather_statistics();
     if diagnose {
         // Times from the capture's first frame, as tcplens has always counted them.
         analyzer.diagnose(TimeOrigin::FirstFrame);

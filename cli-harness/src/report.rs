@@ -16,6 +16,7 @@ use crate::trace::{load_streams, scan};
 /// file that breaks off part-way gives the facts of what came before, and the break.
 pub fn gather(path: &str, lang: Lang) -> Result<(Facts, Option<CliError>), CliError> {
     let mut analyzer = Analyzer::new();
+    analyzer.gather_statistics();
     // Times from the capture's first frame, as in `conns --diagnose`.
     analyzer.diagnose(TimeOrigin::FirstFrame);
     let mut facts = Facts::default();

@@ -222,7 +222,13 @@ fn long_connection(n: u32) -> PathBuf {
     for (i, b) in segs.iter().enumerate() {
         w.push(i as u64 * 1000, &b.ethernet());
     }
-    std::fs::write(&path, w.into_bytes()).unwrap();
+    // Tests run in parallel and two may ask for the same capture: each writes its own
+    // file and renames it into place, so none reads a half-written one.
+    static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp{n}"));
+    std::fs::write(&tmp, w.into_bytes()).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
     path
 }
 
@@ -808,7 +814,13 @@ fn timed_capture(name: &str, segs: &[(u64, SegBuilder)]) -> PathBuf {
     for (t, b) in segs {
         w.push(*t, &b.ethernet());
     }
-    std::fs::write(&path, w.into_bytes()).unwrap();
+    // Tests run in parallel and two may ask for the same capture: each writes its own
+    // file and renames it into place, so none reads a half-written one.
+    static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp{n}"));
+    std::fs::write(&tmp, w.into_bytes()).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
     path
 }
 

@@ -75,6 +75,8 @@ pub struct Analyzer {
     counters: Counters,
     /// The diagnosis, when it is on ([`diagnose`](Self::diagnose)).
     diagnoser: Option<Diagnoser>,
+    /// Per-connection statistics are gathered ([`gather_statistics`](Self::gather_statistics)).
+    statistics: bool,
 }
 
 impl Analyzer {
@@ -89,13 +91,16 @@ impl Analyzer {
             conversations: ConversationTable::with_max(max_conns),
             counters: Counters::default(),
             diagnoser: None,
+            statistics: false,
         }
     }
 
     /// Forgets everything (a capture reload); the cap and the diagnosis switch stay.
     pub fn reset(&mut self) {
         let origin = self.diagnoser.as_ref().map(Diagnoser::origin);
+        let statistics = self.statistics;
         *self = Self::with_max_conns(self.conversations.max());
+        self.statistics = statistics;
         if let Some(origin) = origin {
             self.diagnose(origin);
         }
@@ -107,6 +112,14 @@ impl Analyzer {
     /// and [`finish_diagnosis`](Self::finish_diagnosis).
     pub fn diagnose(&mut self, origin: TimeOrigin) {
         self.diagnoser = Some(Diagnoser::new(origin));
+    }
+
+    /// Gathers the per-connection statistics (`crate::statistics`: retransmissions, RTT
+    /// samples, windows ...) from the next frame on, for the connection records. Off by
+    /// default: they cost 336 bytes per conversation, and `analyze` and the plugin never
+    /// show them.
+    pub fn gather_statistics(&mut self) {
+        self.statistics = true;
     }
 
     /// Whether the diagnosis is on.
@@ -325,7 +338,9 @@ impl Analyzer {
                     ts_ns,
                     step.handshake == Some(Handshake::Ack),
                 );
-                conv.stats.on_analysis(lookup.side, seg, &analysis, ts_ns);
+                if self.statistics {
+                    conv.stats.on_analysis(lookup.side, seg, &analysis, ts_ns);
+                }
                 let control = u32::from(seg.flags.syn() || seg.flags.fin());
                 rec.seq = rel.seq;
                 rec.ack = rel.ack;

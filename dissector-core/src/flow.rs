@@ -498,6 +498,10 @@ impl ConversationTable {
                         + c.diagnosis
                             .as_ref()
                             .map_or(0, |_| size_of::<diagnosis::State>())
+                        + c.stats
+                            .dir
+                            .as_ref()
+                            .map_or(0, |_| size_of::<[crate::statistics::DirStats; 2]>())
                 })
                 .sum::<usize>()
     }

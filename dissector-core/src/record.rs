@@ -5,7 +5,7 @@
 //! passes). Text is generated from it on demand (`explain`), never stored in it.
 
 use crate::community_id::community_id;
-use crate::flow::{Conversation, Endpoint};
+use crate::flow::{ClientBy, Conversation, Endpoint};
 use crate::lifecycle::{Event, Handshake, Side, TcpState, Teardown};
 use crate::statistics::{DirStats, RttSummary};
 use crate::wire::{DecodeError, TcpFlags};
@@ -140,6 +140,8 @@ pub struct ConnRecord {
     pub stream: u32,
     pub client: Endpoint,
     pub server: Endpoint,
+    /// How the client was told from the server.
+    pub client_by: ClientBy,
     /// Nanoseconds since the first frame of the capture.
     pub first_ns: i64,
     pub last_ns: i64,
@@ -254,6 +256,7 @@ impl ConnRecord {
             stream: c.stream,
             client: c.endpoints[0],
             server: c.endpoints[1],
+            client_by: c.client_by,
             first_ns: s.first_ns.saturating_sub(capture_start_ns),
             last_ns: s.last_ns.saturating_sub(capture_start_ns),
             duration_ns: s.last_ns.saturating_sub(s.first_ns),
@@ -269,10 +272,12 @@ impl ConnRecord {
             first_epoch_ns: s.first_ns,
             community_id: community_id(&c.endpoints[0], &c.endpoints[1]),
             dirs: {
-                let scaled = s.dir.iter().all(|d| d.window_scale.is_some());
+                // Zeros when the analyzer did not gather statistics.
+                let dir = s.dir.as_deref().copied().unwrap_or_default();
+                let scaled = dir.iter().all(|d| d.window_scale.is_some());
                 [
-                    DirRecord::new(&s.dir[0], s.last_ns, scaled),
-                    DirRecord::new(&s.dir[1], s.last_ns, scaled),
+                    DirRecord::new(&dir[0], s.last_ns, scaled),
+                    DirRecord::new(&dir[1], s.last_ns, scaled),
                 ]
             },
         }

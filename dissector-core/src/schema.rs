@@ -449,11 +449,14 @@ conn_schema! {
         "the conversation index, as Wireshark's tcp.stream",
         |r| Some(r.stream.into());
     Client "client": Endpoint, None, Column::Own,
-        "the client's address and port (the side that sent the first SYN, else the first packet)",
+        "the client's address and port (the side that sent the first SYN; see client_by)",
         |r| &r.client;
     Server "server": Endpoint, None, Column::Own,
         "the server's address and port",
         |r| &r.server;
+    ClientBy "client_by": Name, None, Column::JsonOnly,
+        "how the client was told: syn (it sent the first SYN), syn_ack (it received the first SYN-ACK), ports (caught mid-stream: a well-known or common service port, else the lower one, is the server's), first_packet (equal ports: it sent the first packet)",
+        |r| r.client_by.name();
     First "first": Seconds, Some("s"), Column::Own,
         "the conversation's first packet, in seconds since the first frame of the capture",
         |r| Some(r.first_ns);

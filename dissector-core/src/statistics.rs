@@ -512,6 +512,7 @@ mod by_hand {
     /// Feeds `(ms, segment)` and returns the conversation's record.
     fn record(segs: &[(i64, SegBuilder)]) -> ConnRecord {
         let mut a = Analyzer::new();
+        a.gather_statistics();
         for (ms, b) in segs {
             let raw = b.raw();
             let out = a.process(LinkType::Raw, &raw, raw.len() as u32, ms * MS);

@@ -137,7 +137,7 @@ pub fn initial_rtt(last_syn_ns: Option<i64>, ack_ns: i64, at_epoch: SynAtEpoch) 
 }
 
 /// Running totals for one conversation.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ConnStats {
     pub first_ns: i64,
     pub last_ns: i64,
@@ -153,8 +153,11 @@ pub struct ConnStats {
     pub zeek: [ZeekEndpoint; 2],
     /// Highest sequence number sent each way (for the `T` history letter).
     max_end: [Option<u32>; 2],
-    /// The statistics of each direction, indexed by [`Side`] ([`crate::statistics`]).
-    pub dir: [DirStats; 2],
+    /// The statistics of each direction, indexed by [`Side`] ([`crate::statistics`]), when
+    /// the analyzer gathers them ([`Analyzer::gather_statistics`](crate::Analyzer::gather_statistics)):
+    /// boxed, so that the hosts that never show them (`analyze`, the plugin) pay a pointer,
+    /// not 336 bytes, per conversation.
+    pub dir: Option<Box<[DirStats; 2]>>,
 }
 
 impl ConnStats {
@@ -253,7 +256,7 @@ impl ConnStats {
         an: &FrameAnalysis,
         ts_ns: i64,
     ) {
-        let [c, s] = &mut self.dir;
+        let [c, s] = &mut **self.dir.get_or_insert_with(Default::default);
         let (own, peer) = match side {
             Side::Client => (c, s),
             Side::Server => (s, c),
@@ -403,7 +406,7 @@ mod tests {
         feed(&mut st, Side::Client, c("S"));
         feed(&mut st, Side::Server, s("SA"));
         feed(&mut st, Side::Client, c("A"));
-        let mut o = st;
+        let mut o = st.clone();
         feed(&mut st, Side::Server, s("R"));
         assert_eq!(st.conn_state(), "RSTR");
         feed(&mut o, Side::Client, c("R"));

@@ -603,6 +603,7 @@ mod tests {
             stream,
             client: end(40000),
             server: end(80),
+            client_by: tcplens_core::flow::ClientBy::Syn,
             first_ns: 0,
             last_ns: 1_500_000,
             duration_ns: 1_500_000,
