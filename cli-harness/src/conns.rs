@@ -16,6 +16,9 @@ pub enum ConnsFormat {
     Table,
     /// One JSON document: capture counters and a list of conversations.
     Json,
+    /// Apache Parquet: one row per conversation, one typed column per JSON key (needs -o
+    /// FILE).
+    Parquet,
 }
 
 /// One conversation, as printed: its record, and with `--diagnose` its findings.
@@ -178,6 +181,11 @@ pub fn write(
             writeln!(out)
         }
         ConnsFormat::Table => write_table(out, rows),
+        // Written by tcplens-columnar, never as text.
+        ConnsFormat::Parquet => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "Parquet is written to a file (-o FILE)",
+        )),
     }
 }
 
