@@ -13,7 +13,8 @@
 #           nightly, cargo-fuzz
 #   bench   scripts/bench.sh [bench]: build's, plus tshark, tcptrace, valgrind, GNU time
 #   test    everything `make test` runs [test]: build's, plus tshark, tcpdump, python3,
-#           tcptrace, valgrind, GNU time, rustfmt, clippy, nightly and cargo-fuzz
+#           tcptrace, valgrind, GNU time, rustfmt, clippy, nightly, cargo-fuzz, and
+#           DuckDB's Python package from PyPI (pip; reads the Parquet outputs back)
 #   all     every purpose (the default)
 # --dry-run prints the plan, one `need KIND NAME (present|missing)` line per requirement,
 # and installs nothing.
@@ -21,7 +22,7 @@ set -euo pipefail
 
 say() { printf 'install-deps: %s\n' "$*"; }
 die() { printf 'install-deps: error: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '5,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '5,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
 PURPOSES=all
 DRY_RUN=0
@@ -44,13 +45,17 @@ PLUGIN_APT=(build-essential pkg-config libwireshark-dev libglib2.0-dev clang lib
 BUILD_APT=("${PLUGIN_APT[@]}" libpcap-dev)
 FUZZ_APT=(build-essential python3)
 BENCH_APT=("${BUILD_APT[@]}" tshark tcptrace valgrind time)
-TEST_APT=("${BUILD_APT[@]}" tshark tcpdump python3 tcptrace valgrind time)
+TEST_APT=("${BUILD_APT[@]}" tshark tcpdump python3 python3-pip tcptrace valgrind time)
+# Python packages from PyPI, each importable under its own name: DuckDB reads the Parquet
+# outputs back in cli-harness/tests/parquet.rs (Debian has no package for it).
+TEST_PIP=(duckdb)
 RUSTUP_APT_PACKAGES=(ca-certificates curl)
 
 wanted=()          # apt packages, deduplicated below
 want_components=0  # rustfmt and clippy (cargo fmt/clippy in `make test`)
 want_nightly=0     # nightly toolchain and cargo-fuzz
 want_ws_runtime=0  # warn when no tshark/wireshark is there to load the plugin
+want_pip=()        # PyPI packages (test only)
 IFS=, read -r -a purpose_list <<<"$PURPOSES"
 [ "${#purpose_list[@]}" -gt 0 ] || die "--for needs a purpose (plugin, build, fuzz, bench, test, all)"
 for purpose in "${purpose_list[@]}"; do
@@ -59,7 +64,8 @@ for purpose in "${purpose_list[@]}"; do
     build) wanted+=("${BUILD_APT[@]}") ;;
     fuzz) wanted+=("${FUZZ_APT[@]}"); want_nightly=1 ;;
     bench) wanted+=("${BENCH_APT[@]}") ;;
-    test | all) wanted+=("${TEST_APT[@]}" "${FUZZ_APT[@]}"); want_components=1; want_nightly=1 ;;
+    test | all) wanted+=("${TEST_APT[@]}" "${FUZZ_APT[@]}"); want_components=1; want_nightly=1
+      want_pip=("${TEST_PIP[@]}") ;;
     *) die "unknown purpose '$purpose' (plugin, build, fuzz, bench, test, all)" ;;
   esac
 done
@@ -121,6 +127,9 @@ if [ "$DRY_RUN" -eq 1 ]; then
     plan_line rust nightly "$(has cargo +nightly --version)"
     plan_line cargo cargo-fuzz "$(has command -v cargo-fuzz)"
   fi
+  for pkg in "${want_pip[@]}"; do
+    plan_line pip "$pkg" "$(has python3 -c "import $pkg")"
+  done
   exit 0
 fi
 
@@ -222,7 +231,29 @@ if [ "$want_nightly" -eq 1 ]; then
   fi
 fi
 
-# 5. The plugin runs inside Wireshark or tshark, which this does not install.
+# 5. Python packages from PyPI (tests only), each skipped when python3 imports it already.
+# Debian's python3 is "externally managed" (PEP 668): as root they go to /usr/local, as
+# Debian's pip does for root; otherwise to the user's site-packages (--user).
+for pkg in "${want_pip[@]}"; do
+  if python3 -c "import $pkg" >/dev/null 2>&1; then
+    say "pip: $pkg present"
+    continue
+  fi
+  python3 -m pip --version >/dev/null 2>&1 || die "pip: python3 has no pip to install $pkg (apt-get install python3-pip)"
+  pip_args=(install --disable-pip-version-check --no-input --quiet)
+  if [ "$(id -u)" -eq 0 ]; then
+    pip_args+=(--root-user-action=ignore)
+  else
+    pip_args+=(--user)
+  fi
+  say "pip: installing $pkg"
+  PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip "${pip_args[@]}" "$pkg" \
+    || die "pip could not install $pkg; install it by hand (python3 -m pip install $pkg) and re-run"
+  python3 -c "import $pkg" >/dev/null 2>&1 || die "pip installed $pkg but python3 cannot import it"
+  say "pip: installed $pkg"
+done
+
+# 6. The plugin runs inside Wireshark or tshark, which this does not install.
 if [ "$want_ws_runtime" -eq 1 ] && ! command -v tshark >/dev/null 2>&1 \
   && ! command -v wireshark >/dev/null 2>&1; then
   say "note: neither wireshark nor tshark is installed; the plugin needs one of them to run (apt-get install wireshark, or tshark)"

@@ -58,6 +58,8 @@ const TEST_ONLY: &[&str] = &[
     "apt tcptrace",
     "apt tcpdump",
     "apt time",
+    "apt python3-pip",
+    "pip duckdb",
 ];
 
 #[test]
