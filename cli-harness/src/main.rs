@@ -486,14 +486,19 @@ fn conns(input: &InputArgs, opts: &ConnsOptions<'_>) -> Result<(), CliError> {
     }
     match format {
         ConnsFormat::Parquet => {
-            // main refuses parquet without -o.
-            let path = output.unwrap_or(std::path::Path::new("-"));
+            // check_outputs refuses parquet without -o before anything is read.
+            let Some(path) = output else {
+                return Err(CliError::Output(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "Parquet is written to a file (-o FILE), not standard output",
+                )));
+            };
             let file = io::BufWriter::new(output::create(path)?);
-            let mut table = tcplens_columnar::ConnTable::new(file)?;
+            let mut table = tcplens_columnar::ConnTable::new(Box::new(file))?;
             for r in &rows {
                 table.push(&r.record)?;
             }
-            table.finish()?.flush()?;
+            table.finish()?;
         }
         ConnsFormat::Table | ConnsFormat::Json => {
             let out: Box<dyn Write> = match output {

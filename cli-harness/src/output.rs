@@ -41,7 +41,7 @@ enum Lines {
 /// Where `analyze` writes its frames: lines of text, or a Parquet file.
 pub enum FrameSink<'a> {
     Lines(FrameWriter<io::BufWriter<Box<dyn Write + 'a>>>),
-    Parquet(Box<tcplens_columnar::FrameTable<io::BufWriter<File>>>),
+    Parquet(Box<tcplens_columnar::FrameTable>),
 }
 
 /// Creates `path` for writing, saying which file could not be created.
@@ -67,7 +67,7 @@ impl FrameSink<'_> {
                         ))
                     }
                 };
-                let out = io::BufWriter::with_capacity(1 << 16, file);
+                let out = Box::new(io::BufWriter::with_capacity(1 << 16, file));
                 let table = tcplens_columnar::FrameTable::new(out)?;
                 return Ok(FrameSink::Parquet(Box::new(table)));
             }
@@ -133,7 +133,7 @@ impl FrameSink<'_> {
     pub fn finish(self) -> io::Result<()> {
         match self {
             FrameSink::Lines(mut w) => w.flush(),
-            FrameSink::Parquet(t) => t.finish()?.flush(),
+            FrameSink::Parquet(t) => t.finish(),
         }
     }
 }

@@ -11,7 +11,7 @@
 //! | integer, frame number | `UInt64` (`UBIGINT`) | as in the JSONL |
 //! | seconds | `Float64` (`DOUBLE`) | nanoseconds / 1e9, correctly rounded: the JSONL's number |
 //! | text, name, address | `Utf8` (`VARCHAR`) | as in the JSONL (Parquet dictionary-encodes repeated names) |
-//! | names | `List<Utf8>` (`VARCHAR[]`) | the JSONL's list |
+//! | names | `List(Utf8)` (`VARCHAR[]`) | the JSONL's list |
 //! | endpoint | `Utf8` (`VARCHAR`) | `addr:port` (`[v6]:port`), as in the `conns` JSON |
 //!
 //! Every column is nullable; a key that does not apply to a row is null, as in the JSONL.
@@ -266,14 +266,18 @@ impl<W: Write + Send> Table<W> {
     }
 }
 
+/// Where a table is written. Not generic, so that the Parquet writer is compiled once, here,
+/// rather than in every crate that writes a table.
+pub type Output = Box<dyn Write + Send>;
+
 /// `analyze --format parquet`: one row per frame, one column per frame key.
-pub struct FrameTable<W: Write + Send> {
-    table: Table<W>,
+pub struct FrameTable {
+    table: Table<Output>,
 }
 
-impl<W: Write + Send> FrameTable<W> {
+impl FrameTable {
     /// Starts a Parquet file on `out` (a file: Parquet's footer is written last).
-    pub fn new(out: W) -> io::Result<Self> {
+    pub fn new(out: Output) -> io::Result<Self> {
         let kinds = FRAME_KEYS.iter().map(|k| kind(k.ty));
         Ok(FrameTable {
             table: Table::new(out, frame_schema(), kinds)?,
@@ -286,9 +290,9 @@ impl<W: Write + Send> FrameTable<W> {
         self.table.end_row()
     }
 
-    /// Writes the last rows and the footer; gives the output back.
-    pub fn finish(self) -> io::Result<W> {
-        self.table.finish()
+    /// Writes the last rows and the footer, and flushes the output.
+    pub fn finish(self) -> io::Result<()> {
+        self.table.finish()?.flush()
     }
 }
 
@@ -316,13 +320,13 @@ impl<W: Write + Send> FrameVisitor for FrameRow<'_, W> {
 }
 
 /// `conns --format parquet`: one row per conversation, one column per conversation key.
-pub struct ConnTable<W: Write + Send> {
-    table: Table<W>,
+pub struct ConnTable {
+    table: Table<Output>,
 }
 
-impl<W: Write + Send> ConnTable<W> {
+impl ConnTable {
     /// Starts a Parquet file on `out`.
-    pub fn new(out: W) -> io::Result<Self> {
+    pub fn new(out: Output) -> io::Result<Self> {
         let kinds = CONN_KEYS.iter().map(|k| kind(k.ty));
         Ok(ConnTable {
             table: Table::new(out, conn_schema(), kinds)?,
@@ -335,9 +339,9 @@ impl<W: Write + Send> ConnTable<W> {
         self.table.end_row()
     }
 
-    /// Writes the last rows and the footer; gives the output back.
-    pub fn finish(self) -> io::Result<W> {
-        self.table.finish()
+    /// Writes the last rows and the footer, and flushes the output.
+    pub fn finish(self) -> io::Result<()> {
+        self.table.finish()?.flush()
     }
 }
 
@@ -365,6 +369,29 @@ mod tests {
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     use tcplens_core::schema::Body;
     use tcplens_core::{DecodeError, TcpState};
+
+    /// An output whose bytes stay readable after the table is finished.
+    #[derive(Clone, Default)]
+    struct Shared(Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            self.0.lock().expect("not poisoned").extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Shared {
+        fn output(&self) -> Output {
+            Box::new(self.clone())
+        }
+        fn bytes(&self) -> Vec<u8> {
+            self.0.lock().expect("not poisoned").clone()
+        }
+    }
 
     /// Reads a whole Parquet file back as one batch per written batch.
     fn read_back(file: Vec<u8>) -> (SchemaRef, Vec<RecordBatch>) {
@@ -416,7 +443,8 @@ mod tests {
     #[test]
     fn frames_round_trip_across_batches_with_nulls_where_a_key_does_not_apply() {
         let n = BATCH_ROWS as u64 + 3;
-        let mut t = FrameTable::new(Vec::new()).expect("writer");
+        let out = Shared::default();
+        let mut t = FrameTable::new(out.output()).expect("writer");
         for i in 1..=n {
             let explain = format!("frame {i}");
             t.push(&Frame {
@@ -427,7 +455,8 @@ mod tests {
             })
             .expect("push");
         }
-        let (schema, batches) = read_back(t.finish().expect("finish"));
+        t.finish().expect("finish");
+        let (schema, batches) = read_back(out.bytes());
         let keys: Vec<&str> = FRAME_KEYS.iter().map(|k| k.name).collect();
         assert_eq!(names(&schema), keys, "the file's columns");
         assert_eq!(
@@ -486,11 +515,13 @@ mod tests {
             record(0, "10.0.0.1:40000", "10.0.0.2:80", Some(12_345)),
             record(7, "[2001:db8::1]:5000", "[2001:db8::2]:443", None),
         ];
-        let mut t = ConnTable::new(Vec::new()).expect("writer");
+        let out = Shared::default();
+        let mut t = ConnTable::new(out.output()).expect("writer");
         for r in &rows {
             t.push(r).expect("push");
         }
-        let (schema, batches) = read_back(t.finish().expect("finish"));
+        t.finish().expect("finish");
+        let (schema, batches) = read_back(out.bytes());
         let keys: Vec<&str> = CONN_KEYS.iter().map(|k| k.name).collect();
         assert_eq!(names(&schema), keys);
         let b = &batches[0];
