@@ -188,3 +188,61 @@ fn a_parquet_file_that_cannot_be_created_is_an_output_error() {
     assert_eq!(out.status.code(), Some(8));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent-dir/f.parquet"));
 }
+
+/// The README's Parquet table gives every key type of both schemas the column type
+/// tcplens-columnar writes.
+#[test]
+fn the_readme_parquet_table_is_the_writers_mapping() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README");
+    let start = readme
+        .find("\n## Parquet\n")
+        .expect("README section Parquet");
+    let section = &readme[start + 1..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    let rows: Vec<Vec<&str>> = section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| l.trim_matches('|').split(" | ").map(str::trim).collect())
+        .collect();
+    let types = FRAME_KEYS
+        .iter()
+        .map(|k| k.ty)
+        .chain(CONN_KEYS.iter().map(|k| k.ty));
+    for ty in types {
+        let name = format!("`{ty:?}`");
+        let row = rows
+            .iter()
+            .find(|r| r[0].split(", ").any(|t| t == name))
+            .unwrap_or_else(|| panic!("the README's Parquet table has no row for {name}"));
+        assert_eq!(row[2], duckdb_type(ty), "{name}");
+        // The Arrow type as Arrow itself prints it.
+        assert_eq!(row[1], kind(ty).data_type().to_string(), "{name}");
+    }
+}
+
+/// `-o FILE` writes exactly what standard output would get, in every text format.
+#[test]
+fn dash_o_writes_what_standard_output_would_get() {
+    let cap = common::root().join("tests/captures/synthetic-malformed.pcap");
+    let cap = cap.to_str().expect("utf-8 path");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("out");
+    let file_arg = file.to_str().expect("utf-8 path");
+    for (command, format) in [
+        ("analyze", "text"),
+        ("analyze", "jsonl"),
+        ("analyze", "csv"),
+        ("conns", "table"),
+        ("conns", "json"),
+    ] {
+        let want = tcplens_ok(&[command, "--format", format, cap]);
+        assert!(!want.is_empty());
+        let stdout = tcplens_ok(&[command, "--format", format, "-o", file_arg, cap]);
+        assert!(stdout.is_empty(), "{command} {format}");
+        assert_eq!(
+            std::fs::read(&file).expect("the -o file"),
+            want,
+            "{command} {format}"
+        );
+    }
+}
