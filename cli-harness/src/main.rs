@@ -59,7 +59,7 @@ enum Command {
         /// verdicts and the summary line are the unfiltered run's.
         #[arg(long = "stream", value_name = "N")]
         streams: Vec<u32>,
-        /// Language of the explanations (text output and the JSONL/CSV `explain` key).
+        /// Language of the explanations (text output and the JSONL/CSV/Parquet `explain` key).
         #[arg(long, value_enum, default_value_t = LangArg::En)]
         lang: LangArg,
         /// Run the analysis through the core's C ABI in this library
