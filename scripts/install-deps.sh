@@ -13,8 +13,9 @@
 #           nightly, cargo-fuzz
 #   bench   scripts/bench.sh [bench]: build's, plus tshark, tcptrace, valgrind, GNU time
 #   test    everything `make test` runs [test]: build's, plus tshark, tcpdump, python3,
-#           tcptrace, valgrind, GNU time, rustfmt, clippy, nightly and cargo-fuzz, and
-#           from PyPI parsezeeklogs (the Zeek log reader of cli-harness/tests/zeek.rs)
+#           tcptrace, valgrind, GNU time, rustfmt, clippy, nightly, cargo-fuzz, and
+#           from PyPI (pip) DuckDB's Python package (reads the Parquet outputs back) and
+#           parsezeeklogs (the Zeek log reader of cli-harness/tests/zeek.rs)
 #   all     every purpose (the default)
 # --dry-run prints the plan, one `need KIND NAME (present|missing)` line per requirement,
 # and installs nothing.
@@ -22,7 +23,7 @@ set -euo pipefail
 
 say() { printf 'install-deps: %s\n' "$*"; }
 die() { printf 'install-deps: error: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '5,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '5,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
 PURPOSES=all
 DRY_RUN=0
@@ -46,15 +47,17 @@ BUILD_APT=("${PLUGIN_APT[@]}" libpcap-dev)
 FUZZ_APT=(build-essential python3)
 BENCH_APT=("${BUILD_APT[@]}" tshark tcptrace valgrind time)
 TEST_APT=("${BUILD_APT[@]}" tshark tcpdump python3 python3-pip tcptrace valgrind time)
-# PyPI packages the tests import (the import name is the package name).
-TEST_PYPI=(parsezeeklogs)
+# Python packages from PyPI, each importable under its own name: DuckDB reads the Parquet
+# outputs back in cli-harness/tests/parquet.rs (Debian has no package for it);
+# parsezeeklogs reads the Zeek conn.log in cli-harness/tests/zeek.rs.
+TEST_PIP=(duckdb parsezeeklogs)
 RUSTUP_APT_PACKAGES=(ca-certificates curl)
 
 wanted=()          # apt packages, deduplicated below
 want_components=0  # rustfmt and clippy (cargo fmt/clippy in `make test`)
 want_nightly=0     # nightly toolchain and cargo-fuzz
 want_ws_runtime=0  # warn when no tshark/wireshark is there to load the plugin
-want_pypi=0        # the tests' PyPI packages
+want_pip=()        # PyPI packages (test only)
 IFS=, read -r -a purpose_list <<<"$PURPOSES"
 [ "${#purpose_list[@]}" -gt 0 ] || die "--for needs a purpose (plugin, build, fuzz, bench, test, all)"
 for purpose in "${purpose_list[@]}"; do
@@ -64,7 +67,7 @@ for purpose in "${purpose_list[@]}"; do
     fuzz) wanted+=("${FUZZ_APT[@]}"); want_nightly=1 ;;
     bench) wanted+=("${BENCH_APT[@]}") ;;
     test | all) wanted+=("${TEST_APT[@]}" "${FUZZ_APT[@]}"); want_components=1; want_nightly=1
-      want_pypi=1 ;;
+      want_pip=("${TEST_PIP[@]}") ;;
     *) die "unknown purpose '$purpose' (plugin, build, fuzz, bench, test, all)" ;;
   esac
 done
@@ -126,11 +129,9 @@ if [ "$DRY_RUN" -eq 1 ]; then
     plan_line rust nightly "$(has cargo +nightly --version)"
     plan_line cargo cargo-fuzz "$(has command -v cargo-fuzz)"
   fi
-  if [ "$want_pypi" -eq 1 ]; then
-    for pkg in "${TEST_PYPI[@]}"; do
-      plan_line pypi "$pkg" "$(has python3 -c "import $pkg")"
-    done
-  fi
+  for pkg in "${want_pip[@]}"; do
+    plan_line pip "$pkg" "$(has python3 -c "import $pkg")"
+  done
   exit 0
 fi
 
@@ -232,24 +233,27 @@ if [ "$want_nightly" -eq 1 ]; then
   fi
 fi
 
-# 5. The tests' PyPI packages, for the python3 the tests run: system-wide as root (Debian
-# marks its Python externally managed, hence --break-system-packages; the packages go to
-# /usr/local), else in the user's site-packages.
-if [ "$want_pypi" -eq 1 ]; then
-  for pkg in "${TEST_PYPI[@]}"; do
-    if python3 -c "import $pkg" >/dev/null 2>&1; then
-      say "pypi: $pkg present"
-      continue
-    fi
-    say "pypi: installing $pkg"
-    pip_args=(install --quiet --disable-pip-version-check)
-    [ "$(id -u)" -eq 0 ] || pip_args+=(--user)
-    python3 -m pip "${pip_args[@]}" --break-system-packages "$pkg" \
-      || python3 -m pip "${pip_args[@]}" "$pkg" \
-      || die "pip could not install $pkg; install it by hand (python3 -m pip install $pkg)"
-    python3 -c "import $pkg" >/dev/null 2>&1 || die "pip installed $pkg but python3 cannot import it"
-  done
-fi
+# 5. Python packages from PyPI (tests only), each skipped when python3 imports it already.
+# Debian's python3 is "externally managed" (PEP 668): as root they go to /usr/local, as
+# Debian's pip does for root; otherwise to the user's site-packages (--user).
+for pkg in "${want_pip[@]}"; do
+  if python3 -c "import $pkg" >/dev/null 2>&1; then
+    say "pip: $pkg present"
+    continue
+  fi
+  python3 -m pip --version >/dev/null 2>&1 || die "pip: python3 has no pip to install $pkg (apt-get install python3-pip)"
+  pip_args=(install --disable-pip-version-check --no-input --quiet)
+  if [ "$(id -u)" -eq 0 ]; then
+    pip_args+=(--root-user-action=ignore)
+  else
+    pip_args+=(--user)
+  fi
+  say "pip: installing $pkg"
+  PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip "${pip_args[@]}" "$pkg" \
+    || die "pip could not install $pkg; install it by hand (python3 -m pip install $pkg) and re-run"
+  python3 -c "import $pkg" >/dev/null 2>&1 || die "pip installed $pkg but python3 cannot import it"
+  say "pip: installed $pkg"
+done
 
 # 6. The plugin runs inside Wireshark or tshark, which this does not install.
 if [ "$want_ws_runtime" -eq 1 ] && ! command -v tshark >/dev/null 2>&1 \

@@ -18,6 +18,9 @@ pub enum ConnsFormat {
     Json,
     /// A Zeek conn.log (TSV with its `#fields`/`#types` header), for Zeek's tools.
     Zeek,
+    /// Apache Parquet: one row per conversation, one typed column per JSON key (needs -o
+    /// FILE).
+    Parquet,
 }
 
 /// One conversation, as printed: its record, and with `--diagnose` its findings.
@@ -187,6 +190,11 @@ pub fn write(
         }
         ConnsFormat::Table => write_table(out, rows),
         ConnsFormat::Zeek => crate::zeek::write_conn_log(out, rows.iter().map(|r| &r.record)),
+        // Written by tcplens-columnar, never as text.
+        ConnsFormat::Parquet => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "Parquet is written to a file (-o FILE)",
+        )),
     }
 }
 

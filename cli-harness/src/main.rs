@@ -28,7 +28,7 @@ use tcplens_drive::{self as drive, CoreLib, Engine, Seen};
 
 use crate::conns::{ConnRow, ConnsFormat};
 use crate::error::{exit, CliError};
-use crate::output::{Format, FrameWriter};
+use crate::output::{Format, FrameSink};
 use tcplens_capture::Source;
 
 #[derive(Parser)]
@@ -52,7 +52,15 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Language of the explanations (text output and the JSONL/CSV `explain` key).
+        /// Write the frames to this file instead of standard output (required for parquet).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Only the frames of this TCP stream (Wireshark's tcp.stream; `tcplens conns` lists
+        /// them); repeat for more. The whole capture is still analysed, so stream numbers,
+        /// verdicts and the summary line are the unfiltered run's.
+        #[arg(long = "stream", value_name = "N")]
+        streams: Vec<u32>,
+        /// Language of the explanations (text output and the JSONL/CSV/Parquet `explain` key).
         #[arg(long, value_enum, default_value_t = LangArg::En)]
         lang: LangArg,
         /// Run the analysis through the core's C ABI in this library
@@ -88,6 +96,14 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ConnsFormat::Table)]
         format: ConnsFormat,
+        /// Write the conversations to this file instead of standard output (required for
+        /// parquet).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Only this TCP stream's row (repeat for more); the capture counters of
+        /// `--format json` stay the whole capture's.
+        #[arg(long = "stream", value_name = "N")]
+        streams: Vec<u32>,
         /// Add each connection's likely causes (lost segments, lost ACKs, reordering, zero
         /// windows, resets, failed handshakes ...), each with the frames that show it.
         #[arg(long)]
@@ -197,12 +213,20 @@ impl InputArgs {
     }
 }
 
+/// What `analyze` writes, besides its input.
+struct AnalyzeOptions<'a> {
+    format: Format,
+    output: Option<&'a std::path::Path>,
+    /// `--stream`: only these conversations' frames (all frames when empty).
+    streams: &'a [u32],
+    lang: Lang,
+    quiet: bool,
+}
+
 fn analyze(
     input: &InputArgs,
-    format: Format,
-    lang: Lang,
     core_lib: Option<&std::path::Path>,
-    quiet: bool,
+    opts: &AnalyzeOptions<'_>,
 ) -> Result<(), CliError> {
     match core_lib {
         // `--core-lib PATH`: the same output, with every verdict and explanation coming
@@ -210,13 +234,23 @@ fn analyze(
         Some(path) => {
             let mut lib = CoreLib::load(path, input.max_conns)?;
             let mut src = input.open()?;
-            analyze_with(input, &mut src, &mut lib, format, lang, quiet)
+            analyze_with(input, &mut src, &mut lib, opts)
         }
         None => {
             let mut src = input.open()?;
             let mut analyzer = Analyzer::with_max_conns(input.max_conns);
-            analyze_with(input, &mut src, &mut analyzer, format, lang, quiet)
+            analyze_with(input, &mut src, &mut analyzer, opts)
         }
+    }
+}
+
+/// Whether `--stream` keeps a frame: every frame when no stream is asked for, else the TCP
+/// frames of the streams asked for (a frame with no stream is left out).
+fn kept(streams: &[u32], seen: &Seen<'_>) -> bool {
+    match seen {
+        _ if streams.is_empty() => true,
+        Seen::Tcp(f) => streams.contains(&f.record.stream),
+        Seen::Undecodable(_) | Seen::NotTcp => false,
     }
 }
 
@@ -225,13 +259,10 @@ fn analyze_with<E: Engine>(
     input: &InputArgs,
     src: &mut Source,
     engine: &mut E,
-    format: Format,
-    lang: Lang,
-    quiet: bool,
+    opts: &AnalyzeOptions<'_>,
 ) -> Result<(), CliError> {
-    let stdout = io::stdout().lock();
-    let mut w = FrameWriter::new(io::BufWriter::with_capacity(1 << 16, stdout), format);
-    w.header()?;
+    let mut w = FrameSink::open(opts.format, opts.output)?;
+    let lang = opts.lang;
     // One buffer for every frame's explanation.
     let mut text = String::with_capacity(256);
     let live = src.is_live();
@@ -239,6 +270,9 @@ fn analyze_with<E: Engine>(
     let mut tally = Tally::default();
     let end = drive::run(src, engine, input.drive_options(), |engine, n, t, seen| {
         tally.count(seen);
+        if !kept(opts.streams, seen) {
+            return Ok(());
+        }
         let r = match seen {
             Seen::Tcp(f) => {
                 engine.explain(seen, lang, &mut text);
@@ -256,7 +290,7 @@ fn analyze_with<E: Engine>(
         }
         r
     })?;
-    w.flush()?;
+    w.finish()?;
     // The C ABI does not expose the counters and the table: through it, only the frames.
     if let Some(analyzer) = engine.builtin() {
         report_evictions(analyzer, &src.name);
@@ -277,10 +311,26 @@ fn analyze_with<E: Engine>(
     warn_about_time(&end, &src.name);
     // A file read to its end gets one summary line (a damaged one gets its error instead,
     // which says how many frames were analysed).
-    if !live && !quiet && end.broke.is_none() {
+    if !live && !opts.quiet && end.broke.is_none() {
         eprintln!("tcplens: {}: {}", src.name, tally.summary(end.frames));
     }
-    end.broke.map_or(Ok(()), |e| Err(e.into()))
+    if let Some(e) = end.broke {
+        return Err(e.into());
+    }
+    no_such_stream(&src.name, opts.streams, tally.conversations)
+}
+
+/// `--stream N` for a stream the capture does not have (numbered from 0 up to
+/// `conversations - 1`): an error after the output, so a typo does not pass for a quiet
+/// conversation.
+fn no_such_stream(name: &str, streams: &[u32], conversations: u64) -> Result<(), CliError> {
+    match streams.iter().find(|&&s| u64::from(s) >= conversations) {
+        Some(&stream) => Err(CliError::NoSuchStream {
+            name: name.to_string(),
+            stream,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// What `analyze` saw, for its summary line.
@@ -391,13 +441,26 @@ fn print_counters(analyzer: &Analyzer, name: &str, interrupted: bool) {
     );
 }
 
-fn conns(
-    input: &InputArgs,
+/// What `conns` writes, besides its input.
+struct ConnsOptions<'a> {
     format: ConnsFormat,
+    output: Option<&'a std::path::Path>,
+    /// `--stream`: only these conversations' rows (all when empty).
+    streams: &'a [u32],
     diagnose: bool,
     lang: Lang,
     stats: bool,
-) -> Result<(), CliError> {
+}
+
+fn conns(input: &InputArgs, opts: &ConnsOptions<'_>) -> Result<(), CliError> {
+    let ConnsOptions {
+        format,
+        output,
+        streams,
+        diagnose,
+        lang,
+        stats,
+    } = *opts;
     let mut src = input.open()?;
     let mut analyzer = Analyzer::with_max_conns(input.max_conns);
     analyzer.gather_statistics();
@@ -416,16 +479,49 @@ fn conns(
         print_table_stats(&analyzer);
     }
     let mut rows = rows(&analyzer, end.first_ns);
+    if !streams.is_empty() {
+        rows.retain(|r| streams.contains(&r.stream));
+    }
     if diagnose {
         let mut findings: Vec<Finding> = Vec::new();
         analyzer.finish_diagnosis(&mut findings);
         conns::attach_diagnosis(&mut rows, &findings, lang);
     }
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    conns::write(&mut out, &rows, analyzer.counters(), format)?;
-    out.flush()?;
+    match format {
+        ConnsFormat::Parquet => {
+            // check_outputs refuses parquet without -o before anything is read.
+            let Some(path) = output else {
+                return Err(CliError::Output(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "Parquet is written to a file (-o FILE), not standard output",
+                )));
+            };
+            let file = io::BufWriter::new(output::create(path)?);
+            let mut table = tcplens_columnar::ConnTable::new(Box::new(file))?;
+            for r in &rows {
+                table.push(&r.record)?;
+            }
+            table.finish()?;
+        }
+        ConnsFormat::Table | ConnsFormat::Json | ConnsFormat::Zeek => {
+            let out: Box<dyn Write> = match output {
+                Some(p) => Box::new(output::create(p)?),
+                None => Box::new(io::stdout().lock()),
+            };
+            let mut out = io::BufWriter::new(out);
+            conns::write(&mut out, &rows, analyzer.counters(), format)?;
+            out.flush()?;
+        }
+    }
     warn_about_time(&end, &src.name);
-    end.broke.map_or(Ok(()), |e| Err(e.into()))
+    if let Some(e) = end.broke {
+        return Err(e.into());
+    }
+    no_such_stream(
+        &src.name,
+        streams,
+        u64::from(analyzer.conversations().created()),
+    )
 }
 
 fn main() -> ExitCode {
@@ -442,21 +538,46 @@ fn main() -> ExitCode {
         check_input(input, name);
         check_live_only_options(input);
     }
+    check_outputs(&cli.command);
     let result = match &cli.command {
         Command::Analyze {
             input,
             format,
+            output,
+            streams,
             lang,
             core_lib,
             quiet,
-        } => analyze(input, *format, (*lang).into(), core_lib.as_deref(), *quiet),
+        } => analyze(
+            input,
+            core_lib.as_deref(),
+            &AnalyzeOptions {
+                format: *format,
+                output: output.as_deref(),
+                streams,
+                lang: (*lang).into(),
+                quiet: *quiet,
+            },
+        ),
         Command::Conns {
             input,
             format,
+            output,
+            streams,
             diagnose,
             lang,
             stats,
-        } => conns(input, *format, *diagnose, (*lang).into(), *stats),
+        } => conns(
+            input,
+            &ConnsOptions {
+                format: *format,
+                output: output.as_deref(),
+                streams,
+                diagnose: *diagnose,
+                lang: (*lang).into(),
+                stats: *stats,
+            },
+        ),
         Command::DiffTshark {
             files,
             tshark,
@@ -525,6 +646,44 @@ fn check_input(input: &InputArgs, command: &str) {
             INPUT_REQUIRED,
         )
         .exit();
+    }
+}
+
+/// Parquet is a binary file written last to first (its footer), so it needs `-o FILE`; and
+/// `conns --diagnose` has no Parquet columns. Both are usage errors (exit 2).
+fn check_outputs(command: &Command) {
+    let (name, parquet, zeek, output, diagnose) = match command {
+        Command::Analyze { format, output, .. } => {
+            ("analyze", *format == Format::Parquet, false, output, false)
+        }
+        Command::Conns {
+            format,
+            output,
+            diagnose,
+            ..
+        } => (
+            "conns",
+            *format == ConnsFormat::Parquet,
+            *format == ConnsFormat::Zeek,
+            output,
+            *diagnose,
+        ),
+        _ => return,
+    };
+    let problem = if parquet && output.is_none() {
+        "--format parquet writes a binary file: name it with -o FILE (e.g. -o frames.parquet)"
+    } else if parquet && diagnose {
+        "--diagnose is not written to Parquet: use --format json or table for the diagnosis"
+    } else if zeek && diagnose {
+        "--diagnose has no place in a Zeek conn.log: use --format json or table for the diagnosis"
+    } else {
+        return;
+    };
+    let mut cli = Cli::command();
+    cli.build();
+    if let Some(sub) = cli.find_subcommand_mut(name) {
+        sub.error(clap::error::ErrorKind::ArgumentConflict, problem)
+            .exit();
     }
 }
 

@@ -1,8 +1,11 @@
 //! Per-frame output: text lines, JSON Lines and CSV, written without per-frame allocation
-//! (the caller's explanation buffer and one label buffer are reused).
+//! (the caller's explanation buffer and one label buffer are reused), and Parquet through
+//! `tcplens-columnar`.
 
+use std::fs::File;
 use std::io::{self, Write};
 use std::net::IpAddr;
+use std::path::Path;
 
 use crate::digits;
 
@@ -23,6 +26,116 @@ pub enum Format {
     Jsonl,
     /// Comma-separated values with a header row.
     Csv,
+    /// Apache Parquet: one row per frame, one typed column per JSONL key (needs -o FILE).
+    Parquet,
+}
+
+/// The formats written as lines of text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    Text,
+    Jsonl,
+    Csv,
+}
+
+/// Where `analyze` writes its frames: lines of text, or a Parquet file.
+pub enum FrameSink<'a> {
+    Lines(FrameWriter<io::BufWriter<Box<dyn Write + 'a>>>),
+    Parquet(Box<tcplens_columnar::FrameTable>),
+}
+
+/// Creates `path` for writing, saying which file could not be created.
+pub fn create(path: &Path) -> io::Result<File> {
+    File::create(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+}
+
+impl FrameSink<'_> {
+    /// The sink for `format`, writing to `path` or else standard output (the caller refuses
+    /// Parquet without a file).
+    pub fn open(format: Format, path: Option<&Path>) -> io::Result<Self> {
+        let lines = match format {
+            Format::Text => Lines::Text,
+            Format::Jsonl => Lines::Jsonl,
+            Format::Csv => Lines::Csv,
+            Format::Parquet => {
+                let file = match path {
+                    Some(p) => create(p)?,
+                    None => {
+                        return Err(io::Error::new(
+                            io::ErrorKind::InvalidInput,
+                            "Parquet is written to a file (-o FILE), not standard output",
+                        ))
+                    }
+                };
+                let out = Box::new(io::BufWriter::with_capacity(1 << 16, file));
+                let table = tcplens_columnar::FrameTable::new(out)?;
+                return Ok(FrameSink::Parquet(Box::new(table)));
+            }
+        };
+        let out: Box<dyn Write> = match path {
+            Some(p) => Box::new(create(p)?),
+            None => Box::new(io::stdout().lock()),
+        };
+        let mut w = FrameWriter::new(io::BufWriter::with_capacity(1 << 16, out), lines);
+        w.header()?;
+        Ok(FrameSink::Lines(w))
+    }
+
+    /// Writes one TCP frame (see [`FrameWriter::tcp`]).
+    pub fn tcp(
+        &mut self,
+        frame: u64,
+        time_ns: i64,
+        ends: &Endpoints,
+        rec: &FrameRecord,
+        an: &FrameAnalysis,
+        explain: &str,
+    ) -> io::Result<()> {
+        match self {
+            FrameSink::Lines(w) => w.tcp(frame, time_ns, ends, rec, an, explain),
+            FrameSink::Parquet(t) => t.push(&schema::Frame {
+                number: frame,
+                time_ns,
+                body: Body::Tcp(TcpFrame { ends, rec, an }),
+                explain: Some(explain),
+            }),
+        }
+    }
+
+    /// Writes a frame that could not be decoded.
+    pub fn undecodable(
+        &mut self,
+        frame: u64,
+        time_ns: i64,
+        err: DecodeError,
+        explain: &str,
+    ) -> io::Result<()> {
+        match self {
+            FrameSink::Lines(w) => w.undecodable(frame, time_ns, err, explain),
+            FrameSink::Parquet(t) => t.push(&schema::Frame {
+                number: frame,
+                time_ns,
+                body: Body::Undecodable(err),
+                explain: Some(explain),
+            }),
+        }
+    }
+
+    /// Pushes out the lines written so far (a Parquet file is whole only once finished).
+    pub fn flush(&mut self) -> io::Result<()> {
+        match self {
+            FrameSink::Lines(w) => w.flush(),
+            FrameSink::Parquet(_) => Ok(()),
+        }
+    }
+
+    /// Writes what is left (Parquet: the last rows and the footer).
+    pub fn finish(self) -> io::Result<()> {
+        match self {
+            FrameSink::Lines(mut w) => w.flush(),
+            FrameSink::Parquet(t) => t.finish(),
+        }
+    }
 }
 
 fn push_seconds(buf: &mut Vec<u8>, ns: i64, all_nine: bool) {
@@ -216,7 +329,7 @@ fn write_bytes(
 
 pub struct FrameWriter<W: Write> {
     out: W,
-    format: Format,
+    format: Lines,
     /// Reused for the step label: no allocation per frame.
     label: String,
     /// Reused for one JSONL or CSV row, written out whole.
@@ -235,7 +348,7 @@ impl std::fmt::Display for Secs {
 }
 
 impl<W: Write> FrameWriter<W> {
-    pub fn new(out: W, format: Format) -> Self {
+    fn new(out: W, format: Lines) -> Self {
         FrameWriter {
             out,
             format,
@@ -245,8 +358,8 @@ impl<W: Write> FrameWriter<W> {
         }
     }
 
-    pub fn header(&mut self) -> io::Result<()> {
-        if self.format == Format::Csv {
+    fn header(&mut self) -> io::Result<()> {
+        if self.format == Lines::Csv {
             let names: Vec<&str> = FRAME_KEYS.iter().map(|k| k.name).collect();
             writeln!(self.out, "{}", names.join(","))?;
         }
@@ -269,8 +382,8 @@ impl<W: Write> FrameWriter<W> {
         explain: &str,
     ) -> io::Result<()> {
         match self.format {
-            Format::Text => self.tcp_text(frame, time_ns, ends, rec, an, explain),
-            Format::Jsonl | Format::Csv => self.row(&schema::Frame {
+            Lines::Text => self.tcp_text(frame, time_ns, ends, rec, an, explain),
+            Lines::Jsonl | Lines::Csv => self.row(&schema::Frame {
                 number: frame,
                 time_ns,
                 body: Body::Tcp(TcpFrame { ends, rec, an }),
@@ -288,13 +401,13 @@ impl<W: Write> FrameWriter<W> {
         explain: &str,
     ) -> io::Result<()> {
         match self.format {
-            Format::Text => writeln!(
+            Lines::Text => writeln!(
                 self.out,
                 "{frame:>7} {:>12} undecodable: {explain} [{}]",
                 Secs(time_ns),
                 err.code()
             ),
-            Format::Jsonl | Format::Csv => self.row(&schema::Frame {
+            Lines::Jsonl | Lines::Csv => self.row(&schema::Frame {
                 number: frame,
                 time_ns,
                 body: Body::Undecodable(err),
@@ -307,7 +420,7 @@ impl<W: Write> FrameWriter<W> {
     fn row(&mut self, f: &schema::Frame<'_>) -> io::Result<()> {
         let buf = &mut self.row;
         buf.clear();
-        if self.format == Format::Csv {
+        if self.format == Lines::Csv {
             schema::visit_frame(&mut CsvRow { buf }, f);
             buf.push(b'\n');
         } else {

@@ -59,7 +59,8 @@ const TEST_ONLY: &[&str] = &[
     "apt tcpdump",
     "apt time",
     "apt python3-pip",
-    "pypi parsezeeklogs",
+    "pip duckdb",
+    "pip parsezeeklogs",
 ];
 
 #[test]

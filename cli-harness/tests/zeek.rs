@@ -276,3 +276,22 @@ fn a_small_capture_by_hand_through_json_and_the_zeek_log() {
     assert_eq!(log.lines().last().unwrap(), "#close\t2001-09-09-01-46-40");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A conn.log has no place for the diagnosis: asking for both is a usage error, not a
+/// silently dropped option.
+#[test]
+fn the_diagnosis_is_refused_with_the_zeek_format() {
+    let cap = common::root().join("tests/captures/seed-https-rst.pcap");
+    let out = common::run(&[
+        "conns",
+        "--format",
+        "zeek",
+        "--diagnose",
+        cap.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--diagnose has no place in a Zeek conn.log")
+    );
+}

@@ -3,7 +3,8 @@
 //! Each key is written here and nowhere else: its name, its type, its unit, the tshark
 //! field it corresponds to, the label Wireshark shows, a one-line description, and how to
 //! read it from a frame ([`visit_frame`]). Every consumer is driven by this table: the CLI's
-//! JSONL and CSV columns, `diff-tshark`'s key list, the Wireshark plugin's fields, and the
+//! JSONL, CSV and Parquet columns (Parquet's types come from [`KeyType`] in
+//! `tcplens-columnar`), `diff-tshark`'s key list, the Wireshark plugin's fields, and the
 //! tests' key lists (one of them checks that every key has its `TcplensVerdict` member in
 //! the C ABI and is written by the C example program). Adding a key is one line
 //! here plus the value it reads.
