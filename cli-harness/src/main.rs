@@ -175,8 +175,8 @@ struct InputArgs {
     no_progress: bool,
     /// Keep at most N conversations in memory (0: no cap). When the table is full, closed
     /// conversations are dropped first, then the least recently seen; a dropped
-    /// conversation's later packets start a new stream. The default bounds the table to
-    /// about 600 MB.
+    /// conversation's later packets start a new stream. The default bounds the analysis
+    /// state to about 500 MB (about 840 MB for `conns`, which also gathers statistics).
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     max_conns: usize,
 }
