@@ -3,7 +3,7 @@
 //! A C host (the Wireshark plugin, a C program) creates an analyzer from a config,
 //! feeds it frames in capture order, and reads each frame's verdict back as a `repr(C)`
 //! struct. Every entry point checks its pointers and runs its whole body through one panic
-//! boundary ([`entry`]), which turns a panic into [`TCPLENS_ERR_PANIC`] (or NULL); nothing
+//! boundary (`entry`), which turns a panic into [`TCPLENS_ERR_PANIC`] (or NULL); nothing
 //! unwinds into C. Statuses are one `repr(i32)` enum, [`TcplensStatus`]; the names C reads
 //! (states, events, verdicts, error codes) are the core's own tables, NUL-terminated once.
 //! `include/tcplens.h` is generated from this file by cbindgen (a test fails when it is

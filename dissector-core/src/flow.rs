@@ -351,7 +351,7 @@ impl KeyHasher {
 /// reused, stream numbers keep counting, and the conversations left are untouched.
 ///
 /// The 4-tuple index holds only slot numbers and hash fingerprints (8 bytes a bucket, see
-/// [`SlotIndex`]); the 4-tuple itself is read from the conversation when a fingerprint
+/// `SlotIndex`); the 4-tuple itself is read from the conversation when a fingerprint
 /// matches.
 #[derive(Debug, Default)]
 pub struct ConversationTable {

@@ -31,7 +31,7 @@ impl SegBuilder {
     pub fn v4(src: &str, dst: &str) -> Self {
         Self::new(sock(src), sock(dst))
     }
-    /// An IPv6 segment from `src` to `dst`, both "[addr]:port".
+    /// An IPv6 segment from `src` to `dst`, both "\[addr\]:port".
     pub fn v6(src: &str, dst: &str) -> Self {
         Self::new(sock(src), sock(dst))
     }

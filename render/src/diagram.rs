@@ -78,7 +78,7 @@ fn is_notable(p: &Packet, prev_states: Option<(TcpState, TcpState)>) -> bool {
 }
 
 /// The rows of a diagram: every notable packet, runs of more than `fold` plain packets
-/// folded down to their first and last [`FOLD_EDGE`] packets around one marker, and a
+/// folded down to their first and last `FOLD_EDGE` packets around one marker, and a
 /// marker before each packet that follows an idle stretch (see [`idle_gaps`]).
 pub fn rows(packets: &[Packet], fold: usize) -> Vec<Row> {
     let times: Vec<i64> = packets.iter().map(|p| p.t_ns).collect();
@@ -181,7 +181,7 @@ fn colour(p: &Packet) -> &'static str {
         .map_or("#333333", |(_, c)| c)
 }
 
-/// "[SYN,ACK] seq=0 ack=1 len=0": flags and the relative numbers Wireshark shows.
+/// "\[SYN,ACK\] seq=0 ack=1 len=0": flags and the relative numbers Wireshark shows.
 pub fn label(p: &Packet) -> String {
     let r = &p.rec;
     let mut s = String::with_capacity(48);
