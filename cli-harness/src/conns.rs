@@ -166,6 +166,7 @@ pub fn write(
     rows: &[ConnRow],
     counters: &Counters,
     format: ConnsFormat,
+    lang: Lang,
 ) -> io::Result<()> {
     match format {
         ConnsFormat::Json => {
@@ -188,7 +189,7 @@ pub fn write(
             serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
             writeln!(out)
         }
-        ConnsFormat::Table => write_table(out, rows),
+        ConnsFormat::Table => write_table(out, rows, lang),
         ConnsFormat::Zeek => crate::zeek::write_conn_log(out, rows.iter().map(|r| &r.record)),
         // Written by tcplens-columnar, never as text.
         ConnsFormat::Parquet => Err(io::Error::new(
@@ -387,7 +388,7 @@ impl Cells {
 /// The aligned table: each row is formatted twice into one reused buffer (widths, then
 /// lines), so a table of millions of rows costs no memory beyond the rows themselves. All
 /// cells are ASCII, so bytes are columns.
-fn write_table(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
+fn write_table(out: &mut impl Write, rows: &[ConnRow], lang: Lang) -> io::Result<()> {
     let columns = table_columns();
     let mut cells = Cells {
         buf: Vec::with_capacity(256),
@@ -410,7 +411,7 @@ fn write_table(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
         push_line(&mut line, &width, &left, |i| cells.get(i));
         out.write_all(&line)?;
     }
-    write_diagnosis(out, rows)
+    write_diagnosis(out, rows, lang)
 }
 
 /// One table line: text columns left-aligned, numbers right-aligned, the last column not
@@ -445,26 +446,31 @@ fn push_line<'a>(
 const MORE_FRAMES: usize = 12;
 
 /// The findings under the table, grouped by conversation and cause.
-fn write_diagnosis(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
+fn write_diagnosis(out: &mut impl Write, rows: &[ConnRow], lang: Lang) -> io::Result<()> {
     if rows.iter().all(|r| r.diagnosis.is_none()) {
         return Ok(());
     }
+    let w = tcplens_core::diagnosis::words(lang);
     let with = rows
         .iter()
         .filter_map(|r| r.diagnosis.as_ref().map(|d| (r, d)));
+    let mut line = String::new();
+    let put = |out: &mut dyn Write, line: &mut String| -> io::Result<()> {
+        out.write_all(line.as_bytes())?;
+        out.write_all(b"\n")?;
+        line.clear();
+        Ok(())
+    };
     writeln!(out)?;
-    writeln!(out, "diagnosis:")?;
+    writeln!(out, "{}", w.section())?;
     let mut any = false;
     for (row, list) in with {
         if list.is_empty() {
             continue;
         }
         any = true;
-        writeln!(
-            out,
-            "  stream {} ({} -> {}):",
-            row.stream, row.client, row.server
-        )?;
+        let _ = w.section_stream(&mut line, row.stream, &row.client, &row.server);
+        put(out, &mut line)?;
         // One cause at a time, in order of first appearance: its first finding in full,
         // then only where the others show (the JSON has every one in full).
         let mut causes: Vec<&str> = Vec::new();
@@ -476,36 +482,30 @@ fn write_diagnosis(out: &mut impl Write, rows: &[ConnRow]) -> io::Result<()> {
         for cause in causes {
             let mut same = list.iter().filter(|d| d.cause == cause);
             let Some(first) = same.next() else { continue };
-            let frames: Vec<String> = first.frames.iter().map(u32::to_string).collect();
-            writeln!(
-                out,
-                "    frame {} [{}] {} (frames {})",
+            let _ = w.section_finding(
+                &mut line,
                 first.frame,
                 first.cause,
-                first.text,
-                frames.join(", ")
-            )?;
+                &first.text,
+                &first.frames,
+            );
+            put(out, &mut line)?;
             let more: Vec<u32> = same.map(|d| d.frame).collect();
             if !more.is_empty() {
-                let shown: Vec<String> =
-                    more.iter().take(MORE_FRAMES).map(u32::to_string).collect();
-                let rest = if more.len() > MORE_FRAMES {
-                    ", ..."
-                } else {
-                    ""
-                };
-                let noun = if more.len() == 1 { "frame" } else { "frames" };
-                writeln!(
-                    out,
-                    "      and {} more [{cause}] at {noun} {}{rest}",
+                let shown = &more[..more.len().min(MORE_FRAMES)];
+                let _ = w.section_more(
+                    &mut line,
                     more.len(),
-                    shown.join(", ")
-                )?;
+                    cause,
+                    shown,
+                    more.len() > MORE_FRAMES,
+                );
+                put(out, &mut line)?;
             }
         }
     }
     if !any {
-        writeln!(out, "  nothing to report")?;
+        writeln!(out, "{}", w.section_nothing())?;
     }
     Ok(())
 }

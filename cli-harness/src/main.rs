@@ -304,6 +304,7 @@ fn analyze_with<E: Engine>(
                 &rows,
                 analyzer.counters(),
                 ConnsFormat::Table,
+                lang,
             )?;
         }
     }
@@ -509,7 +510,7 @@ fn conns(input: &InputArgs, opts: &ConnsOptions<'_>) -> Result<(), CliError> {
                 None => Box::new(io::stdout().lock()),
             };
             let mut out = io::BufWriter::new(out);
-            conns::write(&mut out, &rows, analyzer.counters(), format)?;
+            conns::write(&mut out, &rows, analyzer.counters(), format, lang)?;
             out.flush()?;
         }
     }

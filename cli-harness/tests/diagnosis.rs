@@ -302,3 +302,34 @@ fn icmp_unreachable_and_mid_stream_clients_on_a_real_capture() {
         assert!(text.contains("from the server"), "{text}");
     }
 }
+
+/// The diagnosis section after the table speaks the chosen language, headings and frame
+/// lists included.
+#[test]
+fn the_chinese_diagnosis_section_has_no_english_words() {
+    let path = common::root().join("tests/captures/netns-loss-reorder.pcap");
+    let out = common::run(&[
+        "conns",
+        "--diagnose",
+        "--lang",
+        "zh",
+        path.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let section = &text[text.find("\n诊断：\n").expect("the section's heading")..];
+    assert!(
+        section.contains("\n  流 0（10.77.1.1:38830 -> 10.77.1.2:5005）：\n"),
+        "{section}"
+    );
+    assert!(section.contains("（证据：第 6、8 帧）"), "{section}");
+    assert!(
+        section.contains("另有 35 处 [reordering]，在第 10、12、"),
+        "{section}"
+    );
+    for english in ["diagnosis", "stream ", "frame", " more ", " at "] {
+        assert!(!section.contains(english), "{english:?} in {section}");
+    }
+    let nc = common::root().join("tests/captures/seed-nc.pcap");
+    let out = common::run(&["conns", "--diagnose", "--lang", "zh", nc.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with("\n诊断：\n  没有发现问题\n"));
+}

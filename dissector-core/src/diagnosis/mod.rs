@@ -33,7 +33,7 @@ use crate::record::FrameRecord;
 use crate::wire::{IcmpError, Unreachable};
 
 pub use state::State;
-pub use text::{FrameList, Parties, Secs};
+pub use text::{words, FrameList, Parties, Secs};
 
 /// One diagnosis cause (the kind of a [`Finding`]); its key is in [`CAUSES`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

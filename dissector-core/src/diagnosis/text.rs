@@ -8,7 +8,8 @@ use crate::explain::Lang;
 use crate::text::DiagnosisWords;
 
 /// The words of `lang`.
-pub(super) fn words(lang: Lang) -> &'static dyn DiagnosisWords {
+/// The diagnosis's words in `lang` (the `conns --diagnose` section's too).
+pub fn words(lang: Lang) -> &'static dyn DiagnosisWords {
     match lang {
         Lang::En => &crate::text::en::Diagnosis,
         Lang::Zh => &crate::text::zh::Diagnosis,

@@ -11,6 +11,38 @@ use crate::wire::Unreachable;
 /// title and [`title_end`](Self::title_end). `p` names who the finding is about and its
 /// frame; sequence numbers are relative.
 pub trait DiagnosisWords {
+    /// The heading of the diagnosis section `conns --diagnose` prints after its table.
+    fn section(&self) -> &'static str;
+    /// A conversation's line in that section.
+    fn section_stream(
+        &self,
+        out: &mut dyn Write,
+        stream: u32,
+        client: &dyn fmt::Display,
+        server: &dyn fmt::Display,
+    ) -> fmt::Result;
+    /// A finding's line: where it shows, its key, its text and its evidence frames.
+    fn section_finding(
+        &self,
+        out: &mut dyn Write,
+        frame: u32,
+        cause: &str,
+        text: &str,
+        frames: &[u32],
+    ) -> fmt::Result;
+    /// `more` findings of the same cause, the first of them at `frames` (`cut`: not all
+    /// are listed).
+    fn section_more(
+        &self,
+        out: &mut dyn Write,
+        more: usize,
+        cause: &str,
+        frames: &[u32],
+        cut: bool,
+    ) -> fmt::Result;
+    /// The section's only line when no conversation has a finding.
+    fn section_nothing(&self) -> &'static str;
+
     /// A cause's short title (expert-info summaries, headings, the text's opening).
     fn title(&self, cause: Cause) -> &'static str;
     /// What follows the title in a finding's text.

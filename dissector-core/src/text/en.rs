@@ -566,6 +566,53 @@ mod diagnosis {
     pub struct Diagnosis;
 
     impl crate::text::DiagnosisWords for Diagnosis {
+        fn section(&self) -> &'static str {
+            "diagnosis:"
+        }
+
+        fn section_stream(
+            &self,
+            out: &mut dyn Write,
+            stream: u32,
+            client: &dyn fmt::Display,
+            server: &dyn fmt::Display,
+        ) -> fmt::Result {
+            write!(out, "  stream {stream} ({client} -> {server}):")
+        }
+
+        fn section_finding(
+            &self,
+            out: &mut dyn Write,
+            frame: u32,
+            cause: &str,
+            text: &str,
+            frames: &[u32],
+        ) -> fmt::Result {
+            let frames = FrameList(frames, ", ");
+            write!(out, "    frame {frame} [{cause}] {text} (frames {frames})")
+        }
+
+        fn section_more(
+            &self,
+            out: &mut dyn Write,
+            more: usize,
+            cause: &str,
+            frames: &[u32],
+            cut: bool,
+        ) -> fmt::Result {
+            let noun = if more == 1 { "frame" } else { "frames" };
+            let rest = if cut { ", ..." } else { "" };
+            let frames = FrameList(frames, ", ");
+            write!(
+                out,
+                "      and {more} more [{cause}] at {noun} {frames}{rest}"
+            )
+        }
+
+        fn section_nothing(&self) -> &'static str {
+            "  nothing to report"
+        }
+
         fn title(&self, cause: Cause) -> &'static str {
             match cause {
                 Cause::SegmentLostBeforeCapture => "Segment lost before the capture point",

@@ -539,6 +539,55 @@ mod diagnosis {
     pub struct Diagnosis;
 
     impl crate::text::DiagnosisWords for Diagnosis {
+        fn section(&self) -> &'static str {
+            "诊断："
+        }
+
+        fn section_stream(
+            &self,
+            out: &mut dyn Write,
+            stream: u32,
+            client: &dyn fmt::Display,
+            server: &dyn fmt::Display,
+        ) -> fmt::Result {
+            write!(out, "  流 {stream}（{client} -> {server}）：")
+        }
+
+        fn section_finding(
+            &self,
+            out: &mut dyn Write,
+            frame: u32,
+            cause: &str,
+            text: &str,
+            frames: &[u32],
+        ) -> fmt::Result {
+            let frames = FrameList(frames, "、");
+            write!(
+                out,
+                "    第 {frame} 帧 [{cause}] {text}（证据：第 {frames} 帧）"
+            )
+        }
+
+        fn section_more(
+            &self,
+            out: &mut dyn Write,
+            more: usize,
+            cause: &str,
+            frames: &[u32],
+            cut: bool,
+        ) -> fmt::Result {
+            let rest = if cut { "、……" } else { "" };
+            let frames = FrameList(frames, "、");
+            write!(
+                out,
+                "      另有 {more} 处 [{cause}]，在第 {frames}{rest} 帧"
+            )
+        }
+
+        fn section_nothing(&self) -> &'static str {
+            "  没有发现问题"
+        }
+
         fn title(&self, cause: Cause) -> &'static str {
             match cause {
                 Cause::SegmentLostBeforeCapture => "分段在抓包点之前丢失",
