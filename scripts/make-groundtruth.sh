@@ -186,6 +186,9 @@ EOF
 ALL="loss-reorder no-timestamps no-sack both-directions high-loss-timeouts short-rtt-reorder long-rtt"
 CASES=${*:-$ALL}
 for c in $CASES; do
+    [[ " $ALL " == *" $c "* ]] || { echo "unknown case $c (cases: $ALL)" >&2; exit 2; }
+done
+for c in $CASES; do
     case $c in
         loss-reorder)       run_case $c 0.03 0.10 0.020 1401 http 200000 "" \
                               "3% loss, 10% reordering, 20 ms each way; HTTP download" ;;
