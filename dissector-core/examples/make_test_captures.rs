@@ -122,6 +122,20 @@ enum Tunnel {
     Vxlan,
     /// IP in IP: protocol 41 (6in4, RFC 4213) for IPv6 segments, 4 for IPv4 ones.
     IpInIp,
+    /// Geneve (RFC 8926) over UDP 49152 → 6081, one 4-byte option, an Ethernet frame.
+    Geneve,
+    /// A PPPoE session (RFC 2516), session id 0x1234, PPP protocol 0x0021 / 0x0057.
+    Pppoe,
+    /// An MPLS stack of two labels (RFC 3032), the second with the bottom-of-stack bit.
+    Mpls,
+}
+
+/// An Ethernet header of EtherType `ether_type` before `payload`.
+fn ethernet_of(ether_type: u16, payload: &[u8]) -> Vec<u8> {
+    let mut f = vec![0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01];
+    f.extend_from_slice(&ether_type.to_be_bytes());
+    f.extend_from_slice(payload);
+    f
 }
 
 /// The RFC 1071 Internet checksum of `data`.
@@ -191,6 +205,34 @@ fn tunnel(kind: Tunnel, i: usize, b: &SegBuilder) -> Vec<u8> {
             outer_ipv4(17, &u)
         }
         Tunnel::IpInIp => outer_ipv4(if b.is_ipv4() { 4 } else { 41 }, &b.raw()),
+        Tunnel::Geneve => {
+            let eth = b.ethernet();
+            let mut u = vec![0xc0, 0x00, 0x17, 0xc1];
+            u.extend_from_slice(&((8 + 12 + eth.len()) as u16).to_be_bytes());
+            u.extend_from_slice(&[0, 0, 0x01, 0, 0x65, 0x58, 0, 0, 7, 0]);
+            // One option: class 0x0102, type 0 (not critical), no data.
+            u.extend_from_slice(&[0x01, 0x02, 0x00, 0x00]);
+            u.extend_from_slice(&eth);
+            outer_ipv4(17, &u)
+        }
+        Tunnel::Pppoe => {
+            let ip = b.raw();
+            let mut p = vec![0x11, 0x00, 0x12, 0x34];
+            p.extend_from_slice(&((2 + ip.len()) as u16).to_be_bytes());
+            p.extend_from_slice(if b.is_ipv4() {
+                &[0x00, 0x21]
+            } else {
+                &[0x00, 0x57]
+            });
+            p.extend_from_slice(&ip);
+            ethernet_of(0x8864, &p)
+        }
+        Tunnel::Mpls => {
+            // Label 16 then label 32 (bottom of stack), TTL 64.
+            let mut p = vec![0x00, 0x01, 0x00, 64, 0x00, 0x02, 0x01, 64];
+            p.extend_from_slice(&b.raw());
+            ethernet_of(0x8847, &p)
+        }
     }
 }
 
@@ -860,6 +902,27 @@ fn main() {
         dir,
         "synthetic-6in4.pcap",
         Link::Tunnel(Tunnel::IpInIp),
+        262_144,
+        &small_v6(),
+    );
+    write(
+        dir,
+        "synthetic-geneve.pcap",
+        Link::Tunnel(Tunnel::Geneve),
+        262_144,
+        &http_get(),
+    );
+    write(
+        dir,
+        "synthetic-pppoe.pcap",
+        Link::Tunnel(Tunnel::Pppoe),
+        262_144,
+        &http_get(),
+    );
+    write(
+        dir,
+        "synthetic-mpls.pcap",
+        Link::Tunnel(Tunnel::Mpls),
         262_144,
         &small_v6(),
     );

@@ -200,20 +200,14 @@ pub fn decode(link: LinkType, frame: &[u8], orig_len: u32) -> Result<Decoded<'_>
         Some(len) => len,
         None => rest,
     };
-    decode_ip(l2.data, reported, 0, link_path(link, l2.header_len))
+    decode_ip(l2.data, reported, 0, link_path(link, l2.path))
 }
 
-/// The path of the link layer: its name, and for Ethernet one `vlan` per stacked tag.
-fn link_path(link: LinkType, header_len: usize) -> Encap {
+/// The path of the link layer: its name, and for Ethernet the layers peeled inside it.
+fn link_path(link: LinkType, inside: Encap) -> Encap {
     let path = Encap::new();
     match link {
-        LinkType::Ethernet => {
-            let mut path = path.push(Layer::Eth);
-            for _ in 0..header_len.saturating_sub(14) / 4 {
-                path = path.push(Layer::Vlan);
-            }
-            path
-        }
+        LinkType::Ethernet => inside.layers().fold(path.push(Layer::Eth), Encap::push),
         LinkType::Raw | LinkType::Ipv4 | LinkType::Ipv6 => path,
         LinkType::Null | LinkType::Loop => path.push(Layer::Null),
         LinkType::LinuxSll | LinkType::LinuxSll2 => path.push(Layer::Sll),
@@ -235,7 +229,7 @@ fn decode_inner_ethernet(
     if let NetProto::Other(proto) = l2.proto {
         return Ok(Decoded::NotTcp(NotTcp::NonIp(proto)));
     }
-    let path = link_path(LinkType::Ethernet, l2.header_len)
+    let path = link_path(LinkType::Ethernet, l2.path)
         .layers()
         .fold(path, Encap::push);
     decode_ip(
@@ -323,6 +317,17 @@ pub fn decode_ip(
             if let Some(inner) = encap::vxlan::payload(payload.payload) {
                 let path = path.push(Layer::Udp).push(Layer::Vxlan);
                 return decode_inner_ethernet(inner, inner_len(inner), depth, path);
+            }
+            if let Some((kind, inner)) = encap::geneve::payload(payload.payload) {
+                let path = path.push(Layer::Udp).push(Layer::Geneve);
+                return match kind {
+                    encap::geneve::GenevePayload::Ethernet => {
+                        decode_inner_ethernet(inner, inner_len(inner), depth, path)
+                    }
+                    encap::geneve::GenevePayload::Ip => {
+                        decode_ip(inner, inner_len(inner), depth + 1, path)
+                    }
+                };
             }
             return Ok(Decoded::NotTcp(NotTcp::OtherTransport(17)));
         }
@@ -867,5 +872,24 @@ mod tests {
             decode(LinkType::Raw, &p, p.len() as u32),
             Ok(Decoded::NotTcp(NotTcp::OtherTransport(4)))
         ));
+    }
+
+    #[test]
+    fn pppoe_and_mpls_inside_ethernet() {
+        let ip = inner().raw();
+        let mut f = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x88, 0x64];
+        f.extend_from_slice(&[0x11, 0, 0x12, 0x34, 0, (2 + ip.len()) as u8, 0, 0x21]);
+        f.extend_from_slice(&ip);
+        let t = tcp(decode(LinkType::Ethernet, &f, f.len() as u32));
+        assert_eq!(
+            (t.seg_len, t.encap.to_string()),
+            (3, "eth:pppoe:ppp:ip".into())
+        );
+
+        let mut f = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x88, 0x47];
+        f.extend_from_slice(&[0, 1, 0, 64, 0, 2, 1, 64]);
+        f.extend_from_slice(&ip);
+        let t = tcp(decode(LinkType::Ethernet, &f, f.len() as u32));
+        assert_eq!((t.seg_len, t.encap.to_string()), (3, "eth:mpls:ip".into()));
     }
 }

@@ -4,8 +4,11 @@
 //! The path is a fixed-size value (no heap per frame): up to [`Encap::CAPACITY`] layer
 //! codes, named from the one [`Layer`] table.
 
+pub mod geneve;
 pub mod gre;
 pub mod ipip;
+pub mod mpls;
+pub mod pppoe;
 pub mod vxlan;
 
 use core::fmt;
@@ -62,6 +65,12 @@ layers! {
     Gtp => "gtp",
     /// An ICMP error quoting a header.
     Icmp => "icmp",
+    /// A PPPoE session (RFC 2516).
+    Pppoe => "pppoe",
+    /// An MPLS label stack (RFC 3032).
+    Mpls => "mpls",
+    /// Geneve (RFC 8926).
+    Geneve => "geneve",
 }
 
 /// The path of layers a frame's TCP was found under, e.g. `eth:ip:gre:eth:ip`. `Copy`,
