@@ -108,6 +108,132 @@ enum Link {
     CiscoHdlc,
     /// Linux NFLOG (LINKTYPE_NFLOG): header, packet-header, prefix and payload TLVs.
     Nflog,
+    /// Ethernet, outer IPv4 192.0.2.1 → 192.0.2.2, then a tunnel around the segment.
+    Tunnel(Tunnel),
+}
+
+/// The tunnels a synthetic capture can wrap its segments in.
+#[derive(Clone, Copy)]
+enum Tunnel {
+    /// GRE (RFC 2784/2890), frame by frame: plain IP in GRE, IP in GRE with key and
+    /// sequence number, and transparent Ethernet bridging (0x6558) with a checksum word.
+    Gre,
+    /// VXLAN (RFC 7348) over UDP 49152 → 4789, VNI 42, an Ethernet frame inside.
+    Vxlan,
+    /// IP in IP: protocol 41 (6in4, RFC 4213) for IPv6 segments, 4 for IPv4 ones.
+    IpInIp,
+    /// Geneve (RFC 8926) over UDP 49152 → 6081, one 4-byte option, an Ethernet frame.
+    Geneve,
+    /// A PPPoE session (RFC 2516), session id 0x1234, PPP protocol 0x0021 / 0x0057.
+    Pppoe,
+    /// An MPLS stack of two labels (RFC 3032), the second with the bottom-of-stack bit.
+    Mpls,
+}
+
+/// An Ethernet header of EtherType `ether_type` before `payload`.
+fn ethernet_of(ether_type: u16, payload: &[u8]) -> Vec<u8> {
+    let mut f = vec![0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01];
+    f.extend_from_slice(&ether_type.to_be_bytes());
+    f.extend_from_slice(payload);
+    f
+}
+
+/// The RFC 1071 Internet checksum of `data`.
+fn inet_checksum(data: &[u8]) -> u16 {
+    let mut sum: u32 = data
+        .chunks(2)
+        .map(|c| u32::from(u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])))
+        .sum();
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+/// An Ethernet frame with an outer IPv4 header of protocol `proto` around `payload`.
+fn outer_ipv4(proto: u8, payload: &[u8]) -> Vec<u8> {
+    let mut ip = vec![0x45, 0];
+    ip.extend_from_slice(&((20 + payload.len()) as u16).to_be_bytes());
+    ip.extend_from_slice(&[0, 1, 0x40, 0, 64, proto, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2]);
+    let sum = inet_checksum(&ip);
+    ip[10..12].copy_from_slice(&sum.to_be_bytes());
+    let mut f = vec![0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00];
+    f.extend_from_slice(&ip);
+    f.extend_from_slice(payload);
+    f
+}
+
+fn tunnel(kind: Tunnel, i: usize, b: &SegBuilder) -> Vec<u8> {
+    match kind {
+        Tunnel::Gre => {
+            let mut g = match i % 3 {
+                0 => vec![0x00, 0x00],
+                1 => vec![0x30, 0x00],
+                _ => vec![0x80, 0x00],
+            };
+            match i % 3 {
+                0 | 1 => g.extend_from_slice(&b.ethertype()),
+                _ => g.extend_from_slice(&[0x65, 0x58]),
+            }
+            match i % 3 {
+                // Key 7, sequence number i.
+                1 => {
+                    g.extend_from_slice(&7u32.to_be_bytes());
+                    g.extend_from_slice(&(i as u32).to_be_bytes());
+                }
+                // Checksum (filled in below) and reserved.
+                2 => g.extend_from_slice(&[0; 4]),
+                _ => {}
+            }
+            if i % 3 == 2 {
+                g.extend_from_slice(&b.ethernet());
+                // RFC 2784 §2.2: the checksum covers the GRE header and payload.
+                let sum = inet_checksum(&g);
+                g[4..6].copy_from_slice(&sum.to_be_bytes());
+            } else {
+                g.extend_from_slice(&b.raw());
+            }
+            outer_ipv4(47, &g)
+        }
+        Tunnel::Vxlan => {
+            let eth = b.ethernet();
+            let mut u = vec![0xc0, 0x00, 0x12, 0xb5];
+            u.extend_from_slice(&((16 + eth.len()) as u16).to_be_bytes());
+            // UDP checksum 0 (none, RFC 7348 §5), flags I, VNI 42.
+            u.extend_from_slice(&[0, 0, 0x08, 0, 0, 0, 0, 0, 42, 0]);
+            u.extend_from_slice(&eth);
+            outer_ipv4(17, &u)
+        }
+        Tunnel::IpInIp => outer_ipv4(if b.is_ipv4() { 4 } else { 41 }, &b.raw()),
+        Tunnel::Geneve => {
+            let eth = b.ethernet();
+            let mut u = vec![0xc0, 0x00, 0x17, 0xc1];
+            u.extend_from_slice(&((8 + 12 + eth.len()) as u16).to_be_bytes());
+            u.extend_from_slice(&[0, 0, 0x01, 0, 0x65, 0x58, 0, 0, 7, 0]);
+            // One option: class 0x0102, type 0 (not critical), no data.
+            u.extend_from_slice(&[0x01, 0x02, 0x00, 0x00]);
+            u.extend_from_slice(&eth);
+            outer_ipv4(17, &u)
+        }
+        Tunnel::Pppoe => {
+            let ip = b.raw();
+            let mut p = vec![0x11, 0x00, 0x12, 0x34];
+            p.extend_from_slice(&((2 + ip.len()) as u16).to_be_bytes());
+            p.extend_from_slice(if b.is_ipv4() {
+                &[0x00, 0x21]
+            } else {
+                &[0x00, 0x57]
+            });
+            p.extend_from_slice(&ip);
+            ethernet_of(0x8864, &p)
+        }
+        Tunnel::Mpls => {
+            // Label 16 then label 32 (bottom of stack), TTL 64.
+            let mut p = vec![0x00, 0x01, 0x00, 64, 0x00, 0x02, 0x01, 64];
+            p.extend_from_slice(&b.raw());
+            ethernet_of(0x8847, &p)
+        }
+    }
 }
 
 /// PPP framing number `i % 3`: RFC 1662 address and control, none, or a 1-byte protocol.
@@ -154,6 +280,7 @@ fn write(dir: &Path, name: &str, link: Link, snaplen: u32, frames: &[(u64, SegBu
         Link::Ppp => 9,
         Link::CiscoHdlc => 104,
         Link::Nflog => 239,
+        Link::Tunnel(_) => 1,
     };
     let mut w = PcapWriter::new(linktype, snaplen);
     for (i, (t, b)) in frames.iter().enumerate() {
@@ -172,6 +299,7 @@ fn write(dir: &Path, name: &str, link: Link, snaplen: u32, frames: &[(u64, SegBu
                 f
             }
             Link::Nflog => nflog(b),
+            Link::Tunnel(kind) => tunnel(kind, i, b),
         };
         w.push(*t, &bytes);
     }
@@ -756,6 +884,55 @@ fn main() {
         &diagnosis_cases(),
     );
     write(dir, "synthetic-ppp.pcap", Link::Ppp, 262_144, &http_get());
+    write(
+        dir,
+        "synthetic-gre.pcap",
+        Link::Tunnel(Tunnel::Gre),
+        262_144,
+        &http_get(),
+    );
+    write(
+        dir,
+        "synthetic-vxlan.pcap",
+        Link::Tunnel(Tunnel::Vxlan),
+        262_144,
+        &http_get(),
+    );
+    write(
+        dir,
+        "synthetic-6in4.pcap",
+        Link::Tunnel(Tunnel::IpInIp),
+        262_144,
+        &small_v6(),
+    );
+    write(
+        dir,
+        "synthetic-geneve.pcap",
+        Link::Tunnel(Tunnel::Geneve),
+        262_144,
+        &http_get(),
+    );
+    write(
+        dir,
+        "synthetic-pppoe.pcap",
+        Link::Tunnel(Tunnel::Pppoe),
+        262_144,
+        &http_get(),
+    );
+    write(
+        dir,
+        "synthetic-mpls.pcap",
+        Link::Tunnel(Tunnel::Mpls),
+        262_144,
+        &small_v6(),
+    );
+    write(
+        dir,
+        "synthetic-ipip.pcap",
+        Link::Tunnel(Tunnel::IpInIp),
+        262_144,
+        &nc(),
+    );
     write(
         dir,
         "synthetic-ppp-ipv6.pcap",

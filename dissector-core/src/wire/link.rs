@@ -6,6 +6,7 @@
 
 use etherparse::{EtherType, Ethernet2HeaderSlice, SingleVlanHeaderSlice};
 
+use super::encap::{mpls, pppoe, Encap, Layer};
 use super::DecodeError;
 
 /// Declares [`LinkType`] from one table: each link type's variant, its pcap `LINKTYPE_*`
@@ -98,6 +99,8 @@ pub struct LinkPayload<'a> {
     /// The network-layer bytes' length on the wire when the link header states it (an
     /// NFLOG payload TLV); otherwise the rest of the frame's original length.
     pub wire_len: Option<usize>,
+    /// The layers peeled inside an Ethernet frame (VLAN tags, PPPoE, MPLS), in order.
+    pub path: Encap,
 }
 
 const ETHERTYPE_IPV4: u16 = 0x0800;
@@ -113,6 +116,7 @@ pub fn strip(link: LinkType, frame: &[u8]) -> Result<LinkPayload<'_>, DecodeErro
             data: frame,
             header_len: 0,
             wire_len: None,
+            path: Encap::new(),
         }),
         LinkType::Null => bsd_loopback(frame, false),
         LinkType::Loop => bsd_loopback(frame, true),
@@ -137,18 +141,40 @@ fn ethernet(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
     let eth = Ethernet2HeaderSlice::from_slice(frame).map_err(|_| DecodeError::TruncatedLink)?;
     let mut ether_type: EtherType = eth.ether_type();
     let mut offset = eth.slice().len();
+    let mut path = Encap::new();
     while VLAN_TAGS.contains(&ether_type.0) {
         let rest = frame.get(offset..).unwrap_or(&[]);
         let vlan =
             SingleVlanHeaderSlice::from_slice(rest).map_err(|_| DecodeError::TruncatedLink)?;
         ether_type = vlan.ether_type();
         offset += vlan.slice().len();
+        path = path.push(Layer::Vlan);
+    }
+    // A PPPoE session (RFC 2516), then an MPLS stack (RFC 3032): each names the IP version
+    // it carries; anything else they carry is not IP.
+    if ether_type.0 == pppoe::ETHERTYPE {
+        let rest = frame.get(offset..).unwrap_or(&[]);
+        // Discovery or a cut header stays not IP, counted by its EtherType.
+        if let Some((proto, inner)) = pppoe::payload(rest) {
+            path = path.push(Layer::Pppoe).push(Layer::Ppp);
+            offset = frame.len() - inner.len();
+            ether_type = EtherType(pppoe::ip_ethertype(proto).unwrap_or(pppoe::ETHERTYPE));
+        }
+    }
+    if mpls::ETHERTYPES.contains(&ether_type.0) {
+        let rest = frame.get(offset..).unwrap_or(&[]);
+        if let Some((len, inner_type)) = mpls::payload(rest) {
+            path = path.push(Layer::Mpls);
+            offset += len;
+            ether_type = EtherType(inner_type);
+        }
     }
     Ok(LinkPayload {
         proto: ether_proto(ether_type.0),
         data: &frame[offset..],
         header_len: offset,
         wire_len: None,
+        path,
     })
 }
 
@@ -178,6 +204,7 @@ fn bsd_loopback(frame: &[u8], big_endian_only: bool) -> Result<LinkPayload<'_>, 
         data: &frame[4..],
         header_len: 4,
         wire_len: None,
+        path: Encap::new(),
     })
 }
 
@@ -190,6 +217,7 @@ fn linux_sll(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         data: &frame[16..],
         header_len: 16,
         wire_len: None,
+        path: Encap::new(),
     })
 }
 
@@ -202,6 +230,7 @@ fn linux_sll2(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         data: &frame[20..],
         header_len: 20,
         wire_len: None,
+        path: Encap::new(),
     })
 }
 
@@ -235,6 +264,7 @@ fn ppp(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         data: &frame[header_len..],
         header_len,
         wire_len: None,
+        path: Encap::new(),
     })
 }
 
@@ -246,6 +276,7 @@ fn cisco_hdlc(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         data: &frame[4..],
         header_len: 4,
         wire_len: None,
+        path: Encap::new(),
     })
 }
 
@@ -283,6 +314,7 @@ fn nflog(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
                 data: &frame[start..end],
                 header_len: start,
                 wire_len: Some(value_len),
+                path: Encap::new(),
             });
         }
         off += tlv_len.div_ceil(4) * 4;

@@ -8,6 +8,7 @@
 //! frame's *original* length, never from how many bytes were captured, so a capture cut by
 //! its snaplen is analysed exactly like the full one.
 
+pub mod encap;
 pub mod icmp;
 pub mod link;
 pub mod tcp;
@@ -17,6 +18,7 @@ use core::net::IpAddr;
 
 use etherparse::{err, IpNumber, LaxIpSlice, TcpHeaderSlice};
 
+pub use encap::{Encap, Layer};
 pub use icmp::{IcmpError, Unreachable};
 pub use link::{LinkType, NetProto};
 pub use tcp::{OptionError, TcpFlags, TcpOptions};
@@ -154,6 +156,8 @@ pub struct TcpSegment<'a> {
     pub kind: SegmentKind,
     /// For an incomplete or bogus header: why (Wireshark marks such frames malformed).
     pub malformed: Option<DecodeError>,
+    /// The layers the TCP header was found under, link first (`eth:vlan:ip:gre:eth:ip`).
+    pub encap: Encap,
 }
 
 /// How completely a TCP header could be read; it decides what is shown and analysed.
@@ -196,7 +200,44 @@ pub fn decode(link: LinkType, frame: &[u8], orig_len: u32) -> Result<Decoded<'_>
         Some(len) => len,
         None => rest,
     };
-    decode_ip(l2.data, reported, 0)
+    decode_ip(l2.data, reported, 0, link_path(link, l2.path))
+}
+
+/// The path of the link layer: its name, and for Ethernet the layers peeled inside it.
+fn link_path(link: LinkType, inside: Encap) -> Encap {
+    let path = Encap::new();
+    match link {
+        LinkType::Ethernet => inside.layers().fold(path.push(Layer::Eth), Encap::push),
+        LinkType::Raw | LinkType::Ipv4 | LinkType::Ipv6 => path,
+        LinkType::Null | LinkType::Loop => path.push(Layer::Null),
+        LinkType::LinuxSll | LinkType::LinuxSll2 => path.push(Layer::Sll),
+        LinkType::Ppp => path.push(Layer::Ppp),
+        LinkType::CiscoHdlc => path.push(Layer::Chdlc),
+        LinkType::Nflog => path.push(Layer::Nflog),
+    }
+}
+
+/// Follows an Ethernet frame carried inside a tunnel (GRE 0x6558, VXLAN) to its IP packet;
+/// `reported` is the frame's length on the wire.
+fn decode_inner_ethernet(
+    frame: &[u8],
+    reported: usize,
+    depth: u8,
+    path: Encap,
+) -> Result<Decoded<'_>, DecodeError> {
+    let l2 = link::strip(LinkType::Ethernet, frame)?;
+    if let NetProto::Other(proto) = l2.proto {
+        return Ok(Decoded::NotTcp(NotTcp::NonIp(proto)));
+    }
+    let path = link_path(LinkType::Ethernet, l2.path)
+        .layers()
+        .fold(path, Encap::push);
+    decode_ip(
+        l2.data,
+        reported.saturating_sub(l2.header_len),
+        depth + 1,
+        path,
+    )
 }
 
 /// How deep tunnels (GTP-U) and ICMP quotes may nest before a frame is given up on.
@@ -205,7 +246,14 @@ const UDP_PORT_GTP_U: u16 = 2152;
 
 /// Decodes an IPv4/IPv6 packet (with extension headers) and the TCP header it carries.
 /// `reported` is the packet's length on the wire, counted from the IP header.
-pub fn decode_ip(data: &[u8], reported: usize, depth: u8) -> Result<Decoded<'_>, DecodeError> {
+/// `path` is the encapsulation above this packet; `depth` how many tunnels and quotes it is
+/// inside, bounded by `MAX_NESTING` so a hostile capture cannot recurse without end.
+pub fn decode_ip(
+    data: &[u8],
+    reported: usize,
+    depth: u8,
+    path: Encap,
+) -> Result<Decoded<'_>, DecodeError> {
     let (ip, ext_err) = LaxIpSlice::from_slice(data).map_err(|e| match e {
         err::ip::LaxHeaderSliceError::Len(_) => DecodeError::TruncatedIp,
         err::ip::LaxHeaderSliceError::Content(c) => match c {
@@ -253,24 +301,64 @@ pub fn decode_ip(data: &[u8], reported: usize, depth: u8) -> Result<Decoded<'_>,
         return Err(DecodeError::IpLengthTooSmall);
     }
     let transport_wire_len = ip_end - headers_len;
+    let path = path.push(Layer::Ip);
+    // What the inner bytes' wire length is, given how many outer bytes precede them.
+    let inner_len = |inner: &[u8]| {
+        transport_wire_len.saturating_sub(payload.payload.len().saturating_sub(inner.len()))
+    };
     match payload.ip_number {
+        // Plain TCP first: the common path stays one comparison.
         IpNumber::TCP => {}
         IpNumber::UDP if depth < MAX_NESTING => {
             if let Some(inner) = gtp_u_payload(payload.payload) {
-                let inner_reported =
-                    transport_wire_len.saturating_sub(payload.payload.len() - inner.len());
-                return decode_ip(inner, inner_reported, depth + 1);
+                let path = path.push(Layer::Udp).push(Layer::Gtp);
+                return decode_ip(inner, inner_len(inner), depth + 1, path);
+            }
+            if let Some(inner) = encap::vxlan::payload(payload.payload) {
+                let path = path.push(Layer::Udp).push(Layer::Vxlan);
+                return decode_inner_ethernet(inner, inner_len(inner), depth, path);
+            }
+            if let Some((kind, inner)) = encap::geneve::payload(payload.payload) {
+                let path = path.push(Layer::Udp).push(Layer::Geneve);
+                return match kind {
+                    encap::geneve::GenevePayload::Ethernet => {
+                        decode_inner_ethernet(inner, inner_len(inner), depth, path)
+                    }
+                    encap::geneve::GenevePayload::Ip => {
+                        decode_ip(inner, inner_len(inner), depth + 1, path)
+                    }
+                };
             }
             return Ok(Decoded::NotTcp(NotTcp::OtherTransport(17)));
         }
+        IpNumber::GRE if depth < MAX_NESTING => {
+            if let Some((len, kind)) = encap::gre::parse(payload.payload) {
+                let inner = &payload.payload[len..];
+                let path = path.push(Layer::Gre);
+                return match kind {
+                    encap::gre::GrePayload::Ip => {
+                        decode_ip(inner, inner_len(inner), depth + 1, path)
+                    }
+                    encap::gre::GrePayload::Ethernet => {
+                        decode_inner_ethernet(inner, inner_len(inner), depth, path)
+                    }
+                };
+            }
+            return Ok(Decoded::NotTcp(NotTcp::OtherTransport(47)));
+        }
+        IpNumber(n) if encap::ipip::is_ip_in_ip(n) && depth < MAX_NESTING => {
+            let inner = payload.payload;
+            return decode_ip(inner, transport_wire_len, depth + 1, path);
+        }
         IpNumber::ICMP | IpNumber::IPV6_ICMP if depth < MAX_NESTING => {
             let from = ip.source_addr();
-            return Ok(icmp_quote(payload.ip_number, from, payload.payload)
+            let path = path.push(Layer::Icmp);
+            return Ok(icmp_quote(payload.ip_number, from, payload.payload, path)
                 .unwrap_or(Decoded::NotTcp(NotTcp::OtherTransport(payload.ip_number.0))));
         }
         other => return Ok(Decoded::NotTcp(NotTcp::OtherTransport(other.0))),
     }
-    tcp_header(&ip, payload.payload, transport_wire_len, ip_end)
+    tcp_header(&ip, payload.payload, transport_wire_len, ip_end, path)
 }
 
 /// Reads the TCP header at the start of `tcp_bytes` (captured bytes, already bounded by the
@@ -285,6 +373,7 @@ fn tcp_header<'a>(
     tcp_bytes: &'a [u8],
     wire_len: usize,
     ip_len: usize,
+    encap: Encap,
 ) -> Result<Decoded<'a>, DecodeError> {
     let avail = tcp_bytes.len().min(wire_len);
     if avail < 16 {
@@ -349,6 +438,7 @@ fn tcp_header<'a>(
         },
         kind,
         malformed,
+        encap,
     }))
 }
 
@@ -390,7 +480,7 @@ fn gtp_u_payload(udp: &[u8]) -> Option<&[u8]> {
 /// A TCP header quoted in an ICMP or ICMPv6 error (RFC 792, RFC 4443 §3). Wireshark files
 /// it under the quoted conversation (creating it if need be) when the whole TCP header is
 /// quoted; a quote of only the first 8 bytes names no conversation.
-fn icmp_quote(proto: IpNumber, from: IpAddr, icmp: &[u8]) -> Option<Decoded<'_>> {
+fn icmp_quote(proto: IpNumber, from: IpAddr, icmp: &[u8], path: Encap) -> Option<Decoded<'_>> {
     let v6 = proto == IpNumber::IPV6_ICMP;
     let kind = *icmp.first()?;
     if !IcmpError::is_error(v6, kind) {
@@ -402,18 +492,18 @@ fn icmp_quote(proto: IpNumber, from: IpAddr, icmp: &[u8]) -> Option<Decoded<'_>>
         kind,
         code: *icmp.get(1)?,
     };
-    quoted_tcp_header(error, icmp.get(8..)?)
+    quoted_tcp_header(error, icmp.get(8..)?, path)
 }
 
 /// Reads a quoted IP header and the TCP header after it. The quoted IP length describes
 /// the original packet, so only the quoted bytes count.
-fn quoted_tcp_header(error: IcmpError, quoted: &[u8]) -> Option<Decoded<'_>> {
+fn quoted_tcp_header(error: IcmpError, quoted: &[u8], path: Encap) -> Option<Decoded<'_>> {
     let (ip, _) = LaxIpSlice::from_slice(quoted).ok()?;
     let p = ip.payload();
     if p.ip_number != IpNumber::TCP || p.fragmented {
         return None;
     }
-    match tcp_header(&ip, p.payload, p.payload.len(), 0) {
+    match tcp_header(&ip, p.payload, p.payload.len(), 0, path.push(Layer::Ip)) {
         Ok(Decoded::Tcp(t)) => Some(Decoded::Tcp(TcpSegment {
             kind: SegmentKind::IcmpQuoted(error),
             seg_len: 0,
@@ -692,5 +782,114 @@ mod tests {
             (t.src.to_string().as_str(), t.seq, t.seg_len),
             ("10.1.0.1", 5, 2)
         );
+    }
+
+    /// An IPv4 header around `payload` with protocol `proto`.
+    fn outer_v4(proto: u8, payload: &[u8]) -> Vec<u8> {
+        let mut p = vec![0x45, 0];
+        p.extend_from_slice(&((20 + payload.len()) as u16).to_be_bytes());
+        p.extend_from_slice(&[0, 0, 0x40, 0, 64, proto, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2]);
+        p.extend_from_slice(payload);
+        p
+    }
+
+    fn inner() -> SegBuilder {
+        SegBuilder::v4("10.9.0.1:4000", "10.9.0.2:443")
+            .seq(7)
+            .payload(b"abc")
+    }
+
+    #[test]
+    fn plain_ethernet_path() {
+        let f = inner().ethernet_vlan(&[5, 6]);
+        let t = tcp(decode(LinkType::Ethernet, &f, f.len() as u32));
+        assert_eq!(t.encap.to_string(), "eth:vlan:vlan:ip");
+    }
+
+    #[test]
+    fn ip_in_gre_and_ethernet_in_gre() {
+        let mut gre = vec![0x20, 0, 0x08, 0x00, 0, 0, 0, 9];
+        gre.extend_from_slice(&inner().raw());
+        let f = outer_v4(47, &gre);
+        let t = tcp(decode(LinkType::Raw, &f, f.len() as u32));
+        assert_eq!((t.src_port, t.seq, t.seg_len), (4000, 7, 3));
+        assert_eq!(t.encap.to_string(), "ip:gre:ip");
+
+        let mut gre = vec![0, 0, 0x65, 0x58];
+        gre.extend_from_slice(&inner().ethernet());
+        let f = outer_v4(47, &gre);
+        let t = tcp(decode(LinkType::Raw, &f, f.len() as u32));
+        assert_eq!((t.dst_port, t.seg_len), (443, 3));
+        assert_eq!(t.encap.to_string(), "ip:gre:eth:ip");
+    }
+
+    #[test]
+    fn vxlan_carries_ethernet() {
+        let eth = inner().ethernet();
+        let mut udp = vec![0xc0, 0x01, 0x12, 0xb5];
+        udp.extend_from_slice(&((16 + eth.len()) as u16).to_be_bytes());
+        udp.extend_from_slice(&[0, 0, 0x08, 0, 0, 0, 0, 0, 42, 0]);
+        udp.extend_from_slice(&eth);
+        let f = outer_v4(17, &udp);
+        let t = tcp(decode(LinkType::Raw, &f, f.len() as u32));
+        assert_eq!((t.src.to_string().as_str(), t.seg_len), ("10.9.0.1", 3));
+        assert_eq!(t.encap.to_string(), "ip:udp:vxlan:eth:ip");
+    }
+
+    #[test]
+    fn six_in_four_and_four_in_six() {
+        let v6 = SegBuilder::v6("[2001:db8::1]:1234", "[2001:db8::2]:80")
+            .payload(b"xy")
+            .raw();
+        let f = outer_v4(41, &v6);
+        let t = tcp(decode(LinkType::Raw, &f, f.len() as u32));
+        assert_eq!((t.dst.to_string().as_str(), t.seg_len), ("2001:db8::2", 2));
+        assert_eq!(t.encap.to_string(), "ip:ip");
+
+        let v4 = inner().raw();
+        let mut f = vec![0x60, 0, 0, 0];
+        f.extend_from_slice(&(v4.len() as u16).to_be_bytes());
+        f.extend_from_slice(&[4, 64]);
+        f.extend_from_slice(&[0; 32]);
+        f.extend_from_slice(&v4);
+        let t = tcp(decode(LinkType::Raw, &f, f.len() as u32));
+        assert_eq!((t.src_port, t.seg_len), (4000, 3));
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        // IP in IP in IP in IP: the fourth level is past MAX_NESTING and is not followed.
+        let mut p = inner().raw();
+        for _ in 0..MAX_NESTING {
+            p = outer_v4(4, &p);
+        }
+        assert!(matches!(
+            decode(LinkType::Raw, &p, p.len() as u32),
+            Ok(Decoded::Tcp(_))
+        ));
+        let p = outer_v4(4, &p);
+        assert!(matches!(
+            decode(LinkType::Raw, &p, p.len() as u32),
+            Ok(Decoded::NotTcp(NotTcp::OtherTransport(4)))
+        ));
+    }
+
+    #[test]
+    fn pppoe_and_mpls_inside_ethernet() {
+        let ip = inner().raw();
+        let mut f = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x88, 0x64];
+        f.extend_from_slice(&[0x11, 0, 0x12, 0x34, 0, (2 + ip.len()) as u8, 0, 0x21]);
+        f.extend_from_slice(&ip);
+        let t = tcp(decode(LinkType::Ethernet, &f, f.len() as u32));
+        assert_eq!(
+            (t.seg_len, t.encap.to_string()),
+            (3, "eth:pppoe:ppp:ip".into())
+        );
+
+        let mut f = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x88, 0x47];
+        f.extend_from_slice(&[0, 1, 0, 64, 0, 2, 1, 64]);
+        f.extend_from_slice(&ip);
+        let t = tcp(decode(LinkType::Ethernet, &f, f.len() as u32));
+        assert_eq!((t.seg_len, t.encap.to_string()), (3, "eth:mpls:ip".into()));
     }
 }

@@ -1,0 +1,169 @@
+//! Encapsulations between the link layer and the innermost IP/TCP: one small decoder per
+//! protocol, each a zero-copy view with its own tests, and the [`Encap`] path a frame took.
+//!
+//! The path is a fixed-size value (no heap per frame): up to [`Encap::CAPACITY`] layer
+//! codes, named from the one [`Layer`] table.
+
+pub mod geneve;
+pub mod gre;
+pub mod ipip;
+pub mod mpls;
+pub mod pppoe;
+pub mod vxlan;
+
+use core::fmt;
+
+/// Declares [`Layer`] from one table: each layer's variant and the name the `encap` path
+/// prints for it.
+macro_rules! layers {
+    ($($(#[$doc:meta])* $variant:ident => $name:literal,)*) => {
+        /// One layer of a frame's encapsulation path.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(u8)]
+        pub enum Layer {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Layer {
+            /// Every layer, in the table's order (its code is its index).
+            pub const ALL: [Layer; [$($name),*].len()] = [$(Layer::$variant),*];
+
+            /// The layer's short name in the `encap` path.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Layer::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+layers! {
+    /// Ethernet II (also an Ethernet frame inside a tunnel).
+    Eth => "eth",
+    /// An 802.1Q / 802.1ad VLAN tag.
+    Vlan => "vlan",
+    /// Linux cooked capture v1/v2.
+    Sll => "sll",
+    /// BSD loopback.
+    Null => "null",
+    /// PPP.
+    Ppp => "ppp",
+    /// Cisco HDLC.
+    Chdlc => "chdlc",
+    /// Linux NFLOG.
+    Nflog => "nflog",
+    /// IPv4 or IPv6.
+    Ip => "ip",
+    /// GRE (RFC 2784/2890).
+    Gre => "gre",
+    /// UDP carrying a tunnel.
+    Udp => "udp",
+    /// VXLAN (RFC 7348).
+    Vxlan => "vxlan",
+    /// GTP-U (3GPP TS 29.281).
+    Gtp => "gtp",
+    /// An ICMP error quoting a header.
+    Icmp => "icmp",
+    /// A PPPoE session (RFC 2516).
+    Pppoe => "pppoe",
+    /// An MPLS label stack (RFC 3032).
+    Mpls => "mpls",
+    /// Geneve (RFC 8926).
+    Geneve => "geneve",
+}
+
+/// The path of layers a frame's TCP was found under, e.g. `eth:ip:gre:eth:ip`. `Copy`,
+/// 9 bytes; a path longer than the capacity keeps its first layers and is marked cut.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+pub struct Encap {
+    layers: [u8; Encap::CAPACITY],
+    len: u8,
+}
+
+impl Encap {
+    /// The most layers a path records.
+    pub const CAPACITY: usize = 8;
+
+    /// The empty path.
+    pub const fn new() -> Self {
+        Encap {
+            layers: [0; Encap::CAPACITY],
+            len: 0,
+        }
+    }
+
+    /// The path with `layer` appended (a full path is left as it is).
+    #[must_use]
+    pub fn push(mut self, layer: Layer) -> Self {
+        if let Some(slot) = self.layers.get_mut(usize::from(self.len)) {
+            *slot = layer as u8;
+            self.len += 1;
+        }
+        self
+    }
+
+    /// The layers, outermost first.
+    pub fn layers(&self) -> impl Iterator<Item = Layer> + '_ {
+        self.layers[..usize::from(self.len)]
+            .iter()
+            .filter_map(|&c| Layer::ALL.get(usize::from(c)).copied())
+    }
+
+    /// How many layers are recorded.
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// Whether no layer is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl fmt::Display for Encap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, layer) in self.layers().enumerate() {
+            if i > 0 {
+                f.write_str(":")?;
+            }
+            f.write_str(layer.name())?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Encap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Encap({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_prints_its_layers_and_stops_at_capacity() {
+        let p = Encap::new()
+            .push(Layer::Eth)
+            .push(Layer::Ip)
+            .push(Layer::Gre)
+            .push(Layer::Eth)
+            .push(Layer::Ip);
+        assert_eq!(p.to_string(), "eth:ip:gre:eth:ip");
+        let mut full = Encap::new();
+        for _ in 0..20 {
+            full = full.push(Layer::Ip);
+        }
+        assert_eq!(full.len(), Encap::CAPACITY);
+        assert_eq!(core::mem::size_of::<Encap>(), 9);
+    }
+
+    #[test]
+    fn codes_are_table_indices() {
+        for (i, l) in Layer::ALL.iter().enumerate() {
+            assert_eq!(*l as usize, i);
+        }
+    }
+}
