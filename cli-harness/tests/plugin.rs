@@ -780,3 +780,30 @@ fn no_tcplens_item_is_truncated_in_either_language() {
         }
     }
 }
+
+/// Issue 16: no diagnosis expert info uses the Comment severity (the Expert dialog files
+/// those under "packet comments"); problems are Warnings, unusual captures Notes.
+#[test]
+fn diagnosis_expert_infos_are_never_comments() {
+    let Some(home) = home_or_skip() else { return };
+    let out = tshark(
+        home,
+        &["-n", "-2", "-r", "synthetic-diagnosis.pcap", "-T", "pdml"],
+        &[],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let severities: Vec<&str> = text
+        .split("name=\"tcplens.diagnosis.")
+        .skip(1)
+        .filter_map(|rest| rest.split("Severity level: ").nth(1)?.split('"').next())
+        .collect();
+    assert!(!severities.is_empty(), "no diagnosis expert info");
+    assert!(
+        severities.iter().all(|s| *s == "Warning" || *s == "Note"),
+        "{severities:?}"
+    );
+    assert!(
+        severities.contains(&"Warning") && severities.contains(&"Note"),
+        "{severities:?}"
+    );
+}

@@ -1,4 +1,4 @@
-//! Diagnosis findings as expert infos (group Sequence, severity Note or Comment), one
+//! Diagnosis findings as expert infos (group Sequence, severity Warning or Note), one
 //! registered per cause as `tcplens.diagnosis.<cause>`.
 //!
 //! The analyzer diagnoses on the first pass (its diagnosis is on, times from the epoch);
@@ -34,14 +34,15 @@ struct State {
 
 static STATE: Mutex<Option<State>> = Mutex::new(None);
 
-/// Wireshark's severity for a cause: Note where something went wrong on the path or at
-/// an endpoint, Comment where the capture is only unusual.
+/// Wireshark's severity for a cause: Warning where something went wrong on the path or at
+/// an endpoint, Note where the capture is only unusual. Never Comment: the Expert dialog
+/// files Comment items under "packet comments" (issue 16).
 fn severity(c: Cause) -> c_int {
     match c {
         Cause::Reordering | Cause::MidConnectionStart | Cause::KeepAliveIdle | Cause::PortReuse => {
-            sys::PI_COMMENT as c_int
+            sys::PI_NOTE as c_int
         }
-        _ => sys::PI_NOTE as c_int,
+        _ => sys::PI_WARN as c_int,
     }
 }
 
