@@ -46,6 +46,8 @@ fn main() {
         "proto_tree_add_uint",
         "proto_tree_add_uint_format_value",
         "proto_tree_add_string",
+        "proto_tree_add_string_format_value",
+        "proto_tree_add_subtree_format",
         "proto_tree_add_boolean",
         "proto_tree_add_time",
         "proto_field_is_referenced",

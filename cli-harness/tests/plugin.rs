@@ -704,3 +704,106 @@ fn the_verdicts_and_steps_expert_messages_follow_the_language_preference() {
         assert!(rows.iter().all(|r| r.contains(zh)), "{rows:?}");
     }
 }
+
+/// The lines of `-V` output inside the TCP Lens trees (from "TCP Lens" to the next
+/// top-level item).
+fn tcplens_tree_lines(text: &str) -> Vec<&str> {
+    let mut inside = false;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if !line.starts_with(' ') {
+            inside = line.starts_with("TCP Lens");
+        }
+        if inside {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// The `<proto name="tcplens" ...> ... </proto>` parts of PDML output.
+fn tcplens_pdml(text: &str) -> Vec<&str> {
+    text.split("<proto name=\"tcplens\"")
+        .skip(1)
+        .map(|rest| rest.split("</proto>").next().unwrap_or(rest))
+        .collect()
+}
+
+/// Issue 16: Wireshark cuts a label past 240 bytes (`[truncated]`); the explanation and
+/// the diagnosis are split into lines instead, in both languages, on every bundled capture.
+#[test]
+fn no_tcplens_item_is_truncated_in_either_language() {
+    let Some(home) = home_or_skip() else { return };
+    for lang in ["en", "zh"] {
+        let pref = format!("tcplens.language:{lang}");
+        let (mut continued, mut diagnosis_continued) = (0, 0);
+        for cap in common::bundled_captures() {
+            let name = cap.file_name().unwrap().to_str().unwrap();
+            let out = tshark(home, &["-n", "-2", "-r", name, "-V", "-o", &pref], &[]);
+            let text = String::from_utf8_lossy(&out.stdout);
+            let lines = tcplens_tree_lines(&text);
+            assert!(!lines.is_empty(), "{name} {lang}: no TCP Lens tree");
+            for l in &lines {
+                assert!(!l.contains("[truncated]"), "{name} {lang}: {l}");
+            }
+            // Continuation lines: text items right in the subtree, not "Name: value".
+            continued += lines
+                .windows(2)
+                .filter(|w| w[0].trim_start().starts_with("Explanation: ") && !w[1].contains(": "))
+                .count();
+            diagnosis_continued += lines
+                .iter()
+                .filter(|l| l.trim_start().starts_with("… "))
+                .count();
+            let out = tshark(
+                home,
+                &["-n", "-2", "-r", name, "-T", "pdml", "-o", &pref],
+                &[],
+            );
+            let text = String::from_utf8_lossy(&out.stdout);
+            let protos = tcplens_pdml(&text);
+            assert!(!protos.is_empty(), "{name} {lang}: no tcplens in PDML");
+            for p in protos {
+                assert!(!p.contains("[truncated]"), "{name} {lang}: {p}");
+            }
+        }
+        // The captures do hold texts longer than a label: the splitting is exercised.
+        assert!(
+            continued > 0,
+            "{lang}: no explanation was long enough to split"
+        );
+        if lang == "zh" {
+            assert!(
+                diagnosis_continued > 0,
+                "zh: no diagnosis was long enough to split"
+            );
+        }
+    }
+}
+
+/// Issue 16: no diagnosis expert info uses the Comment severity (the Expert dialog files
+/// those under "packet comments"); problems are Warnings, unusual captures Notes.
+#[test]
+fn diagnosis_expert_infos_are_never_comments() {
+    let Some(home) = home_or_skip() else { return };
+    let out = tshark(
+        home,
+        &["-n", "-2", "-r", "synthetic-diagnosis.pcap", "-T", "pdml"],
+        &[],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let severities: Vec<&str> = text
+        .split("name=\"tcplens.diagnosis.")
+        .skip(1)
+        .filter_map(|rest| rest.split("Severity level: ").nth(1)?.split('"').next())
+        .collect();
+    assert!(!severities.is_empty(), "no diagnosis expert info");
+    assert!(
+        severities.iter().all(|s| *s == "Warning" || *s == "Note"),
+        "{severities:?}"
+    );
+    assert!(
+        severities.contains(&"Warning") && severities.contains(&"Note"),
+        "{severities:?}"
+    );
+}

@@ -1,4 +1,4 @@
-//! Diagnosis findings as expert infos (group Sequence, severity Note or Comment), one
+//! Diagnosis findings as expert infos (group Sequence, severity Warning or Note), one
 //! registered per cause as `tcplens.diagnosis.<cause>`.
 //!
 //! The analyzer diagnoses on the first pass (its diagnosis is on, times from the epoch);
@@ -34,14 +34,15 @@ struct State {
 
 static STATE: Mutex<Option<State>> = Mutex::new(None);
 
-/// Wireshark's severity for a cause: Note where something went wrong on the path or at
-/// an endpoint, Comment where the capture is only unusual.
+/// Wireshark's severity for a cause: Warning where something went wrong on the path or at
+/// an endpoint, Note where the capture is only unusual. Never Comment: the Expert dialog
+/// files Comment items under "packet comments" (issue 16).
 fn severity(c: Cause) -> c_int {
     match c {
         Cause::Reordering | Cause::MidConnectionStart | Cause::KeepAliveIdle | Cause::PortReuse => {
-            sys::PI_COMMENT as c_int
+            sys::PI_NOTE as c_int
         }
-        _ => sys::PI_NOTE as c_int,
+        _ => sys::PI_WARN as c_int,
     }
 }
 
@@ -109,15 +110,24 @@ pub(crate) fn max_severity(frame: u32) -> Option<c_int> {
 
 /// Adds the frame's findings as expert infos on `ti`, in `lang`.
 ///
+/// An expert info's message is cut at Wireshark's label limit (240 bytes in 4.0, with
+/// `[truncated]`), and a diagnosis is often longer (a Chinese one nearly always). So the
+/// expert info holds the text's first line (ending in " …" when more follows: the
+/// summary `-z expert` and the Expert dialog list), and the further lines follow it in the
+/// tree `t` as text items, so the tree shows the whole text, never cut.
+///
 /// # Safety
-/// `pinfo` and `ti` are Wireshark's for the frame being dissected (`ti` may be NULL).
+/// `pinfo`, `tvb`, `t` and `ti` are Wireshark's for the frame being dissected (`t` and
+/// `ti` may be NULL).
 pub(crate) unsafe fn show(
     pinfo: *mut sys::packet_info,
+    tvb: *mut sys::tvbuff_t,
+    t: *mut sys::proto_tree,
     ti: *mut sys::proto_item,
     frame: u32,
     lang: Lang,
 ) {
-    let texts: Vec<(usize, CString)> = {
+    let texts: Vec<(usize, Vec<CString>)> = {
         let guard = STATE.lock().unwrap_or_else(|e| e.into_inner());
         let Some(s) = guard.as_ref() else { return };
         // Emitted in frame order on the first pass, sorted after it: a binary search.
@@ -129,21 +139,82 @@ pub(crate) unsafe fn show(
                 let mut text = String::new();
                 f.write_text(lang, &mut text).ok()?;
                 let i = Cause::ALL.iter().position(|c| *c == f.cause())?;
-                Some((i, CString::new(text).ok()?))
+                Some((i, expert_lines(&text)?))
             })
             .collect()
     };
-    for (i, text) in texts {
-        // SAFETY: valid pinfo/ti for this call; `i` < NC; "%s" with one NUL-terminated
-        // string that epan copies.
+    for (i, lines) in texts {
+        let Some((first, rest)) = lines.split_first() else {
+            continue;
+        };
+        // SAFETY: valid pinfo/tvb/t/ti for this call; `i` < NC; "%s" with one
+        // NUL-terminated string that epan copies; offset 0 and length 0 are in bounds of
+        // any tvb; ETT_LINE is registered with the plugin's other subtrees.
         unsafe {
             sys::expert_add_info_format(
                 pinfo,
                 ti,
                 addr_of_mut!(EI_CAUSE).cast::<sys::expert_field>().add(i),
                 c"%s".as_ptr(),
-                text.as_ptr(),
+                first.as_ptr(),
             );
+            for line in rest {
+                sys::proto_tree_add_subtree_format(
+                    t,
+                    tvb,
+                    0,
+                    0,
+                    crate::ETT_LINE,
+                    std::ptr::null_mut(),
+                    c"%s".as_ptr(),
+                    line.as_ptr(),
+                );
+            }
         }
+    }
+}
+
+/// A diagnosis text as the lines [`show`] adds: the first ends in " …" when more follow,
+/// the others start with "… ". None when the text holds a NUL.
+fn expert_lines(text: &str) -> Option<Vec<CString>> {
+    // Room for "Expert Info (Warning/Sequence): " and the marks around a line.
+    let lines = crate::lines::split_lines(text, crate::lines::LINE_BYTES - 8);
+    let n = lines.len();
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(k, l)| {
+            let mut s = String::with_capacity(l.len() + 8);
+            if k > 0 {
+                s.push_str("… ");
+            }
+            s.push_str(l);
+            if k + 1 < n {
+                s.push_str(" …");
+            }
+            CString::new(s).ok()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_diagnosis_becomes_marked_lines_under_the_limit() {
+        let zh = "分段在抓包点之后丢失：抓包点看到了服务器从 seq 28961 开始的字节，但客户端发送了 9 个重复确认索要它们，说明它们在抓包点和客户端之间丢失。".repeat(3);
+        let lines = expert_lines(&zh).unwrap();
+        assert!(lines.len() > 1);
+        for l in &lines {
+            let l = l.to_str().unwrap();
+            // "Expert Info (Warning/Sequence): " + the line, under ITEM_LABEL_LENGTH.
+            assert!(l.len() + 32 < 240, "{} bytes", l.len());
+        }
+        assert!(lines[0].to_str().unwrap().ends_with(" …"));
+        assert!(lines[1].to_str().unwrap().starts_with("… "));
+        let short = expert_lines("Handshake never answered.").unwrap();
+        assert_eq!(short.len(), 1);
+        assert_eq!(short[0].to_str().unwrap(), "Handshake never answered.");
     }
 }

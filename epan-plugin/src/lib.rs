@@ -37,6 +37,7 @@ mod cmdline;
 // Registers and adds expert infos through epan.
 #[allow(unsafe_code)]
 mod diagnosis;
+mod lines;
 
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::fmt::Write as _;
@@ -161,6 +162,8 @@ const REGISTERED: Lang = Lang::En;
 static mut proto_tcplens: c_int = -1;
 #[allow(non_upper_case_globals)]
 static mut ett_tcplens: c_int = -1;
+/// The (childless) continuation lines of a long text.
+pub(crate) static mut ETT_LINE: c_int = -1;
 static mut HF: [c_int; NF] = [-1; NF];
 static mut HF_VERDICT: [c_int; NV] = [-1; NV];
 static mut EI_VERDICT: [sys::expert_field; NV] = [sys::expert_field { ei: -1, hf: -1 }; NV];
@@ -360,9 +363,11 @@ unsafe extern "C" fn register_protoinfo() {
             }
             let hf: &'static mut [sys::hf_register_info] = hf.leak();
             sys::proto_register_field_array(proto_tcplens, hf.as_mut_ptr(), hf.len() as c_int);
-            let ett: &'static mut [*mut c_int; 1] =
-                Box::leak(Box::new([addr_of_mut!(ett_tcplens)]));
-            sys::proto_register_subtree_array(ett.as_ptr(), 1);
+            let ett: &'static mut [*mut c_int; 2] = Box::leak(Box::new([
+                addr_of_mut!(ett_tcplens),
+                addr_of_mut!(ETT_LINE),
+            ]));
+            sys::proto_register_subtree_array(ett.as_ptr(), 2);
 
             let mut ei: Vec<sys::ei_register_info> = Vec::new();
             let eids = addr_of_mut!(EI_VERDICT).cast::<sys::expert_field>();
@@ -751,6 +756,67 @@ impl CText {
         // bounds of any tvb, so epan cannot throw.
         unsafe { sys::proto_tree_add_string(t, hf, tvb, 0, 0, self.0.as_ptr().cast()) };
     }
+
+    /// As [`CText::add`], for a text that may be longer than a tree item's label
+    /// (240 bytes in Wireshark 4.0, cut with `[truncated]` past it): the field holds the
+    /// whole text (for filters and `-T fields`), its label the first line, and each
+    /// further line is a text item after it.
+    ///
+    /// # Safety
+    /// As [`CText::add`].
+    unsafe fn add_lines(
+        &mut self,
+        t: *mut sys::proto_tree,
+        tvb: *mut sys::tvbuff_t,
+        hf: c_int,
+        fill: impl FnOnce(&mut String) -> std::fmt::Result,
+    ) {
+        self.0.clear();
+        if fill(&mut self.0).is_err() || self.0.as_bytes().contains(&0) {
+            return;
+        }
+        if self.0.len() <= lines::LINE_BYTES {
+            self.0.push('\0');
+            // SAFETY: as in `add`.
+            unsafe { sys::proto_tree_add_string(t, hf, tvb, 0, 0, self.0.as_ptr().cast()) };
+            return;
+        }
+        let split: Vec<CString> = lines::split_lines(&self.0, lines::LINE_BYTES)
+            .into_iter()
+            .filter_map(|l| CString::new(l).ok())
+            .collect();
+        self.0.push('\0');
+        let Some((first, rest)) = split.split_first() else {
+            return;
+        };
+        // SAFETY: NUL-terminated strings alive for the calls, "%s" with one string
+        // argument; offset 0 and length 0 are in bounds of any tvb; `ETT_LINE` is
+        // registered (an unregistered one would make epan throw).
+        unsafe {
+            sys::proto_tree_add_string_format_value(
+                t,
+                hf,
+                tvb,
+                0,
+                0,
+                self.0.as_ptr().cast(),
+                c"%s".as_ptr(),
+                first.as_ptr(),
+            );
+            for line in rest {
+                sys::proto_tree_add_subtree_format(
+                    t,
+                    tvb,
+                    0,
+                    0,
+                    ETT_LINE,
+                    null_mut(),
+                    c"%s".as_ptr(),
+                    line.as_ptr(),
+                );
+            }
+        }
+    }
 }
 
 /// Writes an IPv4 address in dotted decimal, without `fmt`'s padding machinery.
@@ -834,7 +900,7 @@ unsafe fn show(
         );
         let hf_explain = HF[FrameKey::Explain as usize];
         if PREF_EXPLAIN != 0 && !t.is_null() && sys::proto_field_is_referenced(t, hf_explain) != 0 {
-            text.add(t, tvb, hf_explain, |out| explain(lang, rec, an, out));
+            text.add_lines(t, tvb, hf_explain, |out| explain(lang, rec, an, out));
         }
         *TEXT.lock().unwrap_or_else(|e| e.into_inner()) = text;
         add_experts(pinfo, tvb, t, ti, f, lang);
@@ -954,6 +1020,6 @@ unsafe fn add_experts(
                 |lang| tcplens_core::with_lang!(lang, L => L::step_summary(ExpertStep::ALL[i])),
             );
         }
-        diagnosis::show(pinfo, ti, f.frame, lang);
+        diagnosis::show(pinfo, tvb, t, ti, f.frame, lang);
     }
 }
