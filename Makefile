@@ -10,6 +10,8 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 CARGO   ?= cargo
 TCPLENS := ./target/release/tcplens
+# The chroots need root; a developer who is not root is asked for sudo.
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := build
 
@@ -17,7 +19,7 @@ TCPLENS := ./target/release/tcplens
 # parallelises on its own.
 .NOTPARALLEL:
 
-.PHONY: deps deps-build deps-plugin deps-test build demo test robustness fmt clippy clean install-plugin bench bench-micro screenshots
+.PHONY: deps deps-build deps-plugin deps-test build demo test test-wireshark-versions dist robustness fmt clippy clean install-plugin bench bench-micro screenshots
 
 # Everything, for every purpose.
 deps:
@@ -62,7 +64,19 @@ test: deps-test
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
+	$(MAKE) test-wireshark-versions
 	$(MAKE) robustness
+
+# The plugin tests again inside Wireshark 4.4 (Debian trixie) and 4.6 (sid) chroots, each
+# with the plugin built on the host against that release's headers (root: debootstrap;
+# the chroots are cached in /var/cache/tcplens/wireshark-chroots or $$TCPLENS_CHROOTS).
+test-wireshark-versions:
+	$(SUDO) env "PATH=$(PATH)" "HOME=$(HOME)" bash scripts/wireshark-chroots.sh test
+
+# Release builds of tcplens.so for Wireshark 4.0 (the host), 4.4 and 4.6:
+# target/dist/wireshark-X.Y/tcplens.so, each with a README.
+dist: deps-build
+	$(SUDO) env "PATH=$(PATH)" "HOME=$(HOME)" bash scripts/wireshark-chroots.sh dist
 
 # The fast robustness checks (the long runs: docs/robustness.md): editcap -E damage through
 # the harness and the plugin, valgrind over tshark with the plugin, every fuzz target 15 s.

@@ -20,6 +20,13 @@ fn main() {
     if (major, minor) >= (4, 3) {
         println!("cargo:rustc-cfg=ws_plugin_describe");
     }
+    // Wireshark 4.2 moved its API from gboolean to C99 bool (src/compat.rs says where).
+    // 4.4 and 4.6 are built and tested (scripts/wireshark-chroots.sh); 4.2 takes the same
+    // gate untested, as no Debian suite reachable here ships it.
+    println!("cargo::rustc-check-cfg=cfg(ws_c99_bool)");
+    if (major, minor) >= (4, 2) {
+        println!("cargo:rustc-cfg=ws_c99_bool");
+    }
     // pkg-config's wireshark.pc does not name libwiretap.
     println!("cargo:rustc-link-lib=dylib=wiretap");
     println!("cargo:rustc-cdylib-link-arg=-Wl,--no-undefined");

@@ -13,7 +13,7 @@
 #           nightly, cargo-fuzz
 #   bench   scripts/bench.sh [bench]: build's, plus tshark, tcptrace, valgrind, GNU time
 #   test    everything `make test` runs [test]: build's, plus tshark, tcpdump, python3,
-#           tcptrace, valgrind, GNU time, rustfmt, clippy, nightly, cargo-fuzz, and
+#           tcptrace, valgrind, GNU time, debootstrap (the Wireshark 4.4/4.6 chroots), rustfmt, clippy, nightly, cargo-fuzz, and
 #           from PyPI (pip) DuckDB's Python package (reads the Parquet outputs back) and
 #           parsezeeklogs (the Zeek log reader of cli-harness/tests/zeek.rs)
 #   all     every purpose (the default)
@@ -46,7 +46,7 @@ PLUGIN_APT=(build-essential pkg-config libwireshark-dev libglib2.0-dev clang lib
 BUILD_APT=("${PLUGIN_APT[@]}" libpcap-dev)
 FUZZ_APT=(build-essential python3)
 BENCH_APT=("${BUILD_APT[@]}" tshark tcptrace valgrind time)
-TEST_APT=("${BUILD_APT[@]}" tshark tcpdump python3 python3-pip tcptrace valgrind time)
+TEST_APT=("${BUILD_APT[@]}" tshark tcpdump python3 python3-pip tcptrace valgrind time debootstrap)
 # Python packages from PyPI, each importable under its own name: DuckDB reads the Parquet
 # outputs back in cli-harness/tests/parquet.rs (Debian has no package for it);
 # parsezeeklogs reads the Zeek conn.log in cli-harness/tests/zeek.rs.

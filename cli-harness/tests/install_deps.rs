@@ -58,6 +58,7 @@ const TEST_ONLY: &[&str] = &[
     "apt tcptrace",
     "apt tcpdump",
     "apt time",
+    "apt debootstrap",
     "apt python3-pip",
     "pip duckdb",
     "pip parsezeeklogs",

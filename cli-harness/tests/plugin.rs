@@ -4,6 +4,11 @@
 //!
 //! tshark as root ignores personal plugin folders, so as root the tests run it as
 //! `nobody` (setpriv) with a private HOME holding the plugin; never the developer's folders.
+//!
+//! The same tests run against Wireshark 4.4 and 4.6 (scripts/wireshark-chroots.sh): with
+//! `TCPLENS_WIRESHARK_CHROOT` (a chroot holding that tshark), `TCPLENS_PLUGIN_SO` (the
+//! plugin built against its headers) and `TCPLENS_WIRESHARK_VERSION` ("4.4"), tshark runs
+//! inside the chroot as `nobody`, with the private HOME inside the chroot.
 #![deny(unsafe_code)]
 
 mod common;
@@ -33,8 +38,39 @@ fn panicking_plugin_home() -> Option<&'static Path> {
         .as_deref()
 }
 
+/// Another Wireshark release to test against, in a chroot (see the module comment).
+struct Chroot {
+    root: PathBuf,
+    plugin: PathBuf,
+    version: String,
+}
+
+fn chroot() -> Option<&'static Chroot> {
+    static CHROOT: OnceLock<Option<Chroot>> = OnceLock::new();
+    CHROOT
+        .get_or_init(|| {
+            let root = PathBuf::from(std::env::var_os("TCPLENS_WIRESHARK_CHROOT")?);
+            let need = |name: &str| {
+                std::env::var(name)
+                    .unwrap_or_else(|_| panic!("{name} must be set with TCPLENS_WIRESHARK_CHROOT"))
+            };
+            Some(Chroot {
+                root,
+                plugin: PathBuf::from(need("TCPLENS_PLUGIN_SO")),
+                version: need("TCPLENS_WIRESHARK_VERSION"),
+            })
+        })
+        .as_ref()
+}
+
 fn install_plugin(features: &[&str], suffix: &str) -> Option<PathBuf> {
-    {
+    let (major_minor, so, tmp) = if let Some(c) = chroot() {
+        assert!(
+            features.is_empty(),
+            "the chroot tests use the plugin as built for them"
+        );
+        (c.version.clone(), c.plugin.clone(), c.root.join("tmp"))
+    } else {
         let version = Command::new("tshark").arg("--version").output().ok()?;
         let text = String::from_utf8_lossy(&version.stdout);
         // "TShark (Wireshark) 4.0.17 ..." -> "4.0"
@@ -50,13 +86,20 @@ fn install_plugin(features: &[&str], suffix: &str) -> Option<PathBuf> {
             .status()
             .expect("running cargo build for the plugin");
         assert!(status.success(), "building tcplens.so failed");
-        let home = std::env::temp_dir().join(format!(
+        (
+            major_minor,
+            target.join("debug/libtcplens.so"),
+            std::env::temp_dir(),
+        )
+    };
+    {
+        let home = tmp.join(format!(
             "tcplens-plugin-test{suffix}-{}",
             std::process::id()
         ));
         let dir = home.join(format!(".local/lib/wireshark/plugins/{major_minor}/epan"));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::copy(target.join("debug/libtcplens.so"), dir.join("tcplens.so")).unwrap();
+        std::fs::copy(&so, dir.join("tcplens.so")).unwrap();
         for cap in common::bundled_captures() {
             std::fs::copy(&cap, home.join(cap.file_name().unwrap())).unwrap();
         }
@@ -78,6 +121,25 @@ fn is_root() -> bool {
 }
 
 fn tshark(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    if let Some(c) = chroot() {
+        // Inside the chroot: its own tshark, as nobody, HOME and working folder in /tmp.
+        let inner = Path::new("/").join(home.strip_prefix(&c.root).expect("HOME in the chroot"));
+        let mut cmd = Command::new("chroot");
+        cmd.arg("--userspec=65534:65534")
+            .arg(&c.root)
+            .args(["/usr/bin/env", "-i", "-C"])
+            .arg(&inner)
+            .arg(format!("HOME={}", inner.display()))
+            .arg("PATH=/usr/bin:/bin");
+        for (k, v) in env {
+            cmd.arg(format!("{k}={v}"));
+        }
+        return cmd
+            .arg("tshark")
+            .args(args)
+            .output()
+            .expect("running tshark in the chroot");
+    }
     let mut cmd = if is_root() {
         let mut c = Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "tshark"]);
@@ -288,11 +350,14 @@ fn plugin_exports_exactly_what_the_loader_needs() {
 #[test]
 fn plugin_loads_and_registers_every_field() {
     let Some(home) = home_or_skip() else { return };
-    let plugins = tshark(home, &["-G", "plugins"], &[]);
-    assert!(
-        String::from_utf8_lossy(&plugins.stdout).contains("tcplens.so"),
-        "tshark -G plugins does not list tcplens.so"
-    );
+    let plugins =
+        String::from_utf8_lossy(&tshark(home, &["-G", "plugins"], &[]).stdout).into_owned();
+    let line = plugins
+        .lines()
+        .find(|l| l.starts_with("tcplens.so"))
+        .unwrap_or_else(|| panic!("tshark -G plugins does not list tcplens.so:\n{plugins}"));
+    // 4.0 names the type from what the plugin registered; 4.3+ asks plugin_describe.
+    assert_eq!(line.split('\t').nth(2), Some("dissector"), "{line}");
     let fields = String::from_utf8_lossy(&tshark(home, &["-G", "fields"], &[]).stdout).into_owned();
     assert!(
         fields.contains("P\tTCP Lens\ttcplens"),

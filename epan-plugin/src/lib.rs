@@ -34,6 +34,7 @@ mod sys {
 }
 
 mod cmdline;
+mod compat;
 // Registers and adds expert infos through epan.
 #[allow(unsafe_code)]
 mod diagnosis;
@@ -45,6 +46,8 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::{addr_of_mut, null, null_mut};
 use std::sync::atomic::{AtomicI32, Ordering};
+
+use compat::Truth as _;
 use std::sync::Mutex;
 
 use tcplens_core::analysis::{FrameAnalysis, Verdict};
@@ -169,7 +172,7 @@ static mut HF_VERDICT: [c_int; NV] = [-1; NV];
 static mut EI_VERDICT: [sys::expert_field; NV] = [sys::expert_field { ei: -1, hf: -1 }; NV];
 static mut EI_STEP: [sys::expert_field; NS] = [sys::expert_field { ei: -1, hf: -1 }; NS];
 static mut EI_PANIC: sys::expert_field = sys::expert_field { ei: -1, hf: -1 };
-static mut PREF_EXPLAIN: sys::gboolean = 1;
+static mut PREF_EXPLAIN: compat::WsBool = compat::TRUE;
 static mut PREF_LANGUAGE: c_int = 0;
 
 /// What the first pass keeps for the later ones.
@@ -440,7 +443,7 @@ unsafe extern "C" fn register_protoinfo() {
                 leak("en or zh"),
                 addr_of_mut!(PREF_LANGUAGE),
                 langs.as_ptr(),
-                0,
+                compat::FALSE,
             );
             sys::register_init_routine(Some(reset));
         }
@@ -702,7 +705,7 @@ unsafe fn experts_seen_without_tree(pinfo: *mut sys::packet_info, f: &Shown<'_>)
             EXPERT_TAP.store(tap, Ordering::Relaxed);
         }
         // An unknown tap (never seen in 4.x) is taken as listened to.
-        if tap <= 0 || sys::have_tap_listener(tap) != 0 {
+        if tap <= 0 || sys::have_tap_listener(tap).truth() {
             return true;
         }
         let cinfo = (*pinfo).cinfo;
@@ -899,7 +902,10 @@ unsafe fn show(
             &frame,
         );
         let hf_explain = HF[FrameKey::Explain as usize];
-        if PREF_EXPLAIN != 0 && !t.is_null() && sys::proto_field_is_referenced(t, hf_explain) != 0 {
+        if PREF_EXPLAIN.truth()
+            && !t.is_null()
+            && sys::proto_field_is_referenced(t, hf_explain).truth()
+        {
             text.add_lines(t, tvb, hf_explain, |out| explain(lang, rec, an, out));
         }
         *TEXT.lock().unwrap_or_else(|e| e.into_inner()) = text;
@@ -929,7 +935,7 @@ impl TreeItems<'_> {
     fn wanted(&self, key: FrameKey) -> Option<c_int> {
         let hf = self.hf(key)?;
         // SAFETY: `t` is this frame's subtree (non-NULL is checked), hf a registered id.
-        (!self.t.is_null() && unsafe { sys::proto_field_is_referenced(self.t, hf) } != 0)
+        (!self.t.is_null() && unsafe { sys::proto_field_is_referenced(self.t, hf) }.truth())
             .then_some(hf)
     }
 }
