@@ -123,6 +123,7 @@ CHROOT_TESTS=(
   the_verdicts_and_steps_expert_messages_follow_the_language_preference
   no_tcplens_item_is_truncated_in_either_language
   diagnosis_expert_infos_are_never_comments
+  z_expert_repeats_no_tcp_analysis_item_unless_asked
 )
 test_one() {
   local v=$1 so dir

@@ -751,19 +751,24 @@ fn the_verdicts_and_steps_expert_messages_follow_the_language_preference() {
         ),
     ];
     for (filter, en, zh) in cases {
+        // The verdicts' expert infos only when asked for (see the test below).
+        let on: &[&str] = if filter.contains("duplicate_ack") {
+            &["-o", "tcplens.tcp_analysis_experts:TRUE"]
+        } else {
+            &[]
+        };
         // The registered summary by default, the preference's language otherwise.
-        let rows = expert_messages(home, "netns-loss-reorder.pcap", filter, &[]);
+        let rows = expert_messages(home, "netns-loss-reorder.pcap", filter, on);
         assert!(!rows.is_empty(), "{filter}");
         assert!(
             rows.iter().all(|r| r.contains(en) && !r.contains(zh)),
             "{rows:?}"
         );
-        let rows = expert_messages(
-            home,
-            "netns-loss-reorder.pcap",
-            filter,
-            &["-o", "tcplens.language:zh"],
-        );
+        let zh_args: Vec<&str> = ["-o", "tcplens.language:zh"]
+            .into_iter()
+            .chain(on.iter().copied())
+            .collect();
+        let rows = expert_messages(home, "netns-loss-reorder.pcap", filter, &zh_args);
         assert!(!rows.is_empty(), "{filter}");
         // (Wireshark's own expert infos on the frame may still say `en`.)
         assert!(rows.iter().all(|r| r.contains(zh)), "{rows:?}");
@@ -871,4 +876,44 @@ fn diagnosis_expert_infos_are_never_comments() {
         severities.contains(&"Warning") && severities.contains(&"Note"),
         "{severities:?}"
     );
+}
+
+/// Issue 16: by default no tcplens expert info repeats one of Wireshark's `tcp.analysis`
+/// ones (the Expert dialog listed each twice); `tcplens.tcp_analysis_experts` brings them
+/// back. The lifecycle steps stay.
+#[test]
+fn z_expert_repeats_no_tcp_analysis_item_unless_asked() {
+    use tcplens_core::analysis::Verdict;
+    use tcplens_core::text::{En, PluginWords};
+    let Some(home) = home_or_skip() else { return };
+    let ours = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["-n", "-q", "-z", "expert", "-r", "netns-loss-reorder.pcap"];
+        args.extend_from_slice(extra);
+        let out = tshark(home, &args, &[]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.contains("TCPLENS"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let repeats = |lines: &[String]| -> usize {
+        lines
+            .iter()
+            .filter(|l| {
+                Verdict::ALL
+                    .iter()
+                    .any(|v| l.contains(En::verdict_summary(*v)))
+            })
+            .count()
+    };
+    let default = ours(&[]);
+    assert!(!default.is_empty(), "no tcplens expert info at all");
+    assert_eq!(repeats(&default), 0, "{default:#?}");
+    let asked = ours(&["-o", "tcplens.tcp_analysis_experts:TRUE"]);
+    assert!(repeats(&asked) > 0, "{asked:#?}");
 }

@@ -174,6 +174,10 @@ static mut EI_STEP: [sys::expert_field; NS] = [sys::expert_field { ei: -1, hf: -
 static mut EI_PANIC: sys::expert_field = sys::expert_field { ei: -1, hf: -1 };
 static mut PREF_EXPLAIN: compat::WsBool = compat::TRUE;
 static mut PREF_LANGUAGE: c_int = 0;
+/// `tcplens.tcp_analysis_experts`: repeat Wireshark's own `tcp.analysis` verdicts as
+/// tcplens expert infos. Off by default, so Analyze → Expert Information lists each of
+/// them once (under TCP); the `tcplens.<verdict>` fields are there either way.
+static mut PREF_TCP_ANALYSIS_EXPERTS: compat::WsBool = compat::FALSE;
 
 /// What the first pass keeps for the later ones.
 struct State {
@@ -217,6 +221,13 @@ fn severity(v: Verdict) -> c_int {
         Verdict::WindowUpdate => sys::PI_CHAT,
         _ => sys::PI_NOTE,
     }) as c_int
+}
+
+/// The `tcplens.tcp_analysis_experts` preference.
+#[allow(unsafe_code)] // epan boundary: reads a preference Wireshark writes.
+fn pref_tcp_analysis_experts() -> bool {
+    // SAFETY: written by Wireshark's preference code on its single thread, which is this one.
+    unsafe { PREF_TCP_ANALYSIS_EXPERTS }.truth()
 }
 
 /// The `tcplens.language` preference.
@@ -418,6 +429,13 @@ unsafe extern "C" fn register_protoinfo() {
                     FrameKey::Explain.name()
                 )),
                 addr_of_mut!(PREF_EXPLAIN),
+            );
+            sys::prefs_register_bool_preference(
+                prefs,
+                leak("tcp_analysis_experts"),
+                leak("Repeat Wireshark's TCP analysis expert infos"),
+                leak("Also raise each tcp.analysis verdict (retransmission, duplicate ACK ...) as a TCPLENS expert info; off, the Expert Information dialog lists each once, under TCP"),
+                addr_of_mut!(PREF_TCP_ANALYSIS_EXPERTS),
             );
             let langs: &'static [sys::enum_val_t; 3] = Box::leak(Box::new([
                 sys::enum_val_t {
@@ -664,7 +682,11 @@ impl Shown<'_> {
 
     /// The highest severity among the frame's expert infos (0 when it has none).
     fn max_severity(&self) -> c_int {
-        let flags = self.flags();
+        let flags = if pref_tcp_analysis_experts() {
+            self.flags()
+        } else {
+            0
+        };
         let verdicts = Verdict::ALL
             .iter()
             .filter(|v| flags & 1 << v.index() != 0)
@@ -1007,6 +1029,9 @@ unsafe fn add_experts(
             if flags & (1 << verdict.index()) != 0 {
                 if !t.is_null() {
                     sys::proto_tree_add_boolean(t, HF_VERDICT[i], tvb, 0, 0, 1);
+                }
+                if !pref_tcp_analysis_experts() {
+                    continue;
                 }
                 add_expert(
                     pinfo,
