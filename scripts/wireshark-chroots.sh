@@ -124,6 +124,7 @@ CHROOT_TESTS=(
   no_tcplens_item_is_truncated_in_either_language
   diagnosis_expert_infos_are_never_comments
   z_expert_repeats_no_tcp_analysis_item_unless_asked
+  the_tree_summary_says_what_the_frame_is
 )
 test_one() {
   local v=$1 so dir

@@ -917,3 +917,87 @@ fn z_expert_repeats_no_tcp_analysis_item_unless_asked() {
     let asked = ours(&["-o", "tcplens.tcp_analysis_experts:TRUE"]);
     assert!(repeats(&asked) > 0, "{asked:#?}");
 }
+
+/// Issue 16: the TCP Lens item says what the frame is and the states after it; the step
+/// shows its name, not a bare 23; tcplens's own items come first and the values that
+/// repeat the TCP tree sit last, in a subtree of their own.
+#[test]
+fn the_tree_summary_says_what_the_frame_is() {
+    use tcplens_core::text::{En, ExpertStep, PluginWords, Zh};
+    use tcplens_core::Teardown;
+    let Some(home) = home_or_skip() else { return };
+    let step = ExpertStep::Teardown(Teardown::AckAndFin);
+    for (lang, words, states) in [
+        ("en", En::step_summary(step), {
+            let mut s = String::new();
+            En::tree_states(&mut s, "FIN_WAIT_2", "LAST_ACK").unwrap();
+            s
+        }),
+        ("zh", Zh::step_summary(step), {
+            let mut s = String::new();
+            Zh::tree_states(&mut s, "FIN_WAIT_2", "LAST_ACK").unwrap();
+            s
+        }),
+    ] {
+        let pref = format!("tcplens.language:{lang}");
+        let out = tshark(
+            home,
+            &[
+                "-n",
+                "-r",
+                "seed-https-rst.pcap",
+                "-V",
+                "-Y",
+                "frame.number == 12",
+                "-o",
+                &pref,
+            ],
+            &[],
+        );
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let lines = tcplens_tree_lines(&text);
+        assert_eq!(
+            lines.first().copied(),
+            Some(format!("TCP Lens: {words} · {states}").as_str()),
+            "{text}"
+        );
+        let pos = |needle: &str| {
+            lines
+                .iter()
+                .position(|l| l.contains(needle))
+                .unwrap_or_else(|| panic!("{needle} missing: {lines:#?}"))
+        };
+        let registered = En::step_summary(step);
+        assert!(
+            lines.contains(&format!("    Teardown step: {registered} (23)").as_str()),
+            "{lines:#?}"
+        );
+        let values = pos(if lang == "en" {
+            En::tree_tcp_values()
+        } else {
+            Zh::tree_tcp_values()
+        });
+        assert!(
+            pos("Client state:") < values && pos("Explanation:") < values,
+            "{lines:#?}"
+        );
+        assert!(pos("Source port: 443") > values, "{lines:#?}");
+    }
+    // The filter still takes the number.
+    let out = tshark(
+        home,
+        &[
+            "-n",
+            "-r",
+            "seed-https-rst.pcap",
+            "-Y",
+            "tcplens.teardown == 23",
+            "-T",
+            "fields",
+            "-e",
+            "frame.number",
+        ],
+        &[],
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "12");
+}

@@ -267,7 +267,7 @@ frame_schema! {
     Handshake "handshake": Integer, None, None, "Handshake step", true,
         "handshake step 1, 2 or 3",
         tcp |t| t.rec.handshake.map(|h| h as u64);
-    Teardown "teardown": Integer, None, None, "Teardown step (23 = 2+3)", true,
+    Teardown "teardown": Integer, None, None, "Teardown step", true,
         "teardown step 1, 2, 3, 4, or 23 for the combined ACK+FIN (2+3)",
         tcp |t| t.rec.teardown.map(|s| s as u64);
     Event "event": Name, None, None, "Lifecycle event", true,

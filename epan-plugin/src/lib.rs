@@ -40,7 +40,7 @@ mod compat;
 mod diagnosis;
 mod lines;
 
-use std::ffi::{c_char, c_int, c_void, CString};
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -167,6 +167,8 @@ static mut proto_tcplens: c_int = -1;
 static mut ett_tcplens: c_int = -1;
 /// The (childless) continuation lines of a long text.
 pub(crate) static mut ETT_LINE: c_int = -1;
+/// The collapsed subtree of the values that repeat the TCP tree's.
+static mut ETT_TCP_VALUES: c_int = -1;
 static mut HF: [c_int; NF] = [-1; NF];
 static mut HF_VERDICT: [c_int; NV] = [-1; NV];
 static mut EI_VERDICT: [sys::expert_field; NV] = [sys::expert_field { ei: -1, hf: -1 }; NV];
@@ -272,6 +274,63 @@ unsafe fn add_expert(
     unsafe { sys::expert_add_info_format(pinfo, ti, ei, c"%s".as_ptr(), message.as_ptr()) };
 }
 
+/// epan's `value_string` (epan/value_string.h): a number and its name.
+#[repr(C)]
+struct ValueString {
+    value: u32,
+    strptr: *const c_char,
+}
+
+/// The named values of the handshake and teardown step fields (the steps' expert
+/// summaries: "Teardown 2+3/4: ..." where the number is 23), so Wireshark shows the step,
+/// not the bare number; NULL for every other key. A `value_string` array ends with a
+/// NULL name.
+fn step_names(key: FrameKey) -> *const c_void {
+    let value = |s: ExpertStep| match (key, s) {
+        (FrameKey::Handshake, ExpertStep::Handshake(h)) => Some(h as u32),
+        (FrameKey::Teardown, ExpertStep::Teardown(t)) => Some(t as u32),
+        _ => None,
+    };
+    let mut vals: Vec<ValueString> = ExpertStep::ALL
+        .iter()
+        .filter_map(|s| {
+            value(*s).map(|value| ValueString {
+                value,
+                strptr: leak(tcplens_core::with_lang!(REGISTERED, L => L::step_summary(*s))),
+            })
+        })
+        .collect();
+    if vals.is_empty() {
+        return null();
+    }
+    vals.push(ValueString {
+        value: 0,
+        strptr: null(),
+    });
+    vals.leak().as_ptr().cast()
+}
+
+/// The keys whose values repeat the TCP tree's (addresses, ports, flags, raw and relative
+/// numbers, windows): shown in a collapsed subtree of their own, after what tcplens adds.
+fn repeats_tcp(key: FrameKey) -> bool {
+    use FrameKey::*;
+    matches!(
+        key,
+        Src | Dst
+            | Sport
+            | Dport
+            | TcpFlags
+            | Seq
+            | Ack
+            | SeqRaw
+            | AckRaw
+            | Len
+            | NextSeq
+            | Window
+            | WindowScaled
+    )
+}
+
 fn hf_info(
     id: *mut c_int,
     name: &str,
@@ -356,13 +415,15 @@ unsafe extern "C" fn register_protoinfo() {
             let ids = addr_of_mut!(HF).cast::<c_int>();
             for (i, key) in FRAME_KEYS.iter().enumerate() {
                 if key.in_plugin {
-                    hf.push(hf_info(
+                    let mut info = hf_info(
                         ids.add(i),
                         key.label,
                         &format!("tcplens.{}", key.name),
                         Kind::of(key.ty),
                         key.description,
-                    ));
+                    );
+                    info.hfinfo.strings = step_names(FrameKey::ALL[i]);
+                    hf.push(info);
                 }
             }
             let vids = addr_of_mut!(HF_VERDICT).cast::<c_int>();
@@ -377,11 +438,12 @@ unsafe extern "C" fn register_protoinfo() {
             }
             let hf: &'static mut [sys::hf_register_info] = hf.leak();
             sys::proto_register_field_array(proto_tcplens, hf.as_mut_ptr(), hf.len() as c_int);
-            let ett: &'static mut [*mut c_int; 2] = Box::leak(Box::new([
+            let ett: &'static mut [*mut c_int; 3] = Box::leak(Box::new([
                 addr_of_mut!(ett_tcplens),
                 addr_of_mut!(ETT_LINE),
+                addr_of_mut!(ETT_TCP_VALUES),
             ]));
-            sys::proto_register_subtree_array(ett.as_ptr(), 2);
+            sys::proto_register_subtree_array(ett.as_ptr(), 3);
 
             let mut ei: Vec<sys::ei_register_info> = Vec::new();
             let eids = addr_of_mut!(EI_VERDICT).cast::<sys::expert_field>();
@@ -899,10 +961,25 @@ unsafe fn show(
     // NUL-terminated temporaries that epan copies. Every item is added at offset 0 with
     // length 0, in bounds for any tvb (even an empty one), so no epan call here can throw.
     unsafe {
-        let ti = sys::proto_tree_add_item(tree, proto_tcplens, tvb, 0, 0, sys::ENC_NA);
+        let mut text = std::mem::take(&mut *TEXT.lock().unwrap_or_else(|e| e.into_inner()));
+        let ti = match summary_line(&mut text.0, f, lang).ok().and_then(|()| {
+            text.0.push('\0');
+            CStr::from_bytes_with_nul(text.0.as_bytes()).ok()
+        }) {
+            // "%s" with one NUL-terminated string that epan copies.
+            Some(label) => sys::proto_tree_add_protocol_format(
+                tree,
+                proto_tcplens,
+                tvb,
+                0,
+                0,
+                c"%s".as_ptr(),
+                label.as_ptr(),
+            ),
+            None => sys::proto_tree_add_item(tree, proto_tcplens, tvb, 0, 0, sys::ENC_NA),
+        };
         let t = sys::proto_item_add_subtree(ti, ett_tcplens);
         let (rec, an, seg) = (f.rec, f.an, f.seg);
-        let mut text = std::mem::take(&mut *TEXT.lock().unwrap_or_else(|e| e.into_inner()));
         let ends = endpoints(seg);
         let frame = schema::Frame {
             number: u64::from(f.frame),
@@ -920,6 +997,7 @@ unsafe fn show(
                 t,
                 tvb,
                 text: &mut text,
+                repeats: false,
             },
             &frame,
         );
@@ -930,9 +1008,68 @@ unsafe fn show(
         {
             text.add_lines(t, tvb, hf_explain, |out| explain(lang, rec, an, out));
         }
-        *TEXT.lock().unwrap_or_else(|e| e.into_inner()) = text;
         add_experts(pinfo, tvb, t, ti, f, lang);
+        // Last and collapsed: what the TCP tree shows already.
+        let words = tcplens_core::with_lang!(lang, L => L::tree_tcp_values());
+        if let Ok(title) = CString::new(words) {
+            let sub = sys::proto_tree_add_subtree_format(
+                t,
+                tvb,
+                0,
+                0,
+                ETT_TCP_VALUES,
+                null_mut(),
+                c"%s".as_ptr(),
+                title.as_ptr(),
+            );
+            schema::visit_frame(
+                &mut TreeItems {
+                    t: sub,
+                    tvb,
+                    text: &mut text,
+                    repeats: true,
+                },
+                &frame,
+            );
+        }
+        *TEXT.lock().unwrap_or_else(|e| e.into_inner()) = text;
     }
+}
+
+/// The TCP Lens item's label: what the frame is (its lifecycle step, else its verdicts,
+/// else its stream) and both endpoints' states after it, e.g. "TCP Lens: Teardown 2+3/4:
+/// ACK of the first FIN and second FIN in one segment · client FIN_WAIT_2, server
+/// LAST_ACK". Kept under Wireshark's label limit: verdicts that do not fit are counted.
+fn summary_line(out: &mut String, f: &Shown<'_>, lang: Lang) -> std::fmt::Result {
+    out.clear();
+    out.push_str("TCP Lens: ");
+    tcplens_core::with_lang!(lang, L => {
+        if let Some(i) = f.step() {
+            out.push_str(L::step_summary(ExpertStep::ALL[i]));
+        } else {
+            let flags = f.flags();
+            let shown: Vec<&str> = Verdict::ALL
+                .iter()
+                .filter(|v| flags & 1 << v.index() != 0)
+                .map(|v| L::verdict_summary(*v))
+                .collect();
+            if shown.is_empty() {
+                L::tree_stream(out, f.rec.stream)?;
+            }
+            for (n, v) in shown.iter().enumerate() {
+                if out.len() + v.len() > lines::LINE_BYTES / 2 && n > 0 {
+                    write!(out, " (+{})", shown.len() - n)?;
+                    break;
+                }
+                if n > 0 {
+                    out.push_str("; ");
+                }
+                out.push_str(v);
+            }
+        }
+        out.push_str(" · ");
+        L::tree_states(out, f.rec.client_state.name(), f.rec.server_state.name())
+    })
 }
 
 /// Adds a frame's schema keys to its tcplens subtree: each key with a value becomes an item
@@ -942,6 +1079,9 @@ struct TreeItems<'a> {
     t: *mut sys::proto_tree,
     tvb: *mut sys::tvbuff_t,
     text: &'a mut CText,
+    /// Which keys this pass adds: those that repeat the TCP tree's ([`repeats_tcp`]), or
+    /// the others.
+    repeats: bool,
 }
 
 #[allow(unsafe_code)] // epan boundary: reads the registered field ids.
@@ -950,7 +1090,7 @@ impl TreeItems<'_> {
     fn hf(&self, key: FrameKey) -> Option<c_int> {
         // SAFETY: HF is written only at registration, before any dissection.
         let id = unsafe { HF[key as usize] };
-        (key.info().in_plugin && id >= 0).then_some(id)
+        (key.info().in_plugin && id >= 0 && repeats_tcp(key) == self.repeats).then_some(id)
     }
 
     /// The key's field id, when the tree shows or filters on it.

@@ -1178,5 +1178,17 @@ mod plugin_summaries {
         fn internal_error() -> &'static str {
             "tcplens failed on this frame (internal error caught)"
         }
+
+        fn tree_states(out: &mut String, client: &str, server: &str) -> core::fmt::Result {
+            core::fmt::Write::write_fmt(out, format_args!("client {client}, server {server}"))
+        }
+
+        fn tree_stream(out: &mut String, stream: u32) -> core::fmt::Result {
+            core::fmt::Write::write_fmt(out, format_args!("Stream {stream}"))
+        }
+
+        fn tree_tcp_values() -> &'static str {
+            "TCP header values (as in the TCP tree)"
+        }
     }
 }

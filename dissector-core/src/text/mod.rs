@@ -365,6 +365,12 @@ pub trait PluginWords {
     fn step_summary(s: ExpertStep) -> &'static str;
     /// The core failed on a frame and the plugin caught it.
     fn internal_error() -> &'static str;
+    /// The end of the TCP Lens tree's summary line: both endpoints' states after the frame.
+    fn tree_states(out: &mut String, client: &str, server: &str) -> core::fmt::Result;
+    /// The start of the summary line of a frame that is no step and has no verdict.
+    fn tree_stream(out: &mut String, stream: u32) -> core::fmt::Result;
+    /// The collapsed subtree that repeats the TCP header's own values.
+    fn tree_tcp_values() -> &'static str;
 }
 
 #[cfg(test)]

@@ -1120,5 +1120,17 @@ mod plugin_summaries {
         fn internal_error() -> &'static str {
             "tcplens 处理该帧时失败（已捕获内部错误）"
         }
+
+        fn tree_states(out: &mut String, client: &str, server: &str) -> core::fmt::Result {
+            core::fmt::Write::write_fmt(out, format_args!("客户端 {client}，服务器 {server}"))
+        }
+
+        fn tree_stream(out: &mut String, stream: u32) -> core::fmt::Result {
+            core::fmt::Write::write_fmt(out, format_args!("流 {stream}"))
+        }
+
+        fn tree_tcp_values() -> &'static str {
+            "TCP 首部的值（与 TCP 树相同）"
+        }
     }
 }
