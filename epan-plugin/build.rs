@@ -57,6 +57,8 @@ fn main() {
         "proto_tree_add_subtree_format",
         "proto_tree_add_boolean",
         "proto_tree_add_time",
+        "proto_tree_add_ipv4",
+        "proto_tree_add_ipv6",
         "proto_field_is_referenced",
         "proto_registrar_get_nth",
         "expert_register_protocol",

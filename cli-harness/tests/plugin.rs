@@ -255,7 +255,14 @@ fn plugin_rows(home: &Path, capture: &str, two_pass: bool) -> BTreeMap<u64, Vec<
         .chain(FLAGS.iter())
         .map(|k| format!("tcplens.{k}"))
         .collect();
-    for f in &fields {
+    // An address key's IPv6 value is in its `<key>6` twin; the row takes whichever is set.
+    let v6: Vec<(usize, String)> = keys
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| FrameKey::from_name(k).is_some_and(|k| k.info().ty == KeyType::Address))
+        .map(|(i, k)| (i, format!("tcplens.{k}6")))
+        .collect();
+    for f in fields.iter().chain(v6.iter().map(|(_, f)| f)) {
         args.extend(["-e", f.as_str()]);
     }
     if two_pass {
@@ -272,8 +279,19 @@ fn plugin_rows(home: &Path, capture: &str, two_pass: bool) -> BTreeMap<u64, Vec<
         .filter_map(|line| {
             let mut cols = line.split('\t');
             let frame: u64 = cols.next()?.parse().ok()?;
+            let mut cols: Vec<&str> = cols.collect();
+            let twins = cols.split_off(cols.len().saturating_sub(v6.len()));
+            for ((i, _), twin) in v6.iter().zip(twins) {
+                assert!(
+                    cols[*i].is_empty() || twin.is_empty(),
+                    "frame {frame}: both tcplens.{} and its IPv6 twin",
+                    keys[*i]
+                );
+                if cols[*i].is_empty() {
+                    cols[*i] = twin;
+                }
+            }
             let vals: Vec<String> = cols
-                .collect::<Vec<_>>()
                 .iter()
                 .enumerate()
                 .map(|(i, v)| {
@@ -369,9 +387,9 @@ fn plugin_loads_and_registers_every_field() {
             KeyType::Integer => "FT_UINT32",
             KeyType::FrameNumber => "FT_FRAMENUM",
             KeyType::Seconds | KeyType::Seconds9 => "FT_RELATIVE_TIME",
+            KeyType::Address => "FT_IPv4",
             KeyType::Text
             | KeyType::Name
-            | KeyType::Address
             | KeyType::Names
             | KeyType::Endpoint
             | KeyType::Decimal
@@ -383,6 +401,14 @@ fn plugin_loads_and_registers_every_field() {
             .unwrap_or_else(|| panic!("field tcplens.{} missing", key.name));
         assert_eq!(line.split('\t').nth(3), Some(ft), "{line}");
         assert!(line.contains(key.description), "{line}");
+        if key.ty == KeyType::Address {
+            let twin = format!("tcplens.{}6", key.name);
+            let line = fields
+                .lines()
+                .find(|l| l.split('\t').nth(2) == Some(twin.as_str()))
+                .unwrap_or_else(|| panic!("field {twin} missing"));
+            assert_eq!(line.split('\t').nth(3), Some("FT_IPv6"), "{line}");
+        }
     }
     for key in FLAGS.iter() {
         assert!(
@@ -448,6 +474,30 @@ fn display_filters_select_the_expected_frames() {
         frames("seed-https-rst.pcap", "tcplens.rst_by == \"server\""),
         ["13"]
     );
+    // Addresses are address fields: subnets match, for IPv4 and (in the twin) IPv6.
+    let sent_by = |cap: &str, prefix: &str| -> Vec<String> {
+        common::jsonl(&common::root().join("tests/captures").join(cap))
+            .into_iter()
+            .filter(|v| v["src"].as_str().is_some_and(|a| a.starts_with(prefix)))
+            .map(|v| v["frame"].to_string())
+            .collect()
+    };
+    let client = sent_by("seed-https-rst.pcap", "192.168.1.");
+    assert!(!client.is_empty());
+    assert_eq!(
+        frames("seed-https-rst.pcap", "tcplens.src == 192.168.1.0/24"),
+        client
+    );
+    let v6 = sent_by("synthetic-null-ipv6.pcap", "2001:db8::5");
+    assert!(!v6.is_empty());
+    assert_eq!(
+        frames(
+            "synthetic-null-ipv6.pcap",
+            "tcplens.src6 == 2001:db8::5/128"
+        ),
+        v6
+    );
+    assert!(frames("synthetic-null-ipv6.pcap", "tcplens.src == 10.0.0.0/8").is_empty());
     let retrans = frames("netns-loss-reorder.pcap", "tcplens.retransmission");
     let want: Vec<String> =
         harness_rows(&common::root().join("tests/captures/netns-loss-reorder.pcap"))

@@ -42,7 +42,7 @@ mod lines;
 
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::fmt::Write as _;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::{addr_of_mut, null, null_mut};
 use std::sync::atomic::{AtomicI32, Ordering};
@@ -115,6 +115,12 @@ enum Kind {
     Str,
     RelTime,
     Bool,
+    /// An address key's IPv4 field (`tcplens.src`), so `tcplens.src == 10.0.0.0/8` works.
+    Ipv4,
+    /// An address key's IPv6 twin (`tcplens.src6`). One abbreviation registered with two
+    /// types (FT_IPv4 and FT_IPv6) breaks filtering on it in Wireshark 4.0 and 4.4, so the
+    /// IPv6 address has a field of its own, as Wireshark's own `ip.src` / `ipv6.src`.
+    Ipv6,
 }
 
 impl Kind {
@@ -124,9 +130,9 @@ impl Kind {
             KeyType::Integer => Kind::U32,
             KeyType::FrameNumber => Kind::Frame,
             KeyType::Seconds | KeyType::Seconds9 => Kind::RelTime,
+            KeyType::Address => Kind::Ipv4,
             KeyType::Text
             | KeyType::Name
-            | KeyType::Address
             | KeyType::Names
             | KeyType::Endpoint
             | KeyType::Decimal
@@ -170,6 +176,8 @@ pub(crate) static mut ETT_LINE: c_int = -1;
 /// The collapsed subtree of the values that repeat the TCP tree's.
 static mut ETT_TCP_VALUES: c_int = -1;
 static mut HF: [c_int; NF] = [-1; NF];
+/// The IPv6 twins of the address keys' fields (by key index; -1 for other keys).
+static mut HF6: [c_int; NF] = [-1; NF];
 static mut HF_VERDICT: [c_int; NV] = [-1; NV];
 static mut EI_VERDICT: [sys::expert_field; NV] = [sys::expert_field { ei: -1, hf: -1 }; NV];
 static mut EI_STEP: [sys::expert_field; NS] = [sys::expert_field { ei: -1, hf: -1 }; NS];
@@ -345,6 +353,8 @@ fn hf_info(
         Kind::Str => (sys::FT_STRING, sys::BASE_NONE as c_int),
         Kind::RelTime => (sys::FT_RELATIVE_TIME, sys::BASE_NONE as c_int),
         Kind::Bool => (sys::FT_BOOLEAN, sys::BASE_NONE as c_int),
+        Kind::Ipv4 => (sys::FT_IPv4, sys::BASE_NONE as c_int),
+        Kind::Ipv6 => (sys::FT_IPv6, sys::BASE_NONE as c_int),
     };
     sys::hf_register_info {
         p_id: id,
@@ -424,6 +434,15 @@ unsafe extern "C" fn register_protoinfo() {
                     );
                     info.hfinfo.strings = step_names(FrameKey::ALL[i]);
                     hf.push(info);
+                    if key.ty == KeyType::Address {
+                        hf.push(hf_info(
+                            addr_of_mut!(HF6).cast::<c_int>().add(i),
+                            &format!("{} (IPv6)", key.label),
+                            &format!("tcplens.{}6", key.name),
+                            Kind::Ipv6,
+                            key.description,
+                        ));
+                    }
                 }
             }
             let vids = addr_of_mut!(HF_VERDICT).cast::<c_int>();
@@ -906,33 +925,6 @@ impl CText {
     }
 }
 
-/// Writes an IPv4 address in dotted decimal, without `fmt`'s padding machinery.
-fn write_ipv4(out: &mut String, a: Ipv4Addr) {
-    for (i, octet) in a.octets().iter().enumerate() {
-        if i > 0 {
-            out.push('.');
-        }
-        let o = *octet;
-        if o >= 100 {
-            out.push(char::from(b'0' + o / 100));
-        }
-        if o >= 10 {
-            out.push(char::from(b'0' + o / 10 % 10));
-        }
-        out.push(char::from(b'0' + o % 10));
-    }
-}
-
-fn write_ip(out: &mut String, a: IpAddr) -> std::fmt::Result {
-    match a {
-        IpAddr::V4(v4) => {
-            write_ipv4(out, v4);
-            Ok(())
-        }
-        IpAddr::V6(v6) => write!(out, "{v6}"),
-    }
-}
-
 #[allow(unsafe_code)]
 unsafe fn show(
     tvb: *mut sys::tvbuff_t,
@@ -1132,10 +1124,35 @@ impl FrameVisitor for TreeItems<'_> {
             };
         }
     }
+    /// An IPv4 address in the key's own field, an IPv6 one in its `<key>6` twin.
     fn address(&mut self, key: FrameKey, v: Option<IpAddr>) {
-        if let (Some(a), Some(hf)) = (v, self.wanted(key)) {
-            // SAFETY: as above.
-            unsafe { self.text.add(self.t, self.tvb, hf, |out| write_ip(out, a)) };
+        let (Some(a), Some(hf)) = (v, self.hf(key)) else {
+            return;
+        };
+        match a {
+            IpAddr::V4(v4) => {
+                // SAFETY: as above; epan takes the address in network byte order.
+                unsafe {
+                    sys::proto_tree_add_ipv4(
+                        self.t,
+                        hf,
+                        self.tvb,
+                        0,
+                        0,
+                        u32::from_ne_bytes(v4.octets()),
+                    )
+                };
+            }
+            IpAddr::V6(v6) => {
+                // SAFETY: HF6 is written only at registration, before any dissection.
+                let hf6 = unsafe { HF6[key as usize] };
+                if hf6 < 0 {
+                    return;
+                }
+                let addr = sys::ws_in6_addr { bytes: v6.octets() };
+                // SAFETY: as above; epan copies the 16 bytes.
+                unsafe { sys::proto_tree_add_ipv6(self.t, hf6, self.tvb, 0, 0, &addr) };
+            }
         }
     }
     /// The verdicts are `tcplens.<verdict>` fields and expert infos of their own
