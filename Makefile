@@ -103,6 +103,9 @@ install-plugin: deps-plugin
 	mkdir -p $(HOME)/.local/lib/wireshark/plugins/$(WS_VERSION)/epan
 	cp target/release/libtcplens.so $(HOME)/.local/lib/wireshark/plugins/$(WS_VERSION)/epan/tcplens.so
 	@echo "installed: $(HOME)/.local/lib/wireshark/plugins/$(WS_VERSION)/epan/tcplens.so"
+	mkdir -p $(HOME)/.config/wireshark/profiles/tcplens
+	cp wireshark-profile/preferences wireshark-profile/colorfilters wireshark-profile/recent $(HOME)/.config/wireshark/profiles/tcplens/
+	@echo "installed: the Wireshark profile 'tcplens' (Edit > Configuration Profiles, or tshark -C tcplens)"
 	@echo "check: tshark -G plugins | grep tcplens   (as a non-root user), or Help > About > Plugins"
 
 # Re-renders docs/img/diagram.png and docs/img/report.png from the current code.

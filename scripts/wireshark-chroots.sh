@@ -125,6 +125,7 @@ CHROOT_TESTS=(
   diagnosis_expert_infos_are_never_comments
   z_expert_repeats_no_tcp_analysis_item_unless_asked
   the_tree_summary_says_what_the_frame_is
+  the_profile_shows_steps_states_and_colours
 )
 test_one() {
   local v=$1 so dir

@@ -103,6 +103,13 @@ fn install_plugin(features: &[&str], suffix: &str) -> Option<PathBuf> {
         for cap in common::bundled_captures() {
             std::fs::copy(&cap, home.join(cap.file_name().unwrap())).unwrap();
         }
+        // The "tcplens" profile, where `make install-plugin` puts it.
+        let profile = home.join(".config/wireshark/profiles/tcplens");
+        std::fs::create_dir_all(&profile).unwrap();
+        for f in std::fs::read_dir(common::root().join("wireshark-profile")).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, profile.join(f.file_name().unwrap())).unwrap();
+        }
         // Readable by the unprivileged user tshark runs as.
         Command::new("chmod")
             .args(["-R", "a+rX"])
@@ -1050,4 +1057,47 @@ fn the_tree_summary_says_what_the_frame_is() {
         &[],
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "12");
+}
+
+/// Issue 16: the shipped "tcplens" profile: its columns show the step and both states,
+/// and every colouring rule and column compiles (Wireshark warns about one that does not).
+#[test]
+fn the_profile_shows_steps_states_and_colours() {
+    use tcplens_core::text::{En, ExpertStep, PluginWords};
+    use tcplens_core::Teardown;
+    let Some(home) = home_or_skip() else { return };
+    let out = tshark(
+        home,
+        &[
+            "-C",
+            "tcplens",
+            "--color",
+            "-n",
+            "-r",
+            "seed-https-rst.pcap",
+        ],
+        &[],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stderr.trim().is_empty(), "{stderr}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("12 "))
+        .unwrap_or_else(|| panic!("{text}"));
+    let step = En::step_summary(ExpertStep::Teardown(Teardown::AckAndFin));
+    assert!(
+        line.contains(step) && line.contains("FIN_WAIT_2 LAST_ACK"),
+        "{line}"
+    );
+    let colours =
+        std::fs::read_to_string(common::root().join("wireshark-profile/colorfilters")).unwrap();
+    for rule in [
+        "tcplens.handshake",
+        "tcplens.teardown",
+        "tcplens.event == \"rst\"",
+        "tcplens.retransmission",
+    ] {
+        assert!(colours.contains(rule), "no colouring rule on {rule}");
+    }
 }
