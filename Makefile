@@ -19,7 +19,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # parallelises on its own.
 .NOTPARALLEL:
 
-.PHONY: deps deps-build deps-plugin deps-test build demo test test-wireshark-versions dist robustness fmt clippy clean install-plugin bench bench-micro screenshots
+.PHONY: deps deps-build deps-plugin deps-test build demo test test-wireshark-versions dist robustness fmt clippy clean install-plugin bench bench-micro screenshots screenshots-wireshark
 
 # Everything, for every purpose.
 deps:
@@ -111,6 +111,11 @@ install-plugin: deps-plugin
 # Re-renders docs/img/diagram.png and docs/img/report.png from the current code.
 screenshots: deps-build
 	bash scripts/screenshots.sh
+
+# Re-renders the Wireshark screenshots (docs/img/wireshark-*.png): Wireshark Qt under Xvfb
+# with the plugin and the "tcplens" profile.
+screenshots-wireshark: deps-build
+	bash scripts/wireshark-screenshot.sh
 
 fmt:
 	$(CARGO) fmt --all

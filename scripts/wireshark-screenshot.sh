@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Opens bundled captures in Wireshark (Qt) under Xvfb with the tcplens plugin installed in
-# a private HOME, expands the packet details on a retransmission and on a teardown step, and
-# saves docs/img/wireshark-tcplens.png. Needs: wireshark-qt xvfb xdotool imagemagick
-# (installs them when missing, like scripts/install-deps.sh). Run from the repository root.
+# Opens bundled captures in Wireshark (Qt) under Xvfb with the tcplens plugin and the
+# "tcplens" profile (wireshark-profile/) installed in a private HOME, and saves:
+#   docs/img/wireshark-packet-list.png     the packet list with the profile's columns and colours
+#   docs/img/wireshark-retransmission.png  the TCP Lens tree on a retransmission
+#   docs/img/wireshark-teardown.png        the TCP Lens tree on teardown step 2+3
+#   docs/img/wireshark-expert.png          Analyze > Expert Information
+# Needs: wireshark-qt xvfb xdotool imagemagick (installs them when missing, like
+# scripts/install-deps.sh). Run from the repository root (`make screenshots-wireshark`).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -21,11 +25,14 @@ cargo build --release -p tcplens-epan
 ver=$(pkg-config --modversion wireshark | cut -d. -f1,2)
 work=$(mktemp -d /tmp/tcplens-shot.XXXXXX)
 trap 'kill "${xvfb_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
-mkdir -p "$work/home/.local/lib/wireshark/plugins/$ver/epan" "$work/home/.config/wireshark"
+profile="$work/home/.config/wireshark/profiles/tcplens"
+mkdir -p "$work/home/.local/lib/wireshark/plugins/$ver/epan" "$profile"
 cp target/release/libtcplens.so "$work/home/.local/lib/wireshark/plugins/$ver/epan/tcplens.so"
-cp tests/captures/netns-loss-reorder.pcap tests/captures/seed-http-get.pcap "$work/"
-# Packet list on top, details below, no bytes pane; no welcome or update prompts.
-cat > "$work/home/.config/wireshark/preferences" <<'PREFS'
+cp tests/captures/netns-loss-reorder.pcap tests/captures/seed-https-rst.pcap "$work/"
+# The shipped profile, plus for the pictures: packet list on top, details below, no bytes
+# pane; no update prompts.
+cp wireshark-profile/* "$profile/"
+cat >> "$profile/preferences" <<'PREFS'
 gui.layout_type: 1
 gui.layout_content_1: PLIST
 gui.layout_content_2: PDETAILS
@@ -48,11 +55,14 @@ as_user() {
   fi
 }
 
-shot() { # capture frame filter out.png
-  local cap=$1 frame=$2 filter=$3 out=$4
-  as_user wireshark -r "$work/$cap" -Y "$filter" -g "$frame" >/dev/null 2>&1 &
-  local ws=$!
-  local win=""
+# open CAPTURE FRAME [ARGS...]: starts Wireshark with the profile on CAPTURE, FRAME
+# selected; sets $ws (its pid) and $win (its main window).
+open_ws() {
+  local cap=$1 frame=$2
+  shift 2
+  as_user wireshark -C tcplens -r "$work/$cap" -g "$frame" "$@" >/dev/null 2>&1 &
+  ws=$!
+  win=""
   for _ in $(seq 60); do
     win=$(DISPLAY="$display" xdotool search --onlyvisible --name "$cap" 2>/dev/null | head -1 || true)
     [ -n "$win" ] && break
@@ -61,19 +71,53 @@ shot() { # capture frame filter out.png
   [ -n "$win" ] || { echo "Wireshark did not open a window for $cap" >&2; kill "$ws"; return 1; }
   DISPLAY="$display" xdotool windowsize "$win" 1500 1000 windowmove "$win" 0 0
   sleep 2
-  # There is no window manager: click into the packet details pane, collapse every tree
-  # (Ctrl+Left), select the last one (TCP Lens, the post-dissector's) and expand it with
-  # its subtrees (Shift+Right), then scroll to its end where the verdicts and expert infos are.
-  DISPLAY="$display" xdotool windowfocus "$win" mousemove 300 620 click 1 sleep 0.5 \
-    key ctrl+Left sleep 0.3 key End sleep 0.3 key shift+Right sleep 0.3 key End
-  sleep 2
-  DISPLAY="$display" import -window root "$out"
-  kill "$ws" 2>/dev/null || true
+}
+
+# Quits Wireshark (Ctrl+Q) and waits until it is gone, so the next picture shows one window.
+close_ws() {
+  DISPLAY="$display" xdotool windowfocus "$win" key ctrl+q 2>/dev/null || true
+  for _ in $(seq 20); do
+    pgrep -u 65534 -x wireshark >/dev/null || pgrep -x wireshark >/dev/null || break
+    sleep 0.5
+  done
+  pkill -x wireshark 2>/dev/null || true
   wait "$ws" 2>/dev/null || true
 }
 
+# tree CAPTURE FRAME OUT: the packet details with the TCP Lens tree expanded.
+tree() {
+  local cap=$1 frame=$2 out=$3
+  open_ws "$cap" "$frame"
+  # There is no window manager: click into the packet details pane, collapse every tree
+  # (Ctrl+Left), select the last one (TCP Lens, the post-dissector's) and expand it
+  # (Right: its collapsed "TCP header values" subtree stays collapsed).
+  DISPLAY="$display" xdotool windowfocus "$win" mousemove 300 620 click 1 sleep 0.5 \
+    key ctrl+Left sleep 0.3 key End sleep 0.3 key Right
+  sleep 2
+  DISPLAY="$display" import -window root "$out"
+  close_ws
+}
+
+# The packet list with the profile's columns and colours.
+open_ws seed-https-rst.pcap 12
+DISPLAY="$display" import -window root "$work/list.png"
+close_ws
+convert "$work/list.png" -crop 1500x520+0+0 +repage -resize 1200x -colors 128 docs/img/wireshark-packet-list.png
+
 retrans=$(as_user tshark -r "$work/netns-loss-reorder.pcap" -Y tcplens.retransmission -T fields -e frame.number | head -1)
-shot netns-loss-reorder.pcap "$retrans" "tcplens" "$work/a.png"
-shot seed-http-get.pcap 9 "tcplens" "$work/b.png"
-convert "$work/a.png" "$work/b.png" -append -resize 1200x -colors 96 docs/img/wireshark-tcplens.png
-echo "wrote docs/img/wireshark-tcplens.png"
+tree netns-loss-reorder.pcap "$retrans" "$work/retrans.png"
+convert "$work/retrans.png" -resize 1200x -colors 128 docs/img/wireshark-retransmission.png
+tree seed-https-rst.pcap 12 "$work/teardown.png"
+convert "$work/teardown.png" -resize 1200x -colors 128 docs/img/wireshark-teardown.png
+
+# Analyze > Expert Information (Wireshark opens it for -z expert).
+open_ws netns-loss-reorder.pcap 1 -z expert
+sleep 3
+dialog=$(DISPLAY="$display" xdotool search --onlyvisible --name "Expert Information" 2>/dev/null | head -1 || true)
+[ -n "$dialog" ] || { echo "the Expert Information dialog did not open" >&2; close_ws; exit 1; }
+DISPLAY="$display" xdotool windowsize "$dialog" 1100 700 windowmove "$dialog" 0 0
+sleep 2
+DISPLAY="$display" import -window "$dialog" "$work/expert.png"
+close_ws
+convert "$work/expert.png" -resize 1100x -colors 128 docs/img/wireshark-expert.png
+echo "wrote docs/img/wireshark-{packet-list,retransmission,teardown,expert}.png"
