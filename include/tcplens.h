@@ -11,9 +11,10 @@
 /**
  * The ABI version this library implements; a host passes it in its config. Version 3
  * added `tcplens_set_max_conns` and the `TcplensStatus` enum (same values as version 2's
- * status codes).
+ * status codes); version 4 the encapsulation path (`encap_len`, `encap`,
+ * `tcplens_layer_name`), which changes the verdict's layout.
  */
-#define TCPLENS_ABI_VERSION 3
+#define TCPLENS_ABI_VERSION 4
 
 /**
  * `present` bits of [`TcplensVerdict`]: which nullable fields hold a value.
@@ -214,6 +215,15 @@ typedef struct TcplensVerdict {
    * frame was expected to start at.
    */
   uint32_t expected_seq;
+  /**
+   * How many layer codes `encap` holds.
+   */
+  uint8_t encap_len;
+  /**
+   * The layers the segment was found under, outermost first, as codes
+   * (`tcplens_layer_name`): the JSONL `encap` joins their names with ':'.
+   */
+  uint8_t encap[8];
 } TcplensVerdict;
 
 /**
@@ -356,6 +366,11 @@ const char *tcplens_state_name(uint8_t code);
  * The JSON `event` name of an event code ("rst"), or NULL for 0 and unknown codes.
  */
 const char *tcplens_event_name(uint8_t code);
+
+/**
+ * The `encap` name of a layer code ("eth", "vlan", "gre" ...), or NULL for unknown codes.
+ */
+const char *tcplens_layer_name(uint8_t code);
 
 /**
  * The name of verdict bit `index` ("retransmission" for 0 ...), or NULL.

@@ -165,15 +165,16 @@ fn csv_has_a_header_and_the_same_columns_on_every_row() {
     let text = String::from_utf8(out.stdout).unwrap();
     let mut lines = text.lines();
     let header = lines.next().unwrap();
-    assert!(header.starts_with("frame,time,stream,src,dst,sport,dport,tcp_flags,seq,ack"));
+    assert!(header.starts_with("frame,time,stream,src,dst,sport,dport,encap,tcp_flags,seq,ack"));
     let ncols = header.split(',').count();
     let rows: Vec<Vec<String>> = lines.map(csv_fields).collect();
     assert_eq!(rows.len(), 13);
     for row in &rows {
         assert_eq!(row.len(), ncols, "{row:?}");
     }
-    assert_eq!(rows[1][7], "SYN,ACK");
     let col = |name: &str| header.split(',').position(|c| c == name).unwrap();
+    assert_eq!(rows[1][col("tcp_flags")], "SYN,ACK");
+    assert_eq!(rows[1][col("encap")], "eth:ip");
     let (t, e) = (col("teardown"), col("event"));
     assert_eq!(
         (rows[11][t].as_str(), rows[11][e].as_str()),

@@ -263,6 +263,7 @@ impl Analyzer {
             server_state,
             bits,
             malformed: seg.malformed,
+            encap: seg.encap,
         };
 
         let mut analysis = FrameAnalysis::default();

@@ -417,6 +417,7 @@ impl FrameStore {
             server_state: TcpState::from_u8(d.states >> 4).unwrap_or_default(),
             bits: d.bits,
             malformed: seg.malformed,
+            encap: seg.encap,
         };
         let an = FrameAnalysis {
             verdicts: Verdicts(d.verdicts),
@@ -589,6 +590,7 @@ mod tests {
             server_state: TcpState::Closed,
             bits: RecordBits::default(),
             malformed: None,
+            encap: Default::default(),
         };
         for hs in [
             None,

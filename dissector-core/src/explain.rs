@@ -409,6 +409,7 @@ mod tests {
             server_state: TcpState::Established,
             bits: RecordBits(RecordBits::HAS_LEN | RecordBits::ACK_SHOWN),
             malformed: None,
+            encap: Default::default(),
         };
         let with = |f: &dyn Fn(&mut FrameRecord)| {
             let mut r = base;

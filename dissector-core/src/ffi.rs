@@ -28,8 +28,9 @@ use crate::wire::{DecodeError, OptionError, TcpSegment};
 
 /// The ABI version this library implements; a host passes it in its config. Version 3
 /// added `tcplens_set_max_conns` and the `TcplensStatus` enum (same values as version 2's
-/// status codes).
-pub const TCPLENS_ABI_VERSION: u32 = 3;
+/// status codes); version 4 the encapsulation path (`encap_len`, `encap`,
+/// `tcplens_layer_name`), which changes the verdict's layout.
+pub const TCPLENS_ABI_VERSION: u32 = 4;
 
 /// What a call did. Every function that returns a status returns one of these (as an
 /// `int32_t`); `tcplens_explain` returns a length, or one of the negative ones.
@@ -177,6 +178,11 @@ pub struct TcplensVerdict {
     /// With `TCPLENS_HAS_EXPECTED_SEQ`: the relative sequence number a `lost_segment`
     /// frame was expected to start at.
     pub expected_seq: u32,
+    /// How many layer codes `encap` holds.
+    pub encap_len: u8,
+    /// The layers the segment was found under, outermost first, as codes
+    /// (`tcplens_layer_name`): the JSONL `encap` joins their names with ':'.
+    pub encap: [u8; 8],
 }
 
 /// An analyzer as C sees it: opaque.
@@ -295,8 +301,10 @@ pub fn verdict_of(
         event: rec.event as u8,
         client_state: rec.client_state as u8,
         server_state: rec.server_state as u8,
+        encap_len: rec.encap.codes().len() as u8,
         ..TcplensVerdict::default()
     };
+    v.encap[..rec.encap.codes().len()].copy_from_slice(rec.encap.codes());
     let mut present = 0;
     let mut put = |bit: u32, val: Option<u32>, slot: &mut u32| {
         if let Some(x) = val {
@@ -454,6 +462,9 @@ pub fn record_of(v: &TcplensVerdict) -> FrameRecord {
         server_state: TcpState::from_u8(v.server_state).unwrap_or_default(),
         bits,
         malformed,
+        encap: crate::wire::Encap::from_codes(
+            v.encap.get(..usize::from(v.encap_len)).unwrap_or(&[]),
+        ),
     }
 }
 
@@ -796,6 +807,18 @@ pub extern "C" fn tcplens_event_name(code: u8) -> *const c_char {
     static NAMES: CNames = CNames::new();
     // `Event::from_u8` reads the same table; `Event::None` (0) has no name.
     entry(|| NAMES.get(code.into(), || Event::ALL.map(Event::code)))
+}
+
+/// The `encap` name of a layer code ("eth", "vlan", "gre" ...), or NULL for unknown codes.
+#[no_mangle]
+pub extern "C" fn tcplens_layer_name(code: u8) -> *const c_char {
+    static NAMES: CNames = CNames::new();
+    // `Encap::from_codes` reads the same table: a layer's code is its position in it.
+    entry(|| {
+        NAMES.get(code.into(), || {
+            crate::wire::Layer::ALL.map(|l| Some(crate::wire::Layer::name(l)))
+        })
+    })
 }
 
 /// The name of verdict bit `index` ("retransmission" for 0 ...), or NULL.

@@ -8,7 +8,7 @@ use crate::community_id::community_id;
 use crate::flow::{ClientBy, Conversation, Endpoint};
 use crate::lifecycle::{Event, Handshake, Side, TcpState, Teardown};
 use crate::statistics::{DirStats, RttSummary};
-use crate::wire::{DecodeError, TcpFlags};
+use crate::wire::{DecodeError, Encap, TcpFlags};
 
 /// Per-frame facts that are yes/no.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -79,6 +79,8 @@ pub struct FrameRecord {
     pub bits: RecordBits,
     /// Why the TCP header is malformed, when it is (the segment is then only partly used).
     pub malformed: Option<DecodeError>,
+    /// The layers the segment was found under (the JSONL `encap`).
+    pub encap: Encap,
 }
 
 impl FrameRecord {

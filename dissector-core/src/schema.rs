@@ -19,7 +19,7 @@ use crate::analysis::FrameAnalysis;
 use crate::flow::Endpoint;
 use crate::lifecycle::{Event, Side};
 use crate::record::{ConnRecord, FrameRecord};
-use crate::wire::{DecodeError, TcpFlags};
+use crate::wire::{DecodeError, Encap, TcpFlags};
 
 /// What kind of value a key holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -179,8 +179,13 @@ macro_rules! frame_schema {
     (@get $f:ident, tcp |$x:ident| $get:expr) => { $f.tcp().and_then(|$x| $get) };
     // TCP flag names are formatted on the stack, so they are read as flags and lent as text.
     (@visit $v:ident, $f:ident, Text, $k:expr, tcp_flags |$x:ident| $get:expr) => {{
-        let names = $f.tcp().map(|$x| FlagNames::new($get));
-        $v.text($k, names.as_ref().map(FlagNames::as_str))
+        let names = $f.tcp().map(|$x| StackText::new($get));
+        $v.text($k, names.as_ref().map(StackText::as_str))
+    }};
+    // The encapsulation path, formatted on the stack the same way.
+    (@visit $v:ident, $f:ident, Text, $k:expr, encap |$x:ident| $get:expr) => {{
+        let path = $f.tcp().map(|$x| StackText::path($get));
+        $v.text($k, path.as_ref().map(StackText::as_str))
     }};
     (@visit $v:ident, $f:ident, Integer, $k:expr, $($a:tt)*) => {
         $v.integer($k, frame_schema!(@get $f, $($a)*))
@@ -236,6 +241,9 @@ frame_schema! {
     Dport "dport": Integer, None, None, "Destination port", true,
         "the receiver's TCP port",
         tcp |t| Some(t.ends.1.port.into());
+    Encap "encap": Text, None, None, "Encapsulation", true,
+        "the layers the TCP segment was found under, outermost first, e.g. eth:vlan:ip:gre:eth:ip",
+        encap |t| t.rec.encap;
     TcpFlags "tcp_flags": Text, None, None, "TCP flags", true,
         "the TCP flags set, e.g. SYN,ACK",
         tcp_flags |t| t.rec.tcp_flags;
@@ -661,22 +669,33 @@ impl ConnKey {
     }
 }
 
-/// TCP flag names ("SYN,ACK") written on the stack: no allocation per frame.
+/// A short text written on the stack: TCP flag names ("SYN,ACK") or an encapsulation path
+/// ("eth:vlan:ip:gre:eth:ip"); no allocation per frame.
 #[derive(Clone, Copy)]
-pub struct FlagNames {
-    buf: [u8; 40],
+pub struct StackText {
+    buf: [u8; 64],
     len: usize,
 }
 
-impl FlagNames {
-    pub fn new(f: TcpFlags) -> FlagNames {
-        let mut names = FlagNames {
-            buf: [0; 40],
-            len: 0,
-        };
-        // Nine names of at most 3 letters and their commas fit in 40 bytes.
+impl StackText {
+    const EMPTY: StackText = StackText {
+        buf: [0; 64],
+        len: 0,
+    };
+
+    pub fn new(f: TcpFlags) -> StackText {
+        let mut names = StackText::EMPTY;
+        // Nine names of at most 3 letters and their commas fit.
         let _ = f.write_names(&mut names, ",");
         names
+    }
+
+    /// The path's layer names joined by ':' ([`Encap::CAPACITY`] names of at most 6
+    /// letters and their colons fit).
+    pub fn path(e: Encap) -> StackText {
+        let mut text = StackText::EMPTY;
+        let _ = core::fmt::Write::write_fmt(&mut text, format_args!("{e}"));
+        text
     }
 
     pub fn as_str(&self) -> &str {
@@ -685,7 +704,7 @@ impl FlagNames {
     }
 }
 
-impl core::fmt::Write for FlagNames {
+impl core::fmt::Write for StackText {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
         let end = self.len + s.len();
         let dst = self.buf.get_mut(self.len..end).ok_or(core::fmt::Error)?;
@@ -799,7 +818,7 @@ mod tests {
 
     #[test]
     fn flag_names_fit_every_combination() {
-        let all = FlagNames::new(TcpFlags(0x1ff));
+        let all = StackText::new(TcpFlags(0x1ff));
         assert_eq!(all.as_str().split(',').count(), 9);
     }
 }

@@ -117,7 +117,7 @@ static void print_explain(const TcplensVerdict *v) {
 
 static void print_undecodable(const TcplensVerdict *v) {
     static const char *nulls[] = {
-        "stream", "src", "dst", "sport", "dport", "tcp_flags", "seq", "ack", "seq_raw",
+        "stream", "src", "dst", "sport", "dport", "encap", "tcp_flags", "seq", "ack", "seq_raw",
         "ack_raw", "len", "next_seq", "window", "window_scaled", "handshake", "teardown",
         "event", "rst_by", "rst_from", "client_state", "server_state", "flags", "dup_ack_num",
         "dup_ack_frame", "acks_frame", "ack_rtt", "initial_rtt", "bytes_in_flight",
@@ -139,6 +139,13 @@ static void print_tcp(const TcplensVerdict *v) {
     print_addr("src", v->ip_version, v->src_addr);
     print_addr("dst", v->ip_version, v->dst_addr);
     printf(",\"sport\":%u,\"dport\":%u", v->sport, v->dport);
+    key("encap");
+    putchar('"');
+    for (unsigned i = 0; i < v->encap_len && i < sizeof v->encap; i++) {
+        const char *name = tcplens_layer_name(v->encap[i]);
+        printf("%s%s", i ? ":" : "", name ? name : "?");
+    }
+    putchar('"');
     print_tcp_flags(v->tcp_flags);
     printf(",\"seq\":%" PRIu32, v->seq);
     opt_u32("ack", v, TCPLENS_HAS_ACK, v->ack);

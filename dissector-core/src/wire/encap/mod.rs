@@ -75,7 +75,7 @@ layers! {
 
 /// The path of layers a frame's TCP was found under, e.g. `eth:ip:gre:eth:ip`. `Copy`,
 /// 9 bytes; a path longer than the capacity keeps its first layers and is marked cut.
-#[derive(Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Encap {
     layers: [u8; Encap::CAPACITY],
     len: u8,
@@ -110,6 +110,20 @@ impl Encap {
             .filter_map(|&c| Layer::ALL.get(usize::from(c)).copied())
     }
 
+    /// The layers' codes (a layer's code is its position in [`Layer::ALL`]), outermost
+    /// first: the C ABI's form.
+    pub fn codes(&self) -> &[u8] {
+        &self.layers[..usize::from(self.len)]
+    }
+
+    /// The path of these codes; unknown codes and those past the capacity are dropped.
+    pub fn from_codes(codes: &[u8]) -> Self {
+        codes
+            .iter()
+            .filter_map(|&c| Layer::ALL.get(usize::from(c)).copied())
+            .fold(Encap::new(), Encap::push)
+    }
+
     /// How many layers are recorded.
     pub fn len(&self) -> usize {
         usize::from(self.len)
@@ -142,6 +156,20 @@ impl fmt::Debug for Encap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        let e = Encap::new()
+            .push(Layer::Eth)
+            .push(Layer::Vlan)
+            .push(Layer::Ip)
+            .push(Layer::Gre)
+            .push(Layer::Ip);
+        assert_eq!(Encap::from_codes(e.codes()), e);
+        assert_eq!(e.to_string(), "eth:vlan:ip:gre:ip");
+        // Unknown codes are dropped, not trusted.
+        assert_eq!(Encap::from_codes(&[0, 200, 7]).to_string(), "eth:ip");
+    }
 
     #[test]
     fn path_prints_its_layers_and_stops_at_capacity() {
