@@ -128,6 +128,12 @@ enum Tunnel {
     Pppoe,
     /// An MPLS stack of two labels (RFC 3032), the second with the bottom-of-stack bit.
     Mpls,
+    /// IEEE 802.3 frames (a length, not an EtherType) with LLC/SNAP (RFC 1042).
+    LlcSnap,
+    /// Cisco VN-Tag (0x8926), then every other frame an 802.1Q tag.
+    VnTag,
+    /// IEEE 802.1ah (0x88E7, I-SID 42), a customer frame inside with an 802.1Q tag.
+    Pbb,
 }
 
 /// An Ethernet header of EtherType `ether_type` before `payload`.
@@ -232,6 +238,31 @@ fn tunnel(kind: Tunnel, i: usize, b: &SegBuilder) -> Vec<u8> {
             let mut p = vec![0x00, 0x01, 0x00, 64, 0x00, 0x02, 0x01, 64];
             p.extend_from_slice(&b.raw());
             ethernet_of(0x8847, &p)
+        }
+        Tunnel::LlcSnap => {
+            let mut p = vec![0xAA, 0xAA, 0x03, 0, 0, 0];
+            p.extend_from_slice(&b.ethertype());
+            p.extend_from_slice(&b.raw());
+            ethernet_of(p.len() as u16, &p)
+        }
+        Tunnel::VnTag => {
+            // Direction 1, destination VIF 1, source VIF 2.
+            let mut p = vec![0x80, 0x01, 0x00, 0x02];
+            if i % 2 == 1 {
+                p.extend_from_slice(&[0x81, 0x00, 0x00, 0x0A]);
+            }
+            p.extend_from_slice(&b.ethertype());
+            p.extend_from_slice(&b.raw());
+            ethernet_of(0x8926, &p)
+        }
+        Tunnel::Pbb => {
+            // I-TAG: priority 0, I-SID 42; the customer's addresses; an 802.1Q tag, VLAN 10.
+            let mut p = vec![0x00, 0x00, 0x00, 42];
+            p.extend_from_slice(&[0x02, 0, 0, 0, 0, 0x12, 0x02, 0, 0, 0, 0, 0x11]);
+            p.extend_from_slice(&[0x81, 0x00, 0x00, 0x0A]);
+            p.extend_from_slice(&b.ethertype());
+            p.extend_from_slice(&b.raw());
+            ethernet_of(0x88E7, &p)
         }
     }
 }
@@ -925,6 +956,27 @@ fn main() {
         Link::Tunnel(Tunnel::Mpls),
         262_144,
         &small_v6(),
+    );
+    write(
+        dir,
+        "synthetic-llc-snap.pcap",
+        Link::Tunnel(Tunnel::LlcSnap),
+        262_144,
+        &http_get(),
+    );
+    write(
+        dir,
+        "synthetic-vntag.pcap",
+        Link::Tunnel(Tunnel::VnTag),
+        262_144,
+        &small_v6(),
+    );
+    write(
+        dir,
+        "synthetic-pbb.pcap",
+        Link::Tunnel(Tunnel::Pbb),
+        262_144,
+        &http_get(),
     );
     write(
         dir,

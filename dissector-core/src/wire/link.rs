@@ -6,7 +6,7 @@
 
 use etherparse::{EtherType, Ethernet2HeaderSlice, SingleVlanHeaderSlice};
 
-use super::encap::{mpls, pppoe, Encap, Layer};
+use super::encap::{llc, mpls, pbb, pppoe, vntag, Encap, Layer};
 use super::DecodeError;
 
 /// Declares [`LinkType`] from one table: each link type's variant, its pcap `LINKTYPE_*`
@@ -135,38 +135,66 @@ fn ether_proto(ether_type: u16) -> NetProto {
     }
 }
 
-/// Ethernet II, then as many VLAN tags as are stacked (802.1Q, 802.1ad QinQ, and the
-/// pre-standard 0x9100).
+/// Ethernet II (or IEEE 802.3 with LLC/SNAP), then what its EtherType names, as many
+/// times as headers are stacked: VLAN tags (802.1Q, 802.1ad QinQ, the pre-standard
+/// 0x9100), VN-Tag, 802.1ah backbone bridging (a customer Ethernet header inside), a PPPoE
+/// session and an MPLS stack, in any order Wireshark's EtherType dispatch would follow.
+/// At most [`MAX_ETHER_HEADERS`] of them: a hostile frame cannot loop.
 fn ethernet(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
     let eth = Ethernet2HeaderSlice::from_slice(frame).map_err(|_| DecodeError::TruncatedLink)?;
     let mut ether_type: EtherType = eth.ether_type();
     let mut offset = eth.slice().len();
     let mut path = Encap::new();
-    while VLAN_TAGS.contains(&ether_type.0) {
+    // IEEE 802.3: the field is the length, and the LLC header says what follows.
+    if ether_type.0 <= llc::MAX_LENGTH {
         let rest = frame.get(offset..).unwrap_or(&[]);
-        let vlan =
-            SingleVlanHeaderSlice::from_slice(rest).map_err(|_| DecodeError::TruncatedLink)?;
-        ether_type = vlan.ether_type();
-        offset += vlan.slice().len();
-        path = path.push(Layer::Vlan);
+        if let Some(snap) = llc::snap_ethertype(rest) {
+            path = path.push(Layer::Llc);
+            offset += llc::HEADER_LEN;
+            ether_type = EtherType(snap);
+        }
     }
-    // A PPPoE session (RFC 2516), then an MPLS stack (RFC 3032): each names the IP version
-    // it carries; anything else they carry is not IP.
-    if ether_type.0 == pppoe::ETHERTYPE {
+    for _ in 0..MAX_ETHER_HEADERS {
         let rest = frame.get(offset..).unwrap_or(&[]);
-        // Discovery or a cut header stays not IP, counted by its EtherType.
-        if let Some((proto, inner)) = pppoe::payload(rest) {
+        let t = ether_type.0;
+        if VLAN_TAGS.contains(&t) {
+            let vlan =
+                SingleVlanHeaderSlice::from_slice(rest).map_err(|_| DecodeError::TruncatedLink)?;
+            ether_type = vlan.ether_type();
+            offset += vlan.slice().len();
+            path = path.push(Layer::Vlan);
+        } else if t == vntag::ETHERTYPE {
+            let next = vntag::next_ethertype(rest).ok_or(DecodeError::TruncatedLink)?;
+            ether_type = EtherType(next);
+            offset += vntag::HEADER_LEN;
+            path = path.push(Layer::Vntag);
+        } else if t == pbb::ETHERTYPE {
+            let next = pbb::next_ethertype(rest).ok_or(DecodeError::TruncatedLink)?;
+            ether_type = EtherType(next);
+            offset += pbb::HEADER_LEN;
+            path = path.push(Layer::Pbb).push(Layer::Eth);
+        } else if t == pppoe::ETHERTYPE {
+            // A PPPoE session (RFC 2516) names the IP version it carries; discovery or a
+            // cut header stays not IP, counted by its EtherType.
+            let Some((proto, inner)) = pppoe::payload(rest) else {
+                break;
+            };
             path = path.push(Layer::Pppoe).push(Layer::Ppp);
             offset = frame.len() - inner.len();
             ether_type = EtherType(pppoe::ip_ethertype(proto).unwrap_or(pppoe::ETHERTYPE));
-        }
-    }
-    if mpls::ETHERTYPES.contains(&ether_type.0) {
-        let rest = frame.get(offset..).unwrap_or(&[]);
-        if let Some((len, inner_type)) = mpls::payload(rest) {
-            path = path.push(Layer::Mpls);
-            offset += len;
-            ether_type = EtherType(inner_type);
+            if ether_type.0 == pppoe::ETHERTYPE {
+                break;
+            }
+        } else if mpls::ETHERTYPES.contains(&t) {
+            // An MPLS stack (RFC 3032) ends the chain: it names IP or nothing.
+            if let Some((len, inner_type)) = mpls::payload(rest) {
+                path = path.push(Layer::Mpls);
+                offset += len;
+                ether_type = EtherType(inner_type);
+            }
+            break;
+        } else {
+            break;
         }
     }
     Ok(LinkPayload {
@@ -177,6 +205,9 @@ fn ethernet(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         path,
     })
 }
+
+/// The most headers [`ethernet`] peels after the first EtherType.
+const MAX_ETHER_HEADERS: usize = 16;
 
 /// BSD loopback: a 4-byte address family. `LINKTYPE_NULL` stores it in the byte order of
 /// the host that captured, so both orders are tried; `LINKTYPE_LOOP` is big-endian.
@@ -326,6 +357,40 @@ fn nflog(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A hostile chain of tags stops after [`MAX_ETHER_HEADERS`], as not IP.
+    #[test]
+    fn the_ethertype_chain_is_bounded() {
+        let mut f = vec![0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x89, 0x26];
+        for _ in 0..40 {
+            f.extend_from_slice(&[0x80, 0x01, 0x00, 0x02, 0x89, 0x26]);
+        }
+        f.extend_from_slice(&[0x45; 20]);
+        let p = strip(LinkType::Ethernet, &f).unwrap();
+        assert_eq!(p.proto, NetProto::Other(vntag::ETHERTYPE));
+        assert_eq!(p.path.len(), Encap::CAPACITY);
+    }
+
+    /// 802.3 with LLC/SNAP, then 802.1ah with a tagged customer frame.
+    #[test]
+    fn llc_snap_and_backbone_bridging() {
+        let mut f = vec![0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x00, 0x30];
+        f.extend_from_slice(&[0xAA, 0xAA, 0x03, 0, 0, 0, 0x08, 0x00, 0x45]);
+        let p = strip(LinkType::Ethernet, &f).unwrap();
+        assert_eq!(
+            (p.proto, p.header_len, p.path.to_string()),
+            (NetProto::Ip, 22, "llc".into())
+        );
+        let mut f = vec![0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x88, 0xE7];
+        f.extend_from_slice(&[0, 0, 0, 42]);
+        f.extend_from_slice(&[0x02; 12]);
+        f.extend_from_slice(&[0x81, 0x00, 0x00, 0x0A, 0x86, 0xDD, 0x60]);
+        let p = strip(LinkType::Ethernet, &f).unwrap();
+        assert_eq!(
+            (p.proto, p.header_len, p.path.to_string()),
+            (NetProto::Ip, 14 + 18 + 4, "pbb:eth:vlan".into())
+        );
+    }
 
     #[test]
     fn linktype_numbers_round_trip() {

@@ -7,8 +7,11 @@
 pub mod geneve;
 pub mod gre;
 pub mod ipip;
+pub mod llc;
 pub mod mpls;
+pub mod pbb;
 pub mod pppoe;
+pub mod vntag;
 pub mod vxlan;
 
 use core::fmt;
@@ -71,6 +74,12 @@ layers! {
     Mpls => "mpls",
     /// Geneve (RFC 8926).
     Geneve => "geneve",
+    /// IEEE 802.2 LLC with SNAP (RFC 1042), in an IEEE 802.3 frame.
+    Llc => "llc",
+    /// Cisco VN-Tag.
+    Vntag => "vntag",
+    /// IEEE 802.1ah provider backbone bridging (its customer frame follows as `eth`).
+    Pbb => "pbb",
 }
 
 /// The path of layers a frame's TCP was found under, e.g. `eth:ip:gre:eth:ip`. `Copy`,
