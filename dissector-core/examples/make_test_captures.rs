@@ -110,6 +110,10 @@ enum Link {
     Nflog,
     /// Ethernet, outer IPv4 192.0.2.1 → 192.0.2.2, then a tunnel around the segment.
     Tunnel(Tunnel),
+    /// Raw IP; an IPv6 packet too long for the 16-bit payload length is a jumbogram
+    /// (RFC 2675: payload length 0, a hop-by-hop Jumbo Payload option), as Linux BIG TCP
+    /// captures show.
+    Jumbo,
 }
 
 /// The tunnels a synthetic capture can wrap its segments in.
@@ -307,7 +311,7 @@ fn write(dir: &Path, name: &str, link: Link, snaplen: u32, frames: &[(u64, SegBu
         Link::Sll => 113,
         Link::Sll2 => 276,
         Link::Null => 0,
-        Link::Raw => 101,
+        Link::Raw | Link::Jumbo => 101,
         Link::Ppp => 9,
         Link::CiscoHdlc => 104,
         Link::Nflog => 239,
@@ -331,6 +335,7 @@ fn write(dir: &Path, name: &str, link: Link, snaplen: u32, frames: &[(u64, SegBu
             }
             Link::Nflog => nflog(b),
             Link::Tunnel(kind) => tunnel(kind, i, b),
+            Link::Jumbo => jumbogram(b.raw()),
         };
         w.push(*t, &bytes);
     }
@@ -338,6 +343,43 @@ fn write(dir: &Path, name: &str, link: Link, snaplen: u32, frames: &[(u64, SegBu
     std::fs::write(&path, w.into_bytes())
         .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
     println!("wrote {} ({} frames)", path.display(), frames.len());
+}
+
+/// An IPv6 packet whose payload does not fit the 16-bit length, rewritten as a jumbogram:
+/// payload length 0, next header 0 (hop-by-hop), then a hop-by-hop header holding the
+/// Jumbo Payload option (type 0xC2, 4 bytes: the length after the IPv6 header). Other
+/// packets are left as they are.
+fn jumbogram(raw: Vec<u8>) -> Vec<u8> {
+    if raw[0] >> 4 != 6 || raw.len() - 40 <= 0xFFFF {
+        return raw;
+    }
+    let next = raw[6];
+    let jumbo = (raw.len() - 40 + 8) as u32;
+    let mut p = raw[..40].to_vec();
+    p[4..6].copy_from_slice(&[0, 0]);
+    p[6] = 0;
+    p.extend_from_slice(&[next, 0, 0xC2, 4]);
+    p.extend_from_slice(&jumbo.to_be_bytes());
+    p.extend_from_slice(&raw[40..]);
+    p
+}
+
+/// A BIG TCP transfer over IPv6: one 70,000-byte segment (a jumbogram) and its ACK.
+fn big_tcp() -> Vec<(u64, SegBuilder)> {
+    let mut s = Script::new("[2001:db8::5]:40001", "[2001:db8::9]:5201", 11, 90_000);
+    let data = vec![b'x'; 70_000];
+    s.handshake(1_000)
+        .at(500)
+        .c("PA", &data)
+        .at(300)
+        .s("A", b"")
+        .at(300)
+        .c("FA", b"")
+        .at(300)
+        .s("FA", b"")
+        .at(300)
+        .c("A", b"");
+    s.frames
 }
 
 /// nc: handshake, 10 bytes each way-acked, 6 bytes back, then the three-packet close.
@@ -956,6 +998,13 @@ fn main() {
         Link::Tunnel(Tunnel::Mpls),
         262_144,
         &small_v6(),
+    );
+    write(
+        dir,
+        "synthetic-ipv6-jumbogram.pcap",
+        Link::Jumbo,
+        262_144,
+        &big_tcp(),
     );
     write(
         dir,

@@ -10,6 +10,7 @@
 
 pub mod encap;
 pub mod icmp;
+pub mod ipv6;
 pub mod link;
 pub mod tcp;
 
@@ -283,8 +284,15 @@ pub fn decode_ip(
             (hdr_len + auth_len, total)
         }
         LaxIpSlice::Ipv6(v6) => {
-            let ext_len = v6.extensions().slice().len();
-            (40 + ext_len, 40 + v6.header().payload_length() as usize)
+            let ext = v6.extensions().slice();
+            let plen = match v6.header().payload_length() {
+                // A jumbogram (RFC 2675): the length is in the hop-by-hop header.
+                0 if v6.header().next_header().0 == ipv6::HOP_BY_HOP => {
+                    ipv6::jumbo_payload_len(ext).map_or(0, |n| n as usize)
+                }
+                n => usize::from(n),
+            };
+            (40 + ext.len(), 40 + plen)
         }
     };
     let ip_end = length_field_end.min(reported.max(data.len()));
