@@ -976,12 +976,13 @@ fn z_expert_repeats_no_tcp_analysis_item_unless_asked() {
 }
 
 /// Issue 16: the TCP Lens item says what the frame is and the states after it; the step
-/// shows its name, not a bare 23; tcplens's own items come first and the values that
-/// repeat the TCP tree sit last, in a subtree of their own.
+/// shows its name, not a bare 23, and the event its words before its code; tcplens's own
+/// items come first and the values that repeat the TCP tree sit last, in a subtree of
+/// their own.
 #[test]
 fn the_tree_summary_says_what_the_frame_is() {
     use tcplens_core::text::{En, ExpertStep, PluginWords, Zh};
-    use tcplens_core::Teardown;
+    use tcplens_core::{Event, Teardown};
     let Some(home) = home_or_skip() else { return };
     let step = ExpertStep::Teardown(Teardown::AckAndFin);
     for (lang, words, states) in [
@@ -1029,6 +1030,16 @@ fn the_tree_summary_says_what_the_frame_is() {
             lines.contains(&format!("    Teardown step: {registered} (23)").as_str()),
             "{lines:#?}"
         );
+        // The event shows its words, then the code its filter takes.
+        let event = if lang == "en" {
+            En::event_summary(Event::HalfCloseData)
+        } else {
+            Zh::event_summary(Event::HalfCloseData)
+        };
+        assert!(
+            lines.contains(&format!("    Lifecycle event: {event} (half_close_data)").as_str()),
+            "{lines:#?}"
+        );
         let values = pos(if lang == "en" {
             En::tree_tcp_values()
         } else {
@@ -1049,6 +1060,22 @@ fn the_tree_summary_says_what_the_frame_is() {
             "seed-https-rst.pcap",
             "-Y",
             "tcplens.teardown == 23",
+            "-T",
+            "fields",
+            "-e",
+            "frame.number",
+        ],
+        &[],
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "12");
+    let out = tshark(
+        home,
+        &[
+            "-n",
+            "-r",
+            "seed-https-rst.pcap",
+            "-Y",
+            "tcplens.event == \"half_close_data\"",
             "-T",
             "fields",
             "-e",
