@@ -211,6 +211,18 @@ fn norm(key: &str, v: &str) -> String {
     v.to_string()
 }
 
+/// A `tcplens.<verdict>` boolean as the harness row has it: "1" when set. The one place
+/// where a difference between Wireshark releases is normalised: 4.0 prints a set boolean
+/// as `1`, 4.4 and later as `True`. (The other difference, 4.6's own TCP expert
+/// "Ambiguous ACK", is Wireshark's: the expert tests read only tcplens's lines.)
+fn norm_flag(v: &str) -> String {
+    match v {
+        "" => String::new(),
+        "1" | "True" => "1".to_string(),
+        other => panic!("a tcplens verdict field printed {other:?}, not 1 or True"),
+    }
+}
+
 fn harness_rows(capture: &Path) -> BTreeMap<u64, Vec<String>> {
     common::jsonl(capture)
         .into_iter()
@@ -304,10 +316,8 @@ fn plugin_rows(home: &Path, capture: &str, two_pass: bool) -> BTreeMap<u64, Vec<
                 .map(|(i, v)| {
                     if i < keys.len() {
                         norm(keys[i], v)
-                    } else if v.is_empty() {
-                        String::new()
                     } else {
-                        "1".to_string()
+                        norm_flag(v)
                     }
                 })
                 .collect();
