@@ -10,7 +10,8 @@
 #   scripts/wireshark-chroots.sh test  [V..]  setup + build, then the plugin tests inside
 #                                             each chroot's tshark, as an unprivileged user
 #   scripts/wireshark-chroots.sh dist         release builds for 4.0, 4.4 and 4.6 into
-#                                             target/dist/wireshark-X.Y/
+#                                             target/dist/wireshark-X.Y/ (with a README
+#                                             and the "tcplens" profile)
 #
 # The chroots are cached in $TCPLENS_CHROOTS (default /var/cache/tcplens/wireshark-chroots):
 # about 400 MB each; delete the folder to rebuild them.
@@ -136,9 +137,11 @@ test_one() {
     cargo test --quiet -p tcplens-cli --test plugin -- --exact "${CHROOT_TESTS[@]}"
 }
 
-# check_loads V SO: `tshark -G plugins` of Wireshark V, as nobody, lists SO as a dissector.
+# check_loads V DIR: `tshark -G plugins` of Wireshark V, as nobody, lists DIR/tcplens.so as
+# a dissector, and with DIR's profile (`-C tcplens`, which must compile without a warning)
+# it finds teardown step 2+3 in a bundled capture.
 check_loads() {
-  local v=$1 so=$2 base=/ runner=() home
+  local v=$1 so=$2/tcplens.so base=/ runner=() home
   if [ "$v" != 4.0 ]; then
     base="$ROOT/$(suite_of "$v")"
     runner=(chroot --userspec=65534:65534 "$base")
@@ -148,11 +151,19 @@ check_loads() {
   home=$(mktemp -d "$base/tmp/tcplens-dist-XXXXXX")
   mkdir -p "$home/.local/lib/wireshark/plugins/$v/epan"
   cp "$so" "$home/.local/lib/wireshark/plugins/$v/epan/tcplens.so"
+  mkdir -p "$home/.config/wireshark/profiles/tcplens"
+  cp "$2"/tcplens-profile/* "$home/.config/wireshark/profiles/tcplens/"
+  cp tests/captures/seed-https-rst.pcap "$home/"
   chmod -R a+rX "$home"
   local inner=/${home#"$base"}
   [ "$v" = 4.0 ] && inner=$home
-  "${runner[@]}" /usr/bin/env -i HOME="$inner" PATH=/usr/bin:/bin tshark -G plugins 2>/dev/null |
+  local ts=("${runner[@]}" /usr/bin/env -i HOME="$inner" PATH=/usr/bin:/bin tshark)
+  "${ts[@]}" -G plugins 2>/dev/null |
     grep -q "^tcplens.so.*dissector" || { say "$so does not load in Wireshark $v"; rm -rf "$home"; exit 1; }
+  local got
+  got=$("${ts[@]}" -C tcplens -n -r "$inner/seed-https-rst.pcap" -Y 'tcplens.teardown == 23' \
+    -T fields -e frame.number 2>&1) || true
+  [ "$got" = 12 ] || { say "$so with the tcplens profile in Wireshark $v: expected frame 12, got: $got"; rm -rf "$home"; exit 1; }
   rm -rf "$home"
 }
 
@@ -172,8 +183,11 @@ dist() {
     mkdir -p "$out/wireshark-$v"
     cp "$so" "$out/wireshark-$v/tcplens.so"
     sed "s/@V@/$v/g" epan-plugin/dist-README.md >"$out/wireshark-$v/README.md"
-    check_loads "$v" "$out/wireshark-$v/tcplens.so"
-    say "$out/wireshark-$v/tcplens.so loads in Wireshark $v as a dissector"
+    # The "tcplens" profile, as make install-plugin installs it (the README says where).
+    mkdir -p "$out/wireshark-$v/tcplens-profile"
+    cp wireshark-profile/* "$out/wireshark-$v/tcplens-profile/"
+    check_loads "$v" "$out/wireshark-$v"
+    say "$out/wireshark-$v/tcplens.so loads in Wireshark $v as a dissector, with its profile"
   done
 }
 

@@ -56,7 +56,8 @@ as_user() {
 }
 
 # open CAPTURE FRAME [ARGS...]: starts Wireshark with the profile on CAPTURE, FRAME
-# selected; sets $ws (its pid) and $win (its main window).
+# selected; sets $ws (the background job), $win (its main window) and $wspid (the pid of
+# the Wireshark that owns the window: the job is a subshell around setpriv).
 open_ws() {
   local cap=$1 frame=$2
   shift 2
@@ -68,19 +69,21 @@ open_ws() {
     [ -n "$win" ] && break
     sleep 0.5
   done
-  [ -n "$win" ] || { echo "Wireshark did not open a window for $cap" >&2; kill "$ws"; return 1; }
+  [ -n "$win" ] || { echo "Wireshark did not open a window for $cap" >&2; pkill -P "$ws" 2>/dev/null; kill "$ws"; return 1; }
+  wspid=$(DISPLAY="$display" xdotool getwindowpid "$win" 2>/dev/null || true)
   DISPLAY="$display" xdotool windowsize "$win" 1500 1000 windowmove "$win" 0 0
   sleep 2
 }
 
 # Quits Wireshark (Ctrl+Q) and waits until it is gone, so the next picture shows one window.
+# Only this script's Wireshark is ended (by its pid), never others on the machine.
 close_ws() {
   DISPLAY="$display" xdotool windowfocus "$win" key ctrl+q 2>/dev/null || true
   for _ in $(seq 20); do
-    pgrep -u 65534 -x wireshark >/dev/null || pgrep -x wireshark >/dev/null || break
+    [ -n "$wspid" ] && kill -0 "$wspid" 2>/dev/null || break
     sleep 0.5
   done
-  pkill -x wireshark 2>/dev/null || true
+  [ -n "$wspid" ] && kill "$wspid" 2>/dev/null || true
   wait "$ws" 2>/dev/null || true
 }
 

@@ -211,6 +211,18 @@ fn norm(key: &str, v: &str) -> String {
     v.to_string()
 }
 
+/// A `tcplens.<verdict>` boolean as the harness row has it: "1" when set. The one place
+/// where a difference between Wireshark releases is normalised: 4.0 prints a set boolean
+/// as `1`, 4.4 and later as `True`. (The other difference, 4.6's own TCP expert
+/// "Ambiguous ACK", is Wireshark's: the expert tests read only tcplens's lines.)
+fn norm_flag(v: &str) -> String {
+    match v {
+        "" => String::new(),
+        "1" | "True" => "1".to_string(),
+        other => panic!("a tcplens verdict field printed {other:?}, not 1 or True"),
+    }
+}
+
 fn harness_rows(capture: &Path) -> BTreeMap<u64, Vec<String>> {
     common::jsonl(capture)
         .into_iter()
@@ -304,10 +316,8 @@ fn plugin_rows(home: &Path, capture: &str, two_pass: bool) -> BTreeMap<u64, Vec<
                 .map(|(i, v)| {
                     if i < keys.len() {
                         norm(keys[i], v)
-                    } else if v.is_empty() {
-                        String::new()
                     } else {
-                        "1".to_string()
+                        norm_flag(v)
                     }
                 })
                 .collect();
@@ -976,12 +986,13 @@ fn z_expert_repeats_no_tcp_analysis_item_unless_asked() {
 }
 
 /// Issue 16: the TCP Lens item says what the frame is and the states after it; the step
-/// shows its name, not a bare 23; tcplens's own items come first and the values that
-/// repeat the TCP tree sit last, in a subtree of their own.
+/// shows its name, not a bare 23, and the event its words before its code; tcplens's own
+/// items come first and the values that repeat the TCP tree sit last, in a subtree of
+/// their own.
 #[test]
 fn the_tree_summary_says_what_the_frame_is() {
     use tcplens_core::text::{En, ExpertStep, PluginWords, Zh};
-    use tcplens_core::Teardown;
+    use tcplens_core::{Event, Teardown};
     let Some(home) = home_or_skip() else { return };
     let step = ExpertStep::Teardown(Teardown::AckAndFin);
     for (lang, words, states) in [
@@ -1029,6 +1040,16 @@ fn the_tree_summary_says_what_the_frame_is() {
             lines.contains(&format!("    Teardown step: {registered} (23)").as_str()),
             "{lines:#?}"
         );
+        // The event shows its words, then the code its filter takes.
+        let event = if lang == "en" {
+            En::event_summary(Event::HalfCloseData)
+        } else {
+            Zh::event_summary(Event::HalfCloseData)
+        };
+        assert!(
+            lines.contains(&format!("    Lifecycle event: {event} (half_close_data)").as_str()),
+            "{lines:#?}"
+        );
         let values = pos(if lang == "en" {
             En::tree_tcp_values()
         } else {
@@ -1049,6 +1070,22 @@ fn the_tree_summary_says_what_the_frame_is() {
             "seed-https-rst.pcap",
             "-Y",
             "tcplens.teardown == 23",
+            "-T",
+            "fields",
+            "-e",
+            "frame.number",
+        ],
+        &[],
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "12");
+    let out = tshark(
+        home,
+        &[
+            "-n",
+            "-r",
+            "seed-https-rst.pcap",
+            "-Y",
+            "tcplens.event == \"half_close_data\"",
             "-T",
             "fields",
             "-e",

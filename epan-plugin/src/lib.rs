@@ -863,6 +863,42 @@ impl CText {
         unsafe { sys::proto_tree_add_string(t, hf, tvb, 0, 0, self.0.as_ptr().cast()) };
     }
 
+    /// Adds field `hf` with the value `value` and, as its label's value, the text `fill`
+    /// builds (a named value of a string field); skipped when either holds a NUL.
+    ///
+    /// # Safety
+    /// As [`CText::add`].
+    unsafe fn add_named(
+        &mut self,
+        t: *mut sys::proto_tree,
+        tvb: *mut sys::tvbuff_t,
+        hf: c_int,
+        value: &str,
+        fill: impl FnOnce(&mut String) -> std::fmt::Result,
+    ) {
+        self.0.clear();
+        if fill(&mut self.0).is_err() {
+            return;
+        }
+        let (Ok(label), Ok(value)) = (CString::new(self.0.as_str()), CString::new(value)) else {
+            return;
+        };
+        // SAFETY: NUL-terminated strings alive for the call, "%s" with one string
+        // argument; offset 0 and length 0 are in bounds of any tvb.
+        unsafe {
+            sys::proto_tree_add_string_format_value(
+                t,
+                hf,
+                tvb,
+                0,
+                0,
+                value.as_ptr(),
+                c"%s".as_ptr(),
+                label.as_ptr(),
+            )
+        };
+    }
+
     /// As [`CText::add`], for a text that may be longer than a tree item's label
     /// (240 bytes in Wireshark 4.0, cut with `[truncated]` past it): the field holds the
     /// whole text (for filters and `-T fields`), its label the first line, and each
@@ -990,6 +1026,7 @@ unsafe fn show(
                 tvb,
                 text: &mut text,
                 repeats: false,
+                lang,
             },
             &frame,
         );
@@ -1020,6 +1057,7 @@ unsafe fn show(
                     tvb,
                     text: &mut text,
                     repeats: true,
+                    lang,
                 },
                 &frame,
             );
@@ -1074,6 +1112,8 @@ struct TreeItems<'a> {
     /// Which keys this pass adds: those that repeat the TCP tree's ([`repeats_tcp`]), or
     /// the others.
     repeats: bool,
+    /// The language of the words shown before a code (the lifecycle event's).
+    lang: Lang,
 }
 
 #[allow(unsafe_code)] // epan boundary: reads the registered field ids.
@@ -1114,15 +1154,30 @@ impl FrameVisitor for TreeItems<'_> {
         }
     }
     fn text(&mut self, key: FrameKey, v: Option<&str>) {
-        if let (Some(v), Some(hf)) = (v, self.wanted(key)) {
+        let (Some(v), Some(hf)) = (v, self.wanted(key)) else {
+            return;
+        };
+        // The lifecycle event shows its words before its code ("Data after the peer's FIN
+        // (half-closed) (half_close_data)"); the field's value stays the code, for filters.
+        let event = (key == FrameKey::Event)
+            .then(|| Event::ALL.into_iter().find(|e| e.code() == Some(v)))
+            .flatten();
+        if let Some(e) = event {
+            let words = tcplens_core::with_lang!(self.lang, L => L::event_summary(e));
             // SAFETY: as above.
             unsafe {
-                self.text.add(self.t, self.tvb, hf, |out| {
-                    out.push_str(v);
-                    Ok(())
-                })
+                self.text
+                    .add_named(self.t, self.tvb, hf, v, |out| write!(out, "{words} ({v})"))
             };
+            return;
         }
+        // SAFETY: as above.
+        unsafe {
+            self.text.add(self.t, self.tvb, hf, |out| {
+                out.push_str(v);
+                Ok(())
+            })
+        };
     }
     /// An IPv4 address in the key's own field, an IPv6 one in its `<key>6` twin.
     fn address(&mut self, key: FrameKey, v: Option<IpAddr>) {

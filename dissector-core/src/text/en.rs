@@ -1118,7 +1118,7 @@ pub const PICTURES: PictureWords = PictureWords {
 /// A nested module so that its imports cannot clash with another section's.
 mod plugin_summaries {
     use crate::analysis::Verdict;
-    use crate::lifecycle::{Handshake, Teardown};
+    use crate::lifecycle::{Event, Handshake, Teardown};
     use crate::text::{ExpertStep, PluginWords};
 
     use crate::text::En;
@@ -1172,6 +1172,20 @@ mod plugin_summaries {
                     "Teardown 2+3/4: ACK of the first FIN and second FIN in one segment"
                 }
                 ExpertStep::Rst => "Connection reset",
+            }
+        }
+
+        fn event_summary(e: Event) -> &'static str {
+            match e {
+                Event::None => "No lifecycle event",
+                Event::SimultaneousOpen => "Simultaneous open: both sides sent a SYN",
+                Event::SynRepeat => "SYN sent again (same ISN)",
+                Event::SynAckRepeat => "SYN-ACK sent again (same ISN)",
+                Event::SimultaneousClose => "Simultaneous close: both sides sent a FIN",
+                Event::FinRepeat => "FIN sent again (same sequence number)",
+                Event::HalfCloseData => "Data after the peer's FIN (half-closed)",
+                // The reset is also a step, with the same words.
+                Event::Rst => Self::step_summary(ExpertStep::Rst),
             }
         }
 

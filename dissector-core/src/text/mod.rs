@@ -11,7 +11,7 @@ use core::fmt::{self, Write};
 use core::str::FromStr;
 
 use crate::analysis::Verdict;
-use crate::lifecycle::{Handshake, Side, TcpState, Teardown};
+use crate::lifecycle::{Event, Handshake, Side, TcpState, Teardown};
 use crate::wire::{DecodeError, TcpFlags};
 
 mod diagnosis;
@@ -363,6 +363,9 @@ pub trait PluginWords {
     fn verdict_summary(v: Verdict) -> &'static str;
     /// A lifecycle step.
     fn step_summary(s: ExpertStep) -> &'static str;
+    /// A lifecycle event beyond the plain steps (the tree shows it before the event's
+    /// code, `Event::code`, which filters keep using).
+    fn event_summary(e: Event) -> &'static str;
     /// The core failed on a frame and the plugin caught it.
     fn internal_error() -> &'static str;
     /// The end of the TCP Lens tree's summary line: both endpoints' states after the frame.
@@ -396,11 +399,27 @@ mod plugin_words_tests {
                     crate::with_lang!(lang, L => L::step_summary(s)),
                 )
             });
+            let events = Event::ALL.map(|e| {
+                (
+                    format!("event {e:?}"),
+                    crate::with_lang!(lang, L => L::event_summary(e)),
+                )
+            });
             let error = [(
                 "internal error".to_string(),
                 crate::with_lang!(lang, L => L::internal_error()),
             )];
-            for (kind, t) in verdicts.into_iter().chain(steps).chain(error) {
+            for (kind, t) in verdicts
+                .into_iter()
+                .chain(steps)
+                // No event has no words to show; a reset's are its step's.
+                .chain(
+                    events
+                        .into_iter()
+                        .filter(|(k, _)| k != "event None" && k != "event Rst"),
+                )
+                .chain(error)
+            {
                 assert!(!t.is_empty(), "{kind} ({lang:?})");
                 assert!(!t.contains('\0'), "{kind} ({lang:?})");
                 assert!(seen.insert(t), "{kind} ({lang:?}) repeats: {t}");

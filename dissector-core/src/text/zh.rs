@@ -1074,7 +1074,7 @@ pub const PICTURES: PictureWords = PictureWords {
 /// A nested module so that its imports cannot clash with another section's.
 mod plugin_summaries {
     use crate::analysis::Verdict;
-    use crate::lifecycle::{Handshake, Teardown};
+    use crate::lifecycle::{Event, Handshake, Teardown};
     use crate::text::{ExpertStep, PluginWords};
 
     use crate::text::Zh;
@@ -1114,6 +1114,20 @@ mod plugin_summaries {
                     "第二、三次挥手：确认第一个 FIN 的 ACK 与第二个 FIN 合并为一个分段"
                 }
                 ExpertStep::Rst => "连接被重置",
+            }
+        }
+
+        fn event_summary(e: Event) -> &'static str {
+            match e {
+                Event::None => "无生命周期事件",
+                Event::SimultaneousOpen => "同时打开：双方都发送了 SYN",
+                Event::SynRepeat => "再次发送 SYN（相同的初始序号）",
+                Event::SynAckRepeat => "再次发送 SYN+ACK（相同的初始序号）",
+                Event::SimultaneousClose => "同时关闭：双方都发送了 FIN",
+                Event::FinRepeat => "再次发送 FIN（相同的序号）",
+                Event::HalfCloseData => "对端 FIN 之后仍发送数据（半关闭）",
+                // The reset is also a step, with the same words.
+                Event::Rst => Self::step_summary(ExpertStep::Rst),
             }
         }
 
