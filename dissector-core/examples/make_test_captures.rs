@@ -114,6 +114,148 @@ enum Link {
     /// (RFC 2675: payload length 0, a hop-by-hop Jumbo Payload option), as Linux BIG TCP
     /// captures show.
     Jumbo,
+    /// A link type other than Ethernet whose header is built by [`other_link`].
+    Other(OtherLink),
+}
+
+/// Link types whose frames [`other_link`] builds around the segment.
+#[derive(Clone, Copy)]
+enum OtherLink {
+    /// IEEE 802.11 (LINKTYPE_IEEE802_11) data frames, frame by frame: To DS, QoS data
+    /// From DS, and a 4-address QoS frame; LLC/SNAP inside.
+    Wlan,
+    /// The same behind a radiotap header (TSFT, Flags, Rate), the QoS frames with the
+    /// "data pad" flag and their header padded to 4 bytes.
+    Radiotap,
+    /// The same behind a 144-byte Prism header (little-endian message code and length).
+    Prism,
+    /// The same behind a 64-byte AVS version 1 header.
+    Avs,
+    /// IP over InfiniBand: a 40-byte pseudo-header holding only the destination (QPN 1,
+    /// a link-local GID), then RFC 4391 §6's EtherType and 16 reserved bits.
+    Ipoib,
+    /// FDDI, LLC frame control 0x50, LLC/SNAP (RFC 1390).
+    Fddi,
+    /// Linux ARCNET: addresses, 2-byte offset, RFC 1201 protocol, split flag, sequence.
+    ArcnetLinux,
+    /// BSD ARCNET: RFC 1051 IP (240) on even frames, RFC 1201 on odd ones.
+    ArcnetBsd,
+    /// Juniper Ethernet: "MGC", flags, on odd frames an extension TLV, then Ethernet.
+    Juniper,
+}
+
+impl OtherLink {
+    fn linktype(self) -> u32 {
+        match self {
+            OtherLink::Wlan => 105,
+            OtherLink::Radiotap => 127,
+            OtherLink::Prism => 119,
+            OtherLink::Avs => 163,
+            OtherLink::Ipoib => 242,
+            OtherLink::Fddi => 10,
+            OtherLink::ArcnetLinux => 129,
+            OtherLink::ArcnetBsd => 7,
+            OtherLink::Juniper => 178,
+        }
+    }
+}
+
+/// An LLC/SNAP header (RFC 1042) naming the segment's EtherType, then the segment.
+fn llc_snap(b: &SegBuilder) -> Vec<u8> {
+    let mut p = vec![0xAA, 0xAA, 0x03, 0, 0, 0];
+    p.extend_from_slice(&b.ethertype());
+    p.extend_from_slice(&b.raw());
+    p
+}
+
+/// An 802.11 data frame of kind `i % 3` (IEEE 802.11-2020 §9.3.2.1) around the segment;
+/// `pad` pads the MAC header to 4 bytes as radiotap's "data pad" flag says.
+fn wlan(i: usize, b: &SegBuilder, pad: bool) -> Vec<u8> {
+    let (subtype, flags) = match i % 3 {
+        0 => (0u8, 0x01u8),
+        1 => (8, 0x02),
+        _ => (8, 0x03),
+    };
+    let mut f = vec![(subtype << 4) | 0x08, flags, 0x2c, 0];
+    f.extend_from_slice(&[0x02, 0, 0, 0, 0, 0x0a, 0x02, 0, 0, 0, 0, 0x0b]);
+    f.extend_from_slice(&[0x02, 0, 0, 0, 0, 0x0c]);
+    f.extend_from_slice(&((i as u16) << 4).to_le_bytes());
+    if flags == 0x03 {
+        f.extend_from_slice(&[0x02, 0, 0, 0, 0, 0x0d]);
+    }
+    if subtype == 8 {
+        f.extend_from_slice(&[0, 0]);
+    }
+    if pad {
+        f.resize(f.len().div_ceil(4) * 4, 0);
+    }
+    f.extend(llc_snap(b));
+    f
+}
+
+fn other_link(kind: OtherLink, i: usize, b: &SegBuilder) -> Vec<u8> {
+    let v4 = b.is_ipv4();
+    let with = |mut head: Vec<u8>, body: Vec<u8>| {
+        head.extend(body);
+        head
+    };
+    match kind {
+        OtherLink::Wlan => wlan(i, b, false),
+        OtherLink::Radiotap => {
+            // Present: TSFT, Flags, Rate; Flags 0x20 (data pad) on the QoS frames.
+            let mut r = vec![0, 0, 18, 0, 0x07, 0, 0, 0];
+            r.extend_from_slice(&(1_000_000 + i as u64).to_le_bytes());
+            r.extend_from_slice(&[if i.is_multiple_of(3) { 0 } else { 0x20 }, 12]);
+            with(r, wlan(i, b, !i.is_multiple_of(3)))
+        }
+        OtherLink::Prism => {
+            let mut p = Vec::new();
+            p.extend_from_slice(&0x44u32.to_le_bytes());
+            p.extend_from_slice(&144u32.to_le_bytes());
+            p.extend_from_slice(b"wlan0\0\0\0\0\0\0\0\0\0\0\0");
+            p.resize(144, 0);
+            with(p, wlan(i, b, false))
+        }
+        OtherLink::Avs => {
+            let mut a = vec![0x80, 0x21, 0x10, 0x01, 0, 0, 0, 64];
+            a.resize(64, 0);
+            with(a, wlan(i, b, false))
+        }
+        OtherLink::Ipoib => {
+            let mut h = vec![0u8; 20];
+            h.extend_from_slice(&[0, 0, 0, 1, 0xfe, 0x80, 0, 0, 0, 0, 0, 0]);
+            h.extend_from_slice(&[0, 0x02, 0xc9, 0x03, 0, 0x12, 0x34, 0x56]);
+            h.extend_from_slice(&b.ethertype());
+            h.extend_from_slice(&[0, 0]);
+            with(h, b.raw())
+        }
+        OtherLink::Fddi => {
+            let mut h = vec![0x50];
+            h.extend_from_slice(&[0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01]);
+            with(h, llc_snap(b))
+        }
+        OtherLink::ArcnetLinux => {
+            let proto = if v4 { 212 } else { 196 };
+            with(vec![0x01, 0x02, 0, 0, proto, 0, 0, i as u8], b.raw())
+        }
+        OtherLink::ArcnetBsd => {
+            let h = if v4 && i.is_multiple_of(2) {
+                vec![0x01, 0x02, 240]
+            } else {
+                vec![0x01, 0x02, if v4 { 212 } else { 196 }, 0, 0, i as u8]
+            };
+            with(h, b.raw())
+        }
+        OtherLink::Juniper => {
+            let h = if i.is_multiple_of(2) {
+                b"MGC\x01".to_vec()
+            } else {
+                // Extension: one TLV, type 1 (interface index), length 1.
+                b"MGC\x81\x00\x03\x01\x01\x07".to_vec()
+            };
+            with(h, b.ethernet())
+        }
+    }
 }
 
 /// The tunnels a synthetic capture can wrap its segments in.
@@ -316,6 +458,7 @@ fn write(dir: &Path, name: &str, link: Link, snaplen: u32, frames: &[(u64, SegBu
         Link::CiscoHdlc => 104,
         Link::Nflog => 239,
         Link::Tunnel(_) => 1,
+        Link::Other(kind) => kind.linktype(),
     };
     let mut w = PcapWriter::new(linktype, snaplen);
     for (i, (t, b)) in frames.iter().enumerate() {
@@ -336,6 +479,7 @@ fn write(dir: &Path, name: &str, link: Link, snaplen: u32, frames: &[(u64, SegBu
             Link::Nflog => nflog(b),
             Link::Tunnel(kind) => tunnel(kind, i, b),
             Link::Jumbo => jumbogram(b.raw()),
+            Link::Other(kind) => other_link(kind, i, b),
         };
         w.push(*t, &bytes);
     }
@@ -1056,6 +1200,20 @@ fn main() {
         262_144,
         &small_v6(),
     );
+    for (name, kind, v6) in [
+        ("synthetic-wlan.pcap", OtherLink::Wlan, false),
+        ("synthetic-radiotap.pcap", OtherLink::Radiotap, false),
+        ("synthetic-prism.pcap", OtherLink::Prism, true),
+        ("synthetic-avs.pcap", OtherLink::Avs, false),
+        ("synthetic-ipoib.pcap", OtherLink::Ipoib, true),
+        ("synthetic-fddi.pcap", OtherLink::Fddi, false),
+        ("synthetic-arcnet-linux.pcap", OtherLink::ArcnetLinux, true),
+        ("synthetic-arcnet-bsd.pcap", OtherLink::ArcnetBsd, false),
+        ("synthetic-juniper-ether.pcap", OtherLink::Juniper, false),
+    ] {
+        let frames = if v6 { small_v6() } else { http_get() };
+        write(dir, name, Link::Other(kind), 262_144, &frames);
+    }
     malformed(dir);
     two_interfaces(dir);
     quirks(dir);

@@ -9,6 +9,15 @@ use etherparse::{EtherType, Ethernet2HeaderSlice, SingleVlanHeaderSlice};
 use super::encap::{llc, mpls, pbb, pppoe, vntag, Encap, Layer};
 use super::DecodeError;
 
+pub mod arcnet;
+pub mod avs;
+pub mod fddi;
+pub mod ieee80211;
+pub mod ipoib;
+pub mod juniper;
+pub mod prism;
+pub mod radiotap;
+
 /// Declares [`LinkType`] from one table: each link type's variant, its pcap `LINKTYPE_*`
 /// number and its short name (as tcpdump prints it). Everything else about a link type is
 /// derived from this table.
@@ -57,17 +66,33 @@ link_types! {
     Null => 0, "NULL (BSD loopback)",
     /// `LINKTYPE_ETHERNET` (1), with any number of 802.1Q / 802.1ad (QinQ) tags.
     Ethernet => 1, "EN10MB (Ethernet)",
+    /// `LINKTYPE_ARCNET_BSD` (7): ARCNET without the Linux offset field.
+    ArcnetBsd => 7, "ARCNET (ARCNET, BSD)",
     /// `LINKTYPE_PPP` (9): PPP (RFC 1661), with or without the HDLC-like address and control
     /// bytes 0xFF 0x03 (RFC 1662); a Cisco HDLC header is recognised as Wireshark does.
     Ppp => 9, "PPP",
+    /// `LINKTYPE_FDDI` (10): FDDI, LLC/SNAP frames.
+    Fddi => 10, "FDDI",
     /// `LINKTYPE_RAW` (101): a bare IPv4 or IPv6 packet.
     Raw => 101, "RAW (raw IP)",
     /// `LINKTYPE_C_HDLC` (104): Cisco HDLC, address, control and a 16-bit EtherType.
     CiscoHdlc => 104, "C_HDLC (Cisco HDLC)",
+    /// `LINKTYPE_IEEE802_11` (105): 802.11 frames, data frames through LLC/SNAP.
+    Ieee80211 => 105, "IEEE802_11 (802.11)",
     /// `LINKTYPE_LOOP` (108): OpenBSD loopback, the address family in network byte order.
     Loop => 108, "LOOP (OpenBSD loopback)",
     /// `LINKTYPE_LINUX_SLL` (113): Linux cooked capture v1.
     LinuxSll => 113, "LINUX_SLL (Linux cooked v1)",
+    /// `LINKTYPE_IEEE802_11_PRISM` (119): a Prism (or AVS) header, then 802.11.
+    Prism => 119, "PRISM_HEADER (802.11 plus Prism header)",
+    /// `LINKTYPE_IEEE802_11_RADIOTAP` (127): a radiotap header, then 802.11.
+    Radiotap => 127, "IEEE802_11_RADIO (802.11 plus radiotap header)",
+    /// `LINKTYPE_ARCNET_LINUX` (129): ARCNET with the Linux 2-byte offset field.
+    ArcnetLinux => 129, "ARCNET_LINUX (Linux ARCNET)",
+    /// `LINKTYPE_IEEE802_11_AVS` (163): an AVS header, then 802.11.
+    Avs => 163, "IEEE802_11_RADIO_AVS (802.11 plus AVS header)",
+    /// `LINKTYPE_JUNIPER_ETHER` (178): Juniper's header, then Ethernet.
+    JuniperEther => 178, "JUNIPER_ETHER (Juniper Ethernet)",
     /// `LINKTYPE_IPV4` (228).
     Ipv4 => 228, "IPV4 (raw IPv4)",
     /// `LINKTYPE_IPV6` (229).
@@ -75,6 +100,8 @@ link_types! {
     /// `LINKTYPE_NFLOG` (239): Linux netfilter log, a 4-byte header and TLVs, the packet in
     /// the payload TLV.
     Nflog => 239, "NFLOG (Linux netfilter log)",
+    /// `LINKTYPE_IPOIB` (242): IP over InfiniBand (RFC 4391 §6).
+    Ipoib => 242, "IPOIB (IP over InfiniBand)",
     /// `LINKTYPE_LINUX_SLL2` (276): Linux cooked capture v2.
     LinuxSll2 => 276, "LINUX_SLL2 (Linux cooked v2)",
 }
@@ -125,10 +152,54 @@ pub fn strip(link: LinkType, frame: &[u8]) -> Result<LinkPayload<'_>, DecodeErro
         LinkType::Ppp => ppp(frame),
         LinkType::CiscoHdlc => cisco_hdlc(frame),
         LinkType::Nflog => nflog(frame),
+        LinkType::Ieee80211 => ieee80211::strip(frame, false),
+        LinkType::Radiotap => radiotap::strip(frame),
+        LinkType::Prism => prism::strip(frame),
+        LinkType::Avs => avs::strip(frame),
+        LinkType::Ipoib => ipoib::strip(frame),
+        LinkType::Fddi => fddi::strip(frame),
+        LinkType::ArcnetBsd => arcnet::strip(frame, false),
+        LinkType::ArcnetLinux => arcnet::strip(frame, true),
+        LinkType::JuniperEther => match juniper::strip(frame)? {
+            juniper::Inner::Net(p) => Ok(p),
+            juniper::Inner::Ethernet(len) => {
+                let mut p = ethernet(&frame[len..])?;
+                p.header_len += len;
+                p.path = p
+                    .path
+                    .layers()
+                    .fold(Encap::new().push(Layer::Eth), Encap::push);
+                Ok(p)
+            }
+        },
     }
 }
 
-fn ether_proto(ether_type: u16) -> NetProto {
+impl LinkType {
+    /// The layer the `encap` path names for this link type's own header (raw IP has none);
+    /// the layers found inside it (tags, LLC, 802.11 ...) follow it.
+    pub fn layer(self) -> Option<Layer> {
+        Some(match self {
+            LinkType::Ethernet => Layer::Eth,
+            LinkType::Raw | LinkType::Ipv4 | LinkType::Ipv6 => return None,
+            LinkType::Null | LinkType::Loop => Layer::Null,
+            LinkType::LinuxSll | LinkType::LinuxSll2 => Layer::Sll,
+            LinkType::Ppp => Layer::Ppp,
+            LinkType::CiscoHdlc => Layer::Chdlc,
+            LinkType::Nflog => Layer::Nflog,
+            LinkType::Ieee80211 => return None,
+            LinkType::Radiotap => Layer::Radiotap,
+            LinkType::Prism => Layer::Prism,
+            LinkType::Avs => Layer::Avs,
+            LinkType::Ipoib => Layer::Ipoib,
+            LinkType::Fddi => Layer::Fddi,
+            LinkType::ArcnetBsd | LinkType::ArcnetLinux => Layer::Arcnet,
+            LinkType::JuniperEther => Layer::Juniper,
+        })
+    }
+}
+
+pub(crate) fn ether_proto(ether_type: u16) -> NetProto {
     match ether_type {
         ETHERTYPE_IPV4 | ETHERTYPE_IPV6 => NetProto::Ip,
         other => NetProto::Other(other),
@@ -394,11 +465,14 @@ mod tests {
 
     #[test]
     fn linktype_numbers_round_trip() {
-        for v in [0, 1, 9, 101, 104, 108, 113, 228, 229, 239, 276] {
+        for v in [
+            0, 1, 7, 9, 10, 101, 104, 105, 108, 113, 119, 127, 129, 163, 178, 228, 229, 239, 242,
+            276,
+        ] {
             assert_eq!(LinkType::from_linktype(v).unwrap().linktype(), v);
         }
-        assert_eq!(LinkType::ALL_LINKTYPES.len(), 11);
-        assert_eq!(LinkType::from_linktype(105), None);
+        assert_eq!(LinkType::ALL_LINKTYPES.len(), 20);
+        assert_eq!(LinkType::from_linktype(106), None);
     }
 
     #[test]

@@ -105,6 +105,10 @@ decode_errors! {
     /// A link-layer header's own lengths are impossible (an NFLOG TLV shorter than its
     /// 4-byte header).
     BadLinkHeader => "bad_link_header",
+    /// An 802.11 data frame with the Protected flag: its body is encrypted.
+    WlanProtected => "wlan_protected",
+    /// An 802.11 A-MSDU: several subframes in one body, not decoded.
+    WlanAmsdu => "wlan_amsdu",
 }
 
 impl DecodeError {
@@ -204,18 +208,10 @@ pub fn decode(link: LinkType, frame: &[u8], orig_len: u32) -> Result<Decoded<'_>
     decode_ip(l2.data, reported, 0, link_path(link, l2.path))
 }
 
-/// The path of the link layer: its name, and for Ethernet the layers peeled inside it.
+/// The path of the link layer: its name, then the layers peeled inside it.
 fn link_path(link: LinkType, inside: Encap) -> Encap {
-    let path = Encap::new();
-    match link {
-        LinkType::Ethernet => inside.layers().fold(path.push(Layer::Eth), Encap::push),
-        LinkType::Raw | LinkType::Ipv4 | LinkType::Ipv6 => path,
-        LinkType::Null | LinkType::Loop => path.push(Layer::Null),
-        LinkType::LinuxSll | LinkType::LinuxSll2 => path.push(Layer::Sll),
-        LinkType::Ppp => path.push(Layer::Ppp),
-        LinkType::CiscoHdlc => path.push(Layer::Chdlc),
-        LinkType::Nflog => path.push(Layer::Nflog),
-    }
+    let outer = link.layer().map_or(Encap::new(), |l| Encap::new().push(l));
+    inside.layers().fold(outer, Encap::push)
 }
 
 /// Follows an Ethernet frame carried inside a tunnel (GRE 0x6558, VXLAN) to its IP packet;
@@ -549,6 +545,8 @@ mod tests {
             DecodeError::BadTcpDataOffset(2),
             DecodeError::TcpHeaderBeyondIp,
             DecodeError::BadLinkHeader,
+            DecodeError::WlanProtected,
+            DecodeError::WlanAmsdu,
         ];
         assert_eq!(all.len(), DecodeError::ALL_CODES.len());
         for (i, e) in all.into_iter().enumerate() {

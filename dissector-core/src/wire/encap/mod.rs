@@ -80,6 +80,22 @@ layers! {
     Vntag => "vntag",
     /// IEEE 802.1ah provider backbone bridging (its customer frame follows as `eth`).
     Pbb => "pbb",
+    /// An IEEE 802.11 MAC header.
+    Wlan => "wlan",
+    /// A radiotap header.
+    Radiotap => "radiotap",
+    /// A Prism monitor-mode header.
+    Prism => "prism",
+    /// An AVS capture header.
+    Avs => "avs",
+    /// IP over InfiniBand (RFC 4391).
+    Ipoib => "ipoib",
+    /// FDDI.
+    Fddi => "fddi",
+    /// ARCNET.
+    Arcnet => "arcnet",
+    /// Juniper's capture header.
+    Juniper => "juniper",
 }
 
 /// The path of layers a frame's TCP was found under, e.g. `eth:ip:gre:eth:ip`. `Copy`,
