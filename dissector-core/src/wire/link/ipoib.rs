@@ -28,15 +28,12 @@ mod tests {
 
     #[test]
     fn ethertype_then_packet() {
-        let p = strip(&[0x86, 0xDD, 0, 0, 0x60]).unwrap();
+        let mut f = vec![0u8; 40];
+        f.extend_from_slice(&[0x86, 0xDD, 0, 0, 0x60]);
+        let p = strip(&f).unwrap();
         assert_eq!((p.proto, p.data), (NetProto::Ip, &[0x60][..]));
-        assert_eq!(
-            strip(&[0x08, 0x06, 0, 0]).unwrap().proto,
-            NetProto::Other(0x0806)
-        );
-        assert_eq!(
-            strip(&[0x08, 0x00]).unwrap_err(),
-            DecodeError::TruncatedLink
-        );
+        f[40..42].copy_from_slice(&[0x08, 0x06]);
+        assert_eq!(strip(&f).unwrap().proto, NetProto::Other(0x0806));
+        assert_eq!(strip(&f[..42]).unwrap_err(), DecodeError::TruncatedLink);
     }
 }
