@@ -6,7 +6,7 @@
 
 use etherparse::{EtherType, Ethernet2HeaderSlice, SingleVlanHeaderSlice};
 
-use super::encap::{llc, mpls, pbb, pppoe, vntag, Encap, Layer};
+use super::encap::{fabricpath, llc, mpls, pbb, pppoe, pw, vntag, Encap, Layer};
 use super::DecodeError;
 
 pub mod arcnet;
@@ -126,6 +126,8 @@ pub struct LinkPayload<'a> {
     /// The network-layer bytes' length on the wire when the link header states it (an
     /// NFLOG payload TLV); otherwise the rest of the frame's original length.
     pub wire_len: Option<usize>,
+    /// Bytes at the end of the frame that are not the network layer's (an FCS).
+    pub trailer_len: usize,
     /// The layers peeled inside an Ethernet frame (VLAN tags, PPPoE, MPLS), in order.
     pub path: Encap,
 }
@@ -143,6 +145,7 @@ pub fn strip(link: LinkType, frame: &[u8]) -> Result<LinkPayload<'_>, DecodeErro
             data: frame,
             header_len: 0,
             wire_len: None,
+            trailer_len: 0,
             path: Encap::new(),
         }),
         LinkType::Null => bsd_loopback(frame, false),
@@ -152,7 +155,7 @@ pub fn strip(link: LinkType, frame: &[u8]) -> Result<LinkPayload<'_>, DecodeErro
         LinkType::Ppp => ppp(frame),
         LinkType::CiscoHdlc => cisco_hdlc(frame),
         LinkType::Nflog => nflog(frame),
-        LinkType::Ieee80211 => ieee80211::strip(frame, false),
+        LinkType::Ieee80211 => ieee80211::strip(frame, false, false),
         LinkType::Radiotap => radiotap::strip(frame),
         LinkType::Prism => prism::strip(frame),
         LinkType::Avs => avs::strip(frame),
@@ -212,10 +215,19 @@ pub(crate) fn ether_proto(ether_type: u16) -> NetProto {
 /// session and an MPLS stack, in any order Wireshark's EtherType dispatch would follow.
 /// At most [`MAX_ETHER_HEADERS`] of them: a hostile frame cannot loop.
 fn ethernet(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
-    let eth = Ethernet2HeaderSlice::from_slice(frame).map_err(|_| DecodeError::TruncatedLink)?;
-    let mut ether_type: EtherType = eth.ether_type();
-    let mut offset = eth.slice().len();
     let mut path = Encap::new();
+    // Cisco FabricPath: an outer header before the classical frame, recognised (as
+    // Wireshark's heuristic does) before the EtherType dispatch.
+    let start = if fabricpath::is_fabricpath(frame) {
+        path = path.push(Layer::Fabricpath).push(Layer::Eth);
+        fabricpath::HEADER_LEN
+    } else {
+        0
+    };
+    let inner = frame.get(start..).unwrap_or(&[]);
+    let eth = Ethernet2HeaderSlice::from_slice(inner).map_err(|_| DecodeError::TruncatedLink)?;
+    let mut ether_type: EtherType = eth.ether_type();
+    let mut offset = start + eth.slice().len();
     // IEEE 802.3: the field is the length, and the LLC header says what follows.
     if ether_type.0 <= llc::MAX_LENGTH {
         let rest = frame.get(offset..).unwrap_or(&[]);
@@ -257,13 +269,30 @@ fn ethernet(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
                 break;
             }
         } else if mpls::ETHERTYPES.contains(&t) {
-            // An MPLS stack (RFC 3032) ends the chain: it names IP or nothing.
+            // An MPLS stack (RFC 3032) carries IP, which ends the chain, or an Ethernet
+            // pseudowire (RFC 4448), whose frame continues it.
             if let Some((len, inner_type)) = mpls::payload(rest) {
                 path = path.push(Layer::Mpls);
                 offset += len;
                 ether_type = EtherType(inner_type);
+                break;
             }
-            break;
+            let Some(len) = mpls::stack_len(rest) else {
+                break;
+            };
+            let Some(cw) = pw::ethernet_offset(&rest[len..]) else {
+                break;
+            };
+            path = path.push(Layer::Mpls);
+            if cw > 0 {
+                path = path.push(Layer::Pwcw);
+            }
+            let inner = &rest[len + cw..];
+            let eth =
+                Ethernet2HeaderSlice::from_slice(inner).map_err(|_| DecodeError::TruncatedLink)?;
+            path = path.push(Layer::Eth);
+            ether_type = eth.ether_type();
+            offset += len + cw + eth.slice().len();
         } else {
             break;
         }
@@ -273,6 +302,8 @@ fn ethernet(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         data: &frame[offset..],
         header_len: offset,
         wire_len: None,
+        // Wireshark takes a FabricPath frame's last 4 bytes as its FCS.
+        trailer_len: if start > 0 { fabricpath::FCS_LEN } else { 0 },
         path,
     })
 }
@@ -306,6 +337,7 @@ fn bsd_loopback(frame: &[u8], big_endian_only: bool) -> Result<LinkPayload<'_>, 
         data: &frame[4..],
         header_len: 4,
         wire_len: None,
+        trailer_len: 0,
         path: Encap::new(),
     })
 }
@@ -319,6 +351,7 @@ fn linux_sll(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         data: &frame[16..],
         header_len: 16,
         wire_len: None,
+        trailer_len: 0,
         path: Encap::new(),
     })
 }
@@ -332,6 +365,7 @@ fn linux_sll2(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         data: &frame[20..],
         header_len: 20,
         wire_len: None,
+        trailer_len: 0,
         path: Encap::new(),
     })
 }
@@ -344,7 +378,7 @@ const PPP_IPV6: u16 = 0x0057;
 /// RFC 1662 address and control bytes (0xFF 0x03), otherwise they were compressed away
 /// (RFC 1661 §6.6); then the protocol field, one byte when its low bit is set (protocol
 /// field compression, RFC 1661 §6.5), else two. 0x0021 is IPv4, 0x0057 IPv6.
-fn ppp(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
+pub(crate) fn ppp(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
     let first = *frame.first().ok_or(DecodeError::TruncatedLink)?;
     if first == 0x0f || first == 0x8f {
         return cisco_hdlc(frame);
@@ -366,6 +400,7 @@ fn ppp(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         data: &frame[header_len..],
         header_len,
         wire_len: None,
+        trailer_len: 0,
         path: Encap::new(),
     })
 }
@@ -378,6 +413,7 @@ fn cisco_hdlc(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         data: &frame[4..],
         header_len: 4,
         wire_len: None,
+        trailer_len: 0,
         path: Encap::new(),
     })
 }
@@ -416,6 +452,7 @@ fn nflog(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
                 data: &frame[start..end],
                 header_len: start,
                 wire_len: Some(value_len),
+                trailer_len: 0,
                 path: Encap::new(),
             });
         }

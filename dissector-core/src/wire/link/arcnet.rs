@@ -42,6 +42,7 @@ pub fn strip(frame: &[u8], linux: bool) -> Result<LinkPayload<'_>, DecodeError> 
         data,
         header_len: off,
         wire_len: None,
+        trailer_len: 0,
         path: Encap::new(),
     })
 }

@@ -26,7 +26,7 @@ pub fn strip(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         return Err(DecodeError::BadLinkHeader);
     }
     let wlan = frame.get(len..).ok_or(DecodeError::TruncatedLink)?;
-    let mut p = ieee80211::strip(wlan, false)?;
+    let mut p = ieee80211::strip(wlan, false, false)?;
     p.header_len += len;
     Ok(p)
 }

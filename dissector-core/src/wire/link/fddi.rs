@@ -23,6 +23,7 @@ pub fn strip(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
             data: &[],
             header_len: frame.len(),
             wire_len: None,
+            trailer_len: 0,
             path: Encap::new(),
         });
     };
@@ -32,6 +33,7 @@ pub fn strip(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         data: &frame[header_len..],
         header_len,
         wire_len: None,
+        trailer_len: 0,
         path: Encap::new().push(Layer::Llc),
     })
 }

@@ -28,17 +28,28 @@ const SUBTYPE_NO_DATA: u8 = 0x4;
 /// A-MSDU Present, bit 7 of the QoS control field (§9.2.4.5.9).
 const QOS_AMSDU: u8 = 0x80;
 
-/// Peels the MAC header (and `pad` bytes after it, as radiotap's "data pad" flag asks) and
-/// the LLC/SNAP header of one 802.11 frame.
-pub fn strip(frame: &[u8], pad_to_4: bool) -> Result<LinkPayload<'_>, DecodeError> {
+/// Peels the MAC header (padded to 4 bytes when `pad_to_4`, as radiotap's "data pad" flag
+/// asks) and the LLC/SNAP header of one 802.11 frame. `swapped_fc`: the two frame
+/// control bytes come in the other order (Cisco's CAPWAP, as Wireshark reads it by
+/// default).
+pub fn strip(
+    frame: &[u8],
+    pad_to_4: bool,
+    swapped_fc: bool,
+) -> Result<LinkPayload<'_>, DecodeError> {
     let fc = frame.get(..2).ok_or(DecodeError::TruncatedLink)?;
-    let (kind, flags) = ((fc[0] >> 2) & 0x3, fc[1]);
-    let subtype = fc[0] >> 4;
+    let (fc0, flags) = if swapped_fc {
+        (fc[1], fc[0])
+    } else {
+        (fc[0], fc[1])
+    };
+    let (kind, subtype) = ((fc0 >> 2) & 0x3, fc0 >> 4);
     let not_ip = |proto| LinkPayload {
         proto: NetProto::Other(proto),
         data: &[],
         header_len: frame.len(),
         wire_len: None,
+        trailer_len: 0,
         path: Encap::new().push(Layer::Wlan),
     };
     // Management and control frames, and data frames without a body, carry no IP.
@@ -78,6 +89,7 @@ pub fn strip(frame: &[u8], pad_to_4: bool) -> Result<LinkPayload<'_>, DecodeErro
         data: &frame[header_len..],
         header_len,
         wire_len: None,
+        trailer_len: 0,
         path: Encap::new().push(Layer::Wlan).push(Layer::Llc),
     })
 }
@@ -100,7 +112,7 @@ mod tests {
     #[test]
     fn data_qos_and_four_address_frames() {
         let f = frame(0, TO_DS, &[]);
-        let p = strip(&f, false).unwrap();
+        let p = strip(&f, false, false).unwrap();
         assert_eq!(
             (p.proto, p.header_len, p.data),
             (NetProto::Ip, 32, &[0x45][..])
@@ -108,26 +120,26 @@ mod tests {
         assert_eq!(p.path.to_string(), "wlan:llc");
         // QoS data, From DS.
         let f = frame(8, FROM_DS, &[0, 0]);
-        let p = strip(&f, false).unwrap();
+        let p = strip(&f, false, false).unwrap();
         assert_eq!((p.proto, p.header_len), (NetProto::Ip, 34));
         // A 4-address QoS frame with an HT control field.
         let f = frame(8, TO_DS | FROM_DS | ORDER, &[0; 12]);
-        let p = strip(&f, false).unwrap();
+        let p = strip(&f, false, false).unwrap();
         assert_eq!((p.proto, p.header_len), (NetProto::Ip, 24 + 6 + 2 + 4 + 8));
         // Radiotap's data pad: a 26-byte QoS header padded to 28.
         let f = frame(8, 0, &[0, 0, 0xEE, 0xEE]);
-        let p = strip(&f, true).unwrap();
+        let p = strip(&f, true, false).unwrap();
         assert_eq!((p.proto, p.header_len), (NetProto::Ip, 36));
     }
 
     #[test]
     fn protected_and_amsdu_frames_have_reasons() {
         assert_eq!(
-            strip(&frame(0, PROTECTED, &[]), false).unwrap_err(),
+            strip(&frame(0, PROTECTED, &[]), false, false).unwrap_err(),
             DecodeError::WlanProtected
         );
         assert_eq!(
-            strip(&frame(8, 0, &[QOS_AMSDU, 0]), false).unwrap_err(),
+            strip(&frame(8, 0, &[QOS_AMSDU, 0]), false, false).unwrap_err(),
             DecodeError::WlanAmsdu
         );
     }
@@ -136,19 +148,29 @@ mod tests {
     fn frames_without_ip() {
         // A beacon (management), a QoS Null, a non-SNAP body, a cut header.
         let beacon = [0x80, 0, 0, 0, 1, 2, 3];
-        assert_eq!(strip(&beacon, false).unwrap().proto, NetProto::Other(0));
+        assert_eq!(
+            strip(&beacon, false, false).unwrap().proto,
+            NetProto::Other(0)
+        );
         let null = frame(12, TO_DS, &[0, 0]);
-        assert_eq!(strip(&null, false).unwrap().proto, NetProto::Other(0));
+        assert_eq!(
+            strip(&null, false, false).unwrap().proto,
+            NetProto::Other(0)
+        );
         let mut stp = frame(0, 0, &[]);
         stp[24] = 0x42;
-        assert_eq!(strip(&stp, false).unwrap().proto, NetProto::Other(0));
+        assert_eq!(strip(&stp, false, false).unwrap().proto, NetProto::Other(0));
         assert_eq!(
-            strip(&frame(0, 0, &[])[..20], false).unwrap_err(),
+            strip(&frame(0, 0, &[])[..20], false, false).unwrap_err(),
             DecodeError::TruncatedLink
         );
         assert_eq!(
-            strip(&[0x08], false).unwrap_err(),
+            strip(&[0x08], false, false).unwrap_err(),
             DecodeError::TruncatedLink
         );
+        // Swapped frame control: the flags byte first.
+        let mut f = frame(0, TO_DS, &[]);
+        f.swap(0, 1);
+        assert_eq!(strip(&f, false, true).unwrap().proto, NetProto::Ip);
     }
 }

@@ -17,6 +17,7 @@ pub fn strip(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         data: &frame[HEADER_LEN..],
         header_len: HEADER_LEN,
         wire_len: None,
+        trailer_len: 0,
         path: Encap::new(),
     })
 }

@@ -48,6 +48,7 @@ pub fn strip(frame: &[u8]) -> Result<Inner<'_>, DecodeError> {
         data: &frame[header_len..],
         header_len,
         wire_len: None,
+        trailer_len: 0,
         path: Encap::new(),
     }))
 }

@@ -17,7 +17,7 @@ pub fn strip(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         return avs::strip(frame);
     }
     let wlan = frame.get(HEADER_LEN..).ok_or(DecodeError::TruncatedLink)?;
-    let mut p = ieee80211::strip(wlan, false)?;
+    let mut p = ieee80211::strip(wlan, false, false)?;
     p.header_len += HEADER_LEN;
     Ok(p)
 }

@@ -44,12 +44,11 @@ pub fn strip(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
     } else {
         0
     };
-    let mut wlan = &frame[len..];
-    if flags & FLAG_FCS != 0 {
-        wlan = &wlan[..wlan.len().saturating_sub(FCS_LEN)];
-    }
-    let mut p = ieee80211::strip(wlan, flags & FLAG_DATA_PAD != 0)?;
+    let mut p = ieee80211::strip(&frame[len..], flags & FLAG_DATA_PAD != 0, false)?;
     p.header_len += len;
+    if flags & FLAG_FCS != 0 {
+        p.trailer_len = FCS_LEN;
+    }
     Ok(p)
 }
 
@@ -83,7 +82,7 @@ mod tests {
         f.extend(wlan());
         f.extend_from_slice(&[1, 2, 3, 4]);
         let p = strip(&f).unwrap();
-        assert_eq!((p.proto, p.data), (NetProto::Ip, &[0x60][..]));
+        assert_eq!((p.proto, p.trailer_len), (NetProto::Ip, FCS_LEN));
     }
 
     #[test]
