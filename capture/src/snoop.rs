@@ -27,10 +27,14 @@ pub enum OpenError {
 }
 
 /// The pcap `LINKTYPE_*` of a snoop datalink type, where Wireshark reads it as one tcplens
-/// can decode: 802.3 (0) and Ethernet (4) are both Ethernet (1).
+/// can decode: 802.3 (0) and Ethernet (4) are both Ethernet (1); FDDI (8) is FDDI (10),
+/// bit-swapped addresses in both, which matter only for display. (Snoop's IP over
+/// InfiniBand, 0x12, lacks the 40-byte pseudo-header of `LINKTYPE_IPOIB` and is not
+/// mapped.)
 pub fn linktype_of_datalink(datalink: u32) -> Option<u32> {
     match datalink {
         0 | 4 => Some(1),
+        8 => Some(10),
         _ => None,
     }
 }

@@ -48,7 +48,12 @@ fn pcap_frames(path: &Path) -> Vec<Pkt> {
 }
 
 fn to_snoop(frames: &[Pkt]) -> Vec<u8> {
-    let mut f = snoop_header(2, 4);
+    to_snoop_as(frames, 4)
+}
+
+/// The frames in a snoop file of `datalink` type.
+fn to_snoop_as(frames: &[Pkt], datalink: u32) -> Vec<u8> {
+    let mut f = snoop_header(2, datalink);
     for p in frames {
         f.extend(snoop_record(
             p.orig_len,
@@ -61,12 +66,17 @@ fn to_snoop(frames: &[Pkt]) -> Vec<u8> {
 }
 
 fn read_all(path: &str) -> (Vec<Pkt>, Option<CaptureError>) {
+    read_all_as(path, 1)
+}
+
+/// The frames of a capture whose link type must be `linktype`.
+fn read_all_as(path: &str, linktype: u32) -> (Vec<Pkt>, Option<CaptureError>) {
     let mut src = Source::open_file(path).expect("opens");
     let mut out = Vec::new();
     loop {
         match src.next_frame() {
             Ok(Next::Frame(f)) => {
-                assert_eq!(f.linktype, 1);
+                assert_eq!(f.linktype, linktype);
                 out.push(Pkt {
                     ts_ns: f.ts_ns,
                     orig_len: f.orig_len,
@@ -137,7 +147,7 @@ fn a_truncated_snoop_file_is_corrupt_after_the_frames_before_the_damage() {
 fn unsupported_snoop_versions_and_datalinks_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x.snoop");
-    for (version, datalink, what) in [(3, 4, "version 3"), (2, 8, "datalink type 8")] {
+    for (version, datalink, what) in [(3, 4, "version 3"), (2, 9, "datalink type 9")] {
         std::fs::write(&path, snoop_header(version, datalink)).unwrap();
         match Source::open_file(path.to_str().unwrap()) {
             Err(e @ CaptureError::UnsupportedSnoop { .. }) => {
@@ -173,4 +183,25 @@ fn tshark_reads_the_snoop_file_as_the_pcap() {
     std::fs::write(&path, to_snoop(&pcap_frames(&pcap))).unwrap();
     let got = tshark_fields(&path).expect("tshark reads the snoop file");
     assert_eq!(got, expected);
+}
+
+/// A snoop FDDI file (datalink 8) reads as `LINKTYPE_FDDI` frames, and tshark dissects it
+/// as the pcap it came from.
+#[test]
+fn snoop_fddi_reads_as_linktype_fddi() {
+    let pcap = captures().join("synthetic-fddi.pcap");
+    let frames = pcap_frames(&pcap);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fddi.snoop");
+    std::fs::write(&path, to_snoop_as(&frames, 8)).unwrap();
+    let (read, err) = read_all_as(path.to_str().unwrap(), 10);
+    assert!(err.is_none());
+    assert_eq!(read.len(), frames.len());
+    assert!(read.iter().zip(&frames).all(|(a, b)| a.data == b.data));
+    if let Some(expected) = tshark_fields(&pcap) {
+        assert_eq!(
+            tshark_fields(&path).expect("tshark reads the snoop file"),
+            expected
+        );
+    }
 }

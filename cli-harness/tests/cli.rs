@@ -77,12 +77,12 @@ fn an_empty_file_is_said_to_be_empty_and_exits_4() {
 #[test]
 fn unsupported_link_type_exits_5() {
     let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("wifi.pcap");
-    let mut w = PcapWriter::new(105, 65535); // IEEE 802.11
+    let p = dir.path().join("token-ring.pcap");
+    let mut w = PcapWriter::new(6, 65535); // IEEE 802.5 Token Ring
     w.push(0, &[0u8; 40]);
     std::fs::write(&p, w.into_bytes()).unwrap();
     let out = common::run(&["conns", p.to_str().unwrap()]);
-    assert_clean_error(&out, 5, "link type 105 is not supported");
+    assert_clean_error(&out, 5, "link type 6 is not supported");
 }
 
 #[test]

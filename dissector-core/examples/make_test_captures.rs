@@ -114,6 +114,148 @@ enum Link {
     /// (RFC 2675: payload length 0, a hop-by-hop Jumbo Payload option), as Linux BIG TCP
     /// captures show.
     Jumbo,
+    /// A link type other than Ethernet whose header is built by [`other_link`].
+    Other(OtherLink),
+}
+
+/// Link types whose frames [`other_link`] builds around the segment.
+#[derive(Clone, Copy)]
+enum OtherLink {
+    /// IEEE 802.11 (LINKTYPE_IEEE802_11) data frames, frame by frame: To DS, QoS data
+    /// From DS, and a 4-address QoS frame; LLC/SNAP inside.
+    Wlan,
+    /// The same behind a radiotap header (TSFT, Flags, Rate), the QoS frames with the
+    /// "data pad" flag and their header padded to 4 bytes.
+    Radiotap,
+    /// The same behind a 144-byte Prism header (little-endian message code and length).
+    Prism,
+    /// The same behind a 64-byte AVS version 1 header.
+    Avs,
+    /// IP over InfiniBand: a 40-byte pseudo-header holding only the destination (QPN 1,
+    /// a link-local GID), then RFC 4391 §6's EtherType and 16 reserved bits.
+    Ipoib,
+    /// FDDI, LLC frame control 0x50, LLC/SNAP (RFC 1390).
+    Fddi,
+    /// Linux ARCNET: addresses, 2-byte offset, RFC 1201 protocol, split flag, sequence.
+    ArcnetLinux,
+    /// BSD ARCNET: RFC 1051 IP (240) on even frames, RFC 1201 on odd ones.
+    ArcnetBsd,
+    /// Juniper Ethernet: "MGC", flags, on odd frames an extension TLV, then Ethernet.
+    Juniper,
+}
+
+impl OtherLink {
+    fn linktype(self) -> u32 {
+        match self {
+            OtherLink::Wlan => 105,
+            OtherLink::Radiotap => 127,
+            OtherLink::Prism => 119,
+            OtherLink::Avs => 163,
+            OtherLink::Ipoib => 242,
+            OtherLink::Fddi => 10,
+            OtherLink::ArcnetLinux => 129,
+            OtherLink::ArcnetBsd => 7,
+            OtherLink::Juniper => 178,
+        }
+    }
+}
+
+/// An LLC/SNAP header (RFC 1042) naming the segment's EtherType, then the segment.
+fn llc_snap(b: &SegBuilder) -> Vec<u8> {
+    let mut p = vec![0xAA, 0xAA, 0x03, 0, 0, 0];
+    p.extend_from_slice(&b.ethertype());
+    p.extend_from_slice(&b.raw());
+    p
+}
+
+/// An 802.11 data frame of kind `i % 3` (IEEE 802.11-2020 §9.3.2.1) around the segment;
+/// `pad` pads the MAC header to 4 bytes as radiotap's "data pad" flag says.
+fn wlan(i: usize, b: &SegBuilder, pad: bool) -> Vec<u8> {
+    let (subtype, flags) = match i % 3 {
+        0 => (0u8, 0x01u8),
+        1 => (8, 0x02),
+        _ => (8, 0x03),
+    };
+    let mut f = vec![(subtype << 4) | 0x08, flags, 0x2c, 0];
+    f.extend_from_slice(&[0x02, 0, 0, 0, 0, 0x0a, 0x02, 0, 0, 0, 0, 0x0b]);
+    f.extend_from_slice(&[0x02, 0, 0, 0, 0, 0x0c]);
+    f.extend_from_slice(&((i as u16) << 4).to_le_bytes());
+    if flags == 0x03 {
+        f.extend_from_slice(&[0x02, 0, 0, 0, 0, 0x0d]);
+    }
+    if subtype == 8 {
+        f.extend_from_slice(&[0, 0]);
+    }
+    if pad {
+        f.resize(f.len().div_ceil(4) * 4, 0);
+    }
+    f.extend(llc_snap(b));
+    f
+}
+
+fn other_link(kind: OtherLink, i: usize, b: &SegBuilder) -> Vec<u8> {
+    let v4 = b.is_ipv4();
+    let with = |mut head: Vec<u8>, body: Vec<u8>| {
+        head.extend(body);
+        head
+    };
+    match kind {
+        OtherLink::Wlan => wlan(i, b, false),
+        OtherLink::Radiotap => {
+            // Present: TSFT, Flags, Rate; Flags 0x20 (data pad) on the QoS frames.
+            let mut r = vec![0, 0, 18, 0, 0x07, 0, 0, 0];
+            r.extend_from_slice(&(1_000_000 + i as u64).to_le_bytes());
+            r.extend_from_slice(&[if i.is_multiple_of(3) { 0 } else { 0x20 }, 12]);
+            with(r, wlan(i, b, !i.is_multiple_of(3)))
+        }
+        OtherLink::Prism => {
+            let mut p = Vec::new();
+            p.extend_from_slice(&0x44u32.to_le_bytes());
+            p.extend_from_slice(&144u32.to_le_bytes());
+            p.extend_from_slice(b"wlan0\0\0\0\0\0\0\0\0\0\0\0");
+            p.resize(144, 0);
+            with(p, wlan(i, b, false))
+        }
+        OtherLink::Avs => {
+            let mut a = vec![0x80, 0x21, 0x10, 0x01, 0, 0, 0, 64];
+            a.resize(64, 0);
+            with(a, wlan(i, b, false))
+        }
+        OtherLink::Ipoib => {
+            let mut h = vec![0u8; 20];
+            h.extend_from_slice(&[0, 0, 0, 1, 0xfe, 0x80, 0, 0, 0, 0, 0, 0]);
+            h.extend_from_slice(&[0, 0x02, 0xc9, 0x03, 0, 0x12, 0x34, 0x56]);
+            h.extend_from_slice(&b.ethertype());
+            h.extend_from_slice(&[0, 0]);
+            with(h, b.raw())
+        }
+        OtherLink::Fddi => {
+            let mut h = vec![0x50];
+            h.extend_from_slice(&[0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01]);
+            with(h, llc_snap(b))
+        }
+        OtherLink::ArcnetLinux => {
+            let proto = if v4 { 212 } else { 196 };
+            with(vec![0x01, 0x02, 0, 0, proto, 0, 0, i as u8], b.raw())
+        }
+        OtherLink::ArcnetBsd => {
+            let h = if v4 && i.is_multiple_of(2) {
+                vec![0x01, 0x02, 240]
+            } else {
+                vec![0x01, 0x02, if v4 { 212 } else { 196 }, 0, 0, i as u8]
+            };
+            with(h, b.raw())
+        }
+        OtherLink::Juniper => {
+            let h = if i.is_multiple_of(2) {
+                b"MGC\x01".to_vec()
+            } else {
+                // Extension: one TLV, type 1 (interface index), length 1.
+                b"MGC\x81\x00\x03\x01\x01\x07".to_vec()
+            };
+            with(h, b.ethernet())
+        }
+    }
 }
 
 /// The tunnels a synthetic capture can wrap its segments in.
@@ -138,6 +280,40 @@ enum Tunnel {
     VnTag,
     /// IEEE 802.1ah (0x88E7, I-SID 42), a customer frame inside with an 802.1Q tag.
     Pbb,
+    /// ERSPAN in GRE, frame by frame: type I (0x88BE, no sequence number), type II
+    /// (0x88BE, sequence number, 8-byte header), type III (0x22EB, 12-byte header with the
+    /// O flag and an 8-byte platform subheader); a mirrored Ethernet frame inside.
+    Erspan,
+    /// GRE over UDP (RFC 8086): UDP 49152 → 4754, GRE carrying IP.
+    GreUdp,
+    /// PPTP's enhanced GRE (RFC 2637 §4.1, version 1, key = payload length and call id),
+    /// sequence number on even frames, acknowledgment number on odd ones, then PPP in the
+    /// framings of [`ppp`].
+    Pptp,
+    /// Aruba's GRE (protocol 0x8200 / 0x8210) carrying an 802.11 data frame with LLC/SNAP.
+    ArubaGre,
+    /// Cisco FabricPath: outer addresses, FP tag 0x8903 (FTag 1, TTL 63), the frame, and
+    /// the FCS that FabricPath frames end with (Wireshark always takes it off).
+    FabricPath,
+    /// CAPWAP data (RFC 5415): UDP 49152 → 5247, HLEN 2, radio 1, WBID 1 (802.11), T set;
+    /// the 802.11 frame control bytes swapped, as Cisco controllers send them.
+    Capwap,
+    /// AYIYA: UDP 49152 → 5072, a 16-byte identity, a 20-byte signature, opcode forward.
+    Ayiya,
+    /// An Ethernet pseudowire over MPLS (RFC 4448): one label, then on even frames the
+    /// RFC 4385 control word, then the customer's Ethernet frame (Intel and IANA
+    /// addresses, so that Wireshark's OUI heuristic sees what is there).
+    MplsPw,
+}
+
+/// A UDP header from `sport` to `dport` (checksum 0: none) before `payload`.
+fn udp(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
+    let mut u = sport.to_be_bytes().to_vec();
+    u.extend_from_slice(&dport.to_be_bytes());
+    u.extend_from_slice(&((8 + payload.len()) as u16).to_be_bytes());
+    u.extend_from_slice(&[0, 0]);
+    u.extend_from_slice(payload);
+    u
 }
 
 /// An Ethernet header of EtherType `ether_type` before `payload`.
@@ -146,6 +322,22 @@ fn ethernet_of(ether_type: u16, payload: &[u8]) -> Vec<u8> {
     f.extend_from_slice(&ether_type.to_be_bytes());
     f.extend_from_slice(payload);
     f
+}
+
+/// The IEEE 802.3 frame check sequence (CRC-32, reflected, polynomial 0xEDB88320).
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
 }
 
 /// The RFC 1071 Internet checksum of `data`.
@@ -268,6 +460,96 @@ fn tunnel(kind: Tunnel, i: usize, b: &SegBuilder) -> Vec<u8> {
             p.extend_from_slice(&b.raw());
             ethernet_of(0x88E7, &p)
         }
+        Tunnel::Erspan => {
+            let seq = (i as u32).to_be_bytes();
+            let mut g = match i % 3 {
+                0 => vec![0x00, 0x00, 0x88, 0xBE],
+                1 => {
+                    // Sequence number; version 1, VLAN 0, session 1, index 0.
+                    let mut g = vec![0x10, 0x00, 0x88, 0xBE];
+                    g.extend_from_slice(&seq);
+                    g.extend_from_slice(&[0x10, 0x00, 0x00, 0x01, 0, 0, 0, 0]);
+                    g
+                }
+                _ => {
+                    // Version 2, session 1, a timestamp, SGT 0, the O flag, then the
+                    // 8-byte platform-specific subheader.
+                    let mut g = vec![0x10, 0x00, 0x22, 0xEB];
+                    g.extend_from_slice(&seq);
+                    g.extend_from_slice(&[0x20, 0x00, 0x00, 0x01, 0, 0, 0x10, 0]);
+                    g.extend_from_slice(&[0, 0, 0x00, 0x01]);
+                    g.extend_from_slice(&[0x0C, 0, 0, 0, 0, 0, 0, 0]);
+                    g
+                }
+            };
+            g.extend_from_slice(&b.ethernet());
+            outer_ipv4(47, &g)
+        }
+        Tunnel::GreUdp => {
+            let mut g = vec![0, 0];
+            g.extend_from_slice(&b.ethertype());
+            g.extend_from_slice(&b.raw());
+            outer_ipv4(17, &udp(49152, 4754, &g))
+        }
+        Tunnel::Pptp => {
+            let ppp = ppp(i, b);
+            let ack = i % 2 == 1;
+            let mut g = vec![if ack { 0x20 } else { 0x30 }, if ack { 0x81 } else { 0x01 }];
+            g.extend_from_slice(&[0x88, 0x0B]);
+            g.extend_from_slice(&(ppp.len() as u16).to_be_bytes());
+            g.extend_from_slice(&[0x12, 0x34]);
+            g.extend_from_slice(&(i as u32).to_be_bytes());
+            g.extend_from_slice(&ppp);
+            outer_ipv4(47, &g)
+        }
+        Tunnel::ArubaGre => {
+            let mut g = vec![0, 0, 0x82, if i.is_multiple_of(2) { 0x00 } else { 0x10 }];
+            g.extend(wlan(i, b, false));
+            outer_ipv4(47, &g)
+        }
+        Tunnel::FabricPath => {
+            let mut f = vec![0x02, 0, 0x01, 0, 0, 0x02, 0x02, 0, 0x02, 0, 0, 0x01];
+            f.extend_from_slice(&[0x89, 0x03, 0x00, 0x7f]);
+            f.extend_from_slice(&b.ethernet());
+            let fcs = crc32(&f);
+            f.extend_from_slice(&fcs.to_le_bytes());
+            f
+        }
+        Tunnel::Capwap => {
+            // Preamble 0; HLEN 2 words, radio 1, WBID 1, T; no fragment.
+            let mut c = vec![0x00, 0x10, 0x43, 0x00, 0, 0, 0, 0];
+            let mut w = wlan(i, b, false);
+            w.swap(0, 1);
+            c.extend(w);
+            outer_ipv4(17, &udp(49152, 5247, &c))
+        }
+        Tunnel::Ayiya => {
+            // Identity length 2^4, type 1; signature 5 words, SHA-1; auth 1, forward.
+            let next = if b.is_ipv4() { 4 } else { 41 };
+            let mut a = vec![0x41, 0x52, 0x11, next, 0x65, 0x53, 0xF1, 0x00];
+            a.extend_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+            a.extend_from_slice(&[0x5A; 20]);
+            a.extend_from_slice(&b.raw());
+            outer_ipv4(17, &udp(49152, 5072, &a))
+        }
+        Tunnel::MplsPw => {
+            // Label 100, bottom of stack, TTL 64.
+            // Wireshark tells the two apart by whether the first 12 bytes look like two
+            // assigned addresses (its OUI database): two Intel addresses without a control
+            // word; with one, IANA's 00-00-5E (read 4 bytes early: 5E-00-53, a locally
+            // administered OUI).
+            let mut p = vec![0x00, 0x06, 0x41, 64];
+            if i.is_multiple_of(2) {
+                p.extend_from_slice(&[0, 0, 0, i as u8]);
+                p.extend_from_slice(&[0x00, 0x00, 0x5e, 0x00, 0x53, 0x01]);
+            } else {
+                p.extend_from_slice(&[0x00, 0x1b, 0x21, 0x00, 0x00, 0x01]);
+            }
+            p.extend_from_slice(&[0x3c, 0xfd, 0xfe, 0x00, 0x00, 0x02]);
+            p.extend_from_slice(&b.ethertype());
+            p.extend_from_slice(&b.raw());
+            ethernet_of(0x8847, &p)
+        }
     }
 }
 
@@ -316,6 +598,7 @@ fn write(dir: &Path, name: &str, link: Link, snaplen: u32, frames: &[(u64, SegBu
         Link::CiscoHdlc => 104,
         Link::Nflog => 239,
         Link::Tunnel(_) => 1,
+        Link::Other(kind) => kind.linktype(),
     };
     let mut w = PcapWriter::new(linktype, snaplen);
     for (i, (t, b)) in frames.iter().enumerate() {
@@ -336,6 +619,7 @@ fn write(dir: &Path, name: &str, link: Link, snaplen: u32, frames: &[(u64, SegBu
             Link::Nflog => nflog(b),
             Link::Tunnel(kind) => tunnel(kind, i, b),
             Link::Jumbo => jumbogram(b.raw()),
+            Link::Other(kind) => other_link(kind, i, b),
         };
         w.push(*t, &bytes);
     }
@@ -1056,6 +1340,57 @@ fn main() {
         262_144,
         &small_v6(),
     );
+    // The encapsulations and link types of issue 15, each over a short conversation.
+    for (name, link, v6) in [
+        ("synthetic-erspan.pcap", Link::Tunnel(Tunnel::Erspan), false),
+        ("synthetic-gre-udp.pcap", Link::Tunnel(Tunnel::GreUdp), true),
+        ("synthetic-pptp.pcap", Link::Tunnel(Tunnel::Pptp), false),
+        (
+            "synthetic-aruba-gre.pcap",
+            Link::Tunnel(Tunnel::ArubaGre),
+            false,
+        ),
+        (
+            "synthetic-fabricpath.pcap",
+            Link::Tunnel(Tunnel::FabricPath),
+            false,
+        ),
+        ("synthetic-capwap.pcap", Link::Tunnel(Tunnel::Capwap), false),
+        ("synthetic-ayiya.pcap", Link::Tunnel(Tunnel::Ayiya), true),
+        (
+            "synthetic-mpls-pw.pcap",
+            Link::Tunnel(Tunnel::MplsPw),
+            false,
+        ),
+        ("synthetic-wlan.pcap", Link::Other(OtherLink::Wlan), false),
+        (
+            "synthetic-radiotap.pcap",
+            Link::Other(OtherLink::Radiotap),
+            false,
+        ),
+        ("synthetic-prism.pcap", Link::Other(OtherLink::Prism), true),
+        ("synthetic-avs.pcap", Link::Other(OtherLink::Avs), false),
+        ("synthetic-ipoib.pcap", Link::Other(OtherLink::Ipoib), true),
+        ("synthetic-fddi.pcap", Link::Other(OtherLink::Fddi), false),
+        (
+            "synthetic-arcnet-linux.pcap",
+            Link::Other(OtherLink::ArcnetLinux),
+            true,
+        ),
+        (
+            "synthetic-arcnet-bsd.pcap",
+            Link::Other(OtherLink::ArcnetBsd),
+            false,
+        ),
+        (
+            "synthetic-juniper-ether.pcap",
+            Link::Other(OtherLink::Juniper),
+            false,
+        ),
+    ] {
+        let frames = if v6 { small_v6() } else { http_get() };
+        write(dir, name, link, 262_144, &frames);
+    }
     malformed(dir);
     two_interfaces(dir);
     quirks(dir);

@@ -74,6 +74,12 @@ mod explanations {
                 DecodeError::BadLinkHeader => {
                     out.write_str("a length in the link-layer header is impossible")
                 }
+                DecodeError::WlanProtected => out.write_str(
+                    "802.11 protected frame: its body is encrypted (decrypt the capture first, e.g. with Wireshark's 802.11 keys)",
+                ),
+                DecodeError::WlanAmsdu => out.write_str(
+                    "802.11 A-MSDU: several subframes in one frame, not decoded",
+                ),
             }
         }
 

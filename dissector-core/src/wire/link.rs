@@ -6,8 +6,17 @@
 
 use etherparse::{EtherType, Ethernet2HeaderSlice, SingleVlanHeaderSlice};
 
-use super::encap::{llc, mpls, pbb, pppoe, vntag, Encap, Layer};
+use super::encap::{fabricpath, llc, mpls, pbb, pppoe, pw, vntag, Encap, Layer};
 use super::DecodeError;
+
+pub mod arcnet;
+pub mod avs;
+pub mod fddi;
+pub mod ieee80211;
+pub mod ipoib;
+pub mod juniper;
+pub mod prism;
+pub mod radiotap;
 
 /// Declares [`LinkType`] from one table: each link type's variant, its pcap `LINKTYPE_*`
 /// number and its short name (as tcpdump prints it). Everything else about a link type is
@@ -57,17 +66,33 @@ link_types! {
     Null => 0, "NULL (BSD loopback)",
     /// `LINKTYPE_ETHERNET` (1), with any number of 802.1Q / 802.1ad (QinQ) tags.
     Ethernet => 1, "EN10MB (Ethernet)",
+    /// `LINKTYPE_ARCNET_BSD` (7): ARCNET without the Linux offset field.
+    ArcnetBsd => 7, "ARCNET (ARCNET, BSD)",
     /// `LINKTYPE_PPP` (9): PPP (RFC 1661), with or without the HDLC-like address and control
     /// bytes 0xFF 0x03 (RFC 1662); a Cisco HDLC header is recognised as Wireshark does.
     Ppp => 9, "PPP",
+    /// `LINKTYPE_FDDI` (10): FDDI, LLC/SNAP frames.
+    Fddi => 10, "FDDI",
     /// `LINKTYPE_RAW` (101): a bare IPv4 or IPv6 packet.
     Raw => 101, "RAW (raw IP)",
     /// `LINKTYPE_C_HDLC` (104): Cisco HDLC, address, control and a 16-bit EtherType.
     CiscoHdlc => 104, "C_HDLC (Cisco HDLC)",
+    /// `LINKTYPE_IEEE802_11` (105): 802.11 frames, data frames through LLC/SNAP.
+    Ieee80211 => 105, "IEEE802_11 (802.11)",
     /// `LINKTYPE_LOOP` (108): OpenBSD loopback, the address family in network byte order.
     Loop => 108, "LOOP (OpenBSD loopback)",
     /// `LINKTYPE_LINUX_SLL` (113): Linux cooked capture v1.
     LinuxSll => 113, "LINUX_SLL (Linux cooked v1)",
+    /// `LINKTYPE_IEEE802_11_PRISM` (119): a Prism (or AVS) header, then 802.11.
+    Prism => 119, "PRISM_HEADER (802.11 plus Prism header)",
+    /// `LINKTYPE_IEEE802_11_RADIOTAP` (127): a radiotap header, then 802.11.
+    Radiotap => 127, "IEEE802_11_RADIO (802.11 plus radiotap header)",
+    /// `LINKTYPE_ARCNET_LINUX` (129): ARCNET with the Linux 2-byte offset field.
+    ArcnetLinux => 129, "ARCNET_LINUX (Linux ARCNET)",
+    /// `LINKTYPE_IEEE802_11_AVS` (163): an AVS header, then 802.11.
+    Avs => 163, "IEEE802_11_RADIO_AVS (802.11 plus AVS header)",
+    /// `LINKTYPE_JUNIPER_ETHER` (178): Juniper's header, then Ethernet.
+    JuniperEther => 178, "JUNIPER_ETHER (Juniper Ethernet)",
     /// `LINKTYPE_IPV4` (228).
     Ipv4 => 228, "IPV4 (raw IPv4)",
     /// `LINKTYPE_IPV6` (229).
@@ -75,6 +100,8 @@ link_types! {
     /// `LINKTYPE_NFLOG` (239): Linux netfilter log, a 4-byte header and TLVs, the packet in
     /// the payload TLV.
     Nflog => 239, "NFLOG (Linux netfilter log)",
+    /// `LINKTYPE_IPOIB` (242): IP over InfiniBand (RFC 4391 §6).
+    Ipoib => 242, "IPOIB (IP over InfiniBand)",
     /// `LINKTYPE_LINUX_SLL2` (276): Linux cooked capture v2.
     LinuxSll2 => 276, "LINUX_SLL2 (Linux cooked v2)",
 }
@@ -99,6 +126,8 @@ pub struct LinkPayload<'a> {
     /// The network-layer bytes' length on the wire when the link header states it (an
     /// NFLOG payload TLV); otherwise the rest of the frame's original length.
     pub wire_len: Option<usize>,
+    /// Bytes at the end of the frame that are not the network layer's (an FCS).
+    pub trailer_len: usize,
     /// The layers peeled inside an Ethernet frame (VLAN tags, PPPoE, MPLS), in order.
     pub path: Encap,
 }
@@ -116,6 +145,7 @@ pub fn strip(link: LinkType, frame: &[u8]) -> Result<LinkPayload<'_>, DecodeErro
             data: frame,
             header_len: 0,
             wire_len: None,
+            trailer_len: 0,
             path: Encap::new(),
         }),
         LinkType::Null => bsd_loopback(frame, false),
@@ -125,10 +155,54 @@ pub fn strip(link: LinkType, frame: &[u8]) -> Result<LinkPayload<'_>, DecodeErro
         LinkType::Ppp => ppp(frame),
         LinkType::CiscoHdlc => cisco_hdlc(frame),
         LinkType::Nflog => nflog(frame),
+        LinkType::Ieee80211 => ieee80211::strip(frame, false, false),
+        LinkType::Radiotap => radiotap::strip(frame),
+        LinkType::Prism => prism::strip(frame),
+        LinkType::Avs => avs::strip(frame),
+        LinkType::Ipoib => ipoib::strip(frame),
+        LinkType::Fddi => fddi::strip(frame),
+        LinkType::ArcnetBsd => arcnet::strip(frame, false),
+        LinkType::ArcnetLinux => arcnet::strip(frame, true),
+        LinkType::JuniperEther => match juniper::strip(frame)? {
+            juniper::Inner::Net(p) => Ok(p),
+            juniper::Inner::Ethernet(len) => {
+                let mut p = ethernet(&frame[len..])?;
+                p.header_len += len;
+                p.path = p
+                    .path
+                    .layers()
+                    .fold(Encap::new().push(Layer::Eth), Encap::push);
+                Ok(p)
+            }
+        },
     }
 }
 
-fn ether_proto(ether_type: u16) -> NetProto {
+impl LinkType {
+    /// The layer the `encap` path names for this link type's own header (raw IP has none);
+    /// the layers found inside it (tags, LLC, 802.11 ...) follow it.
+    pub fn layer(self) -> Option<Layer> {
+        Some(match self {
+            LinkType::Ethernet => Layer::Eth,
+            LinkType::Raw | LinkType::Ipv4 | LinkType::Ipv6 => return None,
+            LinkType::Null | LinkType::Loop => Layer::Null,
+            LinkType::LinuxSll | LinkType::LinuxSll2 => Layer::Sll,
+            LinkType::Ppp => Layer::Ppp,
+            LinkType::CiscoHdlc => Layer::Chdlc,
+            LinkType::Nflog => Layer::Nflog,
+            LinkType::Ieee80211 => return None,
+            LinkType::Radiotap => Layer::Radiotap,
+            LinkType::Prism => Layer::Prism,
+            LinkType::Avs => Layer::Avs,
+            LinkType::Ipoib => Layer::Ipoib,
+            LinkType::Fddi => Layer::Fddi,
+            LinkType::ArcnetBsd | LinkType::ArcnetLinux => Layer::Arcnet,
+            LinkType::JuniperEther => Layer::Juniper,
+        })
+    }
+}
+
+pub(crate) fn ether_proto(ether_type: u16) -> NetProto {
     match ether_type {
         ETHERTYPE_IPV4 | ETHERTYPE_IPV6 => NetProto::Ip,
         other => NetProto::Other(other),
@@ -141,10 +215,19 @@ fn ether_proto(ether_type: u16) -> NetProto {
 /// session and an MPLS stack, in any order Wireshark's EtherType dispatch would follow.
 /// At most [`MAX_ETHER_HEADERS`] of them: a hostile frame cannot loop.
 fn ethernet(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
-    let eth = Ethernet2HeaderSlice::from_slice(frame).map_err(|_| DecodeError::TruncatedLink)?;
-    let mut ether_type: EtherType = eth.ether_type();
-    let mut offset = eth.slice().len();
     let mut path = Encap::new();
+    // Cisco FabricPath: an outer header before the classical frame, recognised (as
+    // Wireshark's heuristic does) before the EtherType dispatch.
+    let start = if fabricpath::is_fabricpath(frame) {
+        path = path.push(Layer::Fabricpath).push(Layer::Eth);
+        fabricpath::HEADER_LEN
+    } else {
+        0
+    };
+    let inner = frame.get(start..).unwrap_or(&[]);
+    let eth = Ethernet2HeaderSlice::from_slice(inner).map_err(|_| DecodeError::TruncatedLink)?;
+    let mut ether_type: EtherType = eth.ether_type();
+    let mut offset = start + eth.slice().len();
     // IEEE 802.3: the field is the length, and the LLC header says what follows.
     if ether_type.0 <= llc::MAX_LENGTH {
         let rest = frame.get(offset..).unwrap_or(&[]);
@@ -186,13 +269,30 @@ fn ethernet(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
                 break;
             }
         } else if mpls::ETHERTYPES.contains(&t) {
-            // An MPLS stack (RFC 3032) ends the chain: it names IP or nothing.
+            // An MPLS stack (RFC 3032) carries IP, which ends the chain, or an Ethernet
+            // pseudowire (RFC 4448), whose frame continues it.
             if let Some((len, inner_type)) = mpls::payload(rest) {
                 path = path.push(Layer::Mpls);
                 offset += len;
                 ether_type = EtherType(inner_type);
+                break;
             }
-            break;
+            let Some(len) = mpls::stack_len(rest) else {
+                break;
+            };
+            let Some(cw) = pw::ethernet_offset(&rest[len..]) else {
+                break;
+            };
+            path = path.push(Layer::Mpls);
+            if cw > 0 {
+                path = path.push(Layer::Pwcw);
+            }
+            let inner = &rest[len + cw..];
+            let eth =
+                Ethernet2HeaderSlice::from_slice(inner).map_err(|_| DecodeError::TruncatedLink)?;
+            path = path.push(Layer::Eth);
+            ether_type = eth.ether_type();
+            offset += len + cw + eth.slice().len();
         } else {
             break;
         }
@@ -202,6 +302,8 @@ fn ethernet(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         data: &frame[offset..],
         header_len: offset,
         wire_len: None,
+        // Wireshark takes a FabricPath frame's last 4 bytes as its FCS.
+        trailer_len: if start > 0 { fabricpath::FCS_LEN } else { 0 },
         path,
     })
 }
@@ -235,6 +337,7 @@ fn bsd_loopback(frame: &[u8], big_endian_only: bool) -> Result<LinkPayload<'_>, 
         data: &frame[4..],
         header_len: 4,
         wire_len: None,
+        trailer_len: 0,
         path: Encap::new(),
     })
 }
@@ -248,6 +351,7 @@ fn linux_sll(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         data: &frame[16..],
         header_len: 16,
         wire_len: None,
+        trailer_len: 0,
         path: Encap::new(),
     })
 }
@@ -261,6 +365,7 @@ fn linux_sll2(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         data: &frame[20..],
         header_len: 20,
         wire_len: None,
+        trailer_len: 0,
         path: Encap::new(),
     })
 }
@@ -273,7 +378,7 @@ const PPP_IPV6: u16 = 0x0057;
 /// RFC 1662 address and control bytes (0xFF 0x03), otherwise they were compressed away
 /// (RFC 1661 §6.6); then the protocol field, one byte when its low bit is set (protocol
 /// field compression, RFC 1661 §6.5), else two. 0x0021 is IPv4, 0x0057 IPv6.
-fn ppp(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
+pub(crate) fn ppp(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
     let first = *frame.first().ok_or(DecodeError::TruncatedLink)?;
     if first == 0x0f || first == 0x8f {
         return cisco_hdlc(frame);
@@ -295,6 +400,7 @@ fn ppp(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         data: &frame[header_len..],
         header_len,
         wire_len: None,
+        trailer_len: 0,
         path: Encap::new(),
     })
 }
@@ -307,6 +413,7 @@ fn cisco_hdlc(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
         data: &frame[4..],
         header_len: 4,
         wire_len: None,
+        trailer_len: 0,
         path: Encap::new(),
     })
 }
@@ -345,6 +452,7 @@ fn nflog(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
                 data: &frame[start..end],
                 header_len: start,
                 wire_len: Some(value_len),
+                trailer_len: 0,
                 path: Encap::new(),
             });
         }
@@ -394,11 +502,14 @@ mod tests {
 
     #[test]
     fn linktype_numbers_round_trip() {
-        for v in [0, 1, 9, 101, 104, 108, 113, 228, 229, 239, 276] {
+        for v in [
+            0, 1, 7, 9, 10, 101, 104, 105, 108, 113, 119, 127, 129, 163, 178, 228, 229, 239, 242,
+            276,
+        ] {
             assert_eq!(LinkType::from_linktype(v).unwrap().linktype(), v);
         }
-        assert_eq!(LinkType::ALL_LINKTYPES.len(), 11);
-        assert_eq!(LinkType::from_linktype(105), None);
+        assert_eq!(LinkType::ALL_LINKTYPES.len(), 20);
+        assert_eq!(LinkType::from_linktype(106), None);
     }
 
     #[test]

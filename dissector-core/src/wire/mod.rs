@@ -105,6 +105,10 @@ decode_errors! {
     /// A link-layer header's own lengths are impossible (an NFLOG TLV shorter than its
     /// 4-byte header).
     BadLinkHeader => "bad_link_header",
+    /// An 802.11 data frame with the Protected flag: its body is encrypted.
+    WlanProtected => "wlan_protected",
+    /// An 802.11 A-MSDU: several subframes in one body, not decoded.
+    WlanAmsdu => "wlan_amsdu",
 }
 
 impl DecodeError {
@@ -193,7 +197,7 @@ pub fn decode(link: LinkType, frame: &[u8], orig_len: u32) -> Result<Decoded<'_>
     // Bytes from the IP header to the end of the frame as it was on the wire.
     let rest = (orig_len as usize)
         .max(frame.len())
-        .saturating_sub(l2.header_len);
+        .saturating_sub(l2.header_len + l2.trailer_len);
     // A link header that states its payload's length (NFLOG) bounds it, and a payload said
     // to run past the frame's end is a cut link header (Wireshark's bounds error).
     let reported = match l2.wire_len {
@@ -204,18 +208,10 @@ pub fn decode(link: LinkType, frame: &[u8], orig_len: u32) -> Result<Decoded<'_>
     decode_ip(l2.data, reported, 0, link_path(link, l2.path))
 }
 
-/// The path of the link layer: its name, and for Ethernet the layers peeled inside it.
+/// The path of the link layer: its name, then the layers peeled inside it.
 fn link_path(link: LinkType, inside: Encap) -> Encap {
-    let path = Encap::new();
-    match link {
-        LinkType::Ethernet => inside.layers().fold(path.push(Layer::Eth), Encap::push),
-        LinkType::Raw | LinkType::Ipv4 | LinkType::Ipv6 => path,
-        LinkType::Null | LinkType::Loop => path.push(Layer::Null),
-        LinkType::LinuxSll | LinkType::LinuxSll2 => path.push(Layer::Sll),
-        LinkType::Ppp => path.push(Layer::Ppp),
-        LinkType::CiscoHdlc => path.push(Layer::Chdlc),
-        LinkType::Nflog => path.push(Layer::Nflog),
-    }
+    let outer = link.layer().map_or(Encap::new(), |l| Encap::new().push(l));
+    inside.layers().fold(outer, Encap::push)
 }
 
 /// Follows an Ethernet frame carried inside a tunnel (GRE 0x6558, VXLAN) to its IP packet;
@@ -235,7 +231,99 @@ fn decode_inner_ethernet(
         .fold(path, Encap::push);
     decode_ip(
         l2.data,
-        reported.saturating_sub(l2.header_len),
+        reported.saturating_sub(l2.header_len + l2.trailer_len),
+        depth + 1,
+        path,
+    )
+}
+
+/// What a tunnel header says follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tunnelled {
+    /// An IP packet.
+    Ip,
+    /// An Ethernet frame.
+    Ethernet,
+    /// An ERSPAN header (already skipped), then an Ethernet frame.
+    Erspan,
+    /// A PPP frame (PPTP).
+    Ppp,
+    /// An IEEE 802.11 frame; `swapped_fc` for CAPWAP's Cisco frame control order.
+    Wlan { swapped_fc: bool },
+}
+
+/// The tunnels Wireshark follows over UDP by port (either side): GTP-U (2152), VXLAN
+/// (4789), Geneve (6081), GRE over UDP (4754), CAPWAP data (5247), AYIYA (5072). `udp`
+/// starts at the UDP header; the answer is the tunnel's layer, what it carries and where.
+fn udp_tunnel(udp: &[u8]) -> Option<(Layer, Tunnelled, &[u8])> {
+    if let Some(inner) = gtp_u_payload(udp) {
+        return Some((Layer::Gtp, Tunnelled::Ip, inner));
+    }
+    if let Some(inner) = encap::vxlan::payload(udp) {
+        return Some((Layer::Vxlan, Tunnelled::Ethernet, inner));
+    }
+    if let Some((kind, inner)) = encap::geneve::payload(udp) {
+        let kind = match kind {
+            encap::geneve::GenevePayload::Ethernet => Tunnelled::Ethernet,
+            encap::geneve::GenevePayload::Ip => Tunnelled::Ip,
+        };
+        return Some((Layer::Geneve, kind, inner));
+    }
+    if let Some(gre) = encap::udp_payload_on_port(udp, encap::gre::UDP_PORT) {
+        let (kind, inner) = gre_payload(gre)?;
+        return Some((Layer::Gre, kind, inner));
+    }
+    if let Some((kind, inner)) = encap::capwap::payload(udp) {
+        let kind = match kind {
+            encap::capwap::CapwapPayload::Ieee80211 => Tunnelled::Wlan { swapped_fc: true },
+            encap::capwap::CapwapPayload::Ethernet => Tunnelled::Ethernet,
+        };
+        return Some((Layer::Capwap, kind, inner));
+    }
+    if let Some(inner) = encap::ayiya::payload(udp) {
+        return Some((Layer::Ayiya, Tunnelled::Ip, inner));
+    }
+    None
+}
+
+/// A GRE header (RFC 2784, PPTP's version 1, with any ERSPAN header) and what it carries.
+fn gre_payload(gre: &[u8]) -> Option<(Tunnelled, &[u8])> {
+    use encap::gre::GrePayload;
+    let (len, kind) = encap::gre::parse(gre)?;
+    let kind = match kind {
+        GrePayload::Ip => Tunnelled::Ip,
+        GrePayload::Ethernet => Tunnelled::Ethernet,
+        GrePayload::Erspan => Tunnelled::Erspan,
+        GrePayload::Ppp => Tunnelled::Ppp,
+        GrePayload::Wlan => Tunnelled::Wlan { swapped_fc: false },
+    };
+    Some((kind, &gre[len..]))
+}
+
+/// Follows what a tunnel carries to its IP packet; `reported` is its length on the wire.
+fn tunnel_payload(
+    kind: Tunnelled,
+    inner: &[u8],
+    reported: usize,
+    depth: u8,
+    path: Encap,
+) -> Result<Decoded<'_>, DecodeError> {
+    let (path, p) = match kind {
+        Tunnelled::Ip => return decode_ip(inner, reported, depth + 1, path),
+        Tunnelled::Ethernet => return decode_inner_ethernet(inner, reported, depth, path),
+        Tunnelled::Erspan => {
+            return decode_inner_ethernet(inner, reported, depth, path.push(Layer::Erspan))
+        }
+        Tunnelled::Ppp => (path.push(Layer::Ppp), link::ppp(inner)?),
+        Tunnelled::Wlan { swapped_fc } => (path, link::ieee80211::strip(inner, false, swapped_fc)?),
+    };
+    if let NetProto::Other(proto) = p.proto {
+        return Ok(Decoded::NotTcp(NotTcp::NonIp(proto)));
+    }
+    let path = p.path.layers().fold(path, Encap::push);
+    decode_ip(
+        p.data,
+        reported.saturating_sub(p.header_len + p.trailer_len),
         depth + 1,
         path,
     )
@@ -318,41 +406,18 @@ pub fn decode_ip(
         // Plain TCP first: the common path stays one comparison.
         IpNumber::TCP => {}
         IpNumber::UDP if depth < MAX_NESTING => {
-            if let Some(inner) = gtp_u_payload(payload.payload) {
-                let path = path.push(Layer::Udp).push(Layer::Gtp);
-                return decode_ip(inner, inner_len(inner), depth + 1, path);
-            }
-            if let Some(inner) = encap::vxlan::payload(payload.payload) {
-                let path = path.push(Layer::Udp).push(Layer::Vxlan);
-                return decode_inner_ethernet(inner, inner_len(inner), depth, path);
-            }
-            if let Some((kind, inner)) = encap::geneve::payload(payload.payload) {
-                let path = path.push(Layer::Udp).push(Layer::Geneve);
-                return match kind {
-                    encap::geneve::GenevePayload::Ethernet => {
-                        decode_inner_ethernet(inner, inner_len(inner), depth, path)
-                    }
-                    encap::geneve::GenevePayload::Ip => {
-                        decode_ip(inner, inner_len(inner), depth + 1, path)
-                    }
-                };
-            }
-            return Ok(Decoded::NotTcp(NotTcp::OtherTransport(17)));
+            let udp = payload.payload;
+            let path = path.push(Layer::Udp);
+            let Some((layer, kind, inner)) = udp_tunnel(udp) else {
+                return Ok(Decoded::NotTcp(NotTcp::OtherTransport(17)));
+            };
+            return tunnel_payload(kind, inner, inner_len(inner), depth, path.push(layer));
         }
         IpNumber::GRE if depth < MAX_NESTING => {
-            if let Some((len, kind)) = encap::gre::parse(payload.payload) {
-                let inner = &payload.payload[len..];
-                let path = path.push(Layer::Gre);
-                return match kind {
-                    encap::gre::GrePayload::Ip => {
-                        decode_ip(inner, inner_len(inner), depth + 1, path)
-                    }
-                    encap::gre::GrePayload::Ethernet => {
-                        decode_inner_ethernet(inner, inner_len(inner), depth, path)
-                    }
-                };
-            }
-            return Ok(Decoded::NotTcp(NotTcp::OtherTransport(47)));
+            let Some((kind, inner)) = gre_payload(payload.payload) else {
+                return Ok(Decoded::NotTcp(NotTcp::OtherTransport(47)));
+            };
+            return tunnel_payload(kind, inner, inner_len(inner), depth, path.push(Layer::Gre));
         }
         IpNumber(n) if encap::ipip::is_ip_in_ip(n) && depth < MAX_NESTING => {
             let inner = payload.payload;
@@ -453,15 +518,7 @@ fn tcp_header<'a>(
 /// The inner IP packet of a GTP-U G-PDU (3GPP TS 29.281 §5) carried over UDP port 2152,
 /// which Wireshark dissects by default. `udp` starts at the UDP header.
 fn gtp_u_payload(udp: &[u8]) -> Option<&[u8]> {
-    let ports = udp.get(..4)?;
-    let (sport, dport) = (
-        u16::from_be_bytes([ports[0], ports[1]]),
-        u16::from_be_bytes([ports[2], ports[3]]),
-    );
-    if sport != UDP_PORT_GTP_U && dport != UDP_PORT_GTP_U {
-        return None;
-    }
-    let gtp = udp.get(8..)?;
+    let gtp = encap::udp_payload_on_port(udp, UDP_PORT_GTP_U)?;
     let flags = *gtp.first()?;
     // Version 1, protocol type GTP, message type G-PDU (255).
     if flags >> 5 != 1 || flags & 0x10 == 0 || *gtp.get(1)? != 0xff {
@@ -549,6 +606,8 @@ mod tests {
             DecodeError::BadTcpDataOffset(2),
             DecodeError::TcpHeaderBeyondIp,
             DecodeError::BadLinkHeader,
+            DecodeError::WlanProtected,
+            DecodeError::WlanAmsdu,
         ];
         assert_eq!(all.len(), DecodeError::ALL_CODES.len());
         for (i, e) in all.into_iter().enumerate() {

@@ -14,13 +14,7 @@ pub enum GenevePayload {
 
 /// The payload of a Geneve packet, given the UDP header and what follows (`udp`).
 pub fn payload(udp: &[u8]) -> Option<(GenevePayload, &[u8])> {
-    let ports = udp.get(..4)?;
-    let sport = u16::from_be_bytes([ports[0], ports[1]]);
-    let dport = u16::from_be_bytes([ports[2], ports[3]]);
-    if sport != UDP_PORT && dport != UDP_PORT {
-        return None;
-    }
-    let g = udp.get(8..)?;
+    let g = super::udp_payload_on_port(udp, UDP_PORT)?;
     let head = g.get(..8)?;
     // Version 0 is the only one defined (RFC 8926 §3.4).
     if head[0] >> 6 != 0 {

@@ -4,6 +4,10 @@
 //! The path is a fixed-size value (no heap per frame): up to [`Encap::CAPACITY`] layer
 //! codes, named from the one [`Layer`] table.
 
+pub mod ayiya;
+pub mod capwap;
+pub mod erspan;
+pub mod fabricpath;
 pub mod geneve;
 pub mod gre;
 pub mod ipip;
@@ -11,10 +15,20 @@ pub mod llc;
 pub mod mpls;
 pub mod pbb;
 pub mod pppoe;
+pub mod pw;
 pub mod vntag;
 pub mod vxlan;
 
 use core::fmt;
+
+/// The UDP payload of `udp` (a UDP header and what follows) when either of its ports is
+/// `port`: how Wireshark hands UDP to the tunnels registered on a port.
+pub fn udp_payload_on_port(udp: &[u8], port: u16) -> Option<&[u8]> {
+    let ports = udp.get(..4)?;
+    let sport = u16::from_be_bytes([ports[0], ports[1]]);
+    let dport = u16::from_be_bytes([ports[2], ports[3]]);
+    (sport == port || dport == port).then(|| udp.get(8..))?
+}
 
 /// Declares [`Layer`] from one table: each layer's variant and the name the `encap` path
 /// prints for it.
@@ -80,6 +94,32 @@ layers! {
     Vntag => "vntag",
     /// IEEE 802.1ah provider backbone bridging (its customer frame follows as `eth`).
     Pbb => "pbb",
+    /// An IEEE 802.11 MAC header.
+    Wlan => "wlan",
+    /// A radiotap header.
+    Radiotap => "radiotap",
+    /// A Prism monitor-mode header.
+    Prism => "prism",
+    /// An AVS capture header.
+    Avs => "avs",
+    /// IP over InfiniBand (RFC 4391).
+    Ipoib => "ipoib",
+    /// FDDI.
+    Fddi => "fddi",
+    /// ARCNET.
+    Arcnet => "arcnet",
+    /// Juniper's capture header.
+    Juniper => "juniper",
+    /// ERSPAN (type I, II or III), in GRE.
+    Erspan => "erspan",
+    /// Cisco FabricPath (its classical Ethernet frame follows as `eth`).
+    Fabricpath => "fabricpath",
+    /// CAPWAP data (RFC 5415).
+    Capwap => "capwap",
+    /// AYIYA.
+    Ayiya => "ayiya",
+    /// An MPLS pseudowire control word (RFC 4385) before an Ethernet frame.
+    Pwcw => "pwcw",
 }
 
 /// The path of layers a frame's TCP was found under, e.g. `eth:ip:gre:eth:ip`. `Copy`,

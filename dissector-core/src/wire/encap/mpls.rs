@@ -11,18 +11,22 @@ const MAX_LABELS: usize = 16;
 /// The label stack's length in bytes and the EtherType its payload stands for (IPv4 or
 /// IPv6), or `None` when the stack is cut, too deep, or carries something else.
 pub fn payload(mpls: &[u8]) -> Option<(usize, u16)> {
-    for i in 0..MAX_LABELS {
-        let entry = mpls.get(i * 4..i * 4 + 4)?;
-        if entry[2] & 0x01 != 0 {
-            let len = (i + 1) * 4;
-            return match mpls.get(len)? >> 4 {
-                4 => Some((len, 0x0800)),
-                6 => Some((len, 0x86dd)),
-                _ => None,
-            };
-        }
+    let len = stack_len(mpls)?;
+    match mpls.get(len)? >> 4 {
+        4 => Some((len, 0x0800)),
+        6 => Some((len, 0x86dd)),
+        _ => None,
     }
-    None
+}
+
+/// The label stack's length: up to and including the entry with the bottom-of-stack bit.
+pub fn stack_len(mpls: &[u8]) -> Option<usize> {
+    (0..MAX_LABELS).find_map(|i| {
+        let entry = mpls.get(i * 4..i * 4 + 4)?;
+        Some(entry[2] & 0x01 != 0)
+            .filter(|&bottom| bottom)
+            .map(|_| (i + 1) * 4)
+    })
 }
 
 #[cfg(test)]

@@ -8,13 +8,7 @@ const HEADER_LEN: usize = 8;
 /// The inner Ethernet frame of a VXLAN packet, given the UDP header and what follows
 /// (`udp`). As Wireshark does, the port decides, and the flags are not checked.
 pub fn payload(udp: &[u8]) -> Option<&[u8]> {
-    let ports = udp.get(..4)?;
-    let sport = u16::from_be_bytes([ports[0], ports[1]]);
-    let dport = u16::from_be_bytes([ports[2], ports[3]]);
-    if sport != UDP_PORT && dport != UDP_PORT {
-        return None;
-    }
-    udp.get(8 + HEADER_LEN..)
+    super::udp_payload_on_port(udp, UDP_PORT)?.get(HEADER_LEN..)
 }
 
 #[cfg(test)]
