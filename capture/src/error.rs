@@ -37,7 +37,7 @@ impl fmt::Display for CaptureError {
             ),
             CaptureError::UnsupportedSnoop { name, what } => write!(
                 f,
-                "{name}: snoop {what} is not supported; supported: snoop version 2 with datalink Ethernet (4) or 802.3 (0)"
+                "{name}: snoop {what} is not supported; supported: snoop version 2 with datalink Ethernet (4), 802.3 (0) or FDDI (8)"
             ),
             CaptureError::Corrupt {
                 name,

@@ -205,8 +205,8 @@ mod tests {
             Err(OpenError::Version(3))
         ));
         assert!(matches!(
-            SnoopReader::new(&header(2, 8)[..]),
-            Err(OpenError::Datalink(8))
+            SnoopReader::new(&header(2, 2)[..]),
+            Err(OpenError::Datalink(2))
         ));
         assert!(matches!(
             SnoopReader::new(&MAGIC[..]),

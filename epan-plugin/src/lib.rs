@@ -587,6 +587,17 @@ fn linktype_of(encap: c_int) -> u32 {
         sys::WTAP_ENCAP_PPP => 9,
         sys::WTAP_ENCAP_CHDLC => 104,
         sys::WTAP_ENCAP_NFLOG => 239,
+        sys::WTAP_ENCAP_IEEE_802_11 => 105,
+        sys::WTAP_ENCAP_IEEE_802_11_PRISM => 119,
+        sys::WTAP_ENCAP_IEEE_802_11_RADIOTAP => 127,
+        sys::WTAP_ENCAP_IEEE_802_11_AVS => 163,
+        sys::WTAP_ENCAP_IP_OVER_IB_PCAP => 242,
+        // Wiretap names FDDI by the bit order it assumes for the MAC addresses; the core
+        // reads no MAC address, so both are pcap's 10.
+        sys::WTAP_ENCAP_FDDI | sys::WTAP_ENCAP_FDDI_BITSWAPPED => 10,
+        sys::WTAP_ENCAP_ARCNET => 7,
+        sys::WTAP_ENCAP_ARCNET_LINUX => 129,
+        sys::WTAP_ENCAP_JUNIPER_ETHER => 178,
         other => 0x8000_0000 | other,
     }
 }
