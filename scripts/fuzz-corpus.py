@@ -8,12 +8,18 @@ each target (fuzz/src/lib.rs documents the frame format), plus a few damaged fil
 reader. Generated, never committed: the captures are the source of truth.
 """
 import hashlib
+import re
 import pathlib
 import struct
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-LINKTYPES = [0, 1, 101, 108, 113, 228, 229, 276]
+# The core's link types, in the order of its table (the fuzz targets' selector indexes it):
+# read from link.rs, where they are declared once.
+LINKTYPES = [int(n) for n in re.findall(
+    r"^\s+\w+ => (\d+), \"",
+    (ROOT / "dissector-core/src/wire/link.rs").read_text(),
+    re.M)]
 
 
 def pcap_frames(data):
@@ -58,7 +64,7 @@ def pcapng_frames(data):
 
 
 def selector(linktype):
-    return LINKTYPES.index(linktype) if linktype in LINKTYPES else 0x0F
+    return LINKTYPES.index(linktype) if linktype in LINKTYPES else len(LINKTYPES)
 
 
 def analyzer_frame(linktype, frame, orig):

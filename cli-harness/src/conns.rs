@@ -153,6 +153,25 @@ struct CountersJson {
     not_tcp: u64,
     icmp_quoted_tcp: u64,
     undecodable: std::collections::BTreeMap<&'static str, u64>,
+    /// The IP fragment reassembly's counts, when the capture has fragments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ip_fragments: Option<FragmentsJson>,
+}
+
+#[derive(Serialize)]
+struct FragmentsJson {
+    /// Fragments captured whole, fed to the reassembly.
+    fragments: u64,
+    /// Datagrams reassembled (each analysed on the frame that completed it).
+    reassembled: u64,
+    /// Datagrams still incomplete at the end of the capture.
+    incomplete: u64,
+    /// Datagrams given up 60 s after their first fragment.
+    expired: u64,
+    /// Datagrams given up to stay within the memory bound.
+    evicted: u64,
+    /// Fragments reaching past 128 KiB, not held.
+    too_long: u64,
 }
 
 #[derive(Serialize)]
@@ -183,6 +202,16 @@ pub fn write(
                     not_tcp: counters.not_tcp,
                     icmp_quoted_tcp: counters.icmp_quoted,
                     undecodable,
+                    ip_fragments: Some(counters.fragments)
+                        .filter(|f| f.fragments > 0)
+                        .map(|f| FragmentsJson {
+                            fragments: f.fragments,
+                            reassembled: f.completed,
+                            incomplete: f.held,
+                            expired: f.expired,
+                            evicted: f.evicted,
+                            too_long: f.too_long,
+                        }),
                 },
                 conversations: rows,
             };

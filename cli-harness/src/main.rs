@@ -21,6 +21,7 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use tcplens_core::defrag::FragmentCounters;
 use tcplens_core::diagnosis::{Finding, TimeOrigin};
 use tcplens_core::explain::Lang;
 use tcplens_core::Analyzer;
@@ -313,7 +314,12 @@ fn analyze_with<E: Engine>(
     // A file read to its end gets one summary line (a damaged one gets its error instead,
     // which says how many frames were analysed).
     if !live && !opts.quiet && end.broke.is_none() {
-        eprintln!("tcplens: {}: {}", src.name, tally.summary(end.frames));
+        let fragments = engine.builtin().map(|a| a.counters().fragments);
+        eprintln!(
+            "tcplens: {}: {}",
+            src.name,
+            tally.summary(end.frames, fragments)
+        );
     }
     if let Some(e) = end.broke {
         return Err(e.into());
@@ -356,23 +362,49 @@ impl Tally {
         }
     }
 
-    /// "1,024 frames: 1,000 TCP in 12 conversations, 24 not TCP, 0 undecodable".
-    fn summary(&self, frames: u64) -> String {
+    /// "1,024 frames: 1,000 TCP in 12 conversations, 24 not TCP, 0 undecodable", and when
+    /// the capture has IP fragments, "; 12 IP fragments: 5 datagrams reassembled, 1 never
+    /// completed".
+    fn summary(&self, frames: u64, fragments: Option<FragmentCounters>) -> String {
+        let g = digits::thousands;
+        let mut line = self.counts(frames);
+        if let Some(f) = fragments.filter(|f| f.fragments > 0) {
+            line.push_str(&format!(
+                "; {} IP {}: {} {} reassembled, {} never completed",
+                g(f.fragments),
+                plural(f.fragments, "fragment", "fragments"),
+                g(f.completed),
+                plural(f.completed, "datagram", "datagrams"),
+                g(f.held + f.expired + f.evicted),
+            ));
+            if f.too_long > 0 {
+                line.push_str(&format!(", {} past 128 KiB not held", g(f.too_long)));
+            }
+        }
+        line
+    }
+
+    fn counts(&self, frames: u64) -> String {
         let g = digits::thousands;
         format!(
             "{} {}: {} TCP in {} {}, {} not TCP, {} undecodable",
             g(frames),
-            if frames == 1 { "frame" } else { "frames" },
+            plural(frames, "frame", "frames"),
             g(self.tcp),
             g(self.conversations),
-            if self.conversations == 1 {
-                "conversation"
-            } else {
-                "conversations"
-            },
+            plural(self.conversations, "conversation", "conversations"),
             g(self.not_tcp),
             g(self.undecodable),
         )
+    }
+}
+
+/// `one` for 1, else `many`.
+fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
     }
 }
 

@@ -1049,6 +1049,147 @@ fn malformed(dir: &Path) {
     println!("wrote {} ({} frames)", path.display(), frames.len());
 }
 
+/// The IPv4 packet `pkt` (20-byte header) as fragments: each piece is (offset, length) of
+/// its payload; more-fragments is set on all but the piece reaching the end; `id` is the
+/// identification.
+fn fragments_v4(pkt: &[u8], id: u16, pieces: &[(usize, usize)]) -> Vec<Vec<u8>> {
+    let payload = &pkt[20..];
+    pieces
+        .iter()
+        .map(|&(off, len)| {
+            let mut f = pkt[..20].to_vec();
+            f[2..4].copy_from_slice(&((20 + len) as u16).to_be_bytes());
+            f[4..6].copy_from_slice(&id.to_be_bytes());
+            let more = if off + len < payload.len() { 0x2000 } else { 0 };
+            f[6..8].copy_from_slice(&((more | (off / 8)) as u16).to_be_bytes());
+            f[10..12].copy_from_slice(&[0, 0]);
+            let sum = inet_checksum(&f);
+            f[10..12].copy_from_slice(&sum.to_be_bytes());
+            f.extend_from_slice(&payload[off..off + len]);
+            f
+        })
+        .collect()
+}
+
+/// The IPv6 packet `pkt` (40-byte header, no extension) as fragments with a Fragment
+/// header (RFC 8200 §4.5) of identification `id`, pieces as in [`fragments_v4`].
+fn fragments_v6(pkt: &[u8], id: u32, pieces: &[(usize, usize)]) -> Vec<Vec<u8>> {
+    let payload = &pkt[40..];
+    pieces
+        .iter()
+        .map(|&(off, len)| {
+            let mut f = pkt[..40].to_vec();
+            f[4..6].copy_from_slice(&((8 + len) as u16).to_be_bytes());
+            f[6] = 44;
+            let more = u16::from(off + len < payload.len());
+            f.extend_from_slice(&[pkt[6], 0]);
+            f.extend_from_slice(&((off as u16) | more).to_be_bytes());
+            f.extend_from_slice(&id.to_be_bytes());
+            f.extend_from_slice(&payload[off..off + len]);
+            f
+        })
+        .collect()
+}
+
+/// IP fragments as Wireshark reassembles them (issue 15). IPv4: a 3,000-byte segment in
+/// three fragments in order; a 2,000-byte one out of order with a duplicate first
+/// fragment; a late copy of a fragment of a completed datagram (starts a datagram that
+/// never completes); overlapping fragments; a lone middle fragment. IPv6: a 2,500-byte
+/// segment in two fragments. GRE: a segment whose outer IPv4 header is fragmented.
+fn ip_fragments(dir: &Path) {
+    let mut frames: Vec<(u64, Vec<u8>)> = Vec::new();
+    // Each script frame as Ethernet frames, 100 µs apart: its IP packet in the pieces
+    // `split` makes of it (frame index, packet).
+    let push = |frames: &mut Vec<(u64, Vec<u8>)>,
+                    s: &Script,
+                    ether_type: u16,
+                    split: &dyn Fn(usize, Vec<u8>) -> Vec<Vec<u8>>| {
+        for (i, (t, b)) in s.frames.iter().enumerate() {
+            for (k, p) in split(i, b.raw()).iter().enumerate() {
+                frames.push((t + k as u64 * 100, ethernet_of(ether_type, p)));
+            }
+        }
+    };
+    let mut s = Script::new("10.9.0.1:40000", "10.9.0.2:80", 1000, 5000);
+    s.handshake(2_000);
+    for (fill, len) in [(b'a', 3000), (b'b', 2000), (b'c', 1500)] {
+        s.at(1_000).c("PA", &vec![fill; len]).at(1_000).s("A", b"");
+    }
+    close(&mut s);
+    push(&mut frames, &s, 0x0800, &|i, ip| {
+        let id = 0x100 + i as u16;
+        match i {
+            3 => fragments_v4(&ip, id, &[(0, 1480), (1480, 1480), (2960, 60)]),
+            5 => {
+                let f = fragments_v4(&ip, id, &[(0, 1000), (1000, 1000), (2000, 20)]);
+                // Last, first, first again, middle; then the last once more, late.
+                [2, 0, 0, 1, 2].iter().map(|&k| f[k].clone()).collect()
+            }
+            // Bytes 1000..1200 arrive twice.
+            7 => fragments_v4(&ip, id, &[(0, 1200), (1000, 520)]),
+            _ => vec![ip],
+        }
+    });
+    // A lone middle fragment of a datagram whose other pieces were not captured.
+    let lone = SegBuilder::v4("10.9.0.1:40000", "10.9.0.2:80")
+        .flags("PA")
+        .payload(&[b'z'; 3000])
+        .raw();
+    let t = frames.last().map_or(0, |f| f.0) + 1_000;
+    let mid = fragments_v4(&lone, 0x999, &[(1480, 1480)]);
+    frames.push((t, ethernet_of(0x0800, &mid[0])));
+
+    let mut s = Script::new("[2001:db8::1]:40001", "[2001:db8::2]:80", 1, 7000);
+    s.t_us = t + 1_000;
+    s.handshake(2_000)
+        .at(1_000)
+        .c("PA", &[b'd'; 2500])
+        .at(1_000)
+        .s("A", b"");
+    close(&mut s);
+    push(&mut frames, &s, 0x86DD, &|i, ip| match i {
+        3 => fragments_v6(&ip, 0xABCD, &[(0, 1448), (1448, 1072)]),
+        _ => vec![ip],
+    });
+
+    // GRE (IP in GRE) over an outer IPv4 header fragmented in two.
+    let mut s = Script::new("10.20.0.1:40002", "10.20.0.2:443", 100, 900);
+    s.t_us = frames.last().map_or(0, |f| f.0) + 1_000;
+    s.handshake(2_000)
+        .at(1_000)
+        .c("PA", &[b'e'; 1600])
+        .at(1_000)
+        .s("A", b"");
+    push(&mut frames, &s, 0x0800, &|i, inner| {
+        let mut gre = vec![0, 0, 0x08, 0x00];
+        gre.extend_from_slice(&inner);
+        let mut outer = outer_ipv4(47, &gre).split_off(14);
+        if i != 3 {
+            return vec![outer];
+        }
+        outer[6] = 0; // clear DF
+        fragments_v4(&outer, 0x4242, &[(0, 1400), (1400, gre.len() - 1400)])
+    });
+
+    let mut w = PcapWriter::new(1, 262_144);
+    for (t, f) in &frames {
+        w.push(*t, f);
+    }
+    let path = dir.join("synthetic-ip-fragments.pcap");
+    std::fs::write(&path, w.into_bytes()).expect("writing synthetic-ip-fragments.pcap");
+    println!("wrote {} ({} frames)", path.display(), frames.len());
+}
+
+/// The four-way close, 1 ms apart: client FIN, server FIN, client ACK.
+fn close(s: &mut Script) {
+    s.at(1_000)
+        .c("FA", b"")
+        .at(1_000)
+        .s("FA", b"")
+        .at(1_000)
+        .c("A", b"");
+}
+
 /// A pcapng file with two interfaces of different link types and snapshot lengths
 /// (Ethernet and raw IP), as merged captures have; libpcap 1.10 refuses it.
 fn two_interfaces(dir: &Path) {
@@ -1392,6 +1533,7 @@ fn main() {
         write(dir, name, link, 262_144, &frames);
     }
     malformed(dir);
+    ip_fragments(dir);
     two_interfaces(dir);
     quirks(dir);
 }

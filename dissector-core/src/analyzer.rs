@@ -6,11 +6,14 @@
 //! findings, when it is on).
 
 use crate::analysis::{FrameAnalysis, ReuseInfo, SegmentIn};
+use crate::defrag::{Defragmenter, FragmentCounters};
 use crate::diagnosis::{ConvFacts, Diagnoser, Finding, TimeOrigin};
 use crate::flow::{relative_numbers, ConversationTable};
 use crate::lifecycle::{Handshake, SegmentView, Side};
 use crate::record::{FrameRecord, RecordBits};
-use crate::wire::{self, DecodeError, Decoded, LinkType, NotTcp, SegmentKind, TcpSegment};
+use crate::wire::{
+    self, DecodeError, Decoded, IpFragment, LinkType, NotTcp, SegmentKind, TcpSegment,
+};
 
 /// Counts of what the analyzer has been fed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -25,6 +28,8 @@ pub struct Counters {
     pub undecodable: [u64; DecodeError::ALL_CODES.len()],
     /// Frames the host counted but could not hand over ([`Analyzer::skip_frames`]).
     pub skipped: u64,
+    /// The IP fragment reassembly's counts (held fragments are also `not_tcp`).
+    pub fragments: FragmentCounters,
 }
 
 impl Counters {
@@ -77,6 +82,8 @@ pub struct Analyzer {
     diagnoser: Option<Diagnoser>,
     /// Per-connection statistics are gathered ([`gather_statistics`](Self::gather_statistics)).
     statistics: bool,
+    /// IP datagrams being reassembled from their fragments.
+    defrag: Defragmenter,
 }
 
 impl Analyzer {
@@ -92,6 +99,7 @@ impl Analyzer {
             counters: Counters::default(),
             diagnoser: None,
             statistics: false,
+            defrag: Defragmenter::default(),
         }
     }
 
@@ -202,7 +210,16 @@ impl Analyzer {
         if let Some(d) = self.diagnoser.as_mut() {
             d.on_frame(ts_ns);
         }
-        match wire::decode(link, data, orig_len) {
+        let decoded = wire::decode(link, data, orig_len);
+        self.on_decoded(decoded, ts_ns)
+    }
+
+    fn on_decoded<'a>(
+        &mut self,
+        decoded: Result<Decoded<'a>, DecodeError>,
+        ts_ns: i64,
+    ) -> Outcome<'a> {
+        match decoded {
             Ok(Decoded::Tcp(segment)) => {
                 self.counters.tcp += 1;
                 let (record, analysis) = self.on_tcp(&segment, ts_ns);
@@ -216,10 +233,31 @@ impl Analyzer {
                 self.counters.not_tcp += 1;
                 Outcome::NotTcp(why)
             }
+            Ok(Decoded::Fragment(f)) => self.on_fragment(&f, ts_ns),
             Err(e) => {
                 self.counters.count_error(e);
                 Outcome::Undecodable(e)
             }
+        }
+    }
+
+    /// A fragment: held (not TCP) until it completes its datagram, which this frame then
+    /// carries. A fragment inside a reassembled datagram (a fragmented packet in a
+    /// fragmented tunnel) goes round again; tunnels bound the nesting.
+    fn on_fragment(&mut self, f: &IpFragment<'_>, ts_ns: i64) -> Outcome<'static> {
+        let datagram = self.defrag.add(f, ts_ns);
+        self.counters.fragments = self.defrag.counters();
+        let Some(datagram) = datagram else {
+            self.counters.not_tcp += 1;
+            return Outcome::NotTcp(NotTcp::Fragment);
+        };
+        match wire::decode_reassembled(f, &datagram) {
+            Ok(Decoded::Tcp(segment)) => {
+                self.on_decoded(Ok(Decoded::Tcp(segment.detached())), ts_ns)
+            }
+            Ok(Decoded::NotTcp(why)) => self.on_decoded(Ok(Decoded::NotTcp(why)), ts_ns),
+            Ok(Decoded::Fragment(inner)) => self.on_fragment(&inner, ts_ns),
+            Err(e) => self.on_decoded(Err(e), ts_ns),
         }
     }
 

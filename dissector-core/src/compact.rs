@@ -18,7 +18,7 @@
 use crate::analysis::{FrameAnalysis, Verdicts};
 use crate::lifecycle::{Event, Handshake, TcpState, Teardown};
 use crate::record::{FrameRecord, RecordBits};
-use crate::wire::{SegmentKind, TcpSegment};
+use crate::wire::{Layer, SegmentKind, TcpSegment};
 
 use rustc_hash::FxHashMap;
 
@@ -161,6 +161,9 @@ pub struct FrameStore {
     rebases: FxHashMap<u32, Vec<Rebase>>,
     /// Frames that do not fit the compact form, kept whole.
     whole: Vec<(u32, FrameRecord, FrameAnalysis)>,
+    /// The segments of frames that completed an IP datagram: their bytes alone decode
+    /// to a fragment, so a later pass gets the segment here ([`FrameStore::reassembled`]).
+    reassembled: Vec<(u32, TcpSegment<'static>)>,
 }
 
 fn lifecycle_code(rec: &FrameRecord) -> u16 {
@@ -224,6 +227,7 @@ impl FrameStore {
                 .map(|v| v.capacity() * size_of::<Rebase>())
                 .sum::<usize>()
             + self.whole.capacity() * size_of::<(u32, FrameRecord, FrameAnalysis)>()
+            + self.reassembled.capacity() * size_of::<(u32, TcpSegment<'static>)>()
     }
 
     /// Bytes of the entries held, without the unfilled end of the last chunk: what the
@@ -243,6 +247,17 @@ impl FrameStore {
                 .map(|v| v.len() * size_of::<Rebase>())
                 .sum::<usize>()
             + self.whole.len() * size_of::<(u32, FrameRecord, FrameAnalysis)>()
+            + self.reassembled.len() * size_of::<(u32, TcpSegment<'static>)>()
+    }
+
+    /// The segment of `frame` when it completed an IP datagram (its bytes alone are a
+    /// fragment); `None` for every other frame.
+    pub fn reassembled(&self, frame: u32) -> Option<TcpSegment<'static>> {
+        let i = self
+            .reassembled
+            .binary_search_by_key(&frame, |e| e.0)
+            .ok()?;
+        Some(self.reassembled[i].1)
     }
 
     /// Keeps the verdict of `frame` (1-based, increasing). `bases` are the stream's base
@@ -255,6 +270,9 @@ impl FrameStore {
         an: &FrameAnalysis,
         bases: [Option<u32>; 2],
     ) {
+        if seg.encap.layers().any(|l| l == Layer::IpFrag) {
+            self.reassembled.push((frame, seg.detached()));
+        }
         let stream = rec.stream as usize;
         while self.streams.len <= stream {
             self.streams.push(StreamInfo::default());
@@ -536,8 +554,12 @@ mod tests {
             let Some(link) = LinkType::from_linktype(*link) else {
                 panic!("frame {frame}: link type");
             };
-            let Ok(Decoded::Tcp(seg)) = decode(link, data, *orig) else {
-                panic!("frame {frame} decoded before");
+            let seg = match decode(link, data, *orig) {
+                Ok(Decoded::Tcp(seg)) => seg,
+                Ok(Decoded::Fragment(_)) => store
+                    .reassembled(*frame)
+                    .unwrap_or_else(|| panic!("frame {frame}: reassembled segment kept")),
+                _ => panic!("frame {frame} decoded before"),
             };
             let got = store.get(*frame, &seg);
             assert_eq!(got, Some((*rec, *an)), "frame {frame}");

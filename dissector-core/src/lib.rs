@@ -25,6 +25,7 @@ pub mod analysis;
 pub mod analyzer;
 pub mod community_id;
 pub mod compact;
+pub mod defrag;
 pub mod diagnosis;
 pub mod explain;
 #[allow(unsafe_code)]

@@ -719,10 +719,15 @@ unsafe fn dissect_inner(
         if visited {
             diagnosis::finish_once(&mut state.analyzer);
         }
-        let Some(Ok(Decoded::Tcp(segment))) =
-            LinkType::from_linktype(linktype).map(|link| decode(link, bytes, orig))
-        else {
-            return 0;
+        let segment = match LinkType::from_linktype(linktype).map(|link| decode(link, bytes, orig))
+        {
+            Some(Ok(Decoded::Tcp(segment))) => segment,
+            // The frame that completed an IP datagram: its segment was kept.
+            Some(Ok(Decoded::Fragment(_))) => match state.store.reassembled(frame) {
+                Some(segment) => segment,
+                None => return 0,
+            },
+            _ => return 0,
         };
         let Some((record, analysis)) = state.store.get(frame, &segment) else {
             return 0;

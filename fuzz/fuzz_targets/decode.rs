@@ -23,6 +23,14 @@ fuzz_target!(|data: &[u8]| {
                 let _ = tcplens_core::flow::endpoints(&seg);
             }
             Ok(Decoded::NotTcp(_)) => {}
+            // A fragment captured whole: reassemble it alone (a one-fragment datagram, or
+            // held) and decode what comes out, as the analyzer does.
+            Ok(Decoded::Fragment(f)) => {
+                let mut d = tcplens_core::defrag::Defragmenter::default();
+                if let Some(datagram) = d.add(&f, 0) {
+                    let _ = tcplens_core::wire::decode_reassembled(&f, &datagram);
+                }
+            }
             Err(e) => {
                 let _ = e.to_string();
             }

@@ -7,10 +7,12 @@
 pub const LINKTYPES: [u32; tcplens_core::LinkType::ALL_LINKTYPES.len()] =
     tcplens_core::LinkType::ALL_LINKTYPES;
 
-/// The link type a selector byte stands for: one of [`LINKTYPES`], or (rarely) another value
-/// so the "unsupported link type" path is reached too.
+/// The link type a selector byte stands for: [`LINKTYPES`]`[selector]` (modulo one more
+/// than their number), or, for the one index past them, an unsupported value so the
+/// "unsupported link type" path is reached too. `scripts/fuzz-corpus.py` reads the same
+/// list from `link.rs` to write the seeds' selectors.
 pub fn linktype(selector: u8) -> u32 {
-    match LINKTYPES.get(usize::from(selector & 0x0f)) {
+    match LINKTYPES.get(usize::from(selector) % (LINKTYPES.len() + 1)) {
         Some(l) => *l,
         None => u32::from(selector) << 4 | 0x8000_0000,
     }

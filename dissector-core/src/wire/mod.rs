@@ -94,7 +94,8 @@ decode_errors! {
     IpLengthTooSmall => "ip_length_too_small",
     /// An IPv6 extension header or IPv4 AH could not be read.
     BadIpExtension => "bad_ip_extension_header",
-    /// A fragment of a fragmented IP datagram: the TCP header is not in this frame alone.
+    /// A fragment of a TCP datagram, past the first, that was not captured whole: it
+    /// cannot be reassembled, and its TCP header is in another frame.
     IpFragment => "ip_fragment",
     /// The frame ends inside the fixed 20-byte TCP header.
     TruncatedTcp => "truncated_tcp_header",
@@ -134,6 +135,8 @@ pub enum NotTcp {
     NonIp(u16),
     /// IP carrying another protocol (UDP, ICMP ...): its protocol number.
     OtherTransport(u8),
+    /// A fragment of an IP datagram, held until the datagram is complete (`crate::defrag`).
+    Fragment,
 }
 
 /// A decoded TCP segment: addresses, header fields and options. Borrowed, `Copy`, no heap.
@@ -155,7 +158,8 @@ pub struct TcpSegment<'a> {
     /// The IP packet's length on the wire, headers included (0 for a quoted header).
     pub ip_len: u32,
     pub options: TcpOptions,
-    /// The payload bytes that were captured (may be shorter than `seg_len`).
+    /// The payload bytes that were captured (may be shorter than `seg_len`; empty for a
+    /// segment reassembled from IP fragments, see [`TcpSegment::detached`]).
     pub payload: &'a [u8],
     /// How completely the header could be read.
     pub kind: SegmentKind,
@@ -181,11 +185,105 @@ pub enum SegmentKind {
     IcmpQuoted(IcmpError),
 }
 
+impl<'a> TcpSegment<'a> {
+    /// The segment without its payload bytes, so it can outlive them (a datagram
+    /// reassembled from fragments lives only for its frame).
+    pub fn detached(self) -> TcpSegment<'static> {
+        TcpSegment {
+            src: self.src,
+            dst: self.dst,
+            src_port: self.src_port,
+            dst_port: self.dst_port,
+            seq: self.seq,
+            ack: self.ack,
+            flags: self.flags,
+            window: self.window,
+            header_len: self.header_len,
+            seg_len: self.seg_len,
+            ip_len: self.ip_len,
+            options: self.options,
+            payload: &[],
+            kind: self.kind,
+            malformed: self.malformed,
+            encap: self.encap,
+        }
+    }
+}
+
 /// What one frame turned out to be.
 #[derive(Debug, Clone, Copy)]
 pub enum Decoded<'a> {
     Tcp(TcpSegment<'a>),
     NotTcp(NotTcp),
+    /// A fragment of an IP datagram, captured whole: for the reassembly
+    /// (`crate::defrag`), which decodes the datagram with [`decode_reassembled`] once its
+    /// last piece arrives.
+    Fragment(IpFragment<'a>),
+}
+
+/// Which datagram a fragment belongs to: Wireshark's reassembly key (addresses and
+/// identification; the protocol too, as IPv4's key mixes it in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FragmentKey {
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub id: u32,
+    pub proto: u8,
+}
+
+/// One fragment of an IP datagram (RFC 791 §3.2, RFC 8200 §4.5) whose bytes were all
+/// captured. Borrowed, `Copy`.
+#[derive(Debug, Clone, Copy)]
+pub struct IpFragment<'a> {
+    pub key: FragmentKey,
+    /// Where `data` goes in the datagram's payload, in bytes.
+    pub offset: u32,
+    /// More fragments follow (the last one has it clear and fixes the datagram's length).
+    pub more: bool,
+    /// The fragment's data: after the IPv4 header, or after the IPv6 Fragment header.
+    pub data: &'a [u8],
+    /// The IPv4 header (options included) or the IPv6 fixed header: the reassembled
+    /// datagram's header is the first fragment's.
+    pub header: &'a [u8],
+    /// The encapsulation above this IP header, and how deep in tunnels it is.
+    pub path: Encap,
+    pub depth: u8,
+}
+
+/// The header of a reassembled datagram of `payload_len` bytes, written to the start of
+/// `out` from the first fragment's `header`: IPv4 with the fragment fields cleared (DF
+/// kept) and the total length set (0, "use the frame's length", past 65,535); IPv6 as its
+/// fixed header with the Fragment header's next header and the payload length (the
+/// extension headers before the Fragment header are left out).
+pub fn reassembled_header(header: &[u8], proto: u8, payload_len: usize, out: &mut Vec<u8>) {
+    out.clear();
+    out.extend_from_slice(header);
+    if header.first().is_some_and(|b| b >> 4 == 6) && out.len() >= 40 {
+        out.truncate(40);
+        let plen = u16::try_from(payload_len).unwrap_or(u16::MAX);
+        out[4..6].copy_from_slice(&plen.to_be_bytes());
+        out[6] = proto;
+    } else if out.len() >= 20 {
+        let total = u16::try_from(header.len() + payload_len).unwrap_or(0);
+        out[2..4].copy_from_slice(&total.to_be_bytes());
+        out[6] &= 0x40;
+        out[7] = 0;
+    }
+}
+
+/// Decodes a datagram reassembled from `first`'s fragments (`datagram` = header and
+/// payload, as [`reassembled_header`] and the data make it). Its path shows the
+/// reassembly as `ipfrag` before the `ip` layer.
+pub fn decode_reassembled<'d>(
+    first: &IpFragment<'_>,
+    datagram: &'d [u8],
+) -> Result<Decoded<'d>, DecodeError> {
+    decode_ip(
+        datagram,
+        datagram.len(),
+        first.depth,
+        first.path.push(Layer::IpFrag),
+    )
 }
 
 /// Decodes one frame. `orig_len` is the frame's length on the wire (pcap `orig_len`).
@@ -387,7 +485,17 @@ pub fn decode_ip(
 
     let payload = ip.payload();
     if payload.fragmented {
-        return Err(DecodeError::IpFragment);
+        if let Some(d) = fragment(
+            data,
+            &ip,
+            payload,
+            ip_end.saturating_sub(headers_len),
+            depth,
+            path,
+        ) {
+            return d;
+        }
+        // A first fragment not captured whole: what is here is decoded, as Wireshark does.
     }
     if ext_err.is_some() {
         // The extension chain could not be followed to its end.
@@ -432,6 +540,60 @@ pub fn decode_ip(
         other => return Ok(Decoded::NotTcp(NotTcp::OtherTransport(other.0))),
     }
     tcp_header(&ip, payload.payload, transport_wire_len, ip_end, path)
+}
+
+/// A fragment (`wire_len` bytes of data on the wire): whole in the capture, for the
+/// reassembly; else, past the first fragment, a frame without its transport header
+/// (`ip_fragment` for TCP, as Wireshark shows "Fragmented IP protocol"). `None` for a
+/// first fragment cut by the snaplen, which Wireshark dissects as it is.
+fn fragment<'a>(
+    data: &'a [u8],
+    ip: &LaxIpSlice<'a>,
+    payload: &etherparse::LaxIpPayloadSlice<'a>,
+    wire_len: usize,
+    depth: u8,
+    path: Encap,
+) -> Option<Result<Decoded<'a>, DecodeError>> {
+    let (header_len, id, offset, more) = match ip {
+        LaxIpSlice::Ipv4(v4) => {
+            let h = v4.header();
+            let offset = u32::from(h.fragments_offset().value()) * 8;
+            (
+                h.slice().len(),
+                u32::from(h.identification()),
+                offset,
+                h.more_fragments(),
+            )
+        }
+        LaxIpSlice::Ipv6(v6) => {
+            let f = ipv6::fragment_header(v6.header().next_header().0, v6.extensions().slice())?;
+            (40, f.id, f.offset, f.more)
+        }
+    };
+    let header = data.get(..header_len)?;
+    let proto = payload.ip_number.0;
+    if wire_len > 0 && payload.payload.len() >= wire_len {
+        let key = FragmentKey {
+            src: ip.source_addr(),
+            dst: ip.destination_addr(),
+            id,
+            proto,
+        };
+        return Some(Ok(Decoded::Fragment(IpFragment {
+            key,
+            offset,
+            more,
+            data: &payload.payload[..wire_len],
+            header,
+            path,
+            depth,
+        })));
+    }
+    match (offset, proto) {
+        (0, _) => None,
+        (_, 6) => Some(Err(DecodeError::IpFragment)),
+        (_, p) => Some(Ok(Decoded::NotTcp(NotTcp::OtherTransport(p)))),
+    }
 }
 
 /// Reads the TCP header at the start of `tcp_bytes` (captured bytes, already bounded by the
@@ -706,10 +868,24 @@ mod tests {
         let mut ten = good.clone();
         ten[2..4].copy_from_slice(&30u16.to_be_bytes());
         assert_eq!(err(&ten), DecodeError::TruncatedTcp);
-        // Fragment.
+        // A first fragment captured whole goes to the reassembly; one cut by the snaplen
+        // is decoded as it is (Wireshark's "first fragment"); a later one cut short is a
+        // TCP fragment that cannot be reassembled, and for another protocol, not TCP.
         let mut frag = good.clone();
         frag[6] = 0x20; // MF
-        assert_eq!(err(&frag), DecodeError::IpFragment);
+        let whole = decode(LinkType::Raw, &frag, frag.len() as u32);
+        assert!(matches!(whole, Ok(Decoded::Fragment(f)) if f.more && f.offset == 0));
+        fn cut(f: &[u8]) -> Result<Decoded<'_>, DecodeError> {
+            decode(LinkType::Raw, &f[..f.len() - 2], f.len() as u32)
+        }
+        assert!(matches!(cut(&frag), Ok(Decoded::Tcp(_))));
+        frag[7] = 0x10; // offset 128
+        assert_eq!(cut(&frag).unwrap_err(), DecodeError::IpFragment);
+        frag[9] = 17;
+        assert!(matches!(
+            cut(&frag),
+            Ok(Decoded::NotTcp(NotTcp::OtherTransport(17)))
+        ));
         // Version 7.
         let mut v7 = good.clone();
         v7[0] = 0x75;

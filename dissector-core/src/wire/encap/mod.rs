@@ -120,6 +120,9 @@ layers! {
     Ayiya => "ayiya",
     /// An MPLS pseudowire control word (RFC 4385) before an Ethernet frame.
     Pwcw => "pwcw",
+    /// An IP datagram reassembled from fragments (RFC 791 §3.2, RFC 8200 §4.5); its
+    /// header follows as `ip`.
+    IpFrag => "ipfrag",
 }
 
 /// The path of layers a frame's TCP was found under, e.g. `eth:ip:gre:eth:ip`. `Copy`,
