@@ -12,9 +12,10 @@
  * The ABI version this library implements; a host passes it in its config. Version 3
  * added `tcplens_set_max_conns` and the `TcplensStatus` enum (same values as version 2's
  * status codes); version 4 the encapsulation path (`encap_len`, `encap`,
- * `tcplens_layer_name`), which changes the verdict's layout.
+ * `tcplens_layer_name`), which changes the verdict's layout; version 5 room for 12 layers
+ * in `encap` (VXLAN inside ERSPAN inside GRE takes 10, two VLAN tags more 12).
  */
-#define TCPLENS_ABI_VERSION 4
+#define TCPLENS_ABI_VERSION 5
 
 /**
  * `present` bits of [`TcplensVerdict`]: which nullable fields hold a value.
@@ -223,7 +224,7 @@ typedef struct TcplensVerdict {
    * The layers the segment was found under, outermost first, as codes
    * (`tcplens_layer_name`): the JSONL `encap` joins their names with ':'.
    */
-  uint8_t encap[8];
+  uint8_t encap[12];
 } TcplensVerdict;
 
 /**

@@ -284,6 +284,9 @@ enum Tunnel {
     /// (0x88BE, sequence number, 8-byte header), type III (0x22EB, 12-byte header with the
     /// O flag and an 8-byte platform subheader); a mirrored Ethernet frame inside.
     Erspan,
+    /// A mirrored VXLAN frame (as [`Tunnel::Vxlan`]) in ERSPAN type II in GRE: ten
+    /// layers above the TCP header, as a data centre's SPAN of an overlay shows them.
+    ErspanVxlan,
     /// GRE over UDP (RFC 8086): UDP 49152 → 4754, GRE carrying IP.
     GreUdp,
     /// PPTP's enhanced GRE (RFC 2637 §4.1, version 1, key = payload length and call id),
@@ -483,6 +486,14 @@ fn tunnel(kind: Tunnel, i: usize, b: &SegBuilder) -> Vec<u8> {
                 }
             };
             g.extend_from_slice(&b.ethernet());
+            outer_ipv4(47, &g)
+        }
+        Tunnel::ErspanVxlan => {
+            // Sequence number; ERSPAN version 1, VLAN 0, session 1, index 0.
+            let mut g = vec![0x10, 0x00, 0x88, 0xBE];
+            g.extend_from_slice(&(i as u32).to_be_bytes());
+            g.extend_from_slice(&[0x10, 0x00, 0x00, 0x01, 0, 0, 0, 0]);
+            g.extend_from_slice(&tunnel(Tunnel::Vxlan, i, b));
             outer_ipv4(47, &g)
         }
         Tunnel::GreUdp => {
@@ -1101,9 +1112,9 @@ fn ip_fragments(dir: &Path) {
     // Each script frame as Ethernet frames, 100 µs apart: its IP packet in the pieces
     // `split` makes of it (frame index, packet).
     let push = |frames: &mut Vec<(u64, Vec<u8>)>,
-                    s: &Script,
-                    ether_type: u16,
-                    split: &dyn Fn(usize, Vec<u8>) -> Vec<Vec<u8>>| {
+                s: &Script,
+                ether_type: u16,
+                split: &dyn Fn(usize, Vec<u8>) -> Vec<Vec<u8>>| {
         for (i, (t, b)) in s.frames.iter().enumerate() {
             for (k, p) in split(i, b.raw()).iter().enumerate() {
                 frames.push((t + k as u64 * 100, ethernet_of(ether_type, p)));
@@ -1484,6 +1495,11 @@ fn main() {
     // The encapsulations and link types of issue 15, each over a short conversation.
     for (name, link, v6) in [
         ("synthetic-erspan.pcap", Link::Tunnel(Tunnel::Erspan), false),
+        (
+            "synthetic-erspan-vxlan.pcap",
+            Link::Tunnel(Tunnel::ErspanVxlan),
+            true,
+        ),
         ("synthetic-gre-udp.pcap", Link::Tunnel(Tunnel::GreUdp), true),
         ("synthetic-pptp.pcap", Link::Tunnel(Tunnel::Pptp), false),
         (

@@ -29,8 +29,9 @@ use crate::wire::{DecodeError, OptionError, TcpSegment};
 /// The ABI version this library implements; a host passes it in its config. Version 3
 /// added `tcplens_set_max_conns` and the `TcplensStatus` enum (same values as version 2's
 /// status codes); version 4 the encapsulation path (`encap_len`, `encap`,
-/// `tcplens_layer_name`), which changes the verdict's layout.
-pub const TCPLENS_ABI_VERSION: u32 = 4;
+/// `tcplens_layer_name`), which changes the verdict's layout; version 5 room for 12 layers
+/// in `encap` (VXLAN inside ERSPAN inside GRE takes 10, two VLAN tags more 12).
+pub const TCPLENS_ABI_VERSION: u32 = 5;
 
 /// What a call did. Every function that returns a status returns one of these (as an
 /// `int32_t`); `tcplens_explain` returns a length, or one of the negative ones.
@@ -182,7 +183,7 @@ pub struct TcplensVerdict {
     pub encap_len: u8,
     /// The layers the segment was found under, outermost first, as codes
     /// (`tcplens_layer_name`): the JSONL `encap` joins their names with ':'.
-    pub encap: [u8; 8],
+    pub encap: [u8; 12],
 }
 
 /// An analyzer as C sees it: opaque.

@@ -126,7 +126,7 @@ layers! {
 }
 
 /// The path of layers a frame's TCP was found under, e.g. `eth:ip:gre:eth:ip`. `Copy`,
-/// 9 bytes; a path longer than the capacity keeps its first layers and is marked cut.
+/// 13 bytes; a path longer than the capacity keeps its first [`Encap::CAPACITY`] layers.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Encap {
     layers: [u8; Encap::CAPACITY],
@@ -135,7 +135,7 @@ pub struct Encap {
 
 impl Encap {
     /// The most layers a path records.
-    pub const CAPACITY: usize = 8;
+    pub const CAPACITY: usize = 12;
 
     /// The empty path.
     pub const fn new() -> Self {
@@ -237,7 +237,7 @@ mod tests {
             full = full.push(Layer::Ip);
         }
         assert_eq!(full.len(), Encap::CAPACITY);
-        assert_eq!(core::mem::size_of::<Encap>(), 9);
+        assert_eq!(core::mem::size_of::<Encap>(), 13);
     }
 
     #[test]
