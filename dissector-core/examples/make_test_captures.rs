@@ -794,6 +794,68 @@ fn small_v6() -> Vec<(u64, SegBuilder)> {
     s.frames
 }
 
+/// A VNC (RFB 3.8) session from `client` to `server`: the version exchange both ways,
+/// security type None, ClientInit/ServerInit, a framebuffer update request and one raw
+/// 16×8 update at 32 bits a pixel, then a FIN close. Wireshark 4.0's VNC heuristic makes a
+/// new conversation on the first version message it sees, which splits the tcp.stream (see
+/// docs/wireshark-differences.md).
+fn vnc(client: &str, server: &str) -> Vec<(u64, SegBuilder)> {
+    let mut server_init = Vec::new();
+    server_init.extend_from_slice(&16u16.to_be_bytes());
+    server_init.extend_from_slice(&8u16.to_be_bytes());
+    // Pixel format: 32 bpp, depth 24, little-endian, true colour, 255/255/255, 16/8/0.
+    server_init.extend_from_slice(&[32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0]);
+    server_init.extend_from_slice(&4u32.to_be_bytes());
+    server_init.extend_from_slice(b"desk");
+    // FramebufferUpdateRequest: not incremental, 0,0 16×8.
+    let request = [3u8, 0, 0, 0, 0, 0, 0, 16, 0, 8];
+    // FramebufferUpdate: one raw rectangle 0,0 16×8, 512 bytes of pixels.
+    let mut update = vec![0u8, 0, 0, 1, 0, 0, 0, 0, 0, 16, 0, 8, 0, 0, 0, 0];
+    update.extend((0..512u32).map(|i| (i % 251) as u8));
+    let mut s = Script::new(client, server, 1_500_000_000, 2_600_000_000);
+    s.handshake(1_000)
+        .at(2_000)
+        .s("PA", b"RFB 003.008\n")
+        .at(500)
+        .c("PA", b"RFB 003.008\n")
+        .at(500)
+        .s("PA", &[1, 1])
+        .at(500)
+        .c("PA", &[1])
+        .at(500)
+        .s("PA", &0u32.to_be_bytes())
+        .at(500)
+        .c("PA", &[1])
+        .at(500)
+        .s("PA", &server_init)
+        .at(500)
+        .c("PA", &request)
+        .at(3_000)
+        .s("PA", &update)
+        .at(500)
+        .c("A", b"")
+        .at(2_000)
+        .c("FA", b"")
+        .at(500)
+        .s("FA", b"")
+        .at(500)
+        .c("A", b"");
+    s.frames
+}
+
+/// Two VNC sessions: the first to port 5999, where only Wireshark's VNC heuristic
+/// recognises the version message (and splits the stream), the second to 5900, VNC's
+/// registered port, where it does not; one second apart.
+fn vnc_sessions() -> Vec<(u64, SegBuilder)> {
+    let mut frames = vnc("10.5.0.1:50123", "10.5.0.2:5999");
+    frames.extend(
+        vnc("10.5.0.1:50124", "10.5.0.2:5900")
+            .into_iter()
+            .map(|(t, b)| (t + 1_000_000, b)),
+    );
+    frames
+}
+
 /// Same 4-tuple twice: a new ISN after the first connection closed is port reuse
 /// (a new tcp.stream); the same ISN again is a repeated SYN on the same stream.
 fn port_reuse() -> Vec<(u64, SegBuilder)> {
@@ -1391,6 +1453,13 @@ fn main() {
         let frames = if v6 { small_v6() } else { http_get() };
         write(dir, name, link, 262_144, &frames);
     }
+    write(
+        dir,
+        "synthetic-vnc.pcap",
+        Link::Ethernet,
+        262_144,
+        &vnc_sessions(),
+    );
     malformed(dir);
     two_interfaces(dir);
     quirks(dir);
