@@ -629,6 +629,40 @@ fn write(dir: &Path, name: &str, link: Link, snaplen: u32, frames: &[(u64, SegBu
     println!("wrote {} ({} frames)", path.display(), frames.len());
 }
 
+/// One connection (the HTTP GET) seen at several layers, as a capture point that sees both a
+/// tunnel's underlay and its endpoints' own traffic does: frame by frame plain Ethernet,
+/// IPv4 in GRE, Ethernet in VXLAN; the request, the first response segment and the client's
+/// final ACK are each seen twice, once plain and once tunnelled, 20 µs apart. Wireshark keys
+/// every copy by the innermost addresses and ports, so all are one tcp.stream and the second
+/// copy of a segment is a retransmission (of an ACK, a duplicate ACK).
+fn tunnel_mixed(dir: &Path) {
+    let frames = http_get();
+    let last = frames.len() - 1;
+    let mut w = PcapWriter::new(1, 262_144);
+    for (i, (t, b)) in frames.iter().enumerate() {
+        let bytes = match i % 3 {
+            0 => b.ethernet(),
+            // GRE's plain IP framing (no key, no checksum).
+            1 => tunnel(Tunnel::Gre, 0, b),
+            _ => tunnel(Tunnel::Vxlan, i, b),
+        };
+        w.push(*t, &bytes);
+        // The request (3), the first response segment (5) and the last ACK, twice.
+        if i == 3 || i == 5 || i == last {
+            let copy = if i % 3 == 0 {
+                tunnel(Tunnel::Vxlan, i, b)
+            } else {
+                b.ethernet()
+            };
+            w.push(*t + 20, &copy);
+        }
+    }
+    let path = dir.join("synthetic-tunnel-mixed.pcap");
+    std::fs::write(&path, w.into_bytes())
+        .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+    println!("wrote {} ({} frames)", path.display(), frames.len() + 3);
+}
+
 /// An IPv6 packet whose payload does not fit the 16-bit length, rewritten as a jumbogram:
 /// payload length 0, next header 0 (hop-by-hop), then a hop-by-hop header holding the
 /// Jumbo Payload option (type 0xC2, 4 bytes: the length after the IPv6 header). Other
@@ -1460,6 +1494,7 @@ fn main() {
         262_144,
         &vnc_sessions(),
     );
+    tunnel_mixed(dir);
     malformed(dir);
     two_interfaces(dir);
     quirks(dir);
