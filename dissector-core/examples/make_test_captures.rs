@@ -640,6 +640,40 @@ fn write(dir: &Path, name: &str, link: Link, snaplen: u32, frames: &[(u64, SegBu
     println!("wrote {} ({} frames)", path.display(), frames.len());
 }
 
+/// One connection (the HTTP GET) seen at several layers, as a capture point that sees both a
+/// tunnel's underlay and its endpoints' own traffic does: frame by frame plain Ethernet,
+/// IPv4 in GRE, Ethernet in VXLAN; the request, the first response segment and the client's
+/// final ACK are each seen twice, once plain and once tunnelled, 20 µs apart. Wireshark keys
+/// every copy by the innermost addresses and ports, so all are one tcp.stream and the second
+/// copy of a segment is a retransmission (of an ACK, a duplicate ACK).
+fn tunnel_mixed(dir: &Path) {
+    let frames = http_get();
+    let last = frames.len() - 1;
+    let mut w = PcapWriter::new(1, 262_144);
+    for (i, (t, b)) in frames.iter().enumerate() {
+        let bytes = match i % 3 {
+            0 => b.ethernet(),
+            // GRE's plain IP framing (no key, no checksum).
+            1 => tunnel(Tunnel::Gre, 0, b),
+            _ => tunnel(Tunnel::Vxlan, i, b),
+        };
+        w.push(*t, &bytes);
+        // The request (3), the first response segment (5) and the last ACK, twice.
+        if i == 3 || i == 5 || i == last {
+            let copy = if i % 3 == 0 {
+                tunnel(Tunnel::Vxlan, i, b)
+            } else {
+                b.ethernet()
+            };
+            w.push(*t + 20, &copy);
+        }
+    }
+    let path = dir.join("synthetic-tunnel-mixed.pcap");
+    std::fs::write(&path, w.into_bytes())
+        .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+    println!("wrote {} ({} frames)", path.display(), frames.len() + 3);
+}
+
 /// An IPv6 packet whose payload does not fit the 16-bit length, rewritten as a jumbogram:
 /// payload length 0, next header 0 (hop-by-hop), then a hop-by-hop header holding the
 /// Jumbo Payload option (type 0xC2, 4 bytes: the length after the IPv6 header). Other
@@ -803,6 +837,68 @@ fn small_v6() -> Vec<(u64, SegBuilder)> {
         .at(300)
         .s("A", b"");
     s.frames
+}
+
+/// A VNC (RFB 3.8) session from `client` to `server`: the version exchange both ways,
+/// security type None, ClientInit/ServerInit, a framebuffer update request and one raw
+/// 16×8 update at 32 bits a pixel, then a FIN close. Wireshark 4.0's VNC heuristic makes a
+/// new conversation on the first version message it sees, which splits the tcp.stream (see
+/// docs/wireshark-differences.md).
+fn vnc(client: &str, server: &str) -> Vec<(u64, SegBuilder)> {
+    let mut server_init = Vec::new();
+    server_init.extend_from_slice(&16u16.to_be_bytes());
+    server_init.extend_from_slice(&8u16.to_be_bytes());
+    // Pixel format: 32 bpp, depth 24, little-endian, true colour, 255/255/255, 16/8/0.
+    server_init.extend_from_slice(&[32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0]);
+    server_init.extend_from_slice(&4u32.to_be_bytes());
+    server_init.extend_from_slice(b"desk");
+    // FramebufferUpdateRequest: not incremental, 0,0 16×8.
+    let request = [3u8, 0, 0, 0, 0, 0, 0, 16, 0, 8];
+    // FramebufferUpdate: one raw rectangle 0,0 16×8, 512 bytes of pixels.
+    let mut update = vec![0u8, 0, 0, 1, 0, 0, 0, 0, 0, 16, 0, 8, 0, 0, 0, 0];
+    update.extend((0..512u32).map(|i| (i % 251) as u8));
+    let mut s = Script::new(client, server, 1_500_000_000, 2_600_000_000);
+    s.handshake(1_000)
+        .at(2_000)
+        .s("PA", b"RFB 003.008\n")
+        .at(500)
+        .c("PA", b"RFB 003.008\n")
+        .at(500)
+        .s("PA", &[1, 1])
+        .at(500)
+        .c("PA", &[1])
+        .at(500)
+        .s("PA", &0u32.to_be_bytes())
+        .at(500)
+        .c("PA", &[1])
+        .at(500)
+        .s("PA", &server_init)
+        .at(500)
+        .c("PA", &request)
+        .at(3_000)
+        .s("PA", &update)
+        .at(500)
+        .c("A", b"")
+        .at(2_000)
+        .c("FA", b"")
+        .at(500)
+        .s("FA", b"")
+        .at(500)
+        .c("A", b"");
+    s.frames
+}
+
+/// Two VNC sessions: the first to port 5999, where only Wireshark's VNC heuristic
+/// recognises the version message (and splits the stream), the second to 5900, VNC's
+/// registered port, where it does not; one second apart.
+fn vnc_sessions() -> Vec<(u64, SegBuilder)> {
+    let mut frames = vnc("10.5.0.1:50123", "10.5.0.2:5999");
+    frames.extend(
+        vnc("10.5.0.1:50124", "10.5.0.2:5900")
+            .into_iter()
+            .map(|(t, b)| (t + 1_000_000, b)),
+    );
+    frames
 }
 
 /// Same 4-tuple twice: a new ISN after the first connection closed is port reuse
@@ -1548,6 +1644,14 @@ fn main() {
         let frames = if v6 { small_v6() } else { http_get() };
         write(dir, name, link, 262_144, &frames);
     }
+    write(
+        dir,
+        "synthetic-vnc.pcap",
+        Link::Ethernet,
+        262_144,
+        &vnc_sessions(),
+    );
+    tunnel_mixed(dir);
     malformed(dir);
     ip_fragments(dir);
     two_interfaces(dir);

@@ -5,7 +5,7 @@
 #
 #   sudo bash tests/netns/make-captures.sh            # every case
 #   sudo bash tests/netns/make-captures.sh keepalive  # just some: zero-window zero-window-probe
-#                                                     #   keepalive loss-reorder port-reuse ipv6-vlan sll
+#                                                     #   keepalive loss-reorder port-reuse ipv6-vlan sll 6in4
 #
 # Needs root, ip and ss (iproute2), tcpdump, python3, timeout and flock; tshark (optional)
 # for the flag check. The impairment cases use shared/tools/impair_bridge.py (beside the
@@ -23,7 +23,7 @@ NS_A=tcplens-a
 NS_B=tcplens-b
 NS_M=tcplens-m
 ALL_NS=("$NS_A" "$NS_B" "$NS_M")
-ALL_CASES=(zero-window zero-window-probe keepalive loss-reorder port-reuse ipv6-vlan sll)
+ALL_CASES=(zero-window zero-window-probe keepalive loss-reorder port-reuse ipv6-vlan sll 6in4)
 PEER_TIMEOUT=25   # seconds, hard limit for any single peer / tcpdump
 
 if [ "$(id -u)" != 0 ]; then
@@ -384,6 +384,48 @@ case_ipv6_vlan() {
   stop_capture "$tp" "$cap"
   if [ -n "$trp" ]; then stop_bridge "$trp"; fi
   finish ipv6-vlan "$cap"
+}
+
+# 7. IPv6 through a 6in4 (sit, RFC 4213) tunnel between tcplens-a (10.77.0.1, fd00:77:641::1)
+#    and tcplens-b (10.77.0.2, fd00:77:641::2): a 20 KB download, captured on the veth vA
+#    under the tunnel (eth:ip:ipv6:tcp), snaplen 128 (every header, little payload).
+#    With the kernel's sit driver when there is one; otherwise (CONFIG_IPV6_SIT not set,
+#    as on the kernel the committed file was made on) with sit_tun.py, a userspace sit
+#    over a TUN interface and a raw IPv4 socket of protocol 41.
+case_6in4() {
+  topo_direct
+  local cap="$WORK/6in4.pcap" tp sp ta="" tb=""
+  if ip -n "$NS_A" link add s6 type sit local 10.77.0.1 remote 10.77.0.2 ttl 64 2>/dev/null; then
+    log "6in4: kernel sit driver"
+    ip -n "$NS_B" link add s6 type sit local 10.77.0.2 remote 10.77.0.1 ttl 64
+  else
+    log "6in4: no sit in this kernel (CONFIG_IPV6_SIT); using sit_tun.py"
+    bg ta "$NS_A" python3 "$HERE/sit_tun.py" s6 10.77.0.1 10.77.0.2 --seconds 20 \
+      2>"$WORK/sit-a.log"
+    bg tb "$NS_B" python3 "$HERE/sit_tun.py" s6 10.77.0.2 10.77.0.1 --seconds 20 \
+      2>"$WORK/sit-b.log"
+    local i
+    for i in $(seq 1 100); do
+      ip -n "$NS_A" link show s6 >/dev/null 2>&1 && ip -n "$NS_B" link show s6 >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+    ip -n "$NS_A" link show s6 >/dev/null && ip -n "$NS_B" link show s6 >/dev/null ||
+      { cat "$WORK"/sit-?.log >&2; return 1; }
+    ip -n "$NS_A" link set s6 mtu 1480
+    ip -n "$NS_B" link set s6 mtu 1480
+  fi
+  ip -n "$NS_A" link set s6 up
+  ip -n "$NS_B" link set s6 up
+  ip -n "$NS_A" addr add fd00:77:641::1/64 dev s6 nodad
+  ip -n "$NS_B" addr add fd00:77:641::2/64 dev s6 nodad
+  start_capture tp "$NS_A" vA "$cap" "ip proto 41" -s 128
+  bg sp "$NS_B" python3 "$PEERS" bulk-server --bind fd00:77:641::2 --port 5010 --bytes 20000
+  wait_listen "$NS_B" 5010
+  run "$NS_A" python3 "$PEERS" bulk-client --connect fd00:77:641::2 --port 5010 --bytes 20000
+  wait_pid "$sp"
+  stop_capture "$tp" "$cap"
+  if [ -n "$ta" ]; then stop_bridge "$ta"; stop_bridge "$tb"; cat "$WORK"/sit-?.log >&2; fi
+  finish 6in4 "$cap"
 }
 
 # 6. Two small echo exchanges (IPv4 10.77.0.x:5008, then IPv6 fd00:77::x:5009)
