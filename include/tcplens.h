@@ -14,7 +14,7 @@
  * status codes); version 4 the encapsulation path (`encap_len`, `encap`,
  * `tcplens_layer_name`), which changes the verdict's layout.
  */
-#define TCPLENS_ABI_VERSION 4
+#define TCPLENS_ABI_VERSION 5
 
 /**
  * `present` bits of [`TcplensVerdict`]: which nullable fields hold a value.
@@ -52,6 +52,19 @@
  * `expected_seq` is set (a `lost_segment` frame).
  */
 #define TCPLENS_HAS_EXPECTED_SEQ (1 << 13)
+
+/**
+ * Not a field: an ICMP error quoting a TCP header cut before 16 bytes, which belongs to no
+ * conversation. Only the addresses, ports and `encap` are set (and `seq`, `seq_raw` with
+ * `TCPLENS_QUOTE_SEQ`); `error` says `truncated_tcp_header` and `error_detail` holds the
+ * quote: the bytes quoted, 0x100 for ICMPv6, the ICMP type << 16 and code << 24.
+ */
+#define TCPLENS_QUOTE_CUT (1 << 14)
+
+/**
+ * With `TCPLENS_QUOTE_CUT`: `seq` and `seq_raw` hold the quoted sequence number.
+ */
+#define TCPLENS_QUOTE_SEQ (1 << 15)
 
 /**
  * Explanation languages for `tcplens_explain_lang`.

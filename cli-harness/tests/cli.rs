@@ -255,6 +255,8 @@ fn undecodable_frames_carry_a_reason() {
             (2, "bad_tcp_data_offset"),
             (3, "truncated_tcp_header"),
             (4, "tcp_header_beyond_ip_length"),
+            // An ICMP error quoting 8 bytes of TCP header: the ports and seq, no stream.
+            (7, "truncated_tcp_header"),
             (9, "ip_fragment"),
             (10, "bad_ip_header_length"),
             (11, "bad_ip_version"),

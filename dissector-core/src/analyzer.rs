@@ -10,7 +10,9 @@ use crate::diagnosis::{ConvFacts, Diagnoser, Finding, TimeOrigin};
 use crate::flow::{relative_numbers, ConversationTable};
 use crate::lifecycle::{Handshake, SegmentView, Side};
 use crate::record::{FrameRecord, RecordBits};
-use crate::wire::{self, DecodeError, Decoded, LinkType, NotTcp, SegmentKind, TcpSegment};
+use crate::wire::{
+    self, DecodeError, Decoded, LinkType, NotTcp, SegmentKind, TcpQuote, TcpSegment,
+};
 
 /// Counts of what the analyzer has been fed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,6 +49,9 @@ pub enum Outcome<'a> {
         record: FrameRecord,
         analysis: FrameAnalysis,
     },
+    /// A TCP header quoted in an ICMP error and cut before 16 bytes: shown, tied to no
+    /// conversation.
+    Quote(TcpQuote),
     NotTcp(NotTcp),
     Undecodable(DecodeError),
 }
@@ -211,6 +216,11 @@ impl Analyzer {
                     record,
                     analysis,
                 }
+            }
+            Ok(Decoded::Quote(quote)) => {
+                self.counters.tcp += 1;
+                self.counters.icmp_quoted += 1;
+                Outcome::Quote(quote)
             }
             Ok(Decoded::NotTcp(why)) => {
                 self.counters.not_tcp += 1;
