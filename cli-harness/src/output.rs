@@ -437,7 +437,7 @@ impl<W: Write> FrameWriter<W> {
         };
         write!(
             self.out,
-            "{frame:>7} {:>12} #-    {src} → {dst}",
+            "{frame:>7} {:>12} no stream: {src} → {dst}",
             Secs(time_ns)
         )?;
         if let Some(seq) = q.shown_seq() {
@@ -445,7 +445,7 @@ impl<W: Write> FrameWriter<W> {
         }
         writeln!(
             self.out,
-            " ({} bytes quoted in ICMP) [malformed: {}]",
+            " ({} bytes of TCP header quoted in ICMP) [malformed: {}]",
             q.quoted_len,
             DecodeError::TruncatedTcp.code()
         )?;
