@@ -13,7 +13,8 @@
  * added `tcplens_set_max_conns` and the `TcplensStatus` enum (same values as version 2's
  * status codes); version 4 the encapsulation path (`encap_len`, `encap`,
  * `tcplens_layer_name`), which changes the verdict's layout; version 5 room for 12 layers
- * in `encap` (VXLAN inside ERSPAN inside GRE takes 10, two VLAN tags more 12).
+ * in `encap` (VXLAN inside ERSPAN inside GRE takes 10, two VLAN tags more 12), and
+ * `TCPLENS_QUOTE_CUT` verdicts for TCP headers quoted cut short in ICMP errors.
  */
 #define TCPLENS_ABI_VERSION 5
 
@@ -53,6 +54,19 @@
  * `expected_seq` is set (a `lost_segment` frame).
  */
 #define TCPLENS_HAS_EXPECTED_SEQ (1 << 13)
+
+/**
+ * Not a field: an ICMP error quoting a TCP header cut before 16 bytes, which belongs to no
+ * conversation. Only the addresses, ports and `encap` are set (and `seq`, `seq_raw` with
+ * `TCPLENS_QUOTE_SEQ`); `error` says `truncated_tcp_header` and `error_detail` holds the
+ * quote: the bytes quoted, 0x100 for ICMPv6, the ICMP type << 16 and code << 24.
+ */
+#define TCPLENS_QUOTE_CUT (1 << 14)
+
+/**
+ * With `TCPLENS_QUOTE_CUT`: `seq` and `seq_raw` hold the quoted sequence number.
+ */
+#define TCPLENS_QUOTE_SEQ (1 << 15)
 
 /**
  * Explanation languages for `tcplens_explain_lang`.

@@ -203,23 +203,27 @@ fn run_tcplens(file: &Path) -> Result<(BTreeMap<u64, Values>, Option<CaptureErro
         &mut analyzer,
         drive::Options::default(),
         |_, number, _, seen| {
-            let Seen::Tcp(t) = seen else {
-                return Ok(());
+            let body = match seen {
+                Seen::Tcp(t) => Body::Tcp(schema::TcpFrame {
+                    ends: &t.endpoints,
+                    rec: &t.record,
+                    an: &t.analysis,
+                }),
+                Seen::Quote(q) => Body::Quote(q),
+                Seen::Undecodable(_) | Seen::NotTcp => return Ok(()),
             };
             let mut v = Values::new();
             let frame = schema::Frame {
                 number,
                 time_ns: 0,
-                body: Body::Tcp(schema::TcpFrame {
-                    ends: &t.endpoints,
-                    rec: &t.record,
-                    an: &t.analysis,
-                }),
+                body,
                 explain: None,
             };
             schema::visit_frame(&mut TsharkValues(&mut v), &frame);
-            for verdict in t.analysis.verdicts.shown() {
-                v.insert(verdict.name(), "1".into());
+            if let Seen::Tcp(t) = seen {
+                for verdict in t.analysis.verdicts.shown() {
+                    v.insert(verdict.name(), "1".into());
+                }
             }
             frames.insert(number, v);
             Ok(())
@@ -287,12 +291,13 @@ pub fn compare(
             let o = ours.get(&frame).unwrap_or(&empty);
             let at = || format!("{name}#{frame}");
             // A frame tshark ties to no conversation (under 16 bytes of TCP header, an ICMP
-            // quote of 8 bytes) is analysed by neither tool: compare only its stream.
+            // quote of 4 to 15 bytes) is analysed by neither tool: compare only its stream
+            // and the sequence number an ICMP quote shows.
             let no_conversation =
                 theirs.contains_key(&frame) && !t.contains_key(FrameKey::Stream.name());
             for tally in keys.iter_mut().chain(flags.iter_mut()) {
                 let k = tally.name.as_str();
-                if no_conversation && k != FrameKey::Stream.name() {
+                if no_conversation && k != FrameKey::Stream.name() && k != FrameKey::Seq.name() {
                     continue;
                 }
                 tally.count(

@@ -251,7 +251,7 @@ fn kept(streams: &[u32], seen: &Seen<'_>) -> bool {
     match seen {
         _ if streams.is_empty() => true,
         Seen::Tcp(f) => streams.contains(&f.record.stream),
-        Seen::Undecodable(_) | Seen::NotTcp => false,
+        Seen::Quote(_) | Seen::Undecodable(_) | Seen::NotTcp => false,
     }
 }
 
@@ -278,6 +278,10 @@ fn analyze_with<E: Engine>(
             Seen::Tcp(f) => {
                 engine.explain(seen, lang, &mut text);
                 w.tcp(n, t, &f.endpoints, &f.record, &f.analysis, &text)
+            }
+            Seen::Quote(q) => {
+                engine.explain(seen, lang, &mut text);
+                w.quote(n, t, q, &text)
             }
             Seen::Undecodable(e) => {
                 engine.explain(seen, lang, &mut text);
@@ -357,6 +361,8 @@ impl Tally {
                 self.tcp += 1;
                 self.conversations = self.conversations.max(u64::from(f.record.stream) + 1);
             }
+            // Wireshark dissects it as TCP, in no conversation.
+            Seen::Quote(_) => self.tcp += 1,
             Seen::Undecodable(_) => self.undecodable += 1,
             Seen::NotTcp => self.not_tcp += 1,
         }

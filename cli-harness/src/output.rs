@@ -13,7 +13,7 @@ use tcplens_core::analysis::FrameAnalysis;
 use tcplens_core::explain::step_label;
 use tcplens_core::flow::Endpoint;
 use tcplens_core::schema::{self, Body, FrameKey, FrameVisitor, TcpFrame, FRAME_KEYS};
-use tcplens_core::{DecodeError, FrameRecord};
+use tcplens_core::{DecodeError, FrameRecord, TcpQuote};
 
 /// A frame's sender and receiver.
 pub type Endpoints = (Endpoint, Endpoint);
@@ -97,6 +97,25 @@ impl FrameSink<'_> {
                 number: frame,
                 time_ns,
                 body: Body::Tcp(TcpFrame { ends, rec, an }),
+                explain: Some(explain),
+            }),
+        }
+    }
+
+    /// Writes an ICMP error quoting a TCP header cut before 16 bytes.
+    pub fn quote(
+        &mut self,
+        frame: u64,
+        time_ns: i64,
+        q: &TcpQuote,
+        explain: &str,
+    ) -> io::Result<()> {
+        match self {
+            FrameSink::Lines(w) => w.quote(frame, time_ns, q, explain),
+            FrameSink::Parquet(t) => t.push(&schema::Frame {
+                number: frame,
+                time_ns,
+                body: Body::Quote(q),
                 explain: Some(explain),
             }),
         }
@@ -390,6 +409,50 @@ impl<W: Write> FrameWriter<W> {
                 explain: Some(explain),
             }),
         }
+    }
+
+    /// Writes an ICMP error quoting a TCP header cut before 16 bytes: no stream, no state.
+    pub fn quote(
+        &mut self,
+        frame: u64,
+        time_ns: i64,
+        q: &TcpQuote,
+        explain: &str,
+    ) -> io::Result<()> {
+        if self.format != Lines::Text {
+            return self.row(&schema::Frame {
+                number: frame,
+                time_ns,
+                body: Body::Quote(q),
+                explain: Some(explain),
+            });
+        }
+        let src = Endpoint {
+            addr: q.src,
+            port: q.src_port,
+        };
+        let dst = Endpoint {
+            addr: q.dst,
+            port: q.dst_port,
+        };
+        write!(
+            self.out,
+            "{frame:>7} {:>12} no stream: {src} → {dst}",
+            Secs(time_ns)
+        )?;
+        if let Some(seq) = q.shown_seq() {
+            write!(self.out, " Seq={seq}")?;
+        }
+        writeln!(
+            self.out,
+            " ({} bytes of TCP header quoted in ICMP) [malformed: {}]",
+            q.quoted_len,
+            DecodeError::TruncatedTcp.code()
+        )?;
+        if !explain.is_empty() {
+            writeln!(self.out, "{:>21}{explain}", "")?;
+        }
+        Ok(())
     }
 
     /// Writes a frame that could not be decoded; `explain` says why in words.

@@ -300,6 +300,8 @@ fn undecodable_frames_carry_a_reason() {
             (2, "bad_tcp_data_offset"),
             (3, "truncated_tcp_header"),
             (4, "tcp_header_beyond_ip_length"),
+            // An ICMP error quoting 8 bytes of TCP header: the ports and seq, no stream.
+            (7, "truncated_tcp_header"),
             // Frame 9, a first fragment whose partner never comes, is held for the
             // reassembly: no row (tshark shows no TCP there either).
             (10, "bad_ip_header_length"),

@@ -1297,6 +1297,105 @@ fn close(s: &mut Script) {
         .c("A", b"");
 }
 
+/// Ethernet frames of a short IPv4 and a short IPv6 connection, with ICMP and ICMPv6
+/// errors from a router quoting only the start of the client's data segment: 8 bytes of
+/// TCP header (RFC 792's minimum: ports and sequence number), 12 bytes, and 4 (the ports).
+/// tshark shows the ports of each and, in ICMPv4 only, the sequence number, but files none
+/// of them under a conversation.
+fn icmp_truncated_quote(dir: &Path) {
+    fn ether(ip: &[u8]) -> Vec<u8> {
+        let mut f = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1];
+        f.extend_from_slice(if ip[0] >> 4 == 6 {
+            &[0x86, 0xdd]
+        } else {
+            &[0x08, 0x00]
+        });
+        f.extend_from_slice(ip);
+        f
+    }
+    /// An ICMP(v6) error from `router` quoting the first `tcp_bytes` of `segment`'s TCP
+    /// header (after its IP header).
+    fn error(router: [u8; 16], kind: u8, code: u8, segment: &[u8], tcp_bytes: usize) -> Vec<u8> {
+        let v6 = segment[0] >> 4 == 6;
+        let ip_len = if v6 { 40 } else { 20 };
+        let mut icmp = vec![kind, code, 0, 0, 0, 0, 0, 0];
+        if v6 && kind == 2 {
+            // Packet too big: the MTU of the next hop.
+            icmp[4..8].copy_from_slice(&1280u32.to_be_bytes());
+        }
+        icmp.extend_from_slice(&segment[..ip_len + tcp_bytes]);
+        if v6 {
+            let mut ip = vec![0x60, 0, 0, 0];
+            ip.extend_from_slice(&(icmp.len() as u16).to_be_bytes());
+            ip.extend_from_slice(&[58, 64]);
+            ip.extend_from_slice(&router);
+            ip.extend_from_slice(&segment[8..24]);
+            ip.extend_from_slice(&icmp);
+            ip
+        } else {
+            let mut ip = vec![0x45, 0];
+            ip.extend_from_slice(&((20 + icmp.len()) as u16).to_be_bytes());
+            ip.extend_from_slice(&[0, 0, 0, 0, 64, 1, 0, 0]);
+            ip.extend_from_slice(&router[..4]);
+            ip.extend_from_slice(&segment[12..16]);
+            ip.extend_from_slice(&icmp);
+            ip
+        }
+    }
+    /// ICMP type, code, and how many bytes of TCP header the error quotes.
+    type Quote = (u8, u8, usize);
+    let mut frames: Vec<(u64, Vec<u8>)> = Vec::new();
+    let cases: [(&str, &str, [u8; 16], &[Quote]); 2] = [
+        (
+            "192.0.2.10:51000",
+            "198.51.100.20:80",
+            [192, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+            // Fragmentation needed, time exceeded, administratively prohibited.
+            &[(3, 4, 8), (11, 0, 12), (3, 13, 4)],
+        ),
+        (
+            "[2001:db8::10]:51001",
+            "[2001:db8:1::20]:443",
+            [0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+            // Packet too big, administratively prohibited.
+            &[(2, 0, 8), (1, 1, 12)],
+        ),
+    ];
+    for (client, server, router, errors) in cases {
+        let mut s = Script::new(client, server, 4_000, 80_000);
+        // The second connection starts after the first, so time only goes forward.
+        s.t_us = frames.last().map_or(s.t_us, |(t, _)| t + 10_000);
+        s.handshake(2_000)
+            .at(500)
+            .c("PA", b"GET / HTTP/1.1\r\n\r\n");
+        let data = s.frames.last().expect("the data segment").1.raw();
+        for &(kind, code, n) in errors {
+            s.at(1_000);
+            frames.push((s.t_us, ether(&error(router, kind, code, &data, n))));
+        }
+        // The errors go between the data segment and the rest of the connection.
+        let errs = frames.split_off(frames.len() - errors.len());
+        frames.extend(s.frames.drain(..).map(|(t, b)| (t, ether(&b.raw()))));
+        frames.extend(errs);
+        s.at(20_000)
+            .s("A", b"")
+            .at(300)
+            .c("FA", b"")
+            .at(300)
+            .s("FA", b"")
+            .at(300)
+            .c("A", b"");
+        frames.extend(s.frames.drain(..).map(|(t, b)| (t, ether(&b.raw()))));
+    }
+    let mut w = PcapWriter::new(1, 262_144);
+    for (t, f) in &frames {
+        w.push(*t, f);
+    }
+    let path = dir.join("synthetic-icmp-truncated-quote.pcap");
+    std::fs::write(&path, w.into_bytes()).expect("writing synthetic-icmp-truncated-quote.pcap");
+    println!("wrote {} ({} frames)", path.display(), frames.len());
+}
+
 /// A pcapng file with two interfaces of different link types and snapshot lengths
 /// (Ethernet and raw IP), as merged captures have; libpcap 1.10 refuses it.
 fn two_interfaces(dir: &Path) {
@@ -1654,6 +1753,7 @@ fn main() {
     tunnel_mixed(dir);
     malformed(dir);
     ip_fragments(dir);
+    icmp_truncated_quote(dir);
     two_interfaces(dir);
     quirks(dir);
 }

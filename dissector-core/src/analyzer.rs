@@ -12,7 +12,7 @@ use crate::flow::{relative_numbers, ConversationTable};
 use crate::lifecycle::{Handshake, SegmentView, Side};
 use crate::record::{FrameRecord, RecordBits};
 use crate::wire::{
-    self, DecodeError, Decoded, IpFragment, LinkType, NotTcp, SegmentKind, TcpSegment,
+    self, DecodeError, Decoded, IpFragment, LinkType, NotTcp, SegmentKind, TcpQuote, TcpSegment,
 };
 
 /// Counts of what the analyzer has been fed.
@@ -52,6 +52,9 @@ pub enum Outcome<'a> {
         record: FrameRecord,
         analysis: FrameAnalysis,
     },
+    /// A TCP header quoted in an ICMP error and cut before 16 bytes: shown, tied to no
+    /// conversation.
+    Quote(TcpQuote),
     NotTcp(NotTcp),
     Undecodable(DecodeError),
 }
@@ -229,6 +232,11 @@ impl Analyzer {
                     analysis,
                 }
             }
+            Ok(Decoded::Quote(quote)) => {
+                self.counters.tcp += 1;
+                self.counters.icmp_quoted += 1;
+                Outcome::Quote(quote)
+            }
             Ok(Decoded::NotTcp(why)) => {
                 self.counters.not_tcp += 1;
                 Outcome::NotTcp(why)
@@ -256,6 +264,7 @@ impl Analyzer {
                 self.on_decoded(Ok(Decoded::Tcp(segment.detached())), ts_ns)
             }
             Ok(Decoded::NotTcp(why)) => self.on_decoded(Ok(Decoded::NotTcp(why)), ts_ns),
+            Ok(Decoded::Quote(quote)) => self.on_decoded(Ok(Decoded::Quote(quote)), ts_ns),
             Ok(Decoded::Fragment(inner)) => self.on_fragment(&inner, ts_ns),
             Err(e) => self.on_decoded(Err(e), ts_ns),
         }

@@ -17,7 +17,7 @@ use crate::analysis::{FrameAnalysis, Verdict};
 use crate::lifecycle::{Event, Handshake, Side, TcpState, Teardown};
 use crate::record::FrameRecord;
 use crate::text::ExplainWords;
-use crate::wire::DecodeError;
+use crate::wire::{DecodeError, TcpQuote};
 use crate::with_lang;
 
 pub use crate::text::{Lang, Ms, UnknownLang};
@@ -80,6 +80,17 @@ pub fn explain(
     out: &mut impl Write,
 ) -> fmt::Result {
     with_lang!(lang, L => explain_in::<L, _>(rec, an, out))
+}
+
+/// Writes the explanation of an ICMP error quoting a TCP header cut before 16 bytes.
+pub fn explain_quote(lang: Lang, q: &TcpQuote, out: &mut impl Write) -> fmt::Result {
+    with_lang!(lang, L => L::icmp_quote_cut(
+        out,
+        q.v6,
+        q.quoted_len,
+        (q.src_port, q.dst_port),
+        q.shown_seq(),
+    ))
 }
 
 /// [`explain`] in the language `L`.

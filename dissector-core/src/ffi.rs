@@ -15,22 +15,24 @@
 //! [`tcplens_analyzer_free`].
 
 use core::ffi::c_char;
+use core::net::IpAddr;
 use std::ffi::CString;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::OnceLock;
 
 use crate::analysis::{FrameAnalysis, Verdict};
 use crate::analyzer::{Analyzer, Outcome};
-use crate::explain::{explain, Lang};
+use crate::explain::{explain, explain_quote, Lang};
 use crate::lifecycle::{Event, Side, TcpState};
 use crate::record::FrameRecord;
-use crate::wire::{DecodeError, OptionError, TcpSegment};
+use crate::wire::{DecodeError, OptionError, TcpQuote, TcpSegment};
 
 /// The ABI version this library implements; a host passes it in its config. Version 3
 /// added `tcplens_set_max_conns` and the `TcplensStatus` enum (same values as version 2's
 /// status codes); version 4 the encapsulation path (`encap_len`, `encap`,
 /// `tcplens_layer_name`), which changes the verdict's layout; version 5 room for 12 layers
-/// in `encap` (VXLAN inside ERSPAN inside GRE takes 10, two VLAN tags more 12).
+/// in `encap` (VXLAN inside ERSPAN inside GRE takes 10, two VLAN tags more 12), and
+/// `TCPLENS_QUOTE_CUT` verdicts for TCP headers quoted cut short in ICMP errors.
 pub const TCPLENS_ABI_VERSION: u32 = 5;
 
 /// What a call did. Every function that returns a status returns one of these (as an
@@ -101,6 +103,13 @@ pub const TCPLENS_HAS_RST: u32 = 1 << 11;
 pub const TCPLENS_ICMP_QUOTED: u32 = 1 << 12;
 /// `expected_seq` is set (a `lost_segment` frame).
 pub const TCPLENS_HAS_EXPECTED_SEQ: u32 = 1 << 13;
+/// Not a field: an ICMP error quoting a TCP header cut before 16 bytes, which belongs to no
+/// conversation. Only the addresses, ports and `encap` are set (and `seq`, `seq_raw` with
+/// `TCPLENS_QUOTE_SEQ`); `error` says `truncated_tcp_header` and `error_detail` holds the
+/// quote: the bytes quoted, 0x100 for ICMPv6, the ICMP type << 16 and code << 24.
+pub const TCPLENS_QUOTE_CUT: u32 = 1 << 14;
+/// With `TCPLENS_QUOTE_CUT`: `seq` and `seq_raw` hold the quoted sequence number.
+pub const TCPLENS_QUOTE_SEQ: u32 = 1 << 15;
 
 /// Explanation languages for `tcplens_explain_lang`.
 pub const TCPLENS_LANG_EN: u32 = 0;
@@ -261,14 +270,14 @@ pub fn decode_error_of(error: u8, detail: u32) -> Option<DecodeError> {
     DecodeError::from_parts(usize::from(error).checked_sub(1)?, detail)
 }
 
-fn ip_bytes(a: &core::net::IpAddr) -> (u8, [u8; 16]) {
+fn ip_bytes(a: &IpAddr) -> (u8, [u8; 16]) {
     let mut out = [0u8; 16];
     match a {
-        core::net::IpAddr::V4(v4) => {
+        IpAddr::V4(v4) => {
             out[..4].copy_from_slice(&v4.octets());
             (4, out)
         }
-        core::net::IpAddr::V6(v6) => (6, v6.octets()),
+        IpAddr::V6(v6) => (6, v6.octets()),
     }
 }
 
@@ -424,6 +433,63 @@ pub fn analysis_of(v: &TcplensVerdict) -> FrameAnalysis {
         completeness: has(TCPLENS_HAS_COMPLETENESS).then_some(v.completeness),
         expected_seq: has(TCPLENS_HAS_EXPECTED_SEQ).then_some(v.expected_seq),
     }
+}
+
+/// The verdict of an ICMP error quoting a TCP header cut before 16 bytes.
+pub fn quote_verdict(frame: u64, time_ns: i64, q: &TcpQuote) -> TcplensVerdict {
+    let (ip_version, src_addr) = ip_bytes(&q.src);
+    let (_, dst_addr) = ip_bytes(&q.dst);
+    let seq = q.shown_seq();
+    let mut v = TcplensVerdict {
+        frame,
+        time_ns,
+        present: TCPLENS_QUOTE_CUT | if seq.is_some() { TCPLENS_QUOTE_SEQ } else { 0 },
+        ip_version,
+        src_addr,
+        dst_addr,
+        sport: q.src_port,
+        dport: q.dst_port,
+        seq: seq.unwrap_or(0),
+        seq_raw: seq.unwrap_or(0),
+        error: 1 + DecodeError::TruncatedTcp.index() as u8,
+        error_detail: u32::from(q.quoted_len)
+            | u32::from(q.v6) << 8
+            | u32::from(q.icmp_type) << 16
+            | u32::from(q.icmp_code) << 24,
+        encap_len: q.encap.codes().len() as u8,
+        ..TcplensVerdict::default()
+    };
+    v.encap[..q.encap.codes().len()].copy_from_slice(q.encap.codes());
+    v
+}
+
+/// Rebuilds a quote from its verdict (`None` for any other verdict).
+pub fn quote_of(v: &TcplensVerdict) -> Option<TcpQuote> {
+    if v.present & TCPLENS_QUOTE_CUT == 0 {
+        return None;
+    }
+    let addr = |b: &[u8; 16]| -> IpAddr {
+        if v.ip_version == 4 {
+            IpAddr::from([b[0], b[1], b[2], b[3]])
+        } else {
+            IpAddr::from(*b)
+        }
+    };
+    let d = v.error_detail;
+    Some(TcpQuote {
+        src: addr(&v.src_addr),
+        dst: addr(&v.dst_addr),
+        src_port: v.sport,
+        dst_port: v.dport,
+        seq: (v.present & TCPLENS_QUOTE_SEQ != 0).then_some(v.seq),
+        quoted_len: d as u8,
+        v6: d & 0x100 != 0,
+        icmp_type: (d >> 16) as u8,
+        icmp_code: (d >> 24) as u8,
+        encap: crate::wire::Encap::from_codes(
+            v.encap.get(..usize::from(v.encap_len)).unwrap_or(&[]),
+        ),
+    })
 }
 
 /// Rebuilds the compact record from a C verdict (for explanations and output).
@@ -616,6 +682,7 @@ pub unsafe extern "C" fn tcplens_feed(
                 TCPLENS_OK,
                 verdict_of(frame, time_ns, &segment, &record, &analysis),
             ),
+            Outcome::Quote(q) => (TCPLENS_OK, quote_verdict(frame, time_ns, &q)),
             Outcome::NotTcp(_) => (
                 TCPLENS_NOT_TCP,
                 TcplensVerdict {
@@ -742,7 +809,9 @@ unsafe fn explain_into(
         _ => return TCPLENS_ERR_INVALID.into(),
     };
     let mut text = String::new();
-    if v.present == 0 && v.error != 0 {
+    if let Some(q) = quote_of(v) {
+        let _ = explain_quote(lang, &q, &mut text);
+    } else if v.present == 0 && v.error != 0 {
         // An undecodable frame's verdict: its reason, which must be a known one.
         match decode_error_of(v.error, v.error_detail) {
             Some(e) => text = e.to_string(),
@@ -947,6 +1016,42 @@ impl Verdict {
 mod tests {
     use super::*;
     use crate::synth::SegBuilder;
+
+    #[test]
+    fn a_cut_icmp_quote_goes_through_its_verdict_and_back() {
+        for (v6, seq) in [(false, Some(900)), (true, None)] {
+            let q = TcpQuote {
+                src: if v6 {
+                    IpAddr::from([0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1])
+                } else {
+                    IpAddr::from([10, 0, 0, 1])
+                },
+                dst: if v6 {
+                    IpAddr::from([0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2])
+                } else {
+                    IpAddr::from([10, 0, 0, 2])
+                },
+                src_port: 1004,
+                dst_port: 80,
+                seq,
+                quoted_len: 12,
+                v6,
+                icmp_type: 3,
+                icmp_code: 3,
+                encap: crate::wire::Encap::new()
+                    .push(crate::wire::Layer::Ip)
+                    .push(crate::wire::Layer::Icmp)
+                    .push(crate::wire::Layer::Ip),
+            };
+            let v = quote_verdict(5, 7, &q);
+            assert_eq!(quote_of(&v), Some(q));
+            assert_eq!(v.present & TCPLENS_QUOTE_SEQ != 0, seq.is_some());
+            let mut buf = [0 as c_char; 512];
+            // SAFETY: a verdict and a writable buffer.
+            let n = unsafe { tcplens_explain(&v, buf.as_mut_ptr(), buf.len()) };
+            assert!(n > 0);
+        }
+    }
 
     fn new() -> *mut TcplensAnalyzer {
         let cfg = TcplensConfig {

@@ -45,4 +45,4 @@ pub mod wire;
 pub use analyzer::{Analyzer, Counters, Outcome};
 pub use lifecycle::{Event, Handshake, Side, TcpState, Teardown};
 pub use record::FrameRecord;
-pub use wire::{DecodeError, LinkType, NotTcp, TcpSegment};
+pub use wire::{DecodeError, LinkType, NotTcp, TcpQuote, TcpSegment};

@@ -19,7 +19,7 @@ use crate::analysis::FrameAnalysis;
 use crate::flow::Endpoint;
 use crate::lifecycle::{Event, Side};
 use crate::record::{ConnRecord, FrameRecord};
-use crate::wire::{DecodeError, Encap, TcpFlags};
+use crate::wire::{DecodeError, Encap, TcpFlags, TcpQuote};
 
 /// What kind of value a key holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,6 +81,9 @@ pub struct TcpFrame<'a> {
 #[derive(Debug, Clone, Copy)]
 pub enum Body<'a> {
     Tcp(TcpFrame<'a>),
+    /// A TCP header quoted in an ICMP error and cut before 16 bytes: the addresses, ports,
+    /// path and (where tshark shows it) sequence number; every other key is null.
+    Quote(&'a TcpQuote),
     /// A frame that could not be decoded: every TCP key is null.
     Undecodable(DecodeError),
 }
@@ -102,6 +105,45 @@ impl Frame<'_> {
     fn tcp(&self) -> Option<&TcpFrame<'_>> {
         match &self.body {
             Body::Tcp(t) => Some(t),
+            Body::Quote(_) | Body::Undecodable(_) => None,
+        }
+    }
+
+    /// The sender's and the receiver's endpoints, for a TCP frame or a quote.
+    #[inline]
+    fn ends(&self) -> Option<(Endpoint, Endpoint)> {
+        match &self.body {
+            Body::Tcp(t) => Some(*t.ends),
+            Body::Quote(q) => Some((
+                Endpoint {
+                    addr: q.src,
+                    port: q.src_port,
+                },
+                Endpoint {
+                    addr: q.dst,
+                    port: q.dst_port,
+                },
+            )),
+            Body::Undecodable(_) => None,
+        }
+    }
+
+    /// The layers the TCP header was found under.
+    #[inline]
+    fn encap(&self) -> Option<Encap> {
+        match &self.body {
+            Body::Tcp(t) => Some(t.rec.encap),
+            Body::Quote(q) => Some(q.encap),
+            Body::Undecodable(_) => None,
+        }
+    }
+
+    /// `tcp.seq` as shown (relative, or raw where Wireshark keeps it raw), and the raw one.
+    #[inline]
+    fn seq(&self, raw: bool) -> Option<u64> {
+        match &self.body {
+            Body::Tcp(t) => Some(if raw { t.rec.seq_raw } else { t.rec.seq }.into()),
+            Body::Quote(q) => n(q.shown_seq()),
             Body::Undecodable(_) => None,
         }
     }
@@ -112,6 +154,8 @@ impl Frame<'_> {
     pub fn error_code(&self) -> Option<&'static str> {
         match &self.body {
             Body::Tcp(t) => t.rec.error_code(),
+            // The quoted header is cut short, as a frame ending inside its TCP header.
+            Body::Quote(_) => Some(DecodeError::TruncatedTcp.code()),
             Body::Undecodable(e) => Some(e.code()),
         }
     }
@@ -184,7 +228,7 @@ macro_rules! frame_schema {
     }};
     // The encapsulation path, formatted on the stack the same way.
     (@visit $v:ident, $f:ident, Text, $k:expr, encap |$x:ident| $get:expr) => {{
-        let path = $f.tcp().map(|$x| StackText::path($get));
+        let path = { let $x = $f; $get }.map(StackText::path);
         $v.text($k, path.as_ref().map(StackText::as_str))
     }};
     (@visit $v:ident, $f:ident, Integer, $k:expr, $($a:tt)*) => {
@@ -231,31 +275,31 @@ frame_schema! {
         tcp |t| Some(t.rec.stream.into());
     Src "src": Address, None, None, "Source", true,
         "the sender's IP address",
-        tcp |t| Some(t.ends.0.addr);
+        frame |f| f.ends().map(|e| e.0.addr);
     Dst "dst": Address, None, None, "Destination", true,
         "the receiver's IP address",
-        tcp |t| Some(t.ends.1.addr);
+        frame |f| f.ends().map(|e| e.1.addr);
     Sport "sport": Integer, None, None, "Source port", true,
         "the sender's TCP port",
-        tcp |t| Some(t.ends.0.port.into());
+        frame |f| f.ends().map(|e| e.0.port.into());
     Dport "dport": Integer, None, None, "Destination port", true,
         "the receiver's TCP port",
-        tcp |t| Some(t.ends.1.port.into());
+        frame |f| f.ends().map(|e| e.1.port.into());
     Encap "encap": Text, None, None, "Encapsulation", true,
         "the layers the TCP segment was found under, outermost first, e.g. eth:vlan:ip:gre:eth:ip",
-        encap |t| t.rec.encap;
+        encap |f| f.encap();
     TcpFlags "tcp_flags": Text, None, None, "TCP flags", true,
         "the TCP flags set, e.g. SYN,ACK",
         tcp_flags |t| t.rec.tcp_flags;
     Seq "seq": Integer, None, Some("tcp.seq"), "Sequence number (relative)", true,
         "sequence number, relative as tcp.seq shows it",
-        tcp |t| Some(t.rec.seq.into());
+        frame |f| f.seq(false);
     Ack "ack": Integer, None, Some("tcp.ack"), "Acknowledgment number (relative)", true,
         "acknowledgement number, relative as tcp.ack shows it",
         tcp |t| n(t.rec.ack());
     SeqRaw "seq_raw": Integer, None, None, "Sequence number (raw)", true,
         "sequence number as on the wire",
-        tcp |t| Some(t.rec.seq_raw.into());
+        frame |f| f.seq(true);
     AckRaw "ack_raw": Integer, None, None, "Acknowledgment number (raw)", true,
         "acknowledgement number as on the wire",
         tcp |t| Some(t.rec.ack_raw.into());

@@ -13,8 +13,9 @@ use libloading::Library;
 use tcplens_capture::Frame;
 use tcplens_core::explain::Lang;
 use tcplens_core::ffi::{
-    analysis_of, decode_error_of, endpoints_of, record_of, TcplensAnalyzer, TcplensConfig,
-    TcplensStatus, TcplensVerdict, TCPLENS_ABI_VERSION, TCPLENS_LANG_EN, TCPLENS_LANG_ZH,
+    analysis_of, decode_error_of, endpoints_of, quote_of, record_of, TcplensAnalyzer,
+    TcplensConfig, TcplensStatus, TcplensVerdict, TCPLENS_ABI_VERSION, TCPLENS_LANG_EN,
+    TCPLENS_LANG_ZH, TCPLENS_QUOTE_CUT,
 };
 use tcplens_core::DecodeError;
 
@@ -190,6 +191,9 @@ impl Engine for CoreLib {
         self.last = v;
         // The raw status: a library is not trusted to return only the enum's values.
         match TcplensStatus::from_code(code) {
+            Some(TcplensStatus::TCPLENS_OK) if v.present & TCPLENS_QUOTE_CUT != 0 => {
+                Ok(quote_of(&v).map_or(Seen::NotTcp, Seen::Quote))
+            }
             Some(TcplensStatus::TCPLENS_OK) => Ok(Seen::Tcp(TcpFrame {
                 record: record_of(&v),
                 analysis: analysis_of(&v),
@@ -209,7 +213,7 @@ impl Engine for CoreLib {
 
     fn explain(&mut self, seen: &Seen<'_>, lang: Lang, out: &mut String) {
         match seen {
-            Seen::Tcp(_) | Seen::Undecodable(_) => self.explain_last(lang, out),
+            Seen::Tcp(_) | Seen::Quote(_) | Seen::Undecodable(_) => self.explain_last(lang, out),
             Seen::NotTcp => out.clear(),
         }
     }

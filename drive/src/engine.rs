@@ -4,9 +4,9 @@ use std::fmt::Write as _;
 
 use tcplens_capture::Frame;
 use tcplens_core::analysis::FrameAnalysis;
-use tcplens_core::explain::{explain, Lang};
+use tcplens_core::explain::{explain, explain_quote, Lang};
 use tcplens_core::flow::{endpoints, Endpoint};
-use tcplens_core::{Analyzer, DecodeError, FrameRecord, Outcome, TcpSegment};
+use tcplens_core::{Analyzer, DecodeError, FrameRecord, Outcome, TcpQuote, TcpSegment};
 
 use crate::DriveError;
 
@@ -15,6 +15,8 @@ use crate::DriveError;
 #[derive(Debug, Clone, Copy)]
 pub enum Seen<'a> {
     Tcp(TcpFrame<'a>),
+    /// An ICMP error quoting a TCP header cut before 16 bytes: shown, in no conversation.
+    Quote(TcpQuote),
     Undecodable(DecodeError),
     NotTcp,
 }
@@ -63,6 +65,7 @@ impl Engine for Analyzer {
                 endpoints: endpoints(&segment),
                 segment: Some(segment),
             }),
+            Outcome::Quote(q) => Seen::Quote(q),
             Outcome::Undecodable(e) => Seen::Undecodable(e),
             Outcome::NotTcp(_) => Seen::NotTcp,
         })
@@ -73,6 +76,9 @@ impl Engine for Analyzer {
         match seen {
             Seen::Tcp(f) => {
                 let _ = explain(lang, &f.record, &f.analysis, out);
+            }
+            Seen::Quote(q) => {
+                let _ = explain_quote(lang, q, out);
             }
             Seen::Undecodable(e) => {
                 let _ = write!(out, "{e}");

@@ -34,6 +34,12 @@ fuzz_target!(|data: &[u8]| {
                 }
                 let _ = step_label(&record, &mut text);
             }
+            Outcome::Quote(q) => {
+                for lang in [Lang::En, Lang::Zh] {
+                    text.clear();
+                    let _ = tcplens_core::explain::explain_quote(lang, &q, &mut text);
+                }
+            }
             Outcome::Undecodable(e) => {
                 let _ = write!(text, "{e}");
             }

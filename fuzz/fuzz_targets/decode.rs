@@ -22,6 +22,9 @@ fuzz_target!(|data: &[u8]| {
             Ok(Decoded::Tcp(seg)) => {
                 let _ = tcplens_core::flow::endpoints(&seg);
             }
+            Ok(Decoded::Quote(q)) => {
+                let _ = q.shown_seq();
+            }
             Ok(Decoded::NotTcp(_)) => {}
             // A fragment captured whole: reassemble it alone (a one-fragment datagram, or
             // held) and decode what comes out, as the analyzer does.

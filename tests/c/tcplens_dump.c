@@ -132,13 +132,7 @@ static void print_undecodable(const TcplensVerdict *v) {
     printf("}\n");
 }
 
-static void print_tcp(const TcplensVerdict *v) {
-    printf("{\"frame\":%" PRIu64 ",\"time\":", v->frame);
-    print_secs(v->time_ns);
-    printf(",\"stream\":%" PRIu32, v->stream);
-    print_addr("src", v->ip_version, v->src_addr);
-    print_addr("dst", v->ip_version, v->dst_addr);
-    printf(",\"sport\":%u,\"dport\":%u", v->sport, v->dport);
+static void print_encap(const TcplensVerdict *v) {
     key("encap");
     putchar('"');
     for (unsigned i = 0; i < v->encap_len && i < sizeof v->encap; i++) {
@@ -146,6 +140,43 @@ static void print_tcp(const TcplensVerdict *v) {
         printf("%s%s", i ? ":" : "", name ? name : "?");
     }
     putchar('"');
+}
+
+/* An ICMP error quoting a TCP header cut before 16 bytes: no conversation. */
+static void print_quote(const TcplensVerdict *v) {
+    static const char *nulls[] = {
+        "len", "next_seq", "window", "window_scaled", "handshake", "teardown",
+        "event", "rst_by", "rst_from", "client_state", "server_state", "flags", "dup_ack_num",
+        "dup_ack_frame", "acks_frame", "ack_rtt", "initial_rtt", "bytes_in_flight",
+        "push_bytes_sent", "rto", "rto_frame", "completeness",
+    };
+    printf("{\"frame\":%" PRIu64 ",\"time\":", v->frame);
+    print_secs(v->time_ns);
+    printf(",\"stream\":null");
+    print_addr("src", v->ip_version, v->src_addr);
+    print_addr("dst", v->ip_version, v->dst_addr);
+    printf(",\"sport\":%u,\"dport\":%u", v->sport, v->dport);
+    print_encap(v);
+    printf(",\"tcp_flags\":null");
+    opt_u32("seq", v, TCPLENS_QUOTE_SEQ, v->seq);
+    printf(",\"ack\":null");
+    opt_u32("seq_raw", v, TCPLENS_QUOTE_SEQ, v->seq_raw);
+    printf(",\"ack_raw\":null");
+    for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
+        printf(",\"%s\":null", nulls[i]);
+    print_explain(v);
+    opt_name("error", tcplens_error_name(v->error));
+    printf("}\n");
+}
+
+static void print_tcp(const TcplensVerdict *v) {
+    printf("{\"frame\":%" PRIu64 ",\"time\":", v->frame);
+    print_secs(v->time_ns);
+    printf(",\"stream\":%" PRIu32, v->stream);
+    print_addr("src", v->ip_version, v->src_addr);
+    print_addr("dst", v->ip_version, v->dst_addr);
+    printf(",\"sport\":%u,\"dport\":%u", v->sport, v->dport);
+    print_encap(v);
     print_tcp_flags(v->tcp_flags);
     printf(",\"seq\":%" PRIu32, v->seq);
     opt_u32("ack", v, TCPLENS_HAS_ACK, v->ack);
@@ -211,7 +242,9 @@ int main(int argc, char **argv) {
         TcplensVerdict v;
         int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
         TcplensStatus code = tcplens_feed(a, ++frame, ts, linktype, data, h->caplen, h->len, &v);
-        if (code == TCPLENS_OK)
+        if (code == TCPLENS_OK && (v.present & TCPLENS_QUOTE_CUT))
+            print_quote(&v);
+        else if (code == TCPLENS_OK)
             print_tcp(&v);
         else if (code == TCPLENS_UNDECODABLE)
             print_undecodable(&v);

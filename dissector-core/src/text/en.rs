@@ -91,6 +91,24 @@ mod explanations {
             )
         }
 
+        fn icmp_quote_cut<W: Write + ?Sized>(
+            out: &mut W,
+            v6: bool,
+            quoted: u8,
+            (sport, dport): (u16, u16),
+            seq: Option<u32>,
+        ) -> fmt::Result {
+            let icmp = if v6 { "ICMPv6" } else { "ICMP" };
+            write!(
+                out,
+                "An {icmp} error quotes only the first {quoted} bytes of a TCP header (port {sport} to port {dport}"
+            )?;
+            if let Some(seq) = seq {
+                write!(out, ", seq {seq}")?;
+            }
+            out.write_str("): too little to name its conversation, so, as in Wireshark, it belongs to none and is not analysed.")
+        }
+
         fn malformed<W: Write + ?Sized>(
             out: &mut W,
             who: Side,

@@ -175,6 +175,15 @@ pub trait ExplainWords {
 
     // What the frame is.
     fn icmp_quote<W: Write + ?Sized>(out: &mut W, who: Side, seq_raw: u32) -> fmt::Result;
+    /// An ICMP error quoting only `quoted` bytes (4 to 15) of a TCP header: its ports and,
+    /// where shown, its sequence number; no conversation.
+    fn icmp_quote_cut<W: Write + ?Sized>(
+        out: &mut W,
+        v6: bool,
+        quoted: u8,
+        ports: (u16, u16),
+        seq: Option<u32>,
+    ) -> fmt::Result;
     fn malformed<W: Write + ?Sized>(
         out: &mut W,
         who: Side,

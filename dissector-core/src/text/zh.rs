@@ -83,6 +83,26 @@ mod explanations {
             )
         }
 
+        fn icmp_quote_cut<W: Write + ?Sized>(
+            out: &mut W,
+            v6: bool,
+            quoted: u8,
+            (sport, dport): (u16, u16),
+            seq: Option<u32>,
+        ) -> fmt::Result {
+            let icmp = if v6 { "ICMPv6" } else { "ICMP" };
+            write!(
+                out,
+                "一个 {icmp} 差错报文只引用了 TCP 头部的前 {quoted} 个字节（端口 {sport} 到端口 {dport}"
+            )?;
+            if let Some(seq) = seq {
+                write!(out, "，seq {seq}")?;
+            }
+            out.write_str(
+                "），不足以确定所属连接；与 Wireshark 一样，它不归入任何连接，也不做分析。",
+            )
+        }
+
         fn malformed<W: Write + ?Sized>(
             out: &mut W,
             who: Side,

@@ -210,10 +210,44 @@ impl<'a> TcpSegment<'a> {
     }
 }
 
+/// The start of a TCP header quoted in an ICMP or ICMPv6 error and cut before 16 bytes
+/// (RFC 792 asks only for the IP header and 8 bytes). Wireshark 4.0 dissects it as TCP
+/// (ports from 4 bytes, the sequence number from 8 in ICMPv4 errors) but ties it to no
+/// conversation: no stream, no analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TcpQuote {
+    /// The quoted packet's addresses (its sender first).
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub src_port: u16,
+    pub dst_port: u16,
+    /// The quoted sequence number, when at least 8 bytes are quoted.
+    pub seq: Option<u32>,
+    /// How many bytes of the TCP header are quoted (4 to 15).
+    pub quoted_len: u8,
+    /// The error that quotes it: ICMPv6 rather than ICMP, its type and code.
+    pub v6: bool,
+    pub icmp_type: u8,
+    pub icmp_code: u8,
+    /// The layers the quoted header was found under (`ip:icmp:ip`).
+    pub encap: Encap,
+}
+
+impl TcpQuote {
+    /// The sequence number as Wireshark 4.0 shows it (`tcp.seq`): only in ICMPv4 errors,
+    /// whose TCP dissector adds it early for this case; ICMPv6 quotes get it only with the
+    /// rest of a 16-byte header.
+    pub fn shown_seq(&self) -> Option<u32> {
+        self.seq.filter(|_| !self.v6)
+    }
+}
+
 /// What one frame turned out to be.
 #[derive(Debug, Clone, Copy)]
 pub enum Decoded<'a> {
     Tcp(TcpSegment<'a>),
+    /// A TCP header quoted in an ICMP error, cut before 16 bytes.
+    Quote(TcpQuote),
     NotTcp(NotTcp),
     /// A fragment of an IP datagram, captured whole: for the reassembly
     /// (`crate::defrag`), which decodes the datagram with [`decode_reassembled`] once its
@@ -705,8 +739,9 @@ fn gtp_u_payload(udp: &[u8]) -> Option<&[u8]> {
 }
 
 /// A TCP header quoted in an ICMP or ICMPv6 error (RFC 792, RFC 4443 §3). Wireshark files
-/// it under the quoted conversation (creating it if need be) when the whole TCP header is
-/// quoted; a quote of only the first 8 bytes names no conversation.
+/// it under the quoted conversation (creating it if need be) when at least 16 bytes of the
+/// TCP header are quoted; a shorter quote (RFC 792's 8 bytes) names no conversation but
+/// still shows its ports, and from 8 bytes in ICMPv4 its sequence number ([`TcpQuote`]).
 fn icmp_quote(proto: IpNumber, from: IpAddr, icmp: &[u8], path: Encap) -> Option<Decoded<'_>> {
     let v6 = proto == IpNumber::IPV6_ICMP;
     let kind = *icmp.first()?;
@@ -730,7 +765,28 @@ fn quoted_tcp_header(error: IcmpError, quoted: &[u8], path: Encap) -> Option<Dec
     if p.ip_number != IpNumber::TCP || p.fragmented {
         return None;
     }
-    match tcp_header(&ip, p.payload, p.payload.len(), 0, path.push(Layer::Ip)) {
+    let tcp = p.payload;
+    if tcp.len() < 16 {
+        // Wireshark reads the ports before anything can throw; 1 to 3 bytes show nothing.
+        let be16 = |i: usize| u16::from_be_bytes([tcp[i], tcp[i + 1]]);
+        return (tcp.len() >= 4).then(|| {
+            Decoded::Quote(TcpQuote {
+                src: ip.source_addr(),
+                dst: ip.destination_addr(),
+                src_port: be16(0),
+                dst_port: be16(2),
+                seq: tcp
+                    .get(4..8)
+                    .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]])),
+                quoted_len: tcp.len() as u8,
+                v6: error.v6,
+                icmp_type: error.kind,
+                icmp_code: error.code,
+                encap: path.push(Layer::Ip),
+            })
+        });
+    }
+    match tcp_header(&ip, tcp, tcp.len(), 0, path.push(Layer::Ip)) {
         Ok(Decoded::Tcp(t)) => Some(Decoded::Tcp(TcpSegment {
             kind: SegmentKind::IcmpQuoted(error),
             seg_len: 0,
@@ -995,11 +1051,94 @@ mod tests {
                 443
             )
         );
-        // An 8-byte quote names nothing.
-        let cut = &outer[..20 + 8 + 20 + 8];
+    }
+
+    /// An ICMP (or ICMPv6) port unreachable quoting `inner` cut to `cut` bytes, in raw IP.
+    fn icmp_quoting(inner: &[u8], cut: usize) -> Vec<u8> {
+        let v6 = inner[0] >> 4 == 6;
+        let mut icmp = if v6 {
+            vec![1u8, 4, 0, 0, 0, 0, 0, 0]
+        } else {
+            vec![3u8, 3, 0, 0, 0, 0, 0, 0]
+        };
+        icmp.extend_from_slice(&inner[..cut]);
+        if !v6 {
+            return outer_v4(1, &icmp);
+        }
+        let mut f = vec![0x60, 0, 0, 0];
+        f.extend_from_slice(&(icmp.len() as u16).to_be_bytes());
+        f.extend_from_slice(&[58, 64]);
+        f.extend_from_slice(&[0; 32]);
+        f.extend_from_slice(&icmp);
+        f
+    }
+
+    fn quote(f: &[u8]) -> TcpQuote {
+        match decode(LinkType::Raw, f, f.len() as u32) {
+            Ok(Decoded::Quote(q)) => q,
+            other => panic!("expected a quote, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn icmp_error_quoting_8_bytes_gives_ports_and_seq() {
+        let inner = SegBuilder::v4("10.0.0.1:49400", "10.0.0.2:443")
+            .flags("PA")
+            .seq(77)
+            .ack(5)
+            .payload(b"data")
+            .raw();
+        let q = quote(&icmp_quoting(&inner, 20 + 8));
+        assert_eq!(
+            (q.src, q.dst, q.src_port, q.dst_port),
+            (
+                IpAddr::from([10, 0, 0, 1]),
+                IpAddr::from([10, 0, 0, 2]),
+                49400,
+                443
+            )
+        );
+        assert_eq!(
+            (q.seq, q.shown_seq(), q.quoted_len),
+            (Some(77), Some(77), 8)
+        );
+        assert_eq!((q.icmp_type, q.icmp_code, q.v6), (3, 3, false));
+        assert_eq!(q.encap.to_string(), "ip:icmp:ip");
+        // 12 and 15 bytes: the same, the acknowledgement is not read.
+        assert_eq!(quote(&icmp_quoting(&inner, 20 + 12)).quoted_len, 12);
+        assert_eq!(quote(&icmp_quoting(&inner, 20 + 15)).seq, Some(77));
+        // 4 bytes: the ports only; 3: nothing TCP at all.
+        let q = quote(&icmp_quoting(&inner, 20 + 4));
+        assert_eq!((q.dst_port, q.seq, q.shown_seq()), (443, None, None));
         assert!(matches!(
-            decode(LinkType::Raw, cut, cut.len() as u32),
-            Ok(Decoded::NotTcp(_))
+            decode(LinkType::Raw, &icmp_quoting(&inner, 23), 51),
+            Ok(Decoded::NotTcp(NotTcp::OtherTransport(1)))
+        ));
+        // 16 bytes: the conversation is named, as before.
+        let f = icmp_quoting(&inner, 20 + 16);
+        assert!(matches!(
+            tcp(decode(LinkType::Raw, &f, f.len() as u32)).kind,
+            SegmentKind::IcmpQuoted(_)
+        ));
+    }
+
+    #[test]
+    fn icmpv6_error_quoting_8_bytes_shows_only_the_ports() {
+        let inner = SegBuilder::v6("[2001:db8::1]:40001", "[2001:db8::2]:443")
+            .flags("A")
+            .seq(7001)
+            .raw();
+        let q = quote(&icmp_quoting(&inner, 40 + 8));
+        assert_eq!((q.src_port, q.dst_port, q.quoted_len), (40001, 443, 8));
+        assert_eq!((q.seq, q.shown_seq()), (Some(7001), None));
+        assert_eq!((q.v6, q.icmp_type, q.icmp_code), (true, 1, 4));
+        assert_eq!(q.dst.to_string(), "2001:db8::2");
+        // Not an error message (echo request): nothing.
+        let mut echo = icmp_quoting(&inner, 40 + 8);
+        echo[40] = 128;
+        assert!(matches!(
+            decode(LinkType::Raw, &echo, echo.len() as u32),
+            Ok(Decoded::NotTcp(NotTcp::OtherTransport(58)))
         ));
     }
 
