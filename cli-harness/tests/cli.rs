@@ -267,6 +267,7 @@ fn ip_fragments_are_reassembled_on_the_completing_frame() {
             (15, 1500, "eth:ipfrag:ip"),
             (25, 2500, "eth:ipfrag:ip"),
             (34, 1600, "eth:ipfrag:ip:gre:ip"),
+            (40, 1600, "eth:ipfrag:ip:udp:gtp:ip"),
         ]
     );
     // Held fragments give no row, and no error.
@@ -275,7 +276,7 @@ fn ip_fragments_are_reassembled_on_the_completing_frame() {
     let out = common::run(&["analyze", &path]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("35 frames: 25 TCP in 3 conversations, 10 not TCP, 0 undecodable; 15 IP fragments: 5 datagrams reassembled, 2 never completed"),
+        err.contains("41 frames: 30 TCP in 4 conversations, 11 not TCP, 0 undecodable; 17 IP fragments: 6 datagrams reassembled, 2 never completed"),
         "{err}"
     );
     let out = common::run(&["conns", "--format", "json", &path]);
@@ -283,7 +284,7 @@ fn ip_fragments_are_reassembled_on_the_completing_frame() {
     let f = &doc["capture"]["ip_fragments"];
     assert_eq!(
         (&f["fragments"], &f["reassembled"], &f["incomplete"]),
-        (&15.into(), &5.into(), &2.into())
+        (&17.into(), &6.into(), &2.into())
     );
 }
 

@@ -287,7 +287,8 @@ fn ethernet(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
             if cw > 0 {
                 path = path.push(Layer::Pwcw);
             }
-            let inner = &rest[len + cw..];
+            // A control word cut by the frame's end is a cut link header.
+            let inner = rest.get(len + cw..).ok_or(DecodeError::TruncatedLink)?;
             let eth =
                 Ethernet2HeaderSlice::from_slice(inner).map_err(|_| DecodeError::TruncatedLink)?;
             path = path.push(Layer::Eth);
@@ -465,6 +466,28 @@ fn nflog(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An MPLS stack whose pseudowire control word is cut by the frame's end (found by
+    /// the decode fuzz target: it sliced past the end) is a cut link header.
+    #[test]
+    fn a_cut_pseudowire_control_word_is_a_cut_link_header() {
+        let mut f = vec![0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x88, 0x47];
+        // One label with the bottom-of-stack bit, then two bytes of a control word.
+        f.extend_from_slice(&[0, 1, 1, 64, 0, 0]);
+        assert_eq!(
+            strip(LinkType::Ethernet, &f).err(),
+            Some(DecodeError::TruncatedLink)
+        );
+        // The fuzzer's input itself, through the whole decoder.
+        let crash = [
+            2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 136, 71, 0, 1, 0, 64, 0, 0, 56, 0, 0, 0, 0, 64, 1,
+            0, 0, 10, 3, 0, 2, 1, 64, 96, 0, 0, 0, 0, 20, 6, 64, 0, 0, 0, 0, 0, 0, 0, 22, 80, 16,
+            250, 240, 169, 223, 0, 207, 0,
+        ];
+        for orig in [crash.len() as u32, crash.len() as u32 + 2] {
+            let _ = crate::wire::decode(LinkType::Ethernet, &crash, orig);
+        }
+    }
 
     /// A hostile chain of tags stops after [`MAX_ETHER_HEADERS`], as not IP.
     #[test]
