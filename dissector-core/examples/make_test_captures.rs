@@ -287,6 +287,10 @@ enum Tunnel {
     /// A mirrored VXLAN frame (as [`Tunnel::Vxlan`]) in ERSPAN type II in GRE: ten
     /// layers above the TCP header, as a data centre's SPAN of an overlay shows them.
     ErspanVxlan,
+    /// GTP-U (3GPP TS 29.281): UDP 2152 → 2152, a G-PDU (version 1, PT, type 0xFF) with
+    /// TEID 0x1234, the user's IP packet inside; on odd frames the optional sequence
+    /// number word (S flag) is present.
+    GtpU,
     /// GRE over UDP (RFC 8086): UDP 49152 → 4754, GRE carrying IP.
     GreUdp,
     /// PPTP's enhanced GRE (RFC 2637 §4.1, version 1, key = payload length and call id),
@@ -495,6 +499,19 @@ fn tunnel(kind: Tunnel, i: usize, b: &SegBuilder) -> Vec<u8> {
             g.extend_from_slice(&[0x10, 0x00, 0x00, 0x01, 0, 0, 0, 0]);
             g.extend_from_slice(&tunnel(Tunnel::Vxlan, i, b));
             outer_ipv4(47, &g)
+        }
+        Tunnel::GtpU => {
+            let ip = b.raw();
+            let seq = i % 2 == 1;
+            let mut g = vec![if seq { 0x32 } else { 0x30 }, 0xFF];
+            g.extend_from_slice(&((ip.len() + if seq { 4 } else { 0 }) as u16).to_be_bytes());
+            g.extend_from_slice(&0x1234u32.to_be_bytes());
+            if seq {
+                // Sequence number, N-PDU number, next extension header type (none).
+                g.extend_from_slice(&[0, i as u8, 0, 0]);
+            }
+            g.extend_from_slice(&ip);
+            outer_ipv4(17, &udp(2152, 2152, &g))
         }
         Tunnel::GreUdp => {
             let mut g = vec![0, 0];
@@ -1202,7 +1219,8 @@ fn fragments_v6(pkt: &[u8], id: u32, pieces: &[(usize, usize)]) -> Vec<Vec<u8>> 
 /// three fragments in order; a 2,000-byte one out of order with a duplicate first
 /// fragment; a late copy of a fragment of a completed datagram (starts a datagram that
 /// never completes); overlapping fragments; a lone middle fragment. IPv6: a 2,500-byte
-/// segment in two fragments. GRE: a segment whose outer IPv4 header is fragmented.
+/// segment in two fragments. GRE and GTP-U: a segment whose outer IPv4 header is
+/// fragmented (GTP-U's fragments out of order).
 fn ip_fragments(dir: &Path) {
     let mut frames: Vec<(u64, Vec<u8>)> = Vec::new();
     // Each script frame as Ethernet frames, 100 µs apart: its IP packet in the pieces
@@ -1276,6 +1294,29 @@ fn ip_fragments(dir: &Path) {
         }
         outer[6] = 0; // clear DF
         fragments_v4(&outer, 0x4242, &[(0, 1400), (1400, gre.len() - 1400)])
+    });
+
+    // GTP-U over an outer IPv4 header fragmented in two, the second fragment first.
+    let mut s = Script::new("10.30.0.1:40003", "10.30.0.2:443", 300, 700);
+    s.t_us = frames.last().map_or(0, |f| f.0) + 1_000;
+    s.handshake(2_000)
+        .at(1_000)
+        .c("PA", &[b'f'; 1600])
+        .at(1_000)
+        .s("A", b"");
+    push(&mut frames, &s, 0x0800, &|i, inner| {
+        let mut g = vec![0x30, 0xFF];
+        g.extend_from_slice(&(inner.len() as u16).to_be_bytes());
+        g.extend_from_slice(&[0, 0, 0x56, 0x78]);
+        g.extend_from_slice(&inner);
+        let u = udp(2152, 2152, &g);
+        let mut outer = outer_ipv4(17, &u).split_off(14);
+        if i != 3 {
+            return vec![outer];
+        }
+        outer[6] = 0; // clear DF
+        let f = fragments_v4(&outer, 0x4343, &[(0, 1400), (1400, u.len() - 1400)]);
+        vec![f[1].clone(), f[0].clone()]
     });
 
     let mut w = PcapWriter::new(1, 262_144);
@@ -1696,6 +1737,7 @@ fn main() {
             true,
         ),
         ("synthetic-gre-udp.pcap", Link::Tunnel(Tunnel::GreUdp), true),
+        ("synthetic-gtp-u.pcap", Link::Tunnel(Tunnel::GtpU), false),
         ("synthetic-pptp.pcap", Link::Tunnel(Tunnel::Pptp), false),
         (
             "synthetic-aruba-gre.pcap",

@@ -62,7 +62,7 @@ mod explanations {
                 }
                 DecodeError::BadIpExtension => out.write_str("an IP extension header is malformed"),
                 DecodeError::IpFragment => out.write_str(
-                    "IP fragment: the TCP segment spans several frames (not reassembled)",
+                    "IP fragment of a TCP segment, cut by the snaplen: it cannot be reassembled, and the TCP header is in another frame",
                 ),
                 DecodeError::TruncatedTcp => out.write_str("frame ends inside the TCP header"),
                 DecodeError::BadTcpDataOffset(d) => {

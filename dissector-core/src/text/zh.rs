@@ -68,11 +68,37 @@ mod explanations {
             )
         }
 
-        /// Still the English words (as the Chinese explanations have always shown them):
-        /// translating them changes the output, which is for a change of its own.
         fn decode_error<W: Write + ?Sized>(out: &mut W, reason: DecodeError) -> fmt::Result {
-            // Not translated yet: the English words, kept in one place (en.rs).
-            <crate::text::En as ExplainWords>::decode_error(out, reason)
+            match reason {
+                DecodeError::UnsupportedLinkType(l) => write!(out, "不支持链路类型 {l}"),
+                DecodeError::TruncatedLink => out.write_str("帧在链路层头部内就结束了"),
+                DecodeError::BadIpVersion(v) => write!(out, "IP 版本号 {v} 既不是 4 也不是 6"),
+                DecodeError::TruncatedIp => out.write_str("帧在 IP 头部内就结束了"),
+                DecodeError::BadIpHeaderLength(ihl) => {
+                    write!(out, "IPv4 头部长度 {ihl} 个字（32 位），小于最小值 5")
+                }
+                DecodeError::IpLengthTooSmall => {
+                    out.write_str("IP 长度字段小于它必须包含的各个头部")
+                }
+                DecodeError::BadIpExtension => out.write_str("IP 扩展头部格式错误"),
+                DecodeError::IpFragment => out.write_str(
+                    "TCP 分段的 IP 分片被抓包长度（snaplen）截断，无法重组；TCP 头部在另一帧中",
+                ),
+                DecodeError::TruncatedTcp => out.write_str("帧在 TCP 头部内就结束了"),
+                DecodeError::BadTcpDataOffset(d) => {
+                    write!(out, "TCP 数据偏移 {d} 个字（32 位），小于最小值 5")
+                }
+                DecodeError::TcpHeaderBeyondIp => {
+                    out.write_str("TCP 头部长度超出了 IP 载荷的末尾")
+                }
+                DecodeError::BadLinkHeader => out.write_str("链路层头部中的某个长度不可能成立"),
+                DecodeError::WlanProtected => out.write_str(
+                    "802.11 受保护帧：帧体已加密（请先解密抓包，例如在 Wireshark 中配置 802.11 密钥）",
+                ),
+                DecodeError::WlanAmsdu => {
+                    out.write_str("802.11 A-MSDU：一个帧中包含多个子帧，不做解码")
+                }
+            }
         }
 
         fn icmp_quote<W: Write + ?Sized>(out: &mut W, who: Side, seq_raw: u32) -> fmt::Result {
