@@ -226,7 +226,9 @@ fn norm_flag(v: &str) -> String {
 fn harness_rows(capture: &Path) -> BTreeMap<u64, Vec<String>> {
     common::jsonl(capture)
         .into_iter()
-        .filter(|v| !v["stream"].is_null())
+        // Every TCP row: a conversation's frames, and the cut ICMP quotes that name only
+        // their ports (no stream), which the plugin shows too.
+        .filter(|v| !v["sport"].is_null())
         .map(|v| {
             let mut row: Vec<String> = keys()
                 .into_iter()
@@ -236,12 +238,11 @@ fn harness_rows(capture: &Path) -> BTreeMap<u64, Vec<String>> {
                     other => norm(k, &other.to_string()),
                 })
                 .collect();
+            // A quote row has no flags (null).
             let flags: Vec<&str> = v["flags"]
                 .as_array()
-                .unwrap()
-                .iter()
-                .map(|f| f.as_str().unwrap())
-                .collect();
+                .map(|a| a.iter().filter_map(|f| f.as_str()).collect())
+                .unwrap_or_default();
             row.extend(FLAGS.iter().map(|f| {
                 if flags.contains(f) {
                     "1".to_string()
@@ -983,6 +984,54 @@ fn z_expert_repeats_no_tcp_analysis_item_unless_asked() {
     assert_eq!(repeats(&default), 0, "{default:#?}");
     let asked = ours(&["-o", "tcplens.tcp_analysis_experts:TRUE"]);
     assert!(repeats(&asked) > 0, "{asked:#?}");
+}
+
+/// Issue 15: an ICMP error quoting a TCP header cut short (4-15 bytes) gets a TCP Lens item
+/// that says so, with the quoted ports and no stream, in both languages.
+#[test]
+fn a_cut_icmp_quote_shows_its_ports_and_no_stream() {
+    use tcplens_core::text::{En, PluginWords, Zh};
+    let Some(home) = home_or_skip() else { return };
+    for (lang, quoted, frame, port) in [
+        ("en", 8, 5, "51000"),
+        ("zh", 12, 6, "51000"),
+        ("en", 4, 7, "51000"),
+        ("zh", 8, 16, "51001"),
+    ] {
+        let mut label = String::from("TCP Lens: ");
+        if lang == "en" {
+            En::tree_quote(&mut label, quoted).unwrap();
+        } else {
+            Zh::tree_quote(&mut label, quoted).unwrap();
+        }
+        let pref = format!("tcplens.language:{lang}");
+        let filter = format!("frame.number == {frame}");
+        let out = tshark(
+            home,
+            &[
+                "-n",
+                "-r",
+                "synthetic-icmp-truncated-quote.pcap",
+                "-V",
+                "-Y",
+                &filter,
+                "-o",
+                &pref,
+            ],
+            &[],
+        );
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let lines = tcplens_tree_lines(&text);
+        assert_eq!(lines.first().copied(), Some(label.as_str()), "{text}");
+        assert!(
+            lines.iter().any(|l| l.contains(port)),
+            "frame {frame}: the quoted port is shown: {text}"
+        );
+        assert!(
+            !lines.iter().any(|l| l.trim_start().starts_with("Stream")),
+            "frame {frame}: no stream: {text}"
+        );
+    }
 }
 
 /// Issue 16: the TCP Lens item says what the frame is and the states after it; the step

@@ -53,7 +53,7 @@ use std::sync::Mutex;
 use tcplens_core::analysis::{FrameAnalysis, Verdict};
 use tcplens_core::compact::FrameStore;
 use tcplens_core::diagnosis::TimeOrigin;
-use tcplens_core::explain::{explain, Lang};
+use tcplens_core::explain::{explain, explain_quote, Lang};
 use tcplens_core::flow::endpoints;
 use tcplens_core::schema::{self, Body, FrameKey, FrameVisitor, KeyType, TcpFrame, FRAME_KEYS};
 use tcplens_core::text::{ExpertStep, PluginWords};
@@ -712,6 +712,12 @@ unsafe fn dissect_inner(
                 }
                 (segment, record, analysis)
             }
+            Outcome::Quote(q) => {
+                drop(guard);
+                // SAFETY: the tvb and tree Wireshark handed to this call.
+                unsafe { show_quote(tvb, tree, frame, ts.saturating_sub(start), &q) };
+                return 0;
+            }
             _ => return 0,
         }
     } else {
@@ -727,6 +733,13 @@ unsafe fn dissect_inner(
                 Some(segment) => segment,
                 None => return 0,
             },
+            // A cut quote needs no state: decoded again, shown again.
+            Some(Ok(Decoded::Quote(q))) => {
+                drop(guard);
+                // SAFETY: the tvb and tree Wireshark handed to this call.
+                unsafe { show_quote(tvb, tree, frame, ts.saturating_sub(start), &q) };
+                return 0;
+            }
             _ => return 0,
         };
         let Some((record, analysis)) = state.store.get(frame, &segment) else {
@@ -1054,30 +1067,113 @@ unsafe fn show(
             text.add_lines(t, tvb, hf_explain, |out| explain(lang, rec, an, out));
         }
         add_experts(pinfo, tvb, t, ti, f, lang);
-        // Last and collapsed: what the TCP tree shows already.
-        let words = tcplens_core::with_lang!(lang, L => L::tree_tcp_values());
-        if let Ok(title) = CString::new(words) {
-            let sub = sys::proto_tree_add_subtree_format(
-                t,
+        add_tcp_values(t, tvb, &mut text, lang, &frame);
+        *TEXT.lock().unwrap_or_else(|e| e.into_inner()) = text;
+    }
+}
+
+/// Last and collapsed under `t`: the keys that repeat what the TCP tree shows already.
+///
+/// # Safety
+/// `t` and `tvb` are Wireshark's for this call (`t` may be NULL).
+#[allow(unsafe_code)]
+unsafe fn add_tcp_values(
+    t: *mut sys::proto_tree,
+    tvb: *mut sys::tvbuff_t,
+    text: &mut CText,
+    lang: Lang,
+    frame: &schema::Frame<'_>,
+) {
+    let words = tcplens_core::with_lang!(lang, L => L::tree_tcp_values());
+    let Ok(title) = CString::new(words) else {
+        return;
+    };
+    // SAFETY: valid tree/tvb for this call; "%s" with one NUL-terminated string epan
+    // copies; offset 0, length 0, in bounds for any tvb.
+    let sub = unsafe {
+        sys::proto_tree_add_subtree_format(
+            t,
+            tvb,
+            0,
+            0,
+            ETT_TCP_VALUES,
+            null_mut(),
+            c"%s".as_ptr(),
+            title.as_ptr(),
+        )
+    };
+    schema::visit_frame(
+        &mut TreeItems {
+            t: sub,
+            tvb,
+            text,
+            repeats: true,
+            lang,
+        },
+        frame,
+    );
+}
+
+/// A TCP header quoted cut short in an ICMP error (Wireshark shows its ports, files it under
+/// no stream): the TCP Lens item, labelled with what it is, and the keys
+/// the schema gives it (addresses, ports, path, the sequence number where tshark has it).
+///
+/// # Safety
+/// `tvb` and `tree` are Wireshark's for this call (`tree` may be NULL).
+#[allow(unsafe_code)]
+unsafe fn show_quote(
+    tvb: *mut sys::tvbuff_t,
+    tree: *mut sys::proto_tree,
+    number: u32,
+    time_ns: i64,
+    q: &tcplens_core::TcpQuote,
+) {
+    if tree.is_null() {
+        return;
+    }
+    let lang = pref_lang();
+    let mut label = String::from("TCP Lens: ");
+    if tcplens_core::with_lang!(lang, L => L::tree_quote(&mut label, q.quoted_len)).is_err() {
+        label.truncate("TCP Lens".len());
+    }
+    // SAFETY: (the whole block) valid tvb/tree for this call; NUL-terminated strings that
+    // epan copies; every item at offset 0, length 0, in bounds for any tvb.
+    unsafe {
+        let ti = match CString::new(label) {
+            Ok(label) => sys::proto_tree_add_protocol_format(
+                tree,
+                proto_tcplens,
                 tvb,
                 0,
                 0,
-                ETT_TCP_VALUES,
-                null_mut(),
                 c"%s".as_ptr(),
-                title.as_ptr(),
-            );
-            schema::visit_frame(
-                &mut TreeItems {
-                    t: sub,
-                    tvb,
-                    text: &mut text,
-                    repeats: true,
-                    lang,
-                },
-                &frame,
-            );
+                label.as_ptr(),
+            ),
+            Err(_) => sys::proto_tree_add_item(tree, proto_tcplens, tvb, 0, 0, sys::ENC_NA),
+        };
+        let t = sys::proto_item_add_subtree(ti, ett_tcplens);
+        let mut text = std::mem::take(&mut *TEXT.lock().unwrap_or_else(|e| e.into_inner()));
+        let frame = schema::Frame {
+            number: u64::from(number),
+            time_ns,
+            body: Body::Quote(q),
+            explain: None,
+        };
+        schema::visit_frame(
+            &mut TreeItems {
+                t,
+                tvb,
+                text: &mut text,
+                repeats: false,
+                lang,
+            },
+            &frame,
+        );
+        let hf_explain = HF[FrameKey::Explain as usize];
+        if PREF_EXPLAIN.truth() && sys::proto_field_is_referenced(t, hf_explain).truth() {
+            text.add_lines(t, tvb, hf_explain, |out| explain_quote(lang, q, out));
         }
+        add_tcp_values(t, tvb, &mut text, lang, &frame);
         *TEXT.lock().unwrap_or_else(|e| e.into_inner()) = text;
     }
 }

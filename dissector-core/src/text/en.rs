@@ -1225,6 +1225,13 @@ mod plugin_summaries {
             core::fmt::Write::write_fmt(out, format_args!("Stream {stream}"))
         }
 
+        fn tree_quote(out: &mut String, quoted: u8) -> core::fmt::Result {
+            core::fmt::Write::write_fmt(
+                out,
+                format_args!("{quoted} bytes of TCP header quoted in an ICMP error · no stream"),
+            )
+        }
+
         fn tree_tcp_values() -> &'static str {
             "TCP header values (as in the TCP tree)"
         }

@@ -381,6 +381,8 @@ pub trait PluginWords {
     fn tree_states(out: &mut String, client: &str, server: &str) -> core::fmt::Result;
     /// The start of the summary line of a frame that is no step and has no verdict.
     fn tree_stream(out: &mut String, stream: u32) -> core::fmt::Result;
+    /// The summary line of a TCP header quoted cut short (`quoted` bytes) in an ICMP error.
+    fn tree_quote(out: &mut String, quoted: u8) -> core::fmt::Result;
     /// The collapsed subtree that repeats the TCP header's own values.
     fn tree_tcp_values() -> &'static str;
 }

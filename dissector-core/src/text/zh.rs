@@ -1189,6 +1189,13 @@ mod plugin_summaries {
             core::fmt::Write::write_fmt(out, format_args!("流 {stream}"))
         }
 
+        fn tree_quote(out: &mut String, quoted: u8) -> core::fmt::Result {
+            core::fmt::Write::write_fmt(
+                out,
+                format_args!("ICMP 差错报文引用的 TCP 头部前 {quoted} 个字节 · 不属于任何流"),
+            )
+        }
+
         fn tree_tcp_values() -> &'static str {
             "TCP 首部的值（与 TCP 树相同）"
         }
