@@ -12,7 +12,8 @@ The verdicts are tshark 4.0's (default preferences) or a --tool-cmd's, read by
 Prints one JSON line: for the duplicate copies (data and ACKs apart) the count of each
 verdict, by precedence spurious_retransmission > fast_retransmission > retransmission >
 out_of_order > duplicate_ack > duplicate > none; and how many other frames have flags
-different from their frame in the source capture (run through the same scorer).
+different from their frame in the source capture (run through the same scorer), counting
+only the flags that make the verdicts and lost_segment (not window_update and the like).
 """
 import argparse, json, os, sys
 from collections import Counter
@@ -36,9 +37,9 @@ def main():
     a = ap.parse_args()
     sys.path.insert(0, a.tools)
     import score_groundtruth as sg
-    if not a.tool_cmd:   # the scorer's tshark reader asks for the five verdict flags only
-        sg.FLAGS = sg.FLAGS + ["duplicate_ack"]
-    get = (lambda cap: sg.tool_flags(a.tool_cmd, cap, a.key)) if a.tool_cmd else sg.tshark_flags
+    sg.FLAGS = sg.FLAGS + ["duplicate_ack"]   # the scorer's tshark reader asks for these only,
+    read = (lambda cap: sg.tool_flags(a.tool_cmd, cap, a.key)) if a.tool_cmd else sg.tshark_flags
+    get = lambda cap: {n: f & set(sg.FLAGS) for n, f in read(cap).items()}   # so any tool is cut to them
     truth = json.load(open(a.truth or a.pcap.rsplit(".", 1)[0] + ".truth.json"))
     src = os.path.join(os.path.dirname(a.pcap), truth["source"])
     span, orig = get(a.pcap), get(src)
