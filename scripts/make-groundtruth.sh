@@ -32,7 +32,7 @@ PORT=8014
 SNAPLEN=${SNAPLEN:-128}              # bytes kept of each frame (0 = all)
 
 [ "$(id -u)" = 0 ] || { echo "run as root (sudo bash $0)" >&2; exit 1; }
-for t in ip tcpdump curl nstat ss; do command -v $t >/dev/null || { echo "missing $t" >&2; exit 1; }; done
+for t in ip tcpdump curl nstat ss bc; do command -v $t >/dev/null || { echo "missing $t" >&2; exit 1; }; done
 command -v ethtool >/dev/null || apt-get install -y ethtool >/dev/null
 [ -f "$TOOLS/impair_bridge.py" ] && [ -f "$TOOLS/ground_truth.py" ] || { echo "no tools in $TOOLS" >&2; exit 1; }
 mkdir -p "$OUT"
