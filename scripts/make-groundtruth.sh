@@ -8,13 +8,17 @@
 # super-packet); IPv6 off (router solicitations would take the bridge's random draws);
 # ../shared/tools/impair_bridge.py in M with a fixed --seed (this kernel has no netem);
 # tcpdump at both ends; one transfer; then ../shared/tools/ground_truth.py on the pair.
-# Writes NAME-client.pcap, NAME-server.pcap and NAME.truth.json (ground_truth.py's
-# summary plus the recipe, the bridge's counters, the kernels' TCP counters and the
-# consistency checks). The seed fixes the bridge's random draws, but which frame meets
+# Writes NAME-client.pcap, NAME-server.pcap (snaplen $SNAPLEN, 128 by default: headers and
+# the first bytes of payload, so a pair stays well under 300 kB), the per-frame truth
+# NAME-client.groundtruth.tsv and NAME-server.groundtruth.tsv (ground_truth.py --outdir)
+# and NAME.truth.json (ground_truth.py's summary plus the recipe, the bridge's counters,
+# the kernels' TCP counters and the consistency checks). The seed fixes the bridge's random draws, but which frame meets
 # which draw depends on timing, so a re-run gives similar, not identical, captures.
 # Idempotent; the namespaces and background processes go away even on failure (trap).
-# When loss-reorder is (re)built, span-duplicates.pcap is remade from its server side
-# (scripts/make-span-duplicates.py: byte-identical second copies, as a mirror port makes).
+# When loss-reorder is (re)built, span-duplicates.pcap (a fifth of the data segments and a
+# twentieth of the ACKs seen twice) and span-every-data.pcap (every data segment seen twice)
+# are remade from its server side (scripts/make-span-duplicates.py: byte-identical second
+# copies 0.3-2.4 ms later, as a mirror port makes; deterministic, seed 14).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,9 +29,10 @@ TRANSFER=$ROOT/scripts/groundtruth-transfer.py
 NA=gt14a NB=gt14b NM=gt14m          # namespaces: client, server, bridge
 IPA=10.214.14.1 IPB=10.214.14.2     # a private /24 nothing else here uses
 PORT=8014
+SNAPLEN=${SNAPLEN:-128}              # bytes kept of each frame (0 = all)
 
 [ "$(id -u)" = 0 ] || { echo "run as root (sudo bash $0)" >&2; exit 1; }
-for t in ip tcpdump curl nstat ss; do command -v $t >/dev/null || { echo "missing $t" >&2; exit 1; }; done
+for t in ip tcpdump curl nstat ss bc; do command -v $t >/dev/null || { echo "missing $t" >&2; exit 1; }; done
 command -v ethtool >/dev/null || apt-get install -y ethtool >/dev/null
 [ -f "$TOOLS/impair_bridge.py" ] && [ -f "$TOOLS/ground_truth.py" ] || { echo "no tools in $TOOLS" >&2; exit 1; }
 mkdir -p "$OUT"
@@ -90,7 +95,7 @@ run_case() {
     echo "== $name: loss $loss reorder $reorder delay ${delay}s seed $seed $kind $size bytes [$SYSCTLS]"
     setup_netns
     local cli=$OUT/$name-client.pcap srv=$OUT/$name-server.pcap
-    rm -f "$cli" "$srv"
+    rm -f "$cli" "$srv" "$OUT/$name-client.groundtruth.tsv" "$OUT/$name-server.groundtruth.tsv"
     PIDS=()
     case $kind in
         http)
@@ -106,9 +111,9 @@ run_case() {
             PIDS+=($!) ;;
     esac
     wait_listen
-    ip netns exec $NA tcpdump -i gta -s 0 -U -w "$cli" tcp port $PORT 2>"$WORK/tcpdump-a.log" &
+    ip netns exec $NA tcpdump -i gta -s $SNAPLEN -U -w "$cli" tcp port $PORT 2>"$WORK/tcpdump-a.log" &
     local tda=$!; PIDS+=($tda)
-    ip netns exec $NB tcpdump -i gtb -s 0 -U -w "$srv" tcp port $PORT 2>"$WORK/tcpdump-b.log" &
+    ip netns exec $NB tcpdump -i gtb -s $SNAPLEN -U -w "$srv" tcp port $PORT 2>"$WORK/tcpdump-b.log" &
     local tdb=$!; PIDS+=($tdb)
     for _ in $(seq 50); do
         grep -q listening "$WORK/tcpdump-a.log" && grep -q listening "$WORK/tcpdump-b.log" && break
@@ -132,8 +137,8 @@ run_case() {
     for n in $NA $NB; do ip netns exec $n nstat -asz --json >"$WORK/nstat-$n.json" 2>/dev/null || echo '{}' >"$WORK/nstat-$n.json"; done
     cleanup
     PIDS=()
-    $PY "$TOOLS/ground_truth.py" "$cli" "$srv" --outdir "$WORK" --json "$WORK/summary.json" >/dev/null
-    SYSCTLS="$SYSCTLS" NAME=$name LOSS=$loss REORDER=$reorder DELAY=$delay SEED=$seed KIND=$kind SIZE=$size DESC="$desc" \
+    $PY "$TOOLS/ground_truth.py" "$cli" "$srv" --outdir "$OUT" --json "$WORK/summary.json" >/dev/null
+    SYSCTLS="$SYSCTLS" SNAPLEN=$SNAPLEN NAME=$name LOSS=$loss REORDER=$reorder DELAY=$delay SEED=$seed KIND=$kind SIZE=$size DESC="$desc" \
     SECS=$(echo "$t1 - $t0" | bc) BRIDGE_LOG="$WORK/bridge.log" NSTAT_A="$WORK/nstat-$NA.json" \
     NSTAT_B="$WORK/nstat-$NB.json" SUMMARY="$WORK/summary.json" TRUTH="$OUT/$name.truth.json" \
     $PY - <<'EOF'
@@ -166,7 +171,7 @@ recipe = {
     "case": E["NAME"], "description": E["DESC"],
     "impair_bridge": {"loss": float(E["LOSS"]), "reorder": float(E["REORDER"]),
                       "delay_s": float(E["DELAY"]), "seed": int(E["SEED"])},
-    "transfer": E["KIND"], "bytes": int(E["SIZE"]),
+    "transfer": E["KIND"], "bytes": int(E["SIZE"]), "snaplen": int(E["SNAPLEN"]),
     "sysctls_both_ends": E.get("SYSCTLS", "").split(),
     "transfer_seconds": round(float(E["SECS"]), 2),
     "command": "sudo bash scripts/make-groundtruth.sh " + E["NAME"],
@@ -198,15 +203,17 @@ for c in $CASES; do
                               "as loss-reorder with SACK and D-SACK off at both ends" ;;
         both-directions)    run_case $c 0.03 0.10 0.020 1404 both 100000 "" \
                               "both ends send 100000 bytes at once; 3% loss, 10% reordering, 20 ms" ;;
-        high-loss-timeouts) run_case $c 0.18 0.00 0.020 1405 paced 60000 "net.ipv4.tcp_early_retrans=0" \
-                              "18% loss, 20 ms; server writes 2000 bytes every 400 ms with tail loss probes off (tcp_early_retrans=0), so tail losses and lost ACKs end in retransmission timeouts" ;;
-        short-rtt-reorder)  run_case $c 0.00 0.20 0.002 1406 http 200000 "" \
-                              "no loss, 20% reordering, 2 ms each way; HTTP download" ;;
+        high-loss-timeouts) run_case $c 0.15 0.00 0.020 1405 paced 60000 "net.ipv4.tcp_early_retrans=0" \
+                              "15% loss, 20 ms; server writes 2000 bytes every 400 ms with tail loss probes off (tcp_early_retrans=0), so tail losses and lost ACKs end in retransmission timeouts" ;;
+        short-rtt-reorder)  run_case $c 0.005 0.30 0.002 1406 http 200000 "" \
+                              "0.5% loss, 30% reordering, 2 ms each way (reordered frames arrive up to 2 ms early, inside Wireshark's 3 ms out-of-order window); HTTP download" ;;
         long-rtt)           run_case $c 0.02 0.00 0.100 1407 http 300000 "" \
                               "2% loss, no reordering, 100 ms each way; HTTP download" ;;
         *) echo "unknown case $c (cases: $ALL)" >&2; exit 2 ;;
     esac
 done
 if [[ " $CASES " == *" loss-reorder "* ]]; then
-    (cd "$OUT" && $PY "$ROOT/scripts/make-span-duplicates.py" loss-reorder-server.pcap span-duplicates.pcap)
+    (cd "$OUT" && $PY "$ROOT/scripts/make-span-duplicates.py" loss-reorder-server.pcap span-duplicates.pcap &&
+        $PY "$ROOT/scripts/make-span-duplicates.py" loss-reorder-server.pcap span-every-data.pcap \
+            --data-fraction 1 --ack-fraction 0)
 fi
