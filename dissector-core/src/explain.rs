@@ -28,6 +28,8 @@ pub enum What {
     IcmpQuote,
     Malformed(DecodeError),
     Rst,
+    /// A copy of a SYN or SYN-ACK after its sender reached ESTABLISHED.
+    LateSyn,
     Handshake(Handshake, Event),
     Teardown(Teardown, Event),
     HalfCloseData,
@@ -47,6 +49,9 @@ impl What {
         }
         if rec.event == Event::Rst {
             return What::Rst;
+        }
+        if rec.event == Event::LateSyn {
+            return What::LateSyn;
         }
         if let Some(h) = rec.handshake {
             return What::Handshake(h, rec.event);
@@ -169,6 +174,7 @@ fn what_in<L: ExplainWords, W: Write + ?Sized>(
             L::refused(out)
         }
         What::Rst => L::reset(out, who, rec.rst_from),
+        What::LateSyn => L::late_syn(out, who, rec.tcp_flags.ack(), seq, ack),
         What::Handshake(Handshake::Syn, Event::SynRepeat) => L::syn_repeat(out, who, seq),
         What::Handshake(Handshake::Syn, Event::SimultaneousOpen) => {
             L::simultaneous_open(out, who, seq, me)
@@ -452,6 +458,20 @@ mod tests {
                 with(&|r| {
                     r.event = Event::HalfCloseData;
                     r.len = 10;
+                }),
+            ),
+            (
+                "late syn",
+                with(&|r| {
+                    r.event = Event::LateSyn;
+                    r.tcp_flags = TcpFlags(TcpFlags::SYN);
+                }),
+            ),
+            (
+                "late syn-ack",
+                with(&|r| {
+                    r.event = Event::LateSyn;
+                    r.tcp_flags = TcpFlags(TcpFlags::SYN | TcpFlags::ACK);
                 }),
             ),
             ("data", with(&|r| r.len = 10)),
