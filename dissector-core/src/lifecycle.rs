@@ -7,6 +7,10 @@
 //! how textbooks draw the exchange: the client enters FIN_WAIT_2 when the server's ACK
 //! arrives, and the server enters CLOSE_WAIT when it sends that ACK.
 //!
+//! A copy of a SYN or SYN-ACK after its sender reached ESTABLISHED (captured twice, or
+//! delayed in the network) reveals nothing new: it is [`Event::LateSyn`] and moves no state,
+//! so the lifecycle never goes back on a stale or duplicate segment.
+//!
 //! Teardown steps: 1 the first FIN, 2 its ACK, 3 the second FIN, 4 the ACK of the second
 //! FIN. The common three-packet close, where one segment both acknowledges the first FIN and
 //! carries the second, is step [`Teardown::AckAndFin`], written "2+3" and numbered 23.
