@@ -330,6 +330,51 @@ fn handshake_teardown_and_states_are_marked() {
     }
 }
 
+/// arkime-wireshark-retrans.pcap (a SPAN port: each frame captured up to three times) holds
+/// a late copy of the SYN (frame 10) and of the SYN-ACK (11, 12) after the handshake: they
+/// are `late_syn`, both ends stay ESTABLISHED, and the handshake bracket ends at the real
+/// handshake's ACK (frame 6) instead of stretching to frame 12.
+#[test]
+fn late_syn_copies_keep_the_states_and_the_handshake_bracket() {
+    let Some(shared) = common::shared_captures() else {
+        eprintln!("SKIPPED: ../shared/captures is not here");
+        return;
+    };
+    let path = shared
+        .iter()
+        .find(|p| p.ends_with("arkime-wireshark-retrans.pcap"))
+        .expect("arkime-wireshark-retrans.pcap in ../shared/captures");
+    let rows = common::jsonl(path);
+    let row = |frame: u64| {
+        rows.iter()
+            .find(|r| r["frame"] == frame)
+            .unwrap_or_else(|| panic!("frame {frame}"))
+    };
+    for frame in [10, 11, 12] {
+        let r = row(frame);
+        assert_eq!(r["event"], "late_syn", "frame {frame}");
+        assert!(r["handshake"].is_null(), "frame {frame}");
+        assert_eq!(
+            (r["client_state"].as_str(), r["server_state"].as_str()),
+            (Some("ESTABLISHED"), Some("ESTABLISHED")),
+            "frame {frame}"
+        );
+    }
+    let steps: Vec<u64> = rows
+        .iter()
+        .filter(|r| r["handshake"].is_u64())
+        .map(|r| r["frame"].as_u64().unwrap())
+        .collect();
+    assert_eq!(steps, [1, 2, 3, 4, 5, 6]);
+    let doc = picture(&["diagram", path.to_str().unwrap(), "--stream", "0"]);
+    let xml = parse(&doc);
+    let hs = with_class(xml.root(), "bracket")
+        .find(|b| b.attribute("data-phase") == Some("handshake"))
+        .expect("a handshake bracket");
+    assert_eq!(hs.attribute("data-frames"), Some("1-6"));
+    assert_eq!(hs.attribute("data-steps"), Some("6"));
+}
+
 /// tshark's count of SACK blocks in the frames of one stream sent by `src_port`.
 fn tshark_sack_blocks(path: &Path, src_port: u64) -> Option<usize> {
     let out = Command::new("tshark")

@@ -166,6 +166,8 @@ pub struct FrameStore {
     reassembled: Vec<(u32, TcpSegment<'static>)>,
 }
 
+/// A record's lifecycle in 13 bits: handshake step (bits 0-1), teardown step (2-4), event
+/// (5-8), reset's state + 1 (9-12).
 fn lifecycle_code(rec: &FrameRecord) -> u16 {
     let hs = rec.handshake.map_or(0, |h| h as u16);
     let td = match rec.teardown {
@@ -174,7 +176,7 @@ fn lifecycle_code(rec: &FrameRecord) -> u16 {
         Some(t) => t as u16,
     };
     let rst = rec.rst_from.map_or(0, |s| s as u16 + 1);
-    hs | td << 2 | (rec.event as u16) << 5 | rst << 8
+    hs | td << 2 | (rec.event as u16) << 5 | rst << 9
 }
 
 fn lifecycle_of(code: u16) -> (Option<Handshake>, Option<Teardown>, Event, Option<TcpState>) {
@@ -182,11 +184,11 @@ fn lifecycle_of(code: u16) -> (Option<Handshake>, Option<Teardown>, Event, Optio
         5 => Some(Teardown::AckAndFin),
         t => Teardown::from_u8(t as u8),
     };
-    let rst = ((code >> 8) & 0xF) as u8;
+    let rst = ((code >> 9) & 0xF) as u8;
     (
         Handshake::from_u8((code & 3) as u8),
         td,
-        Event::from_u8(((code >> 5) & 7) as u8).unwrap_or_default(),
+        Event::from_u8(((code >> 5) & 0xF) as u8).unwrap_or_default(),
         rst.checked_sub(1).and_then(TcpState::from_u8),
     )
 }

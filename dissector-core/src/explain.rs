@@ -28,6 +28,8 @@ pub enum What {
     IcmpQuote,
     Malformed(DecodeError),
     Rst,
+    /// A copy of a SYN or SYN-ACK after its sender reached ESTABLISHED.
+    LateSyn,
     Handshake(Handshake, Event),
     Teardown(Teardown, Event),
     HalfCloseData,
@@ -47,6 +49,9 @@ impl What {
         }
         if rec.event == Event::Rst {
             return What::Rst;
+        }
+        if rec.event == Event::LateSyn {
+            return What::LateSyn;
         }
         if let Some(h) = rec.handshake {
             return What::Handshake(h, rec.event);
@@ -169,6 +174,7 @@ fn what_in<L: ExplainWords, W: Write + ?Sized>(
             L::refused(out)
         }
         What::Rst => L::reset(out, who, rec.rst_from),
+        What::LateSyn => L::late_syn(out, who, rec.tcp_flags.ack(), seq, ack),
         What::Handshake(Handshake::Syn, Event::SynRepeat) => L::syn_repeat(out, who, seq),
         What::Handshake(Handshake::Syn, Event::SimultaneousOpen) => {
             L::simultaneous_open(out, who, seq, me)
@@ -374,6 +380,44 @@ mod tests {
         assert_eq!(l, "teardown 1/4");
     }
 
+    /// Copies of the SYN and SYN-ACK after the handshake (a SPAN port's late duplicates):
+    /// `late_syn`, no handshake step, both ends still ESTABLISHED, said in both languages.
+    #[test]
+    fn late_syn_copies_are_named_and_keep_the_states() {
+        let ms = 1_000_000;
+        let r = frames(&[
+            (c("S", 10, 0), ms),
+            (s("SA", 90, 11), 2 * ms),
+            (c("A", 11, 91), 3 * ms),
+            (c("PA", 11, 91).payload(&[0; 5]), 4 * ms),
+            (c("S", 10, 0), 5 * ms),
+            (s("SA", 90, 11), 6 * ms),
+            (c("A", 16, 91), 7 * ms),
+        ]);
+        for f in &r[4..] {
+            assert_eq!(f.0.handshake, None);
+            assert_eq!(
+                (f.0.client_state, f.0.server_state),
+                (TcpState::Established, TcpState::Established)
+            );
+        }
+        assert_eq!(
+            (r[4].0.event, r[5].0.event),
+            (Event::LateSyn, Event::LateSyn)
+        );
+        assert!(text(Lang::En, &r[4]).starts_with(
+            "A late copy of the client's SYN (seq 0), after the client reached ESTABLISHED: a duplicate, not a new attempt, so no state changes"
+        ));
+        assert!(text(Lang::En, &r[5])
+            .starts_with("A late copy of the server's SYN-ACK (seq 0, ack 1),"));
+        assert!(text(Lang::Zh, &r[4])
+            .starts_with("迟到的副本：客户端已进入 ESTABLISHED 后又出现它的 SYN（seq = 0）"));
+        assert!(text(Lang::Zh, &r[5]).ends_with("此时：客户端 ESTABLISHED，服务器 ESTABLISHED。"));
+        let mut l = String::new();
+        step_label(&r[4].0, &mut l).unwrap();
+        assert_eq!(l, "late_syn");
+    }
+
     #[test]
     fn a_gap_shows_the_expected_sequence_number_and_dup_acks_name_their_frame() {
         let ms = 1_000_000;
@@ -452,6 +496,20 @@ mod tests {
                 with(&|r| {
                     r.event = Event::HalfCloseData;
                     r.len = 10;
+                }),
+            ),
+            (
+                "late syn",
+                with(&|r| {
+                    r.event = Event::LateSyn;
+                    r.tcp_flags = TcpFlags(TcpFlags::SYN);
+                }),
+            ),
+            (
+                "late syn-ack",
+                with(&|r| {
+                    r.event = Event::LateSyn;
+                    r.tcp_flags = TcpFlags(TcpFlags::SYN | TcpFlags::ACK);
                 }),
             ),
             ("data", with(&|r| r.len = 10)),

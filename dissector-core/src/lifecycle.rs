@@ -7,6 +7,10 @@
 //! how textbooks draw the exchange: the client enters FIN_WAIT_2 when the server's ACK
 //! arrives, and the server enters CLOSE_WAIT when it sends that ACK.
 //!
+//! A copy of a SYN or SYN-ACK after its sender reached ESTABLISHED (captured twice, or
+//! delayed in the network) reveals nothing new: it is [`Event::LateSyn`] and moves no state,
+//! so the lifecycle never goes back on a stale or duplicate segment.
+//!
 //! Teardown steps: 1 the first FIN, 2 its ACK, 3 the second FIN, 4 the ACK of the second
 //! FIN. The common three-packet close, where one segment both acknowledges the first FIN and
 //! carries the second, is step [`Teardown::AckAndFin`], written "2+3" and numbered 23.
@@ -96,6 +100,21 @@ impl TcpState {
 
     pub fn from_u8(v: u8) -> Option<TcpState> {
         TcpState::ALL.get(v as usize).copied()
+    }
+
+    /// The synchronized states (RFC 9293 §3.3.2): the handshake is complete from this
+    /// endpoint's side.
+    fn is_synchronized(self) -> bool {
+        matches!(
+            self,
+            TcpState::Established
+                | TcpState::FinWait1
+                | TcpState::FinWait2
+                | TcpState::CloseWait
+                | TcpState::Closing
+                | TcpState::LastAck
+                | TcpState::TimeWait
+        )
     }
 
     /// This endpoint has sent its FIN.
@@ -196,10 +215,14 @@ pub enum Event {
     HalfCloseData = 6,
     /// A reset: the sender aborts the connection.
     Rst = 7,
+    /// A copy of a SYN or SYN-ACK (the ISN already seen from its sender) arriving after its
+    /// sender reached ESTABLISHED: a duplicate or a late copy, not a new attempt. The states
+    /// stay where they are and the segment is no handshake step.
+    LateSyn = 8,
 }
 
 impl Event {
-    pub const ALL: [Event; 8] = [
+    pub const ALL: [Event; 9] = [
         Event::None,
         Event::SimultaneousOpen,
         Event::SynRepeat,
@@ -208,6 +231,7 @@ impl Event {
         Event::FinRepeat,
         Event::HalfCloseData,
         Event::Rst,
+        Event::LateSyn,
     ];
     pub fn from_u8(v: u8) -> Option<Event> {
         Event::ALL.get(v as usize).copied()
@@ -223,6 +247,7 @@ impl Event {
             Event::FinRepeat => "fin_repeat",
             Event::HalfCloseData => "half_close_data",
             Event::Rst => "rst",
+            Event::LateSyn => "late_syn",
         })
     }
 }
@@ -261,6 +286,9 @@ pub struct Lifecycle {
     fin_acked: [bool; 2],
     first_fin: Option<Side>,
     handshake_acked: bool,
+    /// Whether each side has reached a synchronized state since it sent its current ISN:
+    /// from then on a SYN or SYN-ACK with that ISN is a late copy ([`Event::LateSyn`]).
+    synced: [bool; 2],
 }
 
 impl Lifecycle {
@@ -299,6 +327,11 @@ impl Lifecycle {
         } else {
             self.on_segment_without_syn(seg)
         };
+        for i in 0..2 {
+            if self.isn[i].is_some() && self.state[i].is_synchronized() {
+                self.synced[i] = true;
+            }
+        }
         step.states = self.state;
         step
     }
@@ -317,6 +350,20 @@ impl Lifecycle {
     fn on_syn(&mut self, seg: &SegmentView) -> Step {
         let (s, r) = (seg.side.idx(), seg.side.other().idx());
         let repeat = self.isn[s] == Some(seg.seq);
+        if repeat && self.synced[s] {
+            // A copy of the sender's SYN (or SYN-ACK) after it reached ESTABLISHED: captured
+            // twice or delayed in the network. It moves no state: a receiver in a
+            // synchronized state answers a SYN with a challenge ACK and stays (RFC 9293
+            // §3.10.7.4, RFC 5961 §4), and the sender has not restarted (same ISN).
+            return Step {
+                event: Event::LateSyn,
+                ..Step::default()
+            };
+        }
+        if !repeat {
+            // A new ISN: a new attempt, which the sender makes from a closed state.
+            self.synced[s] = false;
+        }
         let mut step = Step::default();
         if !seg.flags.ack() {
             step.handshake = Some(Handshake::Syn);
@@ -618,6 +665,99 @@ mod tests {
         assert_eq!(st[1].event, Event::SynRepeat);
         assert_eq!(st[1].handshake, Some(Handshake::Syn));
         assert_eq!(st[3].event, Event::SynAckRepeat);
+    }
+
+    /// A SPAN port's late copies (arkime-wireshark-retrans.pcap, frames 10-12): the SYN and
+    /// SYN-ACK again after the handshake completed leave both ends ESTABLISHED.
+    #[test]
+    fn late_syn_and_syn_ack_copies_move_no_state() {
+        let mut s = handshake();
+        s.extend([
+            seg(C, "PA", 101, 501, 198),
+            seg(C, "S", 100, 0, 0),
+            seg(S, "SA", 500, 101, 0),
+            seg(C, "A", 101, 501, 0),
+        ]);
+        let st = run(&s);
+        for i in [4, 5] {
+            assert_eq!(st[i].event, Event::LateSyn, "{i}");
+            assert_eq!(st[i].handshake, None, "{i}");
+            assert_eq!(st[i].states, [Established, Established], "{i}");
+        }
+        assert_eq!(st[6].handshake, None);
+        assert_eq!(st[6].states, [Established, Established]);
+    }
+
+    #[test]
+    fn late_syn_copy_during_the_close_and_after_a_reset() {
+        let mut s = handshake();
+        s.extend([
+            seg(C, "FA", 101, 501, 0),
+            seg(C, "S", 100, 0, 0),
+            seg(S, "SA", 500, 101, 0),
+            seg(S, "A", 501, 102, 0),
+            seg(S, "R", 501, 0, 0),
+            seg(S, "SA", 500, 101, 0),
+        ]);
+        let st = run(&s);
+        assert_eq!(st[4].event, Event::LateSyn);
+        assert_eq!(st[4].states, [FinWait1, Established]);
+        assert_eq!(st[5].event, Event::LateSyn);
+        assert_eq!(st[5].states, [FinWait1, Established]);
+        assert_eq!(st[6].teardown, Some(Teardown::AckOfFin));
+        assert_eq!(st[6].states, [FinWait2, CloseWait]);
+        assert_eq!(st[8].event, Event::LateSyn);
+        assert_eq!(st[8].states, [Closed, Closed]);
+    }
+
+    /// A SYN with a new ISN is a new attempt, not a copy: its sender starts over. Copies of
+    /// that new SYN before it is answered are plain repeats.
+    #[test]
+    fn a_new_isn_after_the_handshake_is_a_new_attempt() {
+        let mut s = handshake();
+        s.extend([
+            seg(C, "S", 9000, 0, 0),
+            seg(C, "S", 9000, 0, 0),
+            seg(S, "SA", 700, 9001, 0),
+            seg(C, "A", 9001, 701, 0),
+            seg(C, "S", 9000, 0, 0),
+        ]);
+        let st = run(&s);
+        assert_eq!(st[3].event, Event::None);
+        assert_eq!(st[3].states[0], SynSent);
+        assert_eq!(st[4].event, Event::SynRepeat);
+        assert_eq!(st[6].states, [Established, Established]);
+        assert_eq!(st[7].event, Event::LateSyn);
+        assert_eq!(st[7].states, [Established, Established]);
+    }
+
+    /// A capture that starts mid-connection has no ISN: the first SYN seen is a new attempt
+    /// and its copies are repeats, not late copies.
+    #[test]
+    fn mid_stream_then_a_syn_is_not_a_late_copy() {
+        let st = run(&[
+            seg(C, "PA", 1000, 2000, 10),
+            seg(C, "S", 5, 0, 0),
+            seg(C, "S", 5, 0, 0),
+        ]);
+        assert_eq!(st[1].states[0], SynSent);
+        assert_eq!(st[2].event, Event::SynRepeat);
+    }
+
+    /// Not every move back is stale: an ACK the peer sent before a reset reached it (it
+    /// crossed the RST, as in ndpi-reddit.pcap stream 8) is new and shows the sender's state.
+    #[test]
+    fn an_ack_that_crossed_a_reset_still_shows_its_senders_state() {
+        let mut s = handshake();
+        s.extend([
+            seg(C, "FA", 101, 501, 0),
+            seg(C, "R", 102, 0, 0),
+            seg(S, "A", 501, 102, 0),
+        ]);
+        let st = run(&s);
+        assert_eq!(st[4].states, [Closed, Closed]);
+        assert_eq!(st[5].teardown, Some(Teardown::AckOfFin));
+        assert_eq!(st[5].states, [Closed, CloseWait]);
     }
 
     #[test]

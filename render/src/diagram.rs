@@ -252,13 +252,15 @@ fn x_of(side: Side) -> f64 {
 }
 
 /// A bracket beside the ladder: a vertical line over the rows of one phase, a tick and the
-/// step number at each step, the phase's name turned along it.
+/// step number at each step, the phase's name turned along it. Only frames with a step
+/// extend it: a late copy of a SYN (`late_syn`) is no handshake step, so the handshake
+/// bracket ends at the real handshake. `data-frames` names its first and last frame.
 struct Bracket {
     name: &'static str,
     title: &'static str,
     colour: &'static str,
-    /// (y, step label)
-    steps: Vec<(f64, &'static str)>,
+    /// (y, step label, frame)
+    steps: Vec<(f64, &'static str, u32)>,
 }
 
 impl Bracket {
@@ -268,15 +270,17 @@ impl Bracket {
         };
         let (top, bottom) = (first.0 - 6.0, last.0 + DROP + 6.0);
         svg.group(format_args!(
-            "class=\"bracket\" data-phase=\"{}\" data-steps=\"{}\"",
+            "class=\"bracket\" data-phase=\"{}\" data-steps=\"{}\" data-frames=\"{}-{}\"",
             self.name,
-            self.steps.len()
+            self.steps.len(),
+            first.2,
+            last.2
         ));
         let stroke = format!("stroke=\"{}\" stroke-width=\"2\"", self.colour);
         svg.line(X_BRACKET, top, X_BRACKET, bottom, &stroke);
         svg.line(X_BRACKET - 8.0, top, X_BRACKET, top, &stroke);
         svg.line(X_BRACKET - 8.0, bottom, X_BRACKET, bottom, &stroke);
-        for (y, step) in &self.steps {
+        for (y, step, _) in &self.steps {
             let y = y + DROP / 2.0;
             svg.line(X_BRACKET, y, X_BRACKET + 6.0, y, &stroke);
             // A round badge, widened for "2+3".
@@ -372,10 +376,12 @@ pub fn render(full: &Stream, opts: &Options) -> String {
                 draw_states(&mut svg, prev_states, states, y + DROP);
                 prev_states = Some(states);
                 if let Some(h) = p.rec.handshake {
-                    handshake.steps.push((y, ["1", "2", "3"][h as usize - 1]));
+                    handshake
+                        .steps
+                        .push((y, ["1", "2", "3"][h as usize - 1], p.frame));
                 }
                 if let Some(t) = p.rec.teardown {
-                    teardown.steps.push((y, t.label()));
+                    teardown.steps.push((y, t.label(), p.frame));
                 }
             }
             Row::Rest { first, count } => {

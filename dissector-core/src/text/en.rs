@@ -195,6 +195,26 @@ mod explanations {
             )
         }
 
+        fn late_syn<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            syn_ack: bool,
+            seq: u32,
+            ack: u32,
+        ) -> fmt::Result {
+            let who = who.name();
+            write!(out, "A late copy of the {who}'s ")?;
+            if syn_ack {
+                write!(out, "SYN-ACK (seq {seq}, ack {ack})")?;
+            } else {
+                write!(out, "SYN (seq {seq})")?;
+            }
+            write!(
+                out,
+                ", after the {who} reached ESTABLISHED: a duplicate, not a new attempt, so no state changes (the receiver only answers it with an ACK)."
+            )
+        }
+
         fn handshake_ack<W: Write + ?Sized>(
             out: &mut W,
             who: Side,
@@ -1208,6 +1228,9 @@ mod plugin_summaries {
                 Event::SimultaneousClose => "Simultaneous close: both sides sent a FIN",
                 Event::FinRepeat => "FIN sent again (same sequence number)",
                 Event::HalfCloseData => "Data after the peer's FIN (half-closed)",
+                Event::LateSyn => {
+                    "Late copy of a SYN or SYN-ACK after ESTABLISHED (no state change)"
+                }
                 // The reset is also a step, with the same words.
                 Event::Rst => Self::step_summary(ExpertStep::Rst),
             }

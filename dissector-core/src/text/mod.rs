@@ -211,6 +211,15 @@ pub trait ExplainWords {
         state: TcpState,
     ) -> fmt::Result;
     fn syn_ack_repeat<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result;
+    /// A copy of the sender's SYN (`syn_ack` false) or SYN-ACK after it reached ESTABLISHED
+    /// ([`Event::LateSyn`]): no state changes.
+    fn late_syn<W: Write + ?Sized>(
+        out: &mut W,
+        who: Side,
+        syn_ack: bool,
+        seq: u32,
+        ack: u32,
+    ) -> fmt::Result;
     fn handshake_ack<W: Write + ?Sized>(
         out: &mut W,
         who: Side,

@@ -215,6 +215,26 @@ mod explanations {
             )
         }
 
+        fn late_syn<W: Write + ?Sized>(
+            out: &mut W,
+            who: Side,
+            syn_ack: bool,
+            seq: u32,
+            ack: u32,
+        ) -> fmt::Result {
+            let who = side(who);
+            write!(out, "迟到的副本：{who}已进入 ESTABLISHED 后又出现它的 ")?;
+            if syn_ack {
+                write!(out, "SYN+ACK（seq = {seq}，ack = {ack}）")?;
+            } else {
+                write!(out, "SYN（seq = {seq}）")?;
+            }
+            write!(
+                out,
+                "，这是重复或延迟到达的副本，不是新的连接请求，双方状态不变（接收方只会回复 ACK）。"
+            )
+        }
+
         fn handshake_ack<W: Write + ?Sized>(
             out: &mut W,
             who: Side,
@@ -1172,6 +1192,7 @@ mod plugin_summaries {
                 Event::SimultaneousClose => "同时关闭：双方都发送了 FIN",
                 Event::FinRepeat => "再次发送 FIN（相同的序号）",
                 Event::HalfCloseData => "对端 FIN 之后仍发送数据（半关闭）",
+                Event::LateSyn => "连接建立后迟到的 SYN 或 SYN+ACK 副本（状态不变）",
                 // The reset is also a step, with the same words.
                 Event::Rst => Self::step_summary(ExpertStep::Rst),
             }
