@@ -14,7 +14,8 @@
  * status codes); version 4 the encapsulation path (`encap_len`, `encap`,
  * `tcplens_layer_name`), which changes the verdict's layout; version 5 room for 12 layers
  * in `encap` (VXLAN inside ERSPAN inside GRE takes 10, two VLAN tags more 12), and
- * `TCPLENS_QUOTE_CUT` verdicts for TCP headers quoted cut short in ICMP errors.
+ * `TCPLENS_QUOTE_CUT` verdicts for TCP headers quoted cut short in ICMP errors, and the
+ * event code 8 (`late_syn`).
  */
 #define TCPLENS_ABI_VERSION 5
 
