@@ -15,27 +15,14 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn tshark_available() -> bool {
-    Command::new("tshark")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 /// (capture file name, key) pairs known to differ, from tests/known-differences.tsv.
 fn known_differences() -> BTreeSet<(String, String)> {
-    let text = std::fs::read_to_string(common::root().join("tests/known-differences.tsv"))
-        .expect("known-differences.tsv");
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let mut c = l.split('\t');
-            (
-                c.next().unwrap_or("").to_string(),
-                c.next().unwrap_or("").to_string(),
-            )
+    common::tsv_rows("known-differences.tsv")
+        .into_iter()
+        .map(|c| {
+            let mut c = c.into_iter();
+            (c.next().unwrap_or_default(), c.next().unwrap_or_default())
         })
         .collect()
 }
@@ -89,22 +76,9 @@ fn compare(capture: &Path) -> Report {
     }
 }
 
-fn captures() -> Vec<PathBuf> {
-    if let Some(list) = std::env::var_os("TCPLENS_DIFF_CAPTURES") {
-        return std::env::split_paths(&list).collect();
-    }
-    let mut v = common::bundled_captures();
-    match common::shared_captures() {
-        Some(shared) => v.extend(shared),
-        None if common::in_ci() => panic!("../shared/captures is missing: CI must run the differential test on the shared captures"),
-        None => eprintln!("note: ../shared/captures not found; comparing the bundled captures only"),
-    }
-    v
-}
-
 #[test]
 fn every_key_and_verdict_equals_tsharks() {
-    if !tshark_available() {
+    if !common::tshark_available() {
         assert!(
             !common::in_ci(),
             "tshark is not installed: CI must run the differential test"
@@ -113,7 +87,7 @@ fn every_key_and_verdict_equals_tsharks() {
         return;
     }
     let known = known_differences();
-    let caps = captures();
+    let caps = common::tshark_compared_captures("differential test");
     assert!(!caps.is_empty(), "no captures to compare");
     // Two workers: this machine has two cores and tshark is the slow side.
     let reports: Vec<(PathBuf, Report)> = std::thread::scope(|s| {

@@ -8,7 +8,6 @@ mod common;
 use common::FLAGS;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use tcplens_bench::gen::{self, Config, Mix};
 
@@ -36,13 +35,6 @@ fn write(dir: &Path, name: &str, cfg: &Config) -> PathBuf {
     path
 }
 
-fn tshark_available() -> bool {
-    Command::new("tshark")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 #[test]
 fn same_seed_same_bytes_other_seed_other_bytes() {
     let a = bytes(&REALISTIC);
@@ -58,7 +50,7 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
 
 #[test]
 fn tshark_agrees_on_every_frame_and_sees_all_fifteen_verdicts() {
-    if !tshark_available() {
+    if !common::tshark_available() {
         assert!(
             !common::in_ci(),
             "tshark is not installed: CI must run this test"

@@ -14,48 +14,22 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn tshark_available() -> bool {
-    Command::new("tshark")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 /// (capture file name, frame number) pairs tshark dissects as TCP and tcplens, by design,
 /// does not: from tests/missing-frames.tsv.
 fn known_artefacts() -> BTreeSet<(String, u64)> {
-    let text = std::fs::read_to_string(common::root().join("tests/missing-frames.tsv"))
-        .expect("tests/missing-frames.tsv");
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let mut c = l.split('\t');
-            let name = c.next().unwrap_or("").to_string();
+    common::tsv_rows("missing-frames.tsv")
+        .into_iter()
+        .map(|c| {
             let frame = c
-                .next()
+                .get(1)
                 .and_then(|f| f.trim().parse().ok())
-                .unwrap_or_else(|| panic!("tests/missing-frames.tsv: bad line {l:?}"));
-            (name, frame)
+                .unwrap_or_else(|| panic!("tests/missing-frames.tsv: bad line {c:?}"));
+            (c[0].clone(), frame)
         })
         .collect()
-}
-
-fn captures() -> Vec<PathBuf> {
-    if let Some(list) = std::env::var_os("TCPLENS_DIFF_CAPTURES") {
-        return std::env::split_paths(&list).collect();
-    }
-    let mut v = common::bundled_captures();
-    match common::shared_captures() {
-        Some(shared) => v.extend(shared),
-        None if common::in_ci() => panic!(
-            "../shared/captures is missing: CI must run the missing-frames test on the shared captures"
-        ),
-        None => eprintln!("note: ../shared/captures not found; checking the bundled captures only"),
-    }
-    v
 }
 
 /// The frames tshark dissects as TCP: those with a `tcp.srcport`, one tshark run.
@@ -124,7 +98,7 @@ fn check(capture: &Path) -> Counts {
 
 #[test]
 fn every_frame_tshark_dissects_as_tcp_has_a_row() {
-    if !tshark_available() {
+    if !common::tshark_available() {
         assert!(
             !common::in_ci(),
             "tshark is not installed: CI must run the missing-frames test"
@@ -133,7 +107,7 @@ fn every_frame_tshark_dissects_as_tcp_has_a_row() {
         return;
     }
     let known = known_artefacts();
-    let caps = captures();
+    let caps = common::tshark_compared_captures("missing-frames test");
     assert!(!caps.is_empty(), "no captures to check");
     // Two workers: this machine has two cores and tshark is the slow side.
     let counts: Vec<Counts> = std::thread::scope(|s| {

@@ -71,6 +71,45 @@ pub fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
 }
 
+/// Whether a `tshark` runs here.
+pub fn tshark_available() -> bool {
+    Command::new("tshark")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The captures a test compared with tshark runs on: the files named in
+/// `TCPLENS_DIFF_CAPTURES` (colon-separated), else `tests/captures/*` and, when that folder
+/// is beside the repository, `../shared/captures/*`. In CI the shared folder must be there:
+/// `what` names the test in the message.
+pub fn tshark_compared_captures(what: &str) -> Vec<PathBuf> {
+    if let Some(list) = std::env::var_os("TCPLENS_DIFF_CAPTURES") {
+        return std::env::split_paths(&list).collect();
+    }
+    let mut v = bundled_captures();
+    match shared_captures() {
+        Some(shared) => v.extend(shared),
+        None if in_ci() => {
+            panic!("../shared/captures is missing: CI must run the {what} on the shared captures")
+        }
+        None => eprintln!("note: ../shared/captures not found; {what}: the bundled captures only"),
+    }
+    v
+}
+
+/// The rows of a tab-separated list under `tests/` (lines starting with '#' and blank
+/// lines skipped), each split into its columns.
+pub fn tsv_rows(name: &str) -> Vec<Vec<String>> {
+    let path = root().join("tests").join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect()
+}
+
 /// The `tcp.analysis` verdict flags by their tcplens names (JSONL `flags`, `tcplens.<flag>`
 /// plugin fields, `diff-tshark` rows), in Wireshark's order: the core's own table.
 pub static FLAGS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
