@@ -1049,26 +1049,50 @@ unsafe fn show(
             // Built below, only when someone looks at it.
             explain: None,
         };
-        schema::visit_frame(
-            &mut TreeItems {
-                t,
-                tvb,
-                text: &mut text,
-                repeats: false,
-                lang,
-            },
-            &frame,
-        );
-        let hf_explain = HF[FrameKey::Explain as usize];
+        add_own_items(t, tvb, &mut text, lang, &frame, |out| {
+            explain(lang, rec, an, out)
+        });
+        add_experts(pinfo, tvb, t, ti, f, lang);
+        add_tcp_values(t, tvb, &mut text, lang, &frame);
+        *TEXT.lock().unwrap_or_else(|e| e.into_inner()) = text;
+    }
+}
+
+/// tcplens's own keys of `frame` under `t`, then its explanation (written by `explain`)
+/// when the preference allows it and someone looks at it.
+///
+/// # Safety
+/// `t` and `tvb` are Wireshark's for this call (`t` may be NULL).
+#[allow(unsafe_code)]
+unsafe fn add_own_items(
+    t: *mut sys::proto_tree,
+    tvb: *mut sys::tvbuff_t,
+    text: &mut CText,
+    lang: Lang,
+    frame: &schema::Frame<'_>,
+    explain: impl FnOnce(&mut String) -> std::fmt::Result,
+) {
+    schema::visit_frame(
+        &mut TreeItems {
+            t,
+            tvb,
+            text,
+            repeats: false,
+            lang,
+        },
+        frame,
+    );
+    // SAFETY: HF is written only at registration, before any dissection.
+    let hf_explain = unsafe { HF[FrameKey::Explain as usize] };
+    // SAFETY: a non-NULL `t` is this frame's subtree and hf_explain a registered id; the
+    // lines are added as `CText::add_lines` requires.
+    unsafe {
         if PREF_EXPLAIN.truth()
             && !t.is_null()
             && sys::proto_field_is_referenced(t, hf_explain).truth()
         {
-            text.add_lines(t, tvb, hf_explain, |out| explain(lang, rec, an, out));
+            text.add_lines(t, tvb, hf_explain, explain);
         }
-        add_experts(pinfo, tvb, t, ti, f, lang);
-        add_tcp_values(t, tvb, &mut text, lang, &frame);
-        *TEXT.lock().unwrap_or_else(|e| e.into_inner()) = text;
     }
 }
 
@@ -1159,20 +1183,9 @@ unsafe fn show_quote(
             body: Body::Quote(q),
             explain: None,
         };
-        schema::visit_frame(
-            &mut TreeItems {
-                t,
-                tvb,
-                text: &mut text,
-                repeats: false,
-                lang,
-            },
-            &frame,
-        );
-        let hf_explain = HF[FrameKey::Explain as usize];
-        if PREF_EXPLAIN.truth() && sys::proto_field_is_referenced(t, hf_explain).truth() {
-            text.add_lines(t, tvb, hf_explain, |out| explain_quote(lang, q, out));
-        }
+        add_own_items(t, tvb, &mut text, lang, &frame, |out| {
+            explain_quote(lang, q, out)
+        });
         add_tcp_values(t, tvb, &mut text, lang, &frame);
         *TEXT.lock().unwrap_or_else(|e| e.into_inner()) = text;
     }
