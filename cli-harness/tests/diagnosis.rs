@@ -213,7 +213,7 @@ fn the_shared_captures_show_the_rules_on_real_traffic() {
         ("csp-tcp_zerowindowdead.pcapng", "receiver_window_exhausted"),
         ("zeek-missing-syn.pcap", "mid_connection_start"),
         ("zeek-rst-inject-rae.pcap", "handshake_refused"),
-        ("arkime-wireshark-retrans.pcap", "ack_lost"),
+        ("arkime-wireshark-retrans.pcap", "capture_duplicates"),
         ("ndpi-smtp-starttls.pcap", "capture_missed_packets"),
         ("ndpi-instagram.pcap", "icmp_unreachable"),
     ];
