@@ -11,6 +11,9 @@
 //!   the diagnosis first observes it, evicted with it (its end-of-capture findings come out
 //!   then), bounded by `--max-conns` like the rest of the conversation.
 //! - Each rule is one file under `rules/`, with its tests built from a few packets.
+//! - Before the rules, `duplicates` sets aside a frame that is the capture's copy of a
+//!   packet seen shortly before (a SPAN port, two taps): it is counted for the
+//!   `capture_duplicates` finding and shown to no rule, so copies are never losses.
 //! - A [`Finding`] is emitted on the frame that completes its evidence, so a one-pass host
 //!   (tshark without `-2`) can attach it while dissecting that frame; its [`Detail`] carries
 //!   what that cause needs to be told. End-of-capture findings (a handshake that never
