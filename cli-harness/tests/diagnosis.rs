@@ -297,49 +297,49 @@ fn capture_duplicates_on_real_captures_are_told_and_are_never_losses() {
 }
 
 /// `tests/groundtruth/span-every-data.pcap` is `loss-reorder-server.pcap` with each of its
-/// 181 data segments a second time, 0.3 to 2.4 ms later: the copies make one
-/// `capture_duplicates` finding of 181, and the other findings are the source capture's,
-/// frame for frame (through the truth's `source_frame`).
+/// 181 data segments a second time, 0.3 to 2.4 ms later, `span-duplicates.pcap` with 39
+/// of them and 7 pure ACKs: the copies make one `capture_duplicates` finding of as many
+/// as the truth lists, and the other findings are the source capture's, frame for frame
+/// (through the truth's `source_frame`).
 #[test]
 fn span_copies_are_counted_and_leave_the_source_capture_s_findings() {
     let gt = common::root().join("tests/groundtruth");
-    let span = findings_in(&gt.join("span-every-data.pcap"), "en");
     let source = findings_in(&gt.join("loss-reorder-server.pcap"), "en");
-    let truth: Value = serde_json::from_str(
-        &std::fs::read_to_string(gt.join("span-every-data.truth.json")).unwrap(),
-    )
-    .unwrap();
-    assert_eq!(truth["duplicate_data_segments"], 181);
-    let to_source = |n: u64| truth["source_frame"][n as usize - 1].as_u64().unwrap();
-    let dups: Vec<_> = span
-        .iter()
-        .filter(|f| f.1 == "capture_duplicates")
-        .collect();
-    assert_eq!(dups.len(), 1, "{span:#?}");
-    assert!(
-        dups[0]
-            .4
-            .contains("holds 181 packet(s) of this connection a second time (181 with data)"),
-        "{}",
-        dups[0].4
-    );
-    let mapped: Vec<(String, u64, Vec<u64>)> = span
-        .iter()
-        .filter(|f| f.1 != "capture_duplicates")
-        .map(|f| {
-            (
-                f.1.clone(),
-                to_source(f.2),
-                f.3.iter().map(|&n| to_source(n)).collect(),
-            )
-        })
-        .collect();
     let want: Vec<(String, u64, Vec<u64>)> = source
         .iter()
         .map(|f| (f.1.clone(), f.2, f.3.clone()))
         .collect();
-    assert_eq!(mapped, want);
     assert!(!want.iter().any(|f| f.0 == "ack_lost"), "{want:#?}");
+    for (name, copies, data) in [("span-every-data", 181, 181), ("span-duplicates", 46, 39)] {
+        let span = findings_in(&gt.join(format!("{name}.pcap")), "en");
+        let truth: Value = serde_json::from_str(
+            &std::fs::read_to_string(gt.join(format!("{name}.truth.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(truth["duplicates"], copies, "{name}");
+        assert_eq!(truth["duplicate_data_segments"], data, "{name}");
+        let to_source = |n: u64| truth["source_frame"][n as usize - 1].as_u64().unwrap();
+        let dups: Vec<_> = span
+            .iter()
+            .filter(|f| f.1 == "capture_duplicates")
+            .collect();
+        assert_eq!(dups.len(), 1, "{name}: {span:#?}");
+        let says =
+            format!("holds {copies} packet(s) of this connection a second time ({data} with data)");
+        assert!(dups[0].4.contains(&says), "{name}: {}", dups[0].4);
+        let mapped: Vec<(String, u64, Vec<u64>)> = span
+            .iter()
+            .filter(|f| f.1 != "capture_duplicates")
+            .map(|f| {
+                (
+                    f.1.clone(),
+                    to_source(f.2),
+                    f.3.iter().map(|&n| to_source(n)).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(mapped, want, "{name}");
+    }
 }
 
 /// `ndpi-instagram.pcap`: SYNs the local stack answered with ICMP port unreachable
