@@ -8,7 +8,12 @@ use serde_json::Value;
 
 /// The findings of a bundled capture: (stream, cause, frame, evidence frames, text).
 fn findings(capture: &str, lang: &str) -> Vec<(u64, String, u64, Vec<u64>, String)> {
-    let path = common::root().join("tests/captures").join(capture);
+    findings_in(&common::root().join("tests/captures").join(capture), lang)
+}
+
+/// The findings of the capture at `path`, as [`findings`] gives them.
+fn findings_in(path: &std::path::Path, lang: &str) -> Vec<(u64, String, u64, Vec<u64>, String)> {
+    let capture = path.display();
     let out = common::run(&[
         "conns",
         "--diagnose",
@@ -213,7 +218,7 @@ fn the_shared_captures_show_the_rules_on_real_traffic() {
         ("csp-tcp_zerowindowdead.pcapng", "receiver_window_exhausted"),
         ("zeek-missing-syn.pcap", "mid_connection_start"),
         ("zeek-rst-inject-rae.pcap", "handshake_refused"),
-        ("arkime-wireshark-retrans.pcap", "ack_lost"),
+        ("arkime-wireshark-retrans.pcap", "capture_duplicates"),
         ("ndpi-smtp-starttls.pcap", "capture_missed_packets"),
         ("ndpi-instagram.pcap", "icmp_unreachable"),
     ];
@@ -245,6 +250,95 @@ fn the_shared_captures_show_the_rules_on_real_traffic() {
         ]);
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(!text.contains("segment_lost"), "zeek-ssh-dups.pcap");
+    }
+}
+
+/// `arkime-wireshark-retrans.pcap` holds most frames two to four times (same IP ID, TTL
+/// and MACs, 4 µs to 50 ms apart): one `capture_duplicates` finding tells it, and none of
+/// the copies is a loss, a lost ACK or a keep-alive (the 11 `segment_lost_after_capture`
+/// and 5 `ack_lost` of before were copies). `zeek-ssh-dups.pcap` (every packet four
+/// times, 0 µs apart) is told the same way.
+#[test]
+fn capture_duplicates_on_real_captures_are_told_and_are_never_losses() {
+    let Some(shared) = common::shared_captures() else {
+        eprintln!("SKIPPED: ../shared/captures is not here");
+        return;
+    };
+    let find = |name: &str| {
+        shared
+            .iter()
+            .find(|p| p.ends_with(name))
+            .unwrap_or_else(|| panic!("{name} is missing from ../shared/captures"))
+            .clone()
+    };
+    let arkime = find("arkime-wireshark-retrans.pcap");
+    let all = findings_in(&arkime, "en");
+    let causes: Vec<&str> = all.iter().map(|f| f.1.as_str()).collect();
+    assert_eq!(causes, ["capture_duplicates"], "{all:#?}");
+    let (_, _, frame, frames, text) = &all[0];
+    assert_eq!((*frame, frames.as_slice()), (2, &[1, 2, 3, 5, 7][..]));
+    assert!(
+        text.starts_with("Capture duplicates: the capture holds 81 packet(s) of this connection a second time (36 with data), the first at frame 2, a copy of frame 1"),
+        "{text}"
+    );
+    assert!(text.contains("4–50452 µs after the earlier copy"), "{text}");
+    let zh = &findings_in(&arkime, "zh")[0].4;
+    assert!(
+        zh.starts_with("抓包重复：本次抓包把该连接的 81 个数据包又记录了一次"),
+        "{zh}"
+    );
+
+    let zeek = findings_in(&find("zeek-ssh-dups.pcap"), "en");
+    let causes: Vec<&str> = zeek.iter().map(|f| f.1.as_str()).collect();
+    assert_eq!(causes, ["capture_duplicates"], "{zeek:#?}");
+    // The client's pure ACKs carry IP ID 0: their copies cannot be told from duplicate
+    // ACKs, and are not counted (95 of the 280 repeated frames).
+    assert!(zeek[0].4.contains("holds 187 packet(s)"), "{}", zeek[0].4);
+}
+
+/// `tests/groundtruth/span-every-data.pcap` is `loss-reorder-server.pcap` with each of its
+/// 181 data segments a second time, 0.3 to 2.4 ms later, `span-duplicates.pcap` with 39
+/// of them and 7 pure ACKs: the copies make one `capture_duplicates` finding of as many
+/// as the truth lists, and the other findings are the source capture's, frame for frame
+/// (through the truth's `source_frame`).
+#[test]
+fn span_copies_are_counted_and_leave_the_source_capture_s_findings() {
+    let gt = common::root().join("tests/groundtruth");
+    let source = findings_in(&gt.join("loss-reorder-server.pcap"), "en");
+    let want: Vec<(String, u64, Vec<u64>)> = source
+        .iter()
+        .map(|f| (f.1.clone(), f.2, f.3.clone()))
+        .collect();
+    assert!(!want.iter().any(|f| f.0 == "ack_lost"), "{want:#?}");
+    for (name, copies, data) in [("span-every-data", 181, 181), ("span-duplicates", 46, 39)] {
+        let span = findings_in(&gt.join(format!("{name}.pcap")), "en");
+        let truth: Value = serde_json::from_str(
+            &std::fs::read_to_string(gt.join(format!("{name}.truth.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(truth["duplicates"], copies, "{name}");
+        assert_eq!(truth["duplicate_data_segments"], data, "{name}");
+        let to_source = |n: u64| truth["source_frame"][n as usize - 1].as_u64().unwrap();
+        let dups: Vec<_> = span
+            .iter()
+            .filter(|f| f.1 == "capture_duplicates")
+            .collect();
+        assert_eq!(dups.len(), 1, "{name}: {span:#?}");
+        let says =
+            format!("holds {copies} packet(s) of this connection a second time ({data} with data)");
+        assert!(dups[0].4.contains(&says), "{name}: {}", dups[0].4);
+        let mapped: Vec<(String, u64, Vec<u64>)> = span
+            .iter()
+            .filter(|f| f.1 != "capture_duplicates")
+            .map(|f| {
+                (
+                    f.1.clone(),
+                    to_source(f.2),
+                    f.3.iter().map(|&n| to_source(n)).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(mapped, want, "{name}");
     }
 }
 

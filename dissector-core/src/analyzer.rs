@@ -7,7 +7,7 @@
 
 use crate::analysis::{FrameAnalysis, ReuseInfo, SegmentIn};
 use crate::defrag::{Defragmenter, FragmentCounters};
-use crate::diagnosis::{ConvFacts, Diagnoser, Finding, TimeOrigin};
+use crate::diagnosis::{ConvFacts, Diagnoser, Finding, Packet, TimeOrigin};
 use crate::flow::{relative_numbers, ConversationTable};
 use crate::lifecycle::{Handshake, SegmentView, Side};
 use crate::record::{FrameRecord, RecordBits};
@@ -427,6 +427,7 @@ impl Analyzer {
                 &analysis,
                 facts,
                 icmp,
+                Some(Packet::of(seg)),
             );
         }
         (rec, analysis)

@@ -39,9 +39,11 @@ static STATE: Mutex<Option<State>> = Mutex::new(None);
 /// files Comment items under "packet comments" (issue 16).
 fn severity(c: Cause) -> c_int {
     match c {
-        Cause::Reordering | Cause::MidConnectionStart | Cause::KeepAliveIdle | Cause::PortReuse => {
-            sys::PI_NOTE as c_int
-        }
+        Cause::Reordering
+        | Cause::MidConnectionStart
+        | Cause::KeepAliveIdle
+        | Cause::PortReuse
+        | Cause::CaptureDuplicates => sys::PI_NOTE as c_int,
         _ => sys::PI_WARN as c_int,
     }
 }

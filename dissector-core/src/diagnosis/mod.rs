@@ -11,6 +11,9 @@
 //!   the diagnosis first observes it, evicted with it (its end-of-capture findings come out
 //!   then), bounded by `--max-conns` like the rest of the conversation.
 //! - Each rule is one file under `rules/`, with its tests built from a few packets.
+//! - Before the rules, `duplicates` sets aside a frame that is the capture's copy of a
+//!   packet seen shortly before (a SPAN port, two taps): it is counted for the
+//!   `capture_duplicates` finding and shown to no rule, so copies are never losses.
 //! - A [`Finding`] is emitted on the frame that completes its evidence, so a one-pass host
 //!   (tshark without `-2`) can attach it while dissecting that frame; its [`Detail`] carries
 //!   what that cause needs to be told. End-of-capture findings (a handshake that never
@@ -21,6 +24,7 @@
 //!
 //! `docs/diagnosis.md` lists the rules and their evidence.
 
+mod duplicates;
 mod rules;
 mod state;
 mod text;
@@ -32,8 +36,9 @@ use crate::lifecycle::Side;
 use crate::record::FrameRecord;
 use crate::wire::{IcmpError, Unreachable};
 
+pub(crate) use duplicates::Packet;
 pub use state::State;
-pub use text::{words, FrameList, Parties, Secs};
+pub use text::{words, FrameList, Micros, Parties, Secs};
 
 /// One diagnosis cause (the kind of a [`Finding`]); its key is in [`CAUSES`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -70,12 +75,14 @@ pub enum Cause {
     /// An ICMP "destination unreachable" answered a segment (a SYN: the connection was
     /// refused or could not be routed).
     IcmpUnreachable = 14,
+    /// The capture holds packets twice: the same packet seen again, not a retransmission.
+    CaptureDuplicates = 15,
 }
 
 /// Every cause and its key (JSON `cause`, the expert info `tcplens.diagnosis.<key>`), in
 /// the order of their numbers; like the event tables of Suricata and Zeek, the one place
 /// a cause is named.
-pub const CAUSES: [(Cause, &str); 14] = [
+pub const CAUSES: [(Cause, &str); 15] = [
     (
         Cause::SegmentLostBeforeCapture,
         "segment_lost_before_capture",
@@ -93,6 +100,7 @@ pub const CAUSES: [(Cause, &str); 14] = [
     (Cause::HandshakeRefused, "handshake_refused"),
     (Cause::HandshakeUnfinished, "handshake_unfinished"),
     (Cause::IcmpUnreachable, "icmp_unreachable"),
+    (Cause::CaptureDuplicates, "capture_duplicates"),
 ];
 
 impl Cause {
@@ -234,6 +242,17 @@ pub enum Detail {
         /// The ICMP errors seen (the first ones are the evidence frames).
         errors: u32,
     },
+    CaptureDuplicates {
+        /// Packets seen again (a packet recorded three times makes two copies).
+        copies: u32,
+        /// Of them, copies of segments with data.
+        data: u32,
+        /// The packet the first copy repeats.
+        first_of: u32,
+        /// The shortest and longest time from a copy to the earlier copy.
+        min_gap_ns: i64,
+        max_gap_ns: i64,
+    },
 }
 
 impl Detail {
@@ -253,6 +272,7 @@ impl Detail {
             Detail::HandshakeRefused { .. } => Cause::HandshakeRefused,
             Detail::HandshakeUnfinished { .. } => Cause::HandshakeUnfinished,
             Detail::IcmpUnreachable { .. } => Cause::IcmpUnreachable,
+            Detail::CaptureDuplicates { .. } => Cause::CaptureDuplicates,
         }
     }
 }
@@ -365,7 +385,8 @@ impl Diagnoser {
     /// Observes one TCP frame (1-based `frame`, capture time `ts_ns`) of the conversation
     /// whose diagnosis state is `state` (allocated here on its first observed frame);
     /// findings this frame completes are kept for [`take`](Self::take). A header quoted in
-    /// an ICMP error (`icmp`) goes only to the rules that take quotes.
+    /// an ICMP error (`icmp`) goes only to the rules that take quotes. A copy of a packet
+    /// seen shortly before (`packet`, see `duplicates`) is counted and goes to no rule.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn observe(
         &mut self,
@@ -376,15 +397,23 @@ impl Diagnoser {
         an: &FrameAnalysis,
         conv: ConvFacts,
         icmp: Option<IcmpError>,
+        packet: Option<Packet>,
     ) {
         if rec.malformed.is_some() && icmp.is_none() {
             return;
         }
         let c = state.get_or_insert_with(|| Box::new(State::new()));
+        let ts = ts_ns.saturating_sub(self.origin_ns.unwrap_or(0));
+        if let (None, Some(p)) = (icmp, packet) {
+            if duplicates::is_copy(c, frame, ts, rec, p) {
+                c.last_ns = c.last_ns.max(ts);
+                return;
+            }
+        }
         let new = icmp.is_none() && !c.tcp_seen;
         let o = Obs {
             frame,
-            ts_ns: ts_ns.saturating_sub(self.origin_ns.unwrap_or(0)),
+            ts_ns: ts,
             rec,
             an,
             side: rec.sender(),
@@ -409,6 +438,7 @@ impl Diagnoser {
                 finish(stream, state, &mut self.found);
             }
         }
+        duplicates::finish(stream, state, &mut self.found);
     }
 
     /// Moves the findings made so far to the end of `out`, in the order they were made.
@@ -435,6 +465,6 @@ mod tests {
             assert!(c.title(Lang::En).is_ascii());
         }
         assert_eq!(Cause::from_u8(0), None);
-        assert_eq!(Cause::from_u8(15), None);
+        assert_eq!(Cause::from_u8(16), None);
     }
 }

@@ -28,6 +28,22 @@ impl fmt::Display for Secs {
     }
 }
 
+/// The time from a copy to the earlier copy, shortest to longest, in microseconds:
+/// "334 µs", "334–2412 µs".
+#[derive(Debug, Clone, Copy)]
+pub struct Micros(pub i64, pub i64);
+
+impl fmt::Display for Micros {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (a, b) = (self.0 / 1_000, self.1 / 1_000);
+        if a == b {
+            write!(f, "{a} µs")
+        } else {
+            write!(f, "{a}–{b} µs")
+        }
+    }
+}
+
 /// A list of frame numbers with a language's separator: "3, 4, 5" (or "3、4、5").
 #[derive(Debug, Clone, Copy)]
 pub struct FrameList<'a>(pub &'a [u32], pub &'static str);
@@ -174,6 +190,20 @@ fn write_text(f: &Finding, w: &dyn DiagnosisWords, out: &mut dyn Write) -> fmt::
             }
             w.icmp_unreachable_meaning(out, p, why, syn)
         }
+        Detail::CaptureDuplicates {
+            copies,
+            data,
+            first_of,
+            min_gap_ns,
+            max_gap_ns,
+        } => w.capture_duplicates(
+            out,
+            p,
+            copies,
+            data,
+            first_of,
+            Micros(min_gap_ns, max_gap_ns),
+        ),
     }
 }
 
@@ -298,6 +328,13 @@ mod tests {
             },
         ]
         .into_iter()
+        .chain([Detail::CaptureDuplicates {
+            copies: 2,
+            data: 1,
+            first_of: 1,
+            min_gap_ns: 334_000,
+            max_gap_ns: 2_412_999,
+        }])
         .chain(crate::wire::Unreachable::ALL.into_iter().flat_map(|why| {
             [true, false].map(|syn| Detail::IcmpUnreachable {
                 why,
@@ -329,6 +366,8 @@ mod tests {
             Secs(-1_234_567_890).to_string() + &FrameList(&[1, 2], "、").to_string(),
             "-1.234 s1、2"
         );
+        assert_eq!(Micros(5_999, 5_000).to_string(), "5 µs");
+        assert_eq!(Micros(334_000, 2_412_999).to_string(), "334–2412 µs");
         assert_eq!(
             Cause::HandshakeUnfinished.title(Lang::En),
             "Handshake never completed"

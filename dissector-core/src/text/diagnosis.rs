@@ -2,7 +2,7 @@
 
 use core::fmt::{self, Write};
 
-use crate::diagnosis::{Cause, Parties, Secs};
+use crate::diagnosis::{Cause, Micros, Parties, Secs};
 use crate::lifecycle::Side;
 use crate::wire::Unreachable;
 
@@ -211,4 +211,15 @@ pub trait DiagnosisWords {
     fn handshake_refused(&self, out: &mut dyn Write, p: Parties, syn_frame: u32) -> fmt::Result;
     /// The SYN at `syn_frame` answered by SYN-ACK at `p.frame`, never by the final ACK.
     fn handshake_unfinished(&self, out: &mut dyn Write, p: Parties, syn_frame: u32) -> fmt::Result;
+    /// The capture holds `copies` packets a second time (`data` of them with data), the
+    /// first at `p.frame`, a copy of `first_of`, `gap` after the earlier copy.
+    fn capture_duplicates(
+        &self,
+        out: &mut dyn Write,
+        p: Parties,
+        copies: u32,
+        data: u32,
+        first_of: u32,
+        gap: Micros,
+    ) -> fmt::Result;
 }

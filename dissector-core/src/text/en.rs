@@ -602,7 +602,7 @@ mod diagnosis {
 
     use core::net::IpAddr;
 
-    use crate::diagnosis::{Cause, FrameList, Parties, Secs};
+    use crate::diagnosis::{Cause, FrameList, Micros, Parties, Secs};
     use crate::lifecycle::Side;
     use crate::wire::Unreachable;
 
@@ -672,6 +672,7 @@ mod diagnosis {
                 Cause::HandshakeNoAnswer => "Handshake never answered",
                 Cause::HandshakeRefused => "Connection refused",
                 Cause::HandshakeUnfinished => "Handshake never completed",
+                Cause::CaptureDuplicates => "Capture duplicates",
                 Cause::IcmpUnreachable => "Destination unreachable (ICMP)",
             }
         }
@@ -1010,6 +1011,19 @@ mod diagnosis {
         ) -> fmt::Result {
             let (who, peer, fr) = (p.who, p.peer, p.frame);
             write!(out, "the {peer} answered the SYN (frame {syn_frame}) with SYN-ACK at frame {fr}, but the {who} never sent the final ACK of the three-way handshake.")
+        }
+
+        fn capture_duplicates(
+            &self,
+            out: &mut dyn Write,
+            p: Parties,
+            copies: u32,
+            data: u32,
+            first_of: u32,
+            gap: Micros,
+        ) -> fmt::Result {
+            let fr = p.frame;
+            write!(out, "the capture holds {copies} packet(s) of this connection a second time ({data} with data), the first at frame {fr}, a copy of frame {first_of}: the same IP ID, TCP header and payload, {gap} after the earlier copy. This is typical of a SPAN port or two taps; the copies are not retransmissions, and the diagnosis leaves them out.")
         }
     }
 }

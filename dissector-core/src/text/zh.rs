@@ -597,7 +597,7 @@ mod diagnosis {
 
     use core::net::IpAddr;
 
-    use crate::diagnosis::{Cause, FrameList, Parties, Secs};
+    use crate::diagnosis::{Cause, FrameList, Micros, Parties, Secs};
     use crate::lifecycle::Side;
     use crate::wire::Unreachable;
 
@@ -669,6 +669,7 @@ mod diagnosis {
                 Cause::HandshakeNoAnswer => "三次握手无应答",
                 Cause::HandshakeRefused => "连接被拒绝",
                 Cause::HandshakeUnfinished => "三次握手未完成",
+                Cause::CaptureDuplicates => "抓包重复",
                 Cause::IcmpUnreachable => "目的不可达（ICMP）",
             }
         }
@@ -1008,6 +1009,19 @@ mod diagnosis {
         ) -> fmt::Result {
             let (who, peer, fr) = (p.who, p.peer, p.frame);
             write!(out, "{peer}在第 {fr} 帧用 SYN+ACK 回应了 SYN（第 {syn_frame} 帧），但{who}一直没有发送三次握手的最后一个 ACK。")
+        }
+
+        fn capture_duplicates(
+            &self,
+            out: &mut dyn Write,
+            p: Parties,
+            copies: u32,
+            data: u32,
+            first_of: u32,
+            gap: Micros,
+        ) -> fmt::Result {
+            let fr = p.frame;
+            write!(out, "本次抓包把该连接的 {copies} 个数据包又记录了一次（其中 {data} 个带数据），第一个在第 {fr} 帧，是第 {first_of} 帧的副本：IP ID、TCP 头部和载荷完全相同，比前一份晚 {gap}。这是 SPAN 端口或两个分光器（TAP）的典型现象；这些副本不是重传，诊断不把它们计入。")
         }
     }
 }

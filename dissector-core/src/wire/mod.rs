@@ -157,6 +157,10 @@ pub struct TcpSegment<'a> {
     pub seg_len: u32,
     /// The IP packet's length on the wire, headers included (0 for a quoted header).
     pub ip_len: u32,
+    /// The IPv4 identification field; `None` over IPv6, which has none outside fragments.
+    /// A packet captured twice carries the same one, a retransmission a new one from most
+    /// stacks (the diagnosis tells them apart with it).
+    pub ip_id: Option<u16>,
     pub options: TcpOptions,
     /// The payload bytes that were captured (may be shorter than `seg_len`; empty for a
     /// segment reassembled from IP fragments, see [`TcpSegment::detached`]).
@@ -201,6 +205,7 @@ impl<'a> TcpSegment<'a> {
             header_len: self.header_len,
             seg_len: self.seg_len,
             ip_len: self.ip_len,
+            ip_id: self.ip_id,
             options: self.options,
             payload: &[],
             kind: self.kind,
@@ -699,6 +704,10 @@ fn tcp_header<'a>(
         header_len: header_len as u16,
         seg_len,
         ip_len: u32::try_from(ip_len).unwrap_or(u32::MAX),
+        ip_id: match ip {
+            LaxIpSlice::Ipv4(v4) => Some(v4.header().identification()),
+            LaxIpSlice::Ipv6(_) => None,
+        },
         options,
         payload: if kind == SegmentKind::Complete {
             tcp_bytes.get(header_len..).unwrap_or(&[])
@@ -857,6 +866,16 @@ mod tests {
         assert_eq!(t.flags.to_string(), "PSH,ACK");
         assert_eq!(t.payload, b"hello");
         assert_eq!((t.kind, t.malformed), (SegmentKind::Complete, None));
+    }
+
+    #[test]
+    fn the_ipv4_identification_is_kept_and_ipv6_has_none() {
+        let v4 = SegBuilder::v4("10.0.0.1:1234", "10.0.0.2:80").ip_id(0x0dfc);
+        let v6 = SegBuilder::v6("[2001:db8::1]:1", "[2001:db8::2]:2");
+        let f = v4.ethernet();
+        assert_eq!(tcp(decode(LinkType::Ethernet, &f, 54)).ip_id, Some(0x0dfc));
+        let f = v6.raw();
+        assert_eq!(tcp(decode(LinkType::Raw, &f, f.len() as u32)).ip_id, None);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Data books, after the other rules have seen the frame: the highest byte each side sent,
-//! its latest segment and its last data, and the end of probing.
+//! its last data, and the end of probing.
 
 use crate::analysis::Verdict;
 use crate::diagnosis::{Finding, Obs, State};
@@ -7,9 +7,6 @@ use crate::seq::gt;
 
 pub(super) fn observe(c: &mut State, o: &Obs<'_>, _: &mut Vec<Finding>) {
     let me = o.side.idx();
-    if o.rec.len > 0 {
-        c.dirs[me].last_segment = Some((o.rec.seq, o.rec.len, o.ts_ns));
-    }
     if o.rec.len == 0 || o.has(Verdict::KeepAlive) || o.has(Verdict::ZeroWindowProbe) {
         return;
     }

@@ -6,11 +6,6 @@
 use crate::analysis::Verdict;
 use crate::diagnosis::{Detail, Finding, Obs, State};
 
-/// No sender resends its latest segment within this time: a timeout takes at least
-/// 200 ms on Linux (RFC 6298 §2.4 asks for 1 s), and a fast retransmission waits for
-/// duplicate ACKs of the segment *before* the one just sent.
-const DUPLICATE_WITHIN_NS: i64 = 1_000_000;
-
 pub(super) fn observe(c: &mut State, o: &Obs<'_>, out: &mut Vec<Finding>) {
     let (me, peer) = (o.side.idx(), o.side.other().idx());
     let spurious = o.has(Verdict::SpuriousRetransmission);
@@ -70,10 +65,6 @@ pub(super) fn observe(c: &mut State, o: &Obs<'_>, out: &mut Vec<Finding>) {
             };
             out.push(o.finding(o.side, late));
         }
-        None if copy_of_previous(c, o) => {
-            // The same bytes again within a millisecond, unasked: the capture holds a
-            // duplicate of the packet (a SPAN port, two interfaces), not a loss.
-        }
         None => {
             let lost = Detail::SegmentLostAfterCapture {
                 seq,
@@ -87,16 +78,6 @@ pub(super) fn observe(c: &mut State, o: &Obs<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
-}
-
-/// The same bytes as the sender's latest segment, less than [`DUPLICATE_WITHIN_NS`] after
-/// it: the capture holds the packet twice.
-fn copy_of_previous(c: &State, o: &Obs<'_>) -> bool {
-    c.dirs[o.side.idx()]
-        .last_segment
-        .is_some_and(|(seq, len, ts)| {
-            seq == o.rec.seq && len == o.rec.len && o.ts_ns.saturating_sub(ts) < DUPLICATE_WITHIN_NS
-        })
 }
 
 #[cfg(test)]
@@ -214,6 +195,8 @@ mod tests {
             (c("PA", 1, 1).payload(&[0; 50]), 100),
             (c("PA", 1, 1).payload(&[0; 50]), 100),
         ]);
-        assert!(diagnose(&p).is_empty());
+        let f = diagnose(&p);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].cause(), Cause::CaptureDuplicates);
     }
 }
