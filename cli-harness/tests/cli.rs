@@ -332,9 +332,11 @@ fn conns_table_and_json() {
         row.contains("192.168.1.100:51234") && cells.contains(&"ShADadFf") && cells.contains(&"SF"),
         "{row}"
     );
-    // The last two columns: retransmission shares and mean RTTs, client/server.
-    assert_eq!(cells[cells.len() - 2], "0.0/0.0", "{row}");
-    assert!(cells[cells.len() - 1].contains('/'), "{row}");
+    // The last three columns: retransmission shares and mean RTTs, client/server, and the
+    // vantage point (the seed's handshake splits 12 ms each way: the middle).
+    assert_eq!(cells[cells.len() - 3], "0.0/0.0", "{row}");
+    assert!(cells[cells.len() - 2].contains('/'), "{row}");
+    assert_eq!(cells[cells.len() - 1], "middle", "{row}");
     assert!(row.contains("TIME_WAIT/CLOSED"), "{row}");
 
     let out = common::run(&[

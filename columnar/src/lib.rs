@@ -549,6 +549,7 @@ mod tests {
             first_epoch_ns: 0,
             community_id: "1:LQU9qZlK+B5F3KDmev6m5PMibrg=".to_string(),
             dirs: Default::default(),
+            vantage: tcplens_core::statistics::Vantage::Server,
         }
     }
 
@@ -576,8 +577,10 @@ mod tests {
         let by = column::<StringArray>(b, "client_by");
         let share = column::<Float64Array>(b, "retrans_share_client");
         let sack = column::<arrow_array::BooleanArray>(b, "sack_permitted_client");
+        let vantage = column::<StringArray>(b, "vantage");
         for (i, r) in rows.iter().enumerate() {
             assert_eq!(by.value(i), "ports");
+            assert_eq!(vantage.value(i), "server");
             // 100 bytes, none resent; no SYN seen, so SACK is unknown, as in the JSON.
             assert_eq!(share.value(i), 0.0);
             assert!(sack.is_null(i));

@@ -7,7 +7,7 @@
 use crate::community_id::community_id;
 use crate::flow::{ClientBy, Conversation, Endpoint};
 use crate::lifecycle::{Event, Handshake, Side, TcpState, Teardown};
-use crate::statistics::{DirStats, RttSummary};
+use crate::statistics::{DirStats, RttSummary, Vantage, VantageEvidence};
 use crate::wire::{DecodeError, Encap, TcpFlags};
 
 /// Per-frame facts that are yes/no.
@@ -167,6 +167,8 @@ pub struct ConnRecord {
     pub community_id: String,
     /// Per-direction statistics, indexed by [`Side`]: what each side sent and advertised.
     pub dirs: [DirRecord; 2],
+    /// Where the capture was taken ([`Vantage`]); unknown when statistics were not gathered.
+    pub vantage: Vantage,
 }
 
 /// The statistics of one direction, as `conns` reports them ([`crate::statistics`]).
@@ -273,6 +275,17 @@ impl ConnRecord {
             conn_state: s.conn_state(),
             first_epoch_ns: s.first_ns,
             community_id: community_id(&c.endpoints[0], &c.endpoints[1]),
+            vantage: {
+                let dir = s.dir.as_deref().copied().unwrap_or_default();
+                let rtt = |d: &DirStats| d.rtt().map(|t| (t.samples, t.min_ns));
+                Vantage::infer(&VantageEvidence {
+                    syn_ns: dir[Side::Client.idx()].handshake_syn_ns(),
+                    syn_ack_ns: dir[Side::Server.idx()].handshake_syn_ns(),
+                    handshake_rtt_ns: s.handshake_rtt_ns,
+                    rtt_client: rtt(&dir[Side::Client.idx()]),
+                    rtt_server: rtt(&dir[Side::Server.idx()]),
+                })
+            },
             dirs: {
                 // Zeros when the analyzer did not gather statistics.
                 let dir = s.dir.as_deref().copied().unwrap_or_default();

@@ -696,6 +696,9 @@ conn_schema! {
     IpBytesServer "ip_bytes_server": Integer, Some("bytes"), Column::JsonOnly,
         "IP bytes sent by the server (IP total lengths, headers included)",
         |r| Some(r.dirs[1].ip_bytes);
+    Vantage "vantage": Name, None, Column::Own,
+        "where the capture was taken, from the handshake's timing (else the ACK RTTs): client (near the client), server (near the server), middle, unknown (no handshake, too few RTT samples)",
+        |r| r.vantage.name();
     CommunityId "community_id": Text, None, Column::JsonOnly,
         "the Community ID v1 flow hash of the 4-tuple (seed 0), as Zeek and Suricata print it",
         |r| &r.community_id;

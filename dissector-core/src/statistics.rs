@@ -162,8 +162,8 @@ impl SeqCover {
 
 /// The statistics of one direction of a conversation (what its sender sent and advertised).
 ///
-/// Size: 168 bytes (a test keeps it at most that), so a conversation's two directions add
-/// 336 bytes to the analysis state.
+/// Size: 176 bytes (a test keeps it at most that), so a conversation's two directions add
+/// 352 bytes to the analysis state.
 #[derive(Debug, Clone, Copy)]
 pub struct DirStats {
     /// Packets with payload.
@@ -206,6 +206,9 @@ pub struct DirStats {
     /// The latest packet of this side and the longest time between two of them.
     last_ns: i64,
     idle_max_ns: i64,
+    /// This side's latest SYN (the server's: SYN-ACK) before the handshake completed, for
+    /// [`Vantage`]: frozen when the handshake completes, so a late copy does not move it.
+    syn_ns: i64,
     pub cover: SeqCover,
 }
 
@@ -236,6 +239,7 @@ impl Default for DirStats {
             syn_min_window: u32::MAX,
             last_ns: UNSET,
             idle_max_ns: 0,
+            syn_ns: UNSET,
             cover: SeqCover::default(),
         }
     }
@@ -418,6 +422,111 @@ impl DirStats {
     pub fn idle_max_ns(&self) -> i64 {
         self.idle_max_ns
     }
+
+    /// A SYN (or SYN-ACK) of this side at `ts_ns`, before the handshake completed.
+    pub fn on_handshake_syn(&mut self, ts_ns: i64) {
+        self.syn_ns = ts_ns;
+    }
+
+    /// The time of this side's latest SYN before the handshake completed, when one was seen.
+    pub fn handshake_syn_ns(&self) -> Option<i64> {
+        (self.syn_ns != UNSET).then_some(self.syn_ns)
+    }
+}
+
+/// Where the capture was taken, as far as the timing tells (`vantage` in `conns`;
+/// `docs/statistics.md`, "Vantage point").
+///
+/// A round trip seen from the capture point splits in two: the time a packet takes to go
+/// from the capture point to the client and the client's answer to come back (the *client
+/// part*), and the same towards the server (the *server part*). Near an end, that end's
+/// part is only its own processing delay, a tiny share of the round trip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vantage {
+    /// Near the client: the client part is under [`Vantage::NEAR_SHARE`] of the round trip.
+    Client,
+    /// Near the server: the server part is under [`Vantage::NEAR_SHARE`].
+    Server,
+    /// Between them: both parts are at least [`Vantage::NEAR_SHARE`].
+    Middle,
+    /// No handshake and too few ACK RTT samples (or a round trip of no time).
+    Unknown,
+}
+
+/// The evidence [`Vantage::infer`] reads.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct VantageEvidence {
+    /// The latest SYN, the latest SYN-ACK before the handshake completed, and the SYN to
+    /// the ACK that completed it.
+    pub syn_ns: Option<i64>,
+    pub syn_ack_ns: Option<i64>,
+    pub handshake_rtt_ns: Option<i64>,
+    /// The smallest ACK RTT of the client's data and of the server's data, with their
+    /// sample counts.
+    pub rtt_client: Option<(u32, i64)>,
+    pub rtt_server: Option<(u32, i64)>,
+}
+
+impl Vantage {
+    /// A part of the round trip under this share (10%) puts the capture near that end.
+    pub const NEAR_SHARE: f64 = 0.10;
+    /// ACK RTT samples needed in each direction for the data rule.
+    pub const MIN_SAMPLES: u32 = 2;
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Vantage::Client => "client",
+            Vantage::Server => "server",
+            Vantage::Middle => "middle",
+            Vantage::Unknown => "unknown",
+        }
+    }
+
+    /// The vantage point from the handshake when one was seen whole, else from the ACK RTTs.
+    pub fn infer(e: &VantageEvidence) -> Vantage {
+        Self::from_handshake(e)
+            .or_else(|| Self::from_acks(e))
+            .unwrap_or(Vantage::Unknown)
+    }
+
+    /// SYN → SYN-ACK is the server part, SYN-ACK → ACK the client part.
+    pub fn from_handshake(e: &VantageEvidence) -> Option<Vantage> {
+        let (syn, syn_ack, rtt) = (e.syn_ns?, e.syn_ack_ns?, e.handshake_rtt_ns?);
+        let server = syn_ack.checked_sub(syn)?;
+        // A SYN-ACK before the SYN, or after the ACK: not one handshake.
+        if server < 0 || server > rtt {
+            return None;
+        }
+        Self::split(rtt - server, server)
+    }
+
+    /// The smallest ACK RTT of the server's data is the client part (the client's ACKs),
+    /// of the client's data the server part; each needs [`Vantage::MIN_SAMPLES`].
+    pub fn from_acks(e: &VantageEvidence) -> Option<Vantage> {
+        let (cn, server) = e.rtt_client?;
+        let (sn, client) = e.rtt_server?;
+        if cn < Self::MIN_SAMPLES || sn < Self::MIN_SAMPLES {
+            return None;
+        }
+        Self::split(client, server)
+    }
+
+    fn split(client: i64, server: i64) -> Option<Vantage> {
+        if client < 0 || server < 0 {
+            return None;
+        }
+        let total = (client + server) as f64;
+        if total <= 0.0 {
+            return None;
+        }
+        Some(if client as f64 / total < Self::NEAR_SHARE {
+            Vantage::Client
+        } else if server as f64 / total < Self::NEAR_SHARE {
+            Vantage::Server
+        } else {
+            Vantage::Middle
+        })
+    }
 }
 
 #[cfg(test)]
@@ -427,7 +536,7 @@ mod tests {
     #[test]
     fn stats_stay_small() {
         assert!(
-            core::mem::size_of::<DirStats>() <= 168,
+            core::mem::size_of::<DirStats>() <= 176,
             "DirStats grew to {} bytes",
             core::mem::size_of::<DirStats>()
         );
@@ -511,11 +620,16 @@ mod by_hand {
 
     /// Feeds `(ms, segment)` and returns the conversation's record.
     fn record(segs: &[(i64, SegBuilder)]) -> ConnRecord {
+        record_in(segs, MS)
+    }
+
+    /// Feeds `(time, segment)`, times in units of `unit` ns.
+    fn record_in(segs: &[(i64, SegBuilder)], unit: i64) -> ConnRecord {
         let mut a = Analyzer::new();
         a.gather_statistics();
         for (ms, b) in segs {
             let raw = b.raw();
-            let out = a.process(LinkType::Raw, &raw, raw.len() as u32, ms * MS);
+            let out = a.process(LinkType::Raw, &raw, raw.len() as u32, ms * unit);
             assert!(matches!(out, Outcome::Tcp { .. }));
         }
         let conv = a.conversations().get(0).unwrap();
@@ -603,6 +717,96 @@ mod by_hand {
             (2, 10 * MS, 10 * MS, 0)
         );
         assert_ne!(r.community_id, "");
+    }
+
+    /// A handshake and two request/response exchanges, times in µs, captured `client_us`
+    /// (one way) from the client and `server_us` from the server, each end answering after
+    /// 50 µs of its own (Wireshark shows no ACK RTT of 0, so an end never answers at once).
+    fn exchange(client_us: i64, server_us: i64) -> Vec<(i64, SegBuilder)> {
+        let (cl, sv) = (2 * client_us + 50, 2 * server_us + 50);
+        let mut t = 0;
+        let mut segs = vec![(t, c("S", 100, 0))];
+        t += sv;
+        segs.push((t, s("SA", 500, 101)));
+        t += cl;
+        segs.push((t, c("A", 101, 501)));
+        // Two client segments, each answered by the server, and two server segments, each
+        // answered by the client: two ACK RTT samples each way after the handshake.
+        let mut cs = 101;
+        let mut ss = 501;
+        for _ in 0..2 {
+            t += 1000;
+            segs.push((t, c("PA", cs, ss).payload(&data(10))));
+            cs += 10;
+            t += sv;
+            segs.push((t, s("PA", ss, cs).payload(&data(10))));
+            ss += 10;
+            t += cl;
+            segs.push((t, c("A", cs, ss)));
+        }
+        segs
+    }
+
+    fn without_handshake(segs: &[(i64, SegBuilder)]) -> Vec<(i64, SegBuilder)> {
+        segs[3..].to_vec()
+    }
+
+    #[test]
+    fn vantage_from_the_handshake_and_from_the_acks() {
+        use crate::statistics::Vantage::{self, *};
+        const US: i64 = 1000;
+        let cases: [(i64, i64, Vantage); 5] = [
+            // At the client: 0 ms to it, 20 ms to the server: 50 µs of 40.1 ms.
+            (0, 20_000, Client),
+            (20_000, 0, Server),
+            (10_000, 10_000, Middle),
+            // 0.9 ms of 21.05 ms from the client (4%): still near it.
+            (400, 10_000, Client),
+            // 3 ms of 23 ms from the server (13%): in the middle.
+            (10_000, 1_500, Middle),
+        ];
+        for (cl, sv, want) in cases {
+            let segs = exchange(cl, sv);
+            assert_eq!(
+                record_in(&segs, US).vantage,
+                want,
+                "handshake, {cl}/{sv} µs"
+            );
+            // The same exchange caught after the handshake: the ACK RTTs tell.
+            assert_eq!(
+                record_in(&without_handshake(&segs), US).vantage,
+                want,
+                "ACKs, {cl}/{sv} µs"
+            );
+        }
+        // The handshake wins over the ACKs: a SYN-ACK 1 ms after the SYN, the ACK 20 ms
+        // later, then data whose ACKs took as long both ways.
+        let mut segs = exchange(10_000, 10_000);
+        segs[1].0 = 1000;
+        segs[2].0 = 21_000;
+        assert_eq!(record_in(&segs, US).vantage, Server);
+    }
+
+    #[test]
+    fn vantage_is_unknown_without_a_handshake_or_enough_samples() {
+        // One request and its answer, no handshake: one sample each way, too few.
+        let r = record(&[
+            (0, c("PA", 101, 501).payload(&data(10))),
+            (20, s("PA", 501, 111).payload(&data(10))),
+            (21, c("A", 111, 511)),
+        ]);
+        assert_eq!(r.vantage, crate::statistics::Vantage::Unknown);
+        // A SYN and SYN-ACK, no ACK: no handshake RTT, no samples of the server's data.
+        let r = record(&[(0, c("S", 100, 0)), (20, s("SA", 500, 101))]);
+        assert_eq!(r.vantage, crate::statistics::Vantage::Unknown);
+        // A late copy of the SYN-ACK after the handshake moves nothing.
+        let r = record(&[
+            (0, c("S", 100, 0)),
+            (1, s("SA", 500, 101)),
+            (21, c("A", 101, 501)),
+            (40, s("SA", 500, 101)),
+        ]);
+        assert_eq!(r.vantage, crate::statistics::Vantage::Server);
     }
 
     #[test]

@@ -256,11 +256,15 @@ impl ConnStats {
         an: &FrameAnalysis,
         ts_ns: i64,
     ) {
+        let handshake_open = self.handshake_rtt_ns.is_none();
         let [c, s] = &mut **self.dir.get_or_insert_with(Default::default);
         let (own, peer) = match side {
             Side::Client => (c, s),
             Side::Server => (s, c),
         };
+        if seg.flags.syn() && handshake_open {
+            own.on_handshake_syn(ts_ns);
+        }
         own.on_segment(peer, seg, an, ts_ns);
     }
 

@@ -619,6 +619,7 @@ mod tests {
             first_epoch_ns: 0,
             community_id: String::new(),
             dirs: Default::default(),
+            vantage: tcplens_core::statistics::Vantage::Unknown,
         }
     }
 
