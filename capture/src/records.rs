@@ -60,7 +60,18 @@ impl<R: Read> ReadBuf<R> {
 
     /// Makes at least `n` unconsumed bytes available, or all that is left of the input;
     /// returns how many are available.
+    #[inline(always)]
     pub fn fill(&mut self, n: usize) -> io::Result<usize> {
+        let have = self.end - self.start;
+        if have >= n {
+            return Ok(have);
+        }
+        self.refill(n)
+    }
+
+    /// [`ReadBuf::fill`] when the buffer is short: reads, moving and growing as needed.
+    #[inline(never)]
+    fn refill(&mut self, n: usize) -> io::Result<usize> {
         while self.end - self.start < n && !self.eof {
             // Move the unfinished record to the front when the rest of the buffer cannot
             // hold it (or is used up).
