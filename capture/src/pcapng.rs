@@ -201,6 +201,20 @@ impl<R: Read> PcapngReader<R> {
         }
     }
 
+    /// Whether the file's first section is big-endian (`None`: no section header magic yet
+    /// read, or a bad one). Reads ahead; consumes nothing.
+    pub fn first_section_big_endian(&mut self) -> io::Result<Option<bool>> {
+        if self.libpcap.seen_shb || self.buf.fill(12)? < 12 {
+            return Ok(None);
+        }
+        let b = self.buf.bytes();
+        Ok(match u32::from_le_bytes([b[8], b[9], b[10], b[11]]) {
+            0x1A2B_3C4D => Some(false),
+            0x4D3C_2B1A => Some(true),
+            _ => None,
+        })
+    }
+
     /// The file ends `have` bytes into a block of `len` bytes (`None`: before its length).
     fn cut(&self, have: usize, len: Option<u32>) -> io::Error {
         match (self.libpcap.past, len) {

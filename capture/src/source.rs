@@ -346,16 +346,20 @@ impl Source {
 /// tcplens's own reader for the file at `path`, which libpcap has opened with `linktype`
 /// (a LINKTYPE_): for pcapng files, and for classic pcap files whose header
 /// [`crate::records::pcap_header`] takes and in which libpcap changes no byte (the same
-/// link type, and no pseudo-header libpcap would swap: NFLOG's in the other byte order).
-/// `None`: libpcap reads it.
+/// link type). Either way, not for NFLOG in the other byte order, whose TLV headers libpcap
+/// swaps into the host's. `None`: libpcap reads it.
 fn own_reader(path: &str, linktype: u32) -> Option<FileReader> {
-    let reader = FileReader::open(path).ok()??;
-    match &reader {
-        FileReader::Pcapng(_) => Some(reader),
+    let native_is_big = cfg!(target_endian = "big");
+    let mut reader = FileReader::open(path).ok()??;
+    let swapped_nflog = |big_endian: bool| linktype == 239 && big_endian != native_is_big;
+    match &mut reader {
+        FileReader::Pcapng(r) => {
+            let big_endian = r.first_section_big_endian().ok()??;
+            (!swapped_nflog(big_endian)).then_some(reader)
+        }
         FileReader::Pcap(r) => {
             let h: PcapHeader = r.header();
-            let swapped = h.big_endian != cfg!(target_endian = "big");
-            (h.linktype == linktype && !(swapped && h.linktype == 239)).then_some(reader)
+            (h.linktype == linktype && !swapped_nflog(h.big_endian)).then_some(reader)
         }
     }
 }

@@ -160,3 +160,48 @@ fn same_frames_and_messages_as_libpcap_on_damaged_files() {
         differ.join("\n")
     );
 }
+
+/// `pcapng_block` in big-endian byte order.
+fn block_be(kind: u32, body: &[u8]) -> Vec<u8> {
+    let len = (12 + body.len().div_ceil(4) * 4) as u32;
+    let mut b = kind.to_be_bytes().to_vec();
+    b.extend_from_slice(&len.to_be_bytes());
+    b.extend_from_slice(body);
+    b.resize(len as usize - 4, 0);
+    b.extend_from_slice(&len.to_be_bytes());
+    b
+}
+
+#[test]
+fn nflog_in_the_other_byte_order_is_left_to_libpcap_which_swaps_its_tlvs() {
+    // NFLOG header (AF_INET, version 0, resource 0), then a payload TLV (length 8, type 9)
+    // holding 4 bytes, its length and type in the file's byte order.
+    let nflog_be = [2u8, 0, 0, 0, 0, 8, 0, 9, 0x45, 0, 0, 20];
+    let mut f = block_be(
+        0x0A0D_0D0A,
+        &[
+            0x1A, 0x2B, 0x3C, 0x4D, 0, 1, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        ],
+    );
+    f.extend(block_be(1, &[0, 239, 0, 0, 0, 0, 0xff, 0xff]));
+    let mut epb = vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 12, 0, 0, 0, 12];
+    epb.extend_from_slice(&nflog_be);
+    f.extend(block_be(6, &epb));
+    let mut pcap = vec![0xa1, 0xb2, 0xc3, 0xd4, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0];
+    pcap.extend_from_slice(&[0, 0, 0xff, 0xff, 0, 0, 0, 239]);
+    pcap.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0, 0, 12]);
+    pcap.extend_from_slice(&nflog_be);
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in [("be.pcapng", f), ("be.pcap", pcap)] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let path = path.to_str().unwrap();
+        let want = libpcap(path).unwrap();
+        assert_eq!(want.0.len(), 1, "{name}");
+        assert_ne!(
+            want.0[0].2, nflog_be,
+            "{name}: libpcap swaps the TLV header"
+        );
+        assert_eq!(tcplens(path), Some(want), "{name}");
+    }
+}
