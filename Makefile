@@ -90,9 +90,10 @@ robustness:
 bench:
 	bash scripts/bench.sh
 
-# Criterion microbenchmarks of per-packet decoding and analysis.
+# Criterion microbenchmarks of per-packet decoding and analysis, and of the file reader.
 bench-micro: deps-build
 	$(CARGO) bench -p tcplens-core --bench core
+	$(CARGO) bench -p tcplens-capture --bench reader
 
 # Copies tcplens.so into the per-user plugin folder of the installed Wireshark version.
 # tshark and Wireshark run as root ignore that folder (see the README).

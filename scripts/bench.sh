@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole-process benchmark: tcplens against tshark 4.0, tcptrace and the libpcap floor
-# on one generated capture, interleaved and repeated; then the plugin's added instructions
+# The whole-process benchmark: tcplens against tshark 4.0, tcptrace and two floors (libpcap's
+# read loop, and a walk of tcplens's own reader's records) on one generated capture, interleaved and repeated; then the plugin's added instructions
 # per packet inside tshark (callgrind). Prints a Markdown report and writes it to
 # target/bench/results.md; progress goes to stderr.
 #
@@ -60,7 +60,7 @@ say "cargo build --release --workspace"
 cargo build --release --workspace >&2
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 BIN=$TARGET/release
-for exe in tcplens tcplens-gen pcap-floor; do
+for exe in tcplens tcplens-gen pcap-floor records-floor; do
   [ -x "$BIN/$exe" ] || die "$BIN/$exe was not built"
 done
 for tool in tshark tcptrace valgrind setpriv; do
@@ -95,10 +95,10 @@ CAP=$(capture "$PACKETS" "$CONNS")
 counted=$("$BIN/pcap-floor" "$CAP" | awk '{print $1}')
 [ "$counted" = "$PACKETS" ] || die "$CAP holds $counted packets, not $PACKETS"
 
-# 3. The six commands. Each prints to stdout, which goes to /dev/null. tcptrace gets -n:
+# 3. The seven commands. Each prints to stdout, which goes to /dev/null. tcptrace gets -n:
 # by default it looks up every address in DNS, which measures the resolver (and hangs
 # without one); tshark resolves no addresses by default either.
-NAMES=(tcplens_conns tcplens_jsonl tshark_fields tshark_r tcptrace floor)
+NAMES=(tcplens_conns tcplens_jsonl tshark_fields tshark_r tcptrace floor records_floor)
 label() {
   case "$1" in
     tcplens_conns) echo 'tcplens conns' ;;
@@ -107,6 +107,7 @@ label() {
     tshark_r) echo 'tshark -r (summary lines)' ;;
     tcptrace) echo 'tcptrace -n -l -r' ;;
     floor) echo 'pcap-floor (libpcap read loop)' ;;
+    records_floor) echo "records-floor (tcplens's reader, records only)" ;;
   esac
 }
 command_of() { # name capture -> CMD (array)
@@ -118,6 +119,7 @@ command_of() { # name capture -> CMD (array)
     tshark_r) CMD=(env -u XDG_CONFIG_HOME HOME="$TSHARK_HOME" tshark -r "$2") ;;
     tcptrace) CMD=(tcptrace -n -l -r "$2") ;;
     floor) CMD=("$BIN/pcap-floor" "$2") ;;
+    records_floor) CMD=("$BIN/records-floor" "$2") ;;
   esac
 }
 
@@ -254,7 +256,7 @@ report() {
   echo
   echo "| other | CPU ÷ conns | wall ÷ conns | RSS ÷ conns | CPU ÷ jsonl | wall ÷ jsonl | RSS ÷ jsonl |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-  for name in tshark_fields tshark_r tcptrace floor; do
+  for name in tshark_fields tshark_r tcptrace floor records_floor; do
     echo "| $(label "$name") | $(ratio "${MCPU[$name]}" "$conns") | $(ratio "${MWALL[$name]}" "${MWALL[tcplens_conns]}") | $(ratio "${MRSS[$name]}" "${MRSS[tcplens_conns]}") | $(ratio "${MCPU[$name]}" "$jsonl") | $(ratio "${MWALL[$name]}" "${MWALL[tcplens_jsonl]}") | $(ratio "${MRSS[$name]}" "${MRSS[tcplens_jsonl]}") |"
   done
   echo
@@ -267,6 +269,8 @@ report() {
   echo "- $(check "$r" '>=' 10) tcptrace -n -l CPU ÷ tcplens conns CPU = ${r} (target ≥ 10×)"
   r=$(ratio "$conns" "${MCPU[floor]}")
   echo "- $(check "$r" '<=' 1.5) tcplens conns CPU ÷ floor CPU = ${r} (target ≤ 1.5×)"
+  r=$(ratio "$conns" "${MCPU[records_floor]}")
+  echo "- (no target) tcplens conns CPU ÷ records-floor CPU = ${r}: all of it but the reading"
   r=$(ratio "${MCPU[tshark_fields]}" "$jsonl")
   echo "- $(check "$r" '>=' 20) tshark -T fields CPU ÷ tcplens analyze --format jsonl CPU = ${r} (target ≥ 20×)"
   r=$(ratio "${MRSS[tshark_fields]}" "${MRSS[tcplens_conns]}")

@@ -90,6 +90,9 @@ def main():
         # Damaged copies: cut mid-record, and a bad magic number.
         write(out / "reader", data[:len(data) - 7])
         write(out / "reader", b"\x00\x00\x00\x00" + data[4:])
+        # records: a buffer-size byte (64 + 4 × it bytes), then the file, whole and cut.
+        write(out / "records", b"\x00" + data)
+        write(out / "records", b"\x10" + data[:len(data) - 7])
         for linktype, frame, orig in frames:
             write(out / "decode", struct.pack("<BH", selector(linktype), max(0, min(0xFFFF, orig - len(frame)))) + frame)
         stream = b"".join(analyzer_frame(*f) for f in frames)

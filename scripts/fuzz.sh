@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[ "${#targets[@]}" -gt 0 ] || targets=(decode analyzer reader c_abi)
+[ "${#targets[@]}" -gt 0 ] || targets=(decode analyzer reader records c_abi)
 
 command -v cargo-fuzz >/dev/null 2>&1 || { echo "fuzz.sh: cargo-fuzz missing: make deps" >&2; exit 1; }
 cargo +nightly --version >/dev/null 2>&1 || { echo "fuzz.sh: no nightly toolchain: make deps" >&2; exit 1; }

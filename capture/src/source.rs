@@ -1,4 +1,5 @@
-//! Capture sources: pcap/pcapng files (or stdin) and live interfaces, through libpcap.
+//! Capture sources: pcap/pcapng files, read by tcplens itself ([`crate::records`]), and
+//! standard input, live interfaces and the rarer pcap variants, through libpcap.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,10 +9,10 @@ use pcap::{Active, Capture, Offline, Precision};
 use tcplens_core::LinkType;
 
 use crate::error::CaptureError;
-use crate::pcapng::{self, PcapngReader};
+use crate::records::{FileReader, PcapHeader};
 use crate::snoop::{self, SnoopReader};
 
-/// One captured frame, borrowed from libpcap's buffer.
+/// One captured frame, borrowed from the reader's buffer.
 pub struct Frame<'a> {
     /// The pcap LINKTYPE_ of this frame (pcapng files may mix several).
     pub linktype: u32,
@@ -21,9 +22,10 @@ pub struct Frame<'a> {
 }
 
 enum Handle {
+    /// Standard input, or a pcap variant tcplens's own reader leaves to libpcap.
     File(Capture<Offline>),
-    /// A pcapng file libpcap refuses (interfaces with different link types or snaplens).
-    Pcapng(PcapngReader),
+    /// A pcap or pcapng file, read by tcplens itself.
+    Records(FileReader),
     /// A Solaris snoop file (libpcap does not read them).
     Snoop(SnoopReader),
     Live(Capture<Active>, Arc<AtomicBool>),
@@ -34,9 +36,8 @@ pub struct Source {
     handle: Handle,
     /// The capture's link type as a LINKTYPE_ number.
     linktype: u32,
-    /// Frames read so far (to resume in the fallback reader).
+    /// Frames read so far (to say where damage begins).
     frames_read: u64,
-    switch_pending: bool,
     /// What to call this source in messages.
     pub name: String,
     /// File size in bytes, when known (for the progress bar).
@@ -50,8 +51,6 @@ pub enum Next<'a> {
     End,
     /// Stopped by Ctrl-C (live capture).
     Interrupted,
-    /// Nothing this time (the reader changed); call again.
-    Retry,
 }
 
 /// The reason given for an empty capture file (or empty standard input).
@@ -104,8 +103,8 @@ impl Source {
         if path != "-" && snoop::is_snoop(path) {
             return Source::open_snoop(path, size);
         }
-        // libpcap compares a pcapng file's interfaces only when it reads on, never on
-        // opening: a file it refuses opens, and `next` switches readers where it stops.
+        // libpcap opens every file first, so that what is wrong with a file's header, or
+        // its link type, is said in the same words whichever reader then reads it.
         let cap =
             Capture::from_file_with_precision(Path::new(path), Precision::Nano).map_err(|e| {
                 let reason = pcap_message(&e);
@@ -124,11 +123,14 @@ impl Source {
                 }
             })?;
         let linktype = linktype_of(cap.get_datalink().0, path)?;
+        let handle = match own_reader(path, linktype) {
+            Some(reader) => Handle::Records(reader),
+            None => Handle::File(cap),
+        };
         Ok(Source {
-            handle: Handle::File(cap),
+            handle,
             linktype,
             frames_read: 0,
-            switch_pending: false,
             name: if path == "-" {
                 "<stdin>".into()
             } else {
@@ -183,7 +185,6 @@ impl Source {
             handle: Handle::Live(cap, stop),
             linktype,
             frames_read: 0,
-            switch_pending: false,
             name: iface.to_string(),
             size: None,
             live_buf: Vec::with_capacity(snaplen.max(0) as usize),
@@ -195,11 +196,8 @@ impl Source {
     }
 
     /// The next frame, the end, or a typed read error (truncated or corrupt file).
+    #[inline]
     pub fn next_frame(&mut self) -> Result<Next<'_>, CaptureError> {
-        if self.switch_pending {
-            self.switch_pending = false;
-            self.switch_to_pcapng()?;
-        }
         let linktype = self.linktype;
         match &mut self.handle {
             Handle::File(cap) => match cap.next_packet() {
@@ -208,22 +206,13 @@ impl Source {
                     Ok(Next::Frame(frame(p, linktype)))
                 }
                 Err(pcap::Error::NoMorePackets) => Ok(Next::End),
-                Err(_)
-                    if self.name != "<stdin>"
-                        && pcapng::refused_interface(&self.name, self.frames_read).is_some() =>
-                {
-                    // libpcap met a second, different interface: the next call reads the
-                    // file with our own reader, skipping the frames already handed out.
-                    self.switch_pending = true;
-                    Ok(Next::Retry)
-                }
                 Err(e) => Err(CaptureError::Corrupt {
                     name: self.name.clone(),
                     frames: self.frames_read,
                     reason: pcap_message(&e),
                 }),
             },
-            Handle::Pcapng(r) => {
+            Handle::Records(r) => {
                 let rec = r.next_record().map(|o| {
                     o.map(|rec| Frame {
                         linktype: rec.linktype,
@@ -347,28 +336,31 @@ impl Source {
             linktype: reader.linktype,
             handle: Handle::Snoop(reader),
             frames_read: 0,
-            switch_pending: false,
             name: path.to_string(),
             size,
             live_buf: Vec::new(),
         })
     }
+}
 
-    /// Reopens the file with the built-in pcapng reader and skips what was already read.
-    fn switch_to_pcapng(&mut self) -> Result<(), CaptureError> {
-        let corrupt = |e: std::io::Error| CaptureError::Corrupt {
-            name: self.name.clone(),
-            frames: self.frames_read,
-            reason: e.to_string(),
-        };
-        let mut reader = PcapngReader::open(&self.name).map_err(corrupt)?;
-        for _ in 0..self.frames_read {
-            if reader.next_record().map_err(corrupt)?.is_none() {
-                break;
-            }
+/// tcplens's own reader for the file at `path`, which libpcap has opened with `linktype`
+/// (a LINKTYPE_): for pcapng files, and for classic pcap files whose header
+/// [`crate::records::pcap_header`] takes and in which libpcap changes no byte (the same
+/// link type). Either way, not for NFLOG in the other byte order, whose TLV headers libpcap
+/// swaps into the host's. `None`: libpcap reads it.
+fn own_reader(path: &str, linktype: u32) -> Option<FileReader> {
+    let native_is_big = cfg!(target_endian = "big");
+    let mut reader = FileReader::open(path).ok()??;
+    let swapped_nflog = |big_endian: bool| linktype == 239 && big_endian != native_is_big;
+    match &mut reader {
+        FileReader::Pcapng(r) => {
+            let big_endian = r.first_section_big_endian().ok()??;
+            (!swapped_nflog(big_endian)).then_some(reader)
         }
-        self.handle = Handle::Pcapng(reader);
-        Ok(())
+        FileReader::Pcap(r) => {
+            let h: PcapHeader = r.header();
+            (h.linktype == linktype && !swapped_nflog(h.big_endian)).then_some(reader)
+        }
     }
 }
 

@@ -1,7 +1,8 @@
-//! The switch to the built-in pcapng reader is decided from the file's Interface
-//! Description Blocks (`pcapng::refused_interface`), never from libpcap's wording. These
-//! cases hold the typed decision to what libpcap itself does on the same files: it names a
-//! refused interface exactly when libpcap stops with its "different from the first
+//! Where libpcap would stop in a pcapng file is decided from the file's Interface
+//! Description Blocks (`pcapng::refused_interface`, and the same comparison inside the
+//! reader, which words damage as libpcap until that point), never from libpcap's wording.
+//! These cases hold the typed decision to what libpcap itself does on the same files: it
+//! names a refused interface exactly when libpcap stops with its "different from the first
 //! interface" complaint (the one place where its text is read: to check the decision).
 
 use pcap::{Capture, Precision};
@@ -102,18 +103,14 @@ fn the_typed_decision_is_libpcaps() {
 }
 
 #[test]
-fn a_refused_file_is_read_whole_by_the_builtin_reader() {
+fn a_refused_file_is_read_whole_by_tcplens() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("two.pcapng");
     std::fs::write(&path, file(&[&[(1, 65535), (101, 65535), (113, 0)]])).unwrap();
     let mut src = Source::open_file(path.to_str().unwrap()).unwrap();
     let mut linktypes = Vec::new();
-    loop {
-        match src.next_frame().unwrap() {
-            Next::Frame(f) => linktypes.push(f.linktype),
-            Next::Retry => continue,
-            Next::End | Next::Interrupted => break,
-        }
+    while let Next::Frame(f) = src.next_frame().unwrap() {
+        linktypes.push(f.linktype);
     }
     assert_eq!(linktypes, [1, 101, 113]);
 }

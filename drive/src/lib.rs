@@ -124,7 +124,6 @@ where
         let frame = match src.next_frame() {
             Ok(Next::Frame(f)) => f,
             Ok(Next::End) => break,
-            Ok(Next::Retry) => continue,
             Ok(Next::Interrupted) => {
                 end.interrupted = true;
                 break;

@@ -1,8 +1,9 @@
 //! The capture reader (`tcplens-capture`): arbitrary file bytes opened as `tcplens analyze
-//! FILE` opens them (libpcap first, the built-in pcapng reader for the files libpcap
-//! refuses), every frame fed to an analyzer by the frame loop (`tcplens-drive`) until the
-//! end or the first read error; and the built-in pcapng reader on its own, since libpcap
-//! only hands it the multi-interface files.
+//! FILE` opens them (libpcap opens, tcplens's own pcap/pcapng reader reads; libpcap reads
+//! what that reader leaves to it), every frame fed to an analyzer by the frame loop
+//! (`tcplens-drive`) until the end or the first read error; and the pcapng reader on its
+//! own over the same bytes, whatever their magic. The `records` target fuzzes the reader
+//! alone, in memory.
 #![deny(unsafe_code)]
 #![no_main]
 
