@@ -235,6 +235,12 @@ fn harness_rows(capture: &Path) -> BTreeMap<u64, Vec<String>> {
                 .map(|k| match &v[k] {
                     Value::Null => String::new(),
                     Value::String(s) => norm(k, s),
+                    // A list of names (`evidence`) is one string field, joined by commas.
+                    Value::Array(a) => a
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(","),
                     other => norm(k, &other.to_string()),
                 })
                 .collect();

@@ -7,10 +7,12 @@
 
 use crate::analysis::{FrameAnalysis, ReuseInfo, SegmentIn};
 use crate::defrag::{Defragmenter, FragmentCounters};
-use crate::diagnosis::{ConvFacts, Diagnoser, Finding, Packet, TimeOrigin};
+use crate::diagnosis::{ConvFacts, Diagnoser, Finding, TimeOrigin};
 use crate::flow::{relative_numbers, ConversationTable};
 use crate::lifecycle::{Handshake, SegmentView, Side};
 use crate::record::{FrameRecord, RecordBits};
+use crate::verdict::duplicate::Packet;
+use crate::verdict::{Evidence, EvidenceKind, Own, OwnVerdict, SegIn};
 use crate::wire::{
     self, DecodeError, Decoded, IpFragment, LinkType, NotTcp, SegmentKind, TcpQuote, TcpSegment,
 };
@@ -410,6 +412,45 @@ impl Analyzer {
                 }
             }
         }
+        // tcplens's own verdict: a copy of a recent packet, else the evidence rules.
+        let quoted = matches!(seg.kind, SegmentKind::IcmpQuoted(_));
+        let copy = if quoted || rec.malformed.is_some() {
+            None
+        } else {
+            conv.verdicts.copy_of(
+                frame,
+                ts_ns,
+                lookup.side,
+                Packet::of(seg),
+                conv.stats.handshake_rtt_ns,
+            )
+        };
+        if matches!(seg.kind, SegmentKind::Complete) && rec.malformed.is_none() {
+            let s = SegIn::of(frame, lookup.side, seg, ts_ns);
+            let hs = conv.stats.handshake_rtt_ns;
+            if let Some(c) = copy {
+                if seg.seg_len > 0 {
+                    let mut ev = Evidence::of(&[EvidenceKind::SamePacket]);
+                    if c.identified {
+                        ev = ev.with(EvidenceKind::IpId);
+                    } else {
+                        ev = ev.with(EvidenceKind::Timing);
+                    }
+                    analysis.own = Own {
+                        verdict: Some(OwnVerdict::Duplicate),
+                        evidence: ev,
+                        trigger: None,
+                    };
+                }
+            } else {
+                conv.verdicts.on_handshake(&s, hs);
+                if let Some(rtt) = analysis.ack_rtt_ns {
+                    // The ACK's RTT measures the peer's data.
+                    conv.verdicts.on_ack_rtt(lookup.side.other(), rtt);
+                }
+                analysis.own = conv.verdicts.on_segment(&s, hs);
+            }
+        }
         if let Some(d) = self.diagnoser.as_mut() {
             let facts = ConvFacts {
                 client_by: conv.client_by,
@@ -427,7 +468,7 @@ impl Analyzer {
                 &analysis,
                 facts,
                 icmp,
-                Some(Packet::of(seg)),
+                copy,
             );
         }
         (rec, analysis)

@@ -18,6 +18,7 @@
 use crate::analysis::{FrameAnalysis, Verdicts};
 use crate::lifecycle::{Event, Handshake, TcpState, Teardown};
 use crate::record::{FrameRecord, RecordBits};
+use crate::verdict::Own;
 use crate::wire::{Layer, SegmentKind, TcpSegment};
 
 use rustc_hash::FxHashMap;
@@ -55,6 +56,8 @@ type DupEntry = (u32, u32, u32);
 type RtoEntry = (u32, u32, i64);
 /// `(frame, expected_seq)`: what a "previous segment not captured" frame was expected to be.
 type GapEntry = (u32, u32);
+/// `(frame, own verdict)`: the data segments with a verdict of tcplens's own.
+type OwnEntry = (u32, Own);
 
 /// A growable list in fixed chunks: no doubling slack and no copying as it grows, so a
 /// long capture costs what it holds.
@@ -123,6 +126,8 @@ struct Sparse {
     dup: Option<(u32, u32)>,
     rto: Option<(u32, i64)>,
     expected_seq: Option<u32>,
+    /// tcplens's own verdict.
+    own: Own,
     /// Bytes in flight and bytes sent since the last PSH, when [`Dense::extra`] says so.
     flight: (u32, u32),
 }
@@ -155,6 +160,7 @@ pub struct FrameStore {
     dups: Vec<DupEntry>,
     rtos: Vec<RtoEntry>,
     gaps: Vec<GapEntry>,
+    owns: Vec<OwnEntry>,
     streams: Chunked<StreamInfo>,
     /// Earlier bases of re-based streams, per stream in frame order. A base set for the
     /// first time needs no entry: no earlier frame of the stream used it.
@@ -221,6 +227,7 @@ impl FrameStore {
             + self.dups.capacity() * size_of::<DupEntry>()
             + self.rtos.capacity() * size_of::<RtoEntry>()
             + self.gaps.capacity() * size_of::<GapEntry>()
+            + self.owns.capacity() * size_of::<OwnEntry>()
             + self.streams.heap_bytes()
             + self.rebases.capacity() * size_of::<(u32, Vec<Rebase>)>()
             + self
@@ -242,6 +249,7 @@ impl FrameStore {
             + self.dups.len() * size_of::<DupEntry>()
             + self.rtos.len() * size_of::<RtoEntry>()
             + self.gaps.len() * size_of::<GapEntry>()
+            + self.owns.len() * size_of::<OwnEntry>()
             + self.streams.len * size_of::<StreamInfo>()
             + self
                 .rebases
@@ -305,6 +313,7 @@ impl FrameStore {
             dup: an.dup_ack_num.zip(an.dup_ack_frame),
             rto: an.rto_frame.zip(an.rto_ns),
             expected_seq: an.expected_seq,
+            own: an.own,
             flight: (
                 an.bytes_in_flight.unwrap_or(0),
                 an.push_bytes_sent.unwrap_or(0),
@@ -331,6 +340,9 @@ impl FrameStore {
         }
         if let Some(x) = an.expected_seq {
             self.gaps.push((frame, x));
+        }
+        if an.own != Own::default() {
+            self.owns.push((frame, an.own));
         }
     }
 
@@ -440,6 +452,7 @@ impl FrameStore {
             encap: seg.encap,
         };
         let an = FrameAnalysis {
+            own: sparse.own,
             verdicts: Verdicts(d.verdicts),
             dup_ack_num: sparse.dup.map(|e| e.0),
             dup_ack_frame: sparse.dup.map(|e| e.1),
@@ -491,6 +504,10 @@ impl FrameStore {
                 .binary_search_by_key(&frame, |e| e.0)
                 .ok()
                 .map(|i| self.gaps[i].1),
+            own: self
+                .owns
+                .binary_search_by_key(&frame, |e| e.0)
+                .map_or(Own::default(), |i| self.owns[i].1),
             flight: self
                 .flight
                 .find(&frame, |e| e.0)

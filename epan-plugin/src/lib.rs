@@ -1336,8 +1336,25 @@ impl FrameVisitor for TreeItems<'_> {
         }
     }
     /// The verdicts are `tcplens.<verdict>` fields and expert infos of their own
-    /// ([`add_experts`]).
-    fn names<I: Iterator<Item = &'static str>>(&mut self, _: FrameKey, _: Option<I>) {}
+    /// ([`add_experts`]); another list of names (the `evidence` of tcplens's own verdict)
+    /// is one string field, the names joined by commas.
+    fn names<I: Iterator<Item = &'static str>>(&mut self, key: FrameKey, v: Option<I>) {
+        let (Some(names), Some(hf)) = (v, self.hf(key)) else {
+            return;
+        };
+        // SAFETY: as for `text`.
+        unsafe {
+            self.text.add(self.t, self.tvb, hf, |out| {
+                for (i, n) in names.enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(n);
+                }
+                Ok(())
+            })
+        };
+    }
 }
 
 /// [`CText`]'s buffer, kept between frames.
