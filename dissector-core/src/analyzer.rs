@@ -12,7 +12,7 @@ use crate::flow::{relative_numbers, ConversationTable};
 use crate::lifecycle::{Handshake, SegmentView, Side};
 use crate::record::{FrameRecord, RecordBits};
 use crate::verdict::duplicate::Packet;
-use crate::verdict::{Evidence, EvidenceKind, Own, OwnVerdict, SegIn};
+use crate::verdict::{Evidence, EvidenceKind, Own, OwnVerdict, Revision, SegIn};
 use crate::wire::{
     self, DecodeError, Decoded, IpFragment, LinkType, NotTcp, SegmentKind, TcpQuote, TcpSegment,
 };
@@ -89,7 +89,13 @@ pub struct Analyzer {
     statistics: bool,
     /// IP datagrams being reassembled from their fragments.
     defrag: Defragmenter,
+    /// Own verdicts of earlier frames revised by later evidence, until the host takes them
+    /// ([`take_revisions`](Self::take_revisions)); at most [`MAX_REVISIONS`].
+    revisions: Vec<Revision>,
 }
+
+/// Revisions kept for a host that does not take them.
+const MAX_REVISIONS: usize = 4096;
 
 impl Analyzer {
     pub fn new() -> Self {
@@ -105,6 +111,7 @@ impl Analyzer {
             diagnoser: None,
             statistics: false,
             defrag: Defragmenter::default(),
+            revisions: Vec::new(),
         }
     }
 
@@ -160,6 +167,12 @@ impl Analyzer {
             }
         }
         d.take(out);
+    }
+
+    /// Moves the revisions of earlier frames' own verdicts made so far (in the order they
+    /// were made) to the end of `out` ([`crate::verdict::settle`]).
+    pub fn take_revisions(&mut self, out: &mut Vec<Revision>) {
+        out.append(&mut self.revisions);
     }
 
     pub fn counters(&self) -> &Counters {
@@ -448,7 +461,11 @@ impl Analyzer {
                     // The ACK's RTT measures the peer's data.
                     conv.verdicts.on_ack_rtt(lookup.side.other(), rtt);
                 }
-                analysis.own = conv.verdicts.on_segment(&s, hs);
+                analysis.own = conv.verdicts.on_segment(&s, hs, &mut self.revisions);
+                if self.revisions.len() > MAX_REVISIONS {
+                    // Nobody takes them: keep the latest.
+                    self.revisions.drain(..MAX_REVISIONS / 2);
+                }
             }
         }
         if let Some(d) = self.diagnoser.as_mut() {

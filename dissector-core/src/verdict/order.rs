@@ -19,7 +19,7 @@ pub(crate) const LAST: usize = 8;
 pub(crate) struct SentOrder {
     /// The packet that carried the highest data: its sequence number and stamp.
     top: Option<(u32, Stamp)>,
-    /// The latest-made packet seen.
+    /// The latest-made packet seen, data or not.
     newest: Option<Stamp>,
     seqs: [u32; LAST],
     stamps: [Stamp; LAST],
@@ -49,16 +49,23 @@ pub(crate) fn order(a: Stamp, b: Stamp, ids: bool) -> Option<(bool, EvidenceKind
 }
 
 impl SentOrder {
-    /// Notes a data packet; `top`: it carried the highest data so far.
-    pub(crate) fn push(&mut self, seq: u32, stamp: Stamp, top: bool) {
-        if top {
-            self.top = Some((seq, stamp));
+    /// Notes any packet of the direction (a pure ACK too: it may overtake data).
+    pub(crate) fn note(&mut self, stamp: Stamp) {
+        if stamp.ip_id().is_none() && stamp.tsval().is_none() {
+            return;
         }
         let newer = self
             .newest
             .is_none_or(|n| order(n, stamp, true).is_some_and(|o| o.0));
         if newer {
             self.newest = Some(stamp);
+        }
+    }
+
+    /// Notes a data packet; `top`: it carried the highest data so far.
+    pub(crate) fn push(&mut self, seq: u32, stamp: Stamp, top: bool) {
+        if top {
+            self.top = Some((seq, stamp));
         }
         let i = usize::from(self.next);
         self.seqs[i] = seq;
@@ -120,7 +127,7 @@ mod tests {
 /// Recent segments that filled holes or resent data: when a segment arrives whose bytes
 /// one of them carried, and it was made before it, it is the original arriving after its
 /// resend (out of order), and the fill was a spurious resend.
-pub(crate) const FILLS: usize = 10;
+pub(crate) const FILLS: usize = 16;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Fill {
@@ -128,6 +135,14 @@ pub(crate) struct Fill {
     pub(crate) seq: u32,
     pub(crate) end: u32,
     pub(crate) stamp: Stamp,
+    /// When it was seen, in wrapping microseconds.
+    pub(crate) at_us: u32,
+    /// Called a needed retransmission: later evidence may revise it to spurious.
+    pub(crate) needed: bool,
+    /// Seen at its sender.
+    pub(crate) at_sender: bool,
+    /// Seen at its sender, and no ACK has covered it yet: the first that does settles it.
+    pub(crate) awaiting_ack: bool,
 }
 
 /// The last [`FILLS`] fills.
@@ -142,6 +157,11 @@ impl Fills {
         let i = usize::from(self.next);
         self.list[i] = f;
         self.next = ((i + 1) % FILLS) as u8;
+    }
+
+    /// The fills, to settle them ([`super::settle`]).
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Fill> {
+        self.list.iter_mut().filter(|f| f.frame != 0)
     }
 
     /// A fill overlapping `[s, e)` made after `stamp`, and the evidence.

@@ -27,6 +27,10 @@ pub(crate) struct AckState {
     /// The latest ACK's SACK blocks (D-SACK blocks left out).
     blocks: [(u32, u32); 3],
     n: u8,
+    /// The latest ACK's D-SACK block, if it had one.
+    pub(crate) dsack: Option<(u32, u32)>,
+    /// The latest ACK's TSecr.
+    pub(crate) tsecr: Option<u32>,
 }
 
 impl AckState {
@@ -46,6 +50,8 @@ impl AckState {
             self.dup_sack |= s.sack_count > 0;
         }
         self.n = 0;
+        self.dsack = None;
+        self.tsecr = s.tsecr;
         let blocks = s.sack_blocks();
         for (i, &(l, r)) in blocks.iter().enumerate() {
             // RFC 2883 §4: a D-SACK block is first, below the ACK or inside the second.
@@ -54,7 +60,9 @@ impl AckState {
                     || blocks
                         .get(1)
                         .is_some_and(|&(l2, r2)| ge(l, l2) && le(r, r2)));
-            if !dsack && usize::from(self.n) < self.blocks.len() {
+            if dsack {
+                self.dsack = Some((l, r));
+            } else if usize::from(self.n) < self.blocks.len() {
                 self.blocks[usize::from(self.n)] = (l, r);
                 self.n += 1;
             }
@@ -117,6 +125,7 @@ mod tests {
             has_ack: true,
             ip_id: None,
             tsval: None,
+            tsecr: None,
             sack: blocks,
             sack_count: sack.len() as u8,
         }
@@ -146,7 +155,7 @@ mod tests {
         let mut a = AckState::default();
         // RFC 2883 §4.1.1: the first block below the ACK.
         a.on_ack(&ack(3000, &[(1000, 1500)]), true);
-        assert_eq!(a.n, 0);
+        assert_eq!((a.n, a.dsack), (0, Some((1000, 1500))));
         // §4.1.2: the first block inside the second.
         a.on_ack(&ack(3000, &[(4000, 4500), (4000, 5000)]), true);
         assert_eq!(a.covers(4000, 5000), Some(EvidenceKind::Sack));
