@@ -111,7 +111,11 @@ impl Held {
             let i = self.rows.partition_point(|row| row.frame() < frame);
             if let Some(Row::Tcp { frame: f, an, .. }) = self.rows.get_mut(i) {
                 if *f == frame {
+                    // The revision says what the resend was and why; what made the sender
+                    // resend stays.
+                    let trigger = an.own.trigger;
                     an.own = r.own;
+                    an.own.trigger = an.own.trigger.or(trigger);
                 }
             }
         }

@@ -136,3 +136,44 @@ fn every_span_copy_is_a_duplicate_and_nothing_else_is() {
         );
     }
 }
+
+/// Settling reaches the output: `analyze` holds its rows back, so a resend that a D-SACK
+/// (RFC 2883) showed to be spurious an RTT later is written as such, with its trigger kept.
+#[test]
+fn later_evidence_settles_verdicts_in_the_output() {
+    let cap = common::root().join("tests/groundtruth/loss-reorder-server.pcap");
+    let rows = common::jsonl(&cap);
+    let settled: Vec<&serde_json::Value> = rows
+        .iter()
+        .filter(|r| {
+            r["verdict"] == "spurious_retransmission"
+                && r["evidence"]
+                    .as_array()
+                    .is_some_and(|e| e.iter().any(|k| k == "dsack" || k == "tsval"))
+        })
+        .collect();
+    assert!(settled.len() >= 20, "{} settled", settled.len());
+    assert!(
+        settled.iter().all(|r| !r["trigger"].is_null()),
+        "a settled resend keeps its trigger"
+    );
+    // Every verdict is one of the names, and its evidence a non-empty list only with one.
+    for r in &rows {
+        match r["verdict"].as_str() {
+            None => assert!(r["evidence"].is_null() && r["trigger"].is_null(), "{r}"),
+            Some(v) => {
+                assert!(
+                    [
+                        "out_of_order",
+                        "retransmission",
+                        "spurious_retransmission",
+                        "duplicate"
+                    ]
+                    .contains(&v),
+                    "{r}"
+                );
+                assert!(r["evidence"].is_array(), "{r}");
+            }
+        }
+    }
+}

@@ -31,6 +31,8 @@ pub(crate) struct AckState {
     pub(crate) dsack: Option<(u32, u32)>,
     /// The latest ACK's TSecr.
     pub(crate) tsecr: Option<u32>,
+    /// When the latest ACK came.
+    pub(crate) last_ns: i64,
 }
 
 impl AckState {
@@ -38,6 +40,7 @@ impl AckState {
     /// data was seen.
     pub(crate) fn on_ack(&mut self, s: &SegIn, started: bool) {
         self.advanced = false;
+        self.last_ns = s.ts_ns;
         if !self.known || gt(s.ack, self.acked) {
             self.known = true;
             self.acked = s.ack;
@@ -67,6 +70,11 @@ impl AckState {
                 self.n += 1;
             }
         }
+    }
+
+    /// The latest ACK had SACK blocks: the receiver is reporting holes.
+    pub(crate) fn sacking(&self) -> bool {
+        self.n > 0
     }
 
     /// `[s, e)` was acknowledged: cumulatively (`ack`) or in a SACK block (`sack`).

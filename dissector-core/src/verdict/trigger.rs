@@ -1,10 +1,10 @@
 //! What made the sender resend, from what the capture saw before the resend:
+//! - silence since the sender's last data and the receiver's last ACK for at least the
+//!   measured RTT and the minimum RTO: the retransmission timer (RFC 6298), `timeout`;
 //! - three or more duplicate ACKs: fast retransmit (RFC 5681 §3.2), `dup_acks`;
-//! - duplicate ACKs whose SACK blocks show the hole, for the further resends of a recovery
-//!   or before three duplicates (RFC 6675 loss recovery, RACK), `sack`;
-//! - no duplicate ACK, and silence since the sender's last data and the last new ACK for
-//!   at least the measured RTT and the minimum RTO: the retransmission timer (RFC 6298),
-//!   `timeout`;
+//! - duplicate ACKs whose SACK blocks show the hole, or SACK blocks on the latest ACK, for
+//!   the further resends of a recovery or before three duplicates (RFC 6675 loss recovery,
+//!   RACK), `sack`;
 //! - the highest segment again after at least an RTT of silence, shorter than the minimum
 //!   RTO: a tail loss probe (RFC 8985 §7), `tail_probe`;
 //! - otherwise unknown.
@@ -16,21 +16,22 @@ pub const MIN_RTO_NS: i64 = 200_000_000;
 
 pub(crate) fn of(d: &Dir, s: &SegIn, rtt_ns: Option<i64>) -> Option<Trigger> {
     let a = &d.acks;
+    // Silence since the sender's last data and the receiver's last ACK: the timer.
+    let quiet_since = d
+        .last_data_ns
+        .max(if a.known { a.last_ns } else { i64::MIN });
+    let gap = s.ts_ns.saturating_sub(quiet_since);
+    if gap >= MIN_RTO_NS && rtt_ns.is_none_or(|r| gap >= r) {
+        return Some(Trigger::Timeout);
+    }
     if a.dupacks >= 3 && d.resends_in_recovery == 0 {
         return Some(Trigger::DupAcks);
     }
-    if a.dupacks >= 1 && a.dup_sack {
+    if (a.dupacks >= 1 && a.dup_sack) || a.sacking() {
         return Some(Trigger::Sack);
     }
     if a.dupacks >= 3 {
         return Some(Trigger::DupAcks);
-    }
-    let quiet_since = d
-        .last_data_ns
-        .max(if a.known { a.advanced_ns } else { i64::MIN });
-    let gap = s.ts_ns.saturating_sub(quiet_since);
-    if gap >= MIN_RTO_NS && rtt_ns.is_none_or(|r| gap >= r) {
-        return Some(Trigger::Timeout);
     }
     if a.dupacks == 0 && s.end() == d.high && rtt_ns.is_some_and(|r| gap >= r) {
         return Some(Trigger::TailProbe);
