@@ -155,6 +155,39 @@ mod tests {
     }
 
     #[test]
+    fn at_the_receiver_the_original_arriving_after_its_resend_settles_it_as_spurious() {
+        // The server's data at the client (the receiver): 101-201 (5003) is delayed; its
+        // resend (5007) arrives first, then the original.
+        let s = |seq: u32, id: u16| {
+            super::super::tests::s(seq, 1)
+                .flags("PA")
+                .payload(&[1; 100])
+                .ip_id(id)
+        };
+        let mut f = near_client();
+        f.extend([
+            (s(1, 5002), 100),
+            (s(201, 5004), 100),
+            (s(301, 5005), 101),
+            (s(401, 5006), 101),
+            (s(101, 5007), 145),
+            (s(101, 5003), 150),
+        ]);
+        let r = revisions(&f);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].frame, 8);
+        assert_eq!(r[0].own.verdict, Some(OwnVerdict::SpuriousRetransmission));
+        assert_eq!(
+            r[0].own
+                .evidence
+                .kinds()
+                .map(|k| k.name())
+                .collect::<Vec<_>>(),
+            ["ip_id", "vantage"]
+        );
+    }
+
+    #[test]
     fn a_dsack_settles_a_resend_at_the_sender_as_spurious() {
         let mut f = near_client();
         f.extend([
