@@ -8,16 +8,16 @@
 //! A segment is the earlier one seen again when, in the same direction,
 //! - everything TCP says is the same: sequence and acknowledgment numbers, length, flags,
 //!   window, the TSval and TSecr (when present), the SACK blocks and the captured payload
-//!   (a 64-bit hash of them all, [`Packet::key`]);
+//!   (a 64-bit hash of them all, `Packet::key`);
 //! - the IPv4 identification is the same too. Most stacks number their packets (Linux, per
 //!   connection) or pick them at random (the BSDs): a retransmission is a new packet with a
 //!   new one, so an equal identification names the same packet, and the copy may come up
-//!   to [`IDENTIFIED_WITHIN_NS`] later (a SPAN port may hold it back; `arkime-wireshark-
+//!   to `IDENTIFIED_WITHIN_NS` (200 ms) later (a SPAN port may hold it back; `arkime-wireshark-
 //!   retrans.pcap` has copies 50 ms late);
 //! - without such an identification (IPv6; an IPv4 identification of 0, or one the sender
 //!   repeats on different packets, as stacks that set DF may do), only a segment that
 //!   occupies sequence space (data, SYN, FIN), with its payload whole in the capture, can
-//!   be called a copy, and only within [`UNIDENTIFIED_WITHIN_NS`] and under the
+//!   be called a copy, and only within `UNIDENTIFIED_WITHIN_NS` (3 ms) and under the
 //!   conversation's handshake RTT: a retransmission comes at least a round trip after the
 //!   original (a timeout takes 200 ms or more on Linux, RFC 6298 §2.4 asks for 1 s; a fast
 //!   retransmission waits for duplicate ACKs, a loss probe for 2 RTTs), while SPAN copies
@@ -25,7 +25,7 @@
 //!   called a copy: a receiver's duplicate ACKs are byte-identical by design.
 //!
 //! The time counts from the latest copy, so a packet recorded four times is one original
-//! and three copies. Only the conversation's last [`RECENT`] distinct packets are kept
+//! and three copies. Only the conversation's last `RECENT` distinct packets are kept
 //! (16 bytes each, the sender mixed into the key): in `span-every-data.pcap` up to 19
 //! frames come between a packet and its copy, and 12 remembered would miss 2 of its 181
 //! copies, 8 would miss 32.

@@ -21,16 +21,19 @@
 //!   resend, never reordering; at the receiver every byte seen had arrived, so a resend of
 //!   seen bytes is spurious;
 //! - [`ip_id`] and [`tsval`]: the order in which the sender made two packets, from an IP ID
-//!   it increments per packet, or from TSval (RFC 7323 §5.4: it never decreases), which
-//!   tells a late first transmission (sent before data already seen) from a resend (sent
-//!   after it);
+//!   it increments per packet, or from TSval (RFC 7323 §5.4: it never decreases); [`order`]
+//!   applies it to the packets seen, which tells a late first transmission (made before
+//!   data already seen) from a resend (made after higher data);
 //! - [`sack`]: the receiver's cumulative ACK and SACK blocks (RFC 2018): bytes already
 //!   acknowledged when a resend is sent were resent spuriously;
 //! - [`timing`]: the last resort, scaled by the measured RTT;
 //! - [`trigger`]: duplicate ACKs, SACK, a timeout or a tail probe.
 //!
-//! Verdicts are provisional: decided when the frame is seen, from the frames before it. The
-//! state is bounded per conversation (see [`ConvVerdicts`]'s size test).
+//! A verdict is decided when its frame is seen, from the frames before it (provisional);
+//! [`settle`] revises it when later frames show a resend taken as needed was spurious, and
+//! a host that holds its output back applies the revisions (`tcplens analyze` does, within
+//! [`settle::HOLD_NS`] or [`settle::HOLD_FRAMES`]). The state is bounded per conversation
+//! (see [`ConvVerdicts`]'s size test).
 
 pub mod duplicate;
 pub mod ip_id;

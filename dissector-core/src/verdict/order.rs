@@ -1,4 +1,4 @@
-//! The order the sender made its packets in, as the last [`LAST`] data packets of the
+//! The order the sender made its packets in, as the last `LAST` (8) data packets of the
 //! direction show it (their sequence numbers and [`Stamp`]s: IP ID and TSval), with the
 //! packet that carried the highest data and the latest-made packet seen. A sender
 //! makes its first transmissions in sequence order (RFC 9293 §3.10.1), so:

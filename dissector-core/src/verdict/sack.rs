@@ -5,7 +5,7 @@
 //!
 //! A D-SACK block (RFC 2883 §4: a first block below the cumulative ACK, or inside the
 //! second block) reports bytes received twice; it comes an RTT after the resend it
-//! confirms, so it only reaches a verdict once verdicts are settled (not done yet).
+//! confirms, so it reaches the verdict through [`super::settle`].
 
 use super::{Evidence, EvidenceKind, Own, OwnVerdict, SegIn};
 use crate::seq::{ge, gt, le};

@@ -1,5 +1,5 @@
 //! The bytes of one direction the capture has seen: everything below a cumulative point,
-//! and up to [`RANGES`] ranges above holes, each with the time of its first arrival, which
+//! and up to `RANGES` (16) ranges above holes, each with the time of its first arrival, which
 //! the timing rule reads. At the receiver a hole is data that has not arrived (yet); at the sender,
 //! data the capture missed.
 

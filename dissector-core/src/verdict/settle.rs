@@ -1,6 +1,6 @@
 //! Settling: evidence that comes after a verdict and revises it. A resend taken as needed
 //! when it was seen becomes spurious when
-//! - at the receiver, the original arrives after it (made before it: [`late_original`]);
+//! - at the receiver, the original arrives after it (made before it);
 //! - at the sender, the receiver reports the bytes twice in a D-SACK block (RFC 2883 §4);
 //! - at the sender, the first ACK that covers the resend echoes a TSecr older than the
 //!   resend's TSval, so the original, not the resend, drew it (the Eifel detection, RFC
