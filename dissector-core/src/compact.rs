@@ -270,6 +270,24 @@ impl FrameStore {
         Some(self.reassembled[i].1)
     }
 
+    /// Applies a revision of the own verdict of `frame`, kept earlier (later evidence
+    /// settled it, [`crate::verdict::settle`]); what made the sender resend stays.
+    pub fn revise(&mut self, frame: u32, own: Own) {
+        let merge = |old: &mut Own| {
+            let trigger = old.trigger;
+            *old = own;
+            old.trigger = old.trigger.or(trigger);
+        };
+        if let Ok(i) = self.whole.binary_search_by_key(&frame, |e| e.0) {
+            merge(&mut self.whole[i].2.own);
+        } else if let Ok(i) = self.owns.binary_search_by_key(&frame, |e| e.0) {
+            merge(&mut self.owns[i].1);
+        } else if self.dense.find(&frame, |d| d.frame).is_some() {
+            let i = self.owns.partition_point(|e| e.0 < frame);
+            self.owns.insert(i, (frame, own));
+        }
+    }
+
     /// Keeps the verdict of `frame` (1-based, increasing). `bases` are the stream's base
     /// sequence numbers `[client, server]` after the frame.
     pub fn push(
@@ -520,6 +538,46 @@ impl FrameStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_revised_own_verdict_is_what_a_later_pass_reads() {
+        use crate::verdict::{Evidence, EvidenceKind, OwnVerdict, Trigger};
+        let mut a = Analyzer::new();
+        let mut store = FrameStore::new();
+        let seg = crate::synth::SegBuilder::v4("10.0.0.1:1000", "10.0.0.2:80")
+            .flags("PA")
+            .seq(1)
+            .payload(&[1; 10]);
+        let raw = seg.raw();
+        let Outcome::Tcp {
+            segment,
+            record,
+            mut analysis,
+        } = a.process(LinkType::Raw, &raw, raw.len() as u32, 0)
+        else {
+            panic!("not TCP")
+        };
+        analysis.own = Own {
+            verdict: Some(OwnVerdict::Retransmission),
+            evidence: Evidence::of(&[EvidenceKind::Vantage]),
+            trigger: Some(Trigger::Sack),
+        };
+        store.push(1, &segment, &record, &analysis, [Some(1), None]);
+        let settled = Own {
+            verdict: Some(OwnVerdict::SpuriousRetransmission),
+            evidence: Evidence::of(&[EvidenceKind::Dsack, EvidenceKind::Vantage]),
+            trigger: None,
+        };
+        store.revise(1, settled);
+        let (_, an) = store.get(1, &segment).expect("kept");
+        assert_eq!(
+            an.own,
+            Own {
+                trigger: Some(Trigger::Sack),
+                ..settled
+            }
+        );
+    }
     use crate::wire::{decode, Decoded, LinkType};
     use crate::{Analyzer, Outcome};
 

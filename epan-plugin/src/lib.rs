@@ -2,7 +2,8 @@
 //!
 //! On the first, in-order pass the post-dissector feeds every frame to the tcplens core
 //! and keeps the frame's verdict; every later pass (the GUI's random access, `tshark -2`)
-//! reads it back. Fields are named `tcplens.<JSONL key>`, each verdict is also a
+//! reads it back, with tcplens's own verdict (`tcplens.verdict`) as later frames settled it
+//! (a single pass shows the provisional one). Fields are named `tcplens.<JSONL key>`, each verdict is also a
 //! `tcplens.<flag>` field and an expert info, each lifecycle step an expert info (Chat),
 //! each diagnosis finding an expert info on the frame where its cause shows.
 //! No panic crosses into Wireshark: one becomes an expert error on the frame.
@@ -709,6 +710,15 @@ unsafe fn dissect_inner(
                         .get(record.stream)
                         .map_or([None, None], |c| c.flows.map(|f| f.base_seq));
                     state.store.push(frame, &segment, &record, &analysis, bases);
+                }
+                // Later evidence settling earlier frames' own verdicts: the later passes
+                // show the settled verdict, a single pass the provisional one.
+                let mut revised = Vec::new();
+                state.analyzer.take_revisions(&mut revised);
+                if !cmdline::single_pass() {
+                    for r in revised {
+                        state.store.revise(r.frame, r.own);
+                    }
                 }
                 (segment, record, analysis)
             }
