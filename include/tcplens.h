@@ -15,9 +15,11 @@
  * `tcplens_layer_name`), which changes the verdict's layout; version 5 room for 12 layers
  * in `encap` (VXLAN inside ERSPAN inside GRE takes 10, two VLAN tags more 12), and
  * `TCPLENS_QUOTE_CUT` verdicts for TCP headers quoted cut short in ICMP errors, and the
- * event code 8 (`late_syn`).
+ * event code 8 (`late_syn`); version 6 tcplens's own verdict (`verdict`, `evidence`,
+ * `trigger`, named by `tcplens_own_verdict_name`, `tcplens_evidence_name` and
+ * `tcplens_trigger_name`), which changes the verdict's layout.
  */
-#define TCPLENS_ABI_VERSION 5
+#define TCPLENS_ABI_VERSION 6
 
 /**
  * `present` bits of [`TcplensVerdict`]: which nullable fields hold a value.
@@ -240,6 +242,19 @@ typedef struct TcplensVerdict {
    * (`tcplens_layer_name`): the JSONL `encap` joins their names with ':'.
    */
   uint8_t encap[12];
+  /**
+   * tcplens's own verdict on a data segment: 0 none (a first transmission, in order),
+   * else a code (`tcplens_own_verdict_name`).
+   */
+  uint8_t verdict;
+  /**
+   * What made the sender resend: 0 unknown, else a code (`tcplens_trigger_name`).
+   */
+  uint8_t trigger;
+  /**
+   * The evidence that decided `verdict`: bit `1 << i` is `tcplens_evidence_name(i)`.
+   */
+  uint16_t evidence;
 } TcplensVerdict;
 
 /**
@@ -392,6 +407,22 @@ const char *tcplens_layer_name(uint8_t code);
  * The name of verdict bit `index` ("retransmission" for 0 ...), or NULL.
  */
 const char *tcplens_verdict_name(uint32_t index);
+
+/**
+ * The name of tcplens's own verdict code ("out_of_order" for 1 ...), or NULL for 0 and
+ * unknown codes.
+ */
+const char *tcplens_own_verdict_name(uint8_t code);
+
+/**
+ * The name of evidence bit `index` ("tsval" for 0 ...), or NULL.
+ */
+const char *tcplens_evidence_name(uint32_t index);
+
+/**
+ * The name of a trigger code ("dup_acks" for 1 ...), or NULL for 0 and unknown codes.
+ */
+const char *tcplens_trigger_name(uint8_t code);
 
 /**
  * The code of a verdict's `error` field ("ip_fragment"), or NULL for 0 and unknown codes.

@@ -8,7 +8,9 @@ SPAN.pcap and its truth come from scripts/make-span-duplicates.py: every frame l
 `duplicate_frames` is a byte-identical second copy (truth: duplicate); every other frame is
 frame `source_frame[n-1]` of the source capture and should keep that frame's verdict.
 The verdicts are tshark 4.0's (default preferences) or a --tool-cmd's, read by
-../shared/tools/score_groundtruth.py's own readers (imported from --tools, not copied).
+../shared/tools/score_groundtruth.py's own readers (imported from --tools, not copied); with
+`--key verdict` a tool's own verdict (one name: `duplicate`, `retransmission` ...) is read
+the same way.
 Prints one JSON line: for the duplicate copies (data and ACKs apart) the count of each
 verdict, by precedence spurious_retransmission > fast_retransmission > retransmission >
 out_of_order > duplicate_ack > duplicate > none; and how many other frames have flags
@@ -39,7 +41,10 @@ def main():
     import score_groundtruth as sg
     sg.FLAGS = sg.FLAGS + ["duplicate_ack"]   # the scorer's tshark reader asks for these only,
     read = (lambda cap: sg.tool_flags(a.tool_cmd, cap, a.key)) if a.tool_cmd else sg.tshark_flags
-    get = lambda cap: {n: f & set(sg.FLAGS) for n, f in read(cap).items()}   # so any tool is cut to them
+    # Any tool is cut to those names, and to `duplicate` (tcplens's own `verdict` key names a
+    # copy so; Wireshark has no such flag).
+    names = set(sg.FLAGS) | {"duplicate"}
+    get = lambda cap: {n: f & names for n, f in read(cap).items()}
     truth = json.load(open(a.truth or a.pcap.rsplit(".", 1)[0] + ".truth.json"))
     src = os.path.join(os.path.dirname(a.pcap), truth["source"])
     span, orig = get(a.pcap), get(src)

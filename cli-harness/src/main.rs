@@ -12,6 +12,7 @@ mod error;
 mod output;
 mod pictures;
 mod report;
+mod settle;
 mod trace;
 mod zeek;
 
@@ -269,23 +270,27 @@ fn analyze_with<E: Engine>(
     let live = src.is_live();
     // Counted here, from what the loop hands out, so both engines give the same summary.
     let mut tally = Tally::default();
+    // Rows wait for later evidence to settle tcplens's own verdicts (`settle`); a live
+    // capture shows them as they come.
+    let mut held = settle::Held::new(!live);
     let end = drive::run(src, engine, input.drive_options(), |engine, n, t, seen| {
         tally.count(seen);
+        engine.take_revisions(held.revise());
         if !kept(opts.streams, seen) {
             return Ok(());
         }
         let r = match seen {
             Seen::Tcp(f) => {
                 engine.explain(seen, lang, &mut text);
-                w.tcp(n, t, &f.endpoints, &f.record, &f.analysis, &text)
+                held.tcp(&mut w, n, t, &f.endpoints, &f.record, &f.analysis, &text)
             }
             Seen::Quote(q) => {
                 engine.explain(seen, lang, &mut text);
-                w.quote(n, t, q, &text)
+                held.quote(&mut w, n, t, q, &text)
             }
             Seen::Undecodable(e) => {
                 engine.explain(seen, lang, &mut text);
-                w.undecodable(n, t, *e, &text)
+                held.undecodable(&mut w, n, t, *e, &text)
             }
             Seen::NotTcp => Ok(()),
         };
@@ -295,6 +300,8 @@ fn analyze_with<E: Engine>(
         }
         r
     })?;
+    engine.take_revisions(held.revise());
+    held.finish(&mut w)?;
     w.finish()?;
     // The C ABI does not expose the counters and the table: through it, only the frames.
     if let Some(analyzer) = engine.builtin() {

@@ -5,7 +5,8 @@
 //! `NAME-{client,server}.groundtruth.tsv` and the `matching`, `directions` and `labels` of
 //! `NAME.truth.json`, whose consistency checks hold; every span-duplicates capture is what
 //! `scripts/make-span-duplicates.py` makes again from its source with the command in its
-//! truth. No verdict is scored here (docs/verdicts.md has the measured figures).
+//! truth. No verdict is scored here: `verdict_groundtruth.rs` scores tcplens's own
+//! verdict (docs/verdicts.md has the measured figures).
 
 mod common;
 

@@ -235,6 +235,12 @@ fn harness_rows(capture: &Path) -> BTreeMap<u64, Vec<String>> {
                 .map(|k| match &v[k] {
                     Value::Null => String::new(),
                     Value::String(s) => norm(k, s),
+                    // A list of names (`evidence`) is one string field, joined by commas.
+                    Value::Array(a) => a
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(","),
                     other => norm(k, &other.to_string()),
                 })
                 .collect();
@@ -460,6 +466,27 @@ fn plugin_gives_the_harness_answers_in_one_and_two_passes() {
             }
         }
     }
+}
+
+/// tcplens's own verdict: `tshark -2` shows it as later frames settled it, as `analyze`
+/// does; a single pass shows the provisional one, which differs where a D-SACK or an ACK
+/// came later.
+#[test]
+fn later_passes_show_the_settled_own_verdict() {
+    let Some(home) = home_or_skip() else { return };
+    let cap = common::root().join("tests/groundtruth/loss-reorder-server.pcap");
+    let want = harness_rows(&cap);
+    let keys = keys();
+    let at = |k: &str| keys.iter().position(|x| *x == k).unwrap();
+    let (v, e) = (at("verdict"), at("evidence"));
+    let two = plugin_rows(home, cap.to_str().unwrap(), true);
+    for (frame, row) in &want {
+        assert_eq!(two[frame][v], row[v], "frame {frame} tcplens.verdict (-2)");
+        assert_eq!(two[frame][e], row[e], "frame {frame} tcplens.evidence (-2)");
+    }
+    let one = plugin_rows(home, cap.to_str().unwrap(), false);
+    let provisional = want.iter().filter(|(f, row)| one[*f][v] != row[v]).count();
+    assert!(provisional > 0, "one pass shows the provisional verdicts");
 }
 
 #[test]

@@ -7,10 +7,12 @@
 
 use crate::analysis::{FrameAnalysis, ReuseInfo, SegmentIn};
 use crate::defrag::{Defragmenter, FragmentCounters};
-use crate::diagnosis::{ConvFacts, Diagnoser, Finding, Packet, TimeOrigin};
+use crate::diagnosis::{ConvFacts, Diagnoser, Finding, TimeOrigin};
 use crate::flow::{relative_numbers, ConversationTable};
 use crate::lifecycle::{Handshake, SegmentView, Side};
 use crate::record::{FrameRecord, RecordBits};
+use crate::verdict::duplicate::Packet;
+use crate::verdict::{Evidence, EvidenceKind, Own, OwnVerdict, Revision, SegIn};
 use crate::wire::{
     self, DecodeError, Decoded, IpFragment, LinkType, NotTcp, SegmentKind, TcpQuote, TcpSegment,
 };
@@ -87,7 +89,13 @@ pub struct Analyzer {
     statistics: bool,
     /// IP datagrams being reassembled from their fragments.
     defrag: Defragmenter,
+    /// Own verdicts of earlier frames revised by later evidence, until the host takes them
+    /// ([`take_revisions`](Self::take_revisions)); at most [`MAX_REVISIONS`].
+    revisions: Vec<Revision>,
 }
+
+/// Revisions kept for a host that does not take them.
+const MAX_REVISIONS: usize = 4096;
 
 impl Analyzer {
     pub fn new() -> Self {
@@ -103,6 +111,7 @@ impl Analyzer {
             diagnoser: None,
             statistics: false,
             defrag: Defragmenter::default(),
+            revisions: Vec::new(),
         }
     }
 
@@ -158,6 +167,12 @@ impl Analyzer {
             }
         }
         d.take(out);
+    }
+
+    /// Moves the revisions of earlier frames' own verdicts made so far (in the order they
+    /// were made) to the end of `out` ([`crate::verdict::settle`]).
+    pub fn take_revisions(&mut self, out: &mut Vec<Revision>) {
+        out.append(&mut self.revisions);
     }
 
     pub fn counters(&self) -> &Counters {
@@ -410,6 +425,49 @@ impl Analyzer {
                 }
             }
         }
+        // tcplens's own verdict: a copy of a recent packet, else the evidence rules.
+        let quoted = matches!(seg.kind, SegmentKind::IcmpQuoted(_));
+        let copy = if quoted || rec.malformed.is_some() {
+            None
+        } else {
+            conv.verdicts.copy_of(
+                frame,
+                ts_ns,
+                lookup.side,
+                Packet::of(seg),
+                conv.stats.handshake_rtt_ns,
+            )
+        };
+        if matches!(seg.kind, SegmentKind::Complete) && rec.malformed.is_none() {
+            let s = SegIn::of(frame, lookup.side, seg, ts_ns);
+            let hs = conv.stats.handshake_rtt_ns;
+            if let Some(c) = copy {
+                if seg.seg_len > 0 {
+                    let mut ev = Evidence::of(&[EvidenceKind::SamePacket]);
+                    if c.identified {
+                        ev = ev.with(EvidenceKind::IpId);
+                    } else {
+                        ev = ev.with(EvidenceKind::Timing);
+                    }
+                    analysis.own = Own {
+                        verdict: Some(OwnVerdict::Duplicate),
+                        evidence: ev,
+                        trigger: None,
+                    };
+                }
+            } else {
+                conv.verdicts.on_handshake(&s, hs);
+                if let Some(rtt) = analysis.ack_rtt_ns {
+                    // The ACK's RTT measures the peer's data.
+                    conv.verdicts.on_ack_rtt(lookup.side.other(), rtt);
+                }
+                analysis.own = conv.verdicts.on_segment(&s, hs, &mut self.revisions);
+                if self.revisions.len() > MAX_REVISIONS {
+                    // Nobody takes them: keep the latest.
+                    self.revisions.drain(..MAX_REVISIONS / 2);
+                }
+            }
+        }
         if let Some(d) = self.diagnoser.as_mut() {
             let facts = ConvFacts {
                 client_by: conv.client_by,
@@ -427,7 +485,7 @@ impl Analyzer {
                 &analysis,
                 facts,
                 icmp,
-                Some(Packet::of(seg)),
+                copy,
             );
         }
         (rec, analysis)

@@ -18,6 +18,7 @@
 use crate::analysis::{FrameAnalysis, Verdicts};
 use crate::lifecycle::{Event, Handshake, TcpState, Teardown};
 use crate::record::{FrameRecord, RecordBits};
+use crate::verdict::Own;
 use crate::wire::{Layer, SegmentKind, TcpSegment};
 
 use rustc_hash::FxHashMap;
@@ -55,6 +56,8 @@ type DupEntry = (u32, u32, u32);
 type RtoEntry = (u32, u32, i64);
 /// `(frame, expected_seq)`: what a "previous segment not captured" frame was expected to be.
 type GapEntry = (u32, u32);
+/// `(frame, own verdict)`: the data segments with a verdict of tcplens's own.
+type OwnEntry = (u32, Own);
 
 /// A growable list in fixed chunks: no doubling slack and no copying as it grows, so a
 /// long capture costs what it holds.
@@ -123,6 +126,8 @@ struct Sparse {
     dup: Option<(u32, u32)>,
     rto: Option<(u32, i64)>,
     expected_seq: Option<u32>,
+    /// tcplens's own verdict.
+    own: Own,
     /// Bytes in flight and bytes sent since the last PSH, when [`Dense::extra`] says so.
     flight: (u32, u32),
 }
@@ -155,6 +160,7 @@ pub struct FrameStore {
     dups: Vec<DupEntry>,
     rtos: Vec<RtoEntry>,
     gaps: Vec<GapEntry>,
+    owns: Vec<OwnEntry>,
     streams: Chunked<StreamInfo>,
     /// Earlier bases of re-based streams, per stream in frame order. A base set for the
     /// first time needs no entry: no earlier frame of the stream used it.
@@ -221,6 +227,7 @@ impl FrameStore {
             + self.dups.capacity() * size_of::<DupEntry>()
             + self.rtos.capacity() * size_of::<RtoEntry>()
             + self.gaps.capacity() * size_of::<GapEntry>()
+            + self.owns.capacity() * size_of::<OwnEntry>()
             + self.streams.heap_bytes()
             + self.rebases.capacity() * size_of::<(u32, Vec<Rebase>)>()
             + self
@@ -242,6 +249,7 @@ impl FrameStore {
             + self.dups.len() * size_of::<DupEntry>()
             + self.rtos.len() * size_of::<RtoEntry>()
             + self.gaps.len() * size_of::<GapEntry>()
+            + self.owns.len() * size_of::<OwnEntry>()
             + self.streams.len * size_of::<StreamInfo>()
             + self
                 .rebases
@@ -260,6 +268,24 @@ impl FrameStore {
             .binary_search_by_key(&frame, |e| e.0)
             .ok()?;
         Some(self.reassembled[i].1)
+    }
+
+    /// Applies a revision of the own verdict of `frame`, kept earlier (later evidence
+    /// settled it, [`crate::verdict::settle`]); what made the sender resend stays.
+    pub fn revise(&mut self, frame: u32, own: Own) {
+        let merge = |old: &mut Own| {
+            let trigger = old.trigger;
+            *old = own;
+            old.trigger = old.trigger.or(trigger);
+        };
+        if let Ok(i) = self.whole.binary_search_by_key(&frame, |e| e.0) {
+            merge(&mut self.whole[i].2.own);
+        } else if let Ok(i) = self.owns.binary_search_by_key(&frame, |e| e.0) {
+            merge(&mut self.owns[i].1);
+        } else if self.dense.find(&frame, |d| d.frame).is_some() {
+            let i = self.owns.partition_point(|e| e.0 < frame);
+            self.owns.insert(i, (frame, own));
+        }
     }
 
     /// Keeps the verdict of `frame` (1-based, increasing). `bases` are the stream's base
@@ -305,6 +331,7 @@ impl FrameStore {
             dup: an.dup_ack_num.zip(an.dup_ack_frame),
             rto: an.rto_frame.zip(an.rto_ns),
             expected_seq: an.expected_seq,
+            own: an.own,
             flight: (
                 an.bytes_in_flight.unwrap_or(0),
                 an.push_bytes_sent.unwrap_or(0),
@@ -331,6 +358,9 @@ impl FrameStore {
         }
         if let Some(x) = an.expected_seq {
             self.gaps.push((frame, x));
+        }
+        if an.own != Own::default() {
+            self.owns.push((frame, an.own));
         }
     }
 
@@ -440,6 +470,7 @@ impl FrameStore {
             encap: seg.encap,
         };
         let an = FrameAnalysis {
+            own: sparse.own,
             verdicts: Verdicts(d.verdicts),
             dup_ack_num: sparse.dup.map(|e| e.0),
             dup_ack_frame: sparse.dup.map(|e| e.1),
@@ -491,6 +522,10 @@ impl FrameStore {
                 .binary_search_by_key(&frame, |e| e.0)
                 .ok()
                 .map(|i| self.gaps[i].1),
+            own: self
+                .owns
+                .binary_search_by_key(&frame, |e| e.0)
+                .map_or(Own::default(), |i| self.owns[i].1),
             flight: self
                 .flight
                 .find(&frame, |e| e.0)
@@ -503,6 +538,46 @@ impl FrameStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_revised_own_verdict_is_what_a_later_pass_reads() {
+        use crate::verdict::{Evidence, EvidenceKind, OwnVerdict, Trigger};
+        let mut a = Analyzer::new();
+        let mut store = FrameStore::new();
+        let seg = crate::synth::SegBuilder::v4("10.0.0.1:1000", "10.0.0.2:80")
+            .flags("PA")
+            .seq(1)
+            .payload(&[1; 10]);
+        let raw = seg.raw();
+        let Outcome::Tcp {
+            segment,
+            record,
+            mut analysis,
+        } = a.process(LinkType::Raw, &raw, raw.len() as u32, 0)
+        else {
+            panic!("not TCP")
+        };
+        analysis.own = Own {
+            verdict: Some(OwnVerdict::Retransmission),
+            evidence: Evidence::of(&[EvidenceKind::Vantage]),
+            trigger: Some(Trigger::Sack),
+        };
+        store.push(1, &segment, &record, &analysis, [Some(1), None]);
+        let settled = Own {
+            verdict: Some(OwnVerdict::SpuriousRetransmission),
+            evidence: Evidence::of(&[EvidenceKind::Dsack, EvidenceKind::Vantage]),
+            trigger: None,
+        };
+        store.revise(1, settled);
+        let (_, an) = store.get(1, &segment).expect("kept");
+        assert_eq!(
+            an.own,
+            Own {
+                trigger: Some(Trigger::Sack),
+                ..settled
+            }
+        );
+    }
     use crate::wire::{decode, Decoded, LinkType};
     use crate::{Analyzer, Outcome};
 

@@ -33,8 +33,10 @@ use crate::wire::{DecodeError, OptionError, TcpQuote, TcpSegment};
 /// `tcplens_layer_name`), which changes the verdict's layout; version 5 room for 12 layers
 /// in `encap` (VXLAN inside ERSPAN inside GRE takes 10, two VLAN tags more 12), and
 /// `TCPLENS_QUOTE_CUT` verdicts for TCP headers quoted cut short in ICMP errors, and the
-/// event code 8 (`late_syn`).
-pub const TCPLENS_ABI_VERSION: u32 = 5;
+/// event code 8 (`late_syn`); version 6 tcplens's own verdict (`verdict`, `evidence`,
+/// `trigger`, named by `tcplens_own_verdict_name`, `tcplens_evidence_name` and
+/// `tcplens_trigger_name`), which changes the verdict's layout.
+pub const TCPLENS_ABI_VERSION: u32 = 6;
 
 /// What a call did. Every function that returns a status returns one of these (as an
 /// `int32_t`); `tcplens_explain` returns a length, or one of the negative ones.
@@ -194,6 +196,13 @@ pub struct TcplensVerdict {
     /// The layers the segment was found under, outermost first, as codes
     /// (`tcplens_layer_name`): the JSONL `encap` joins their names with ':'.
     pub encap: [u8; 12],
+    /// tcplens's own verdict on a data segment: 0 none (a first transmission, in order),
+    /// else a code (`tcplens_own_verdict_name`).
+    pub verdict: u8,
+    /// What made the sender resend: 0 unknown, else a code (`tcplens_trigger_name`).
+    pub trigger: u8,
+    /// The evidence that decided `verdict`: bit `1 << i` is `tcplens_evidence_name(i)`.
+    pub evidence: u16,
 }
 
 /// An analyzer as C sees it: opaque.
@@ -380,6 +389,9 @@ pub fn verdict_of(
         .fold(0, |a, b| a | b);
     (v.error, v.error_detail) = error_of(rec);
     v.present = present;
+    v.verdict = an.own.verdict.map_or(0, |x| x as u8);
+    v.trigger = an.own.trigger.map_or(0, |x| x as u8);
+    v.evidence = an.own.evidence.0;
     v
 }
 
@@ -433,6 +445,11 @@ pub fn analysis_of(v: &TcplensVerdict) -> FrameAnalysis {
         window_scaled: has(TCPLENS_HAS_WINDOW_SCALED).then_some(v.window_scaled),
         completeness: has(TCPLENS_HAS_COMPLETENESS).then_some(v.completeness),
         expected_seq: has(TCPLENS_HAS_EXPECTED_SEQ).then_some(v.expected_seq),
+        own: crate::verdict::Own {
+            verdict: crate::verdict::OwnVerdict::from_code(v.verdict),
+            evidence: crate::verdict::Evidence(v.evidence),
+            trigger: crate::verdict::Trigger::from_code(v.trigger),
+        },
     }
 }
 
@@ -903,6 +920,48 @@ pub extern "C" fn tcplens_verdict_name(index: u32) -> *const c_char {
                 by_bit[v.index() as usize] = Some(v.name());
             }
             by_bit
+        })
+    })
+}
+
+/// The name of tcplens's own verdict code ("out_of_order" for 1 ...), or NULL for 0 and
+/// unknown codes.
+#[no_mangle]
+pub extern "C" fn tcplens_own_verdict_name(code: u8) -> *const c_char {
+    use crate::verdict::OwnVerdict;
+    static NAMES: CNames = CNames::new();
+    entry(|| {
+        NAMES.get(code.into(), || {
+            (0..=OwnVerdict::ALL.len() as u8)
+                .map(|c| OwnVerdict::from_code(c).map(OwnVerdict::name))
+        })
+    })
+}
+
+/// The name of evidence bit `index` ("tsval" for 0 ...), or NULL.
+#[no_mangle]
+pub extern "C" fn tcplens_evidence_name(index: u32) -> *const c_char {
+    use crate::verdict::EvidenceKind;
+    static NAMES: CNames = CNames::new();
+    entry(|| {
+        NAMES.get(index as usize, || {
+            let mut by_bit = [None; 16];
+            for k in EvidenceKind::ALL {
+                by_bit[(k as u16).trailing_zeros() as usize] = Some(k.name());
+            }
+            by_bit
+        })
+    })
+}
+
+/// The name of a trigger code ("dup_acks" for 1 ...), or NULL for 0 and unknown codes.
+#[no_mangle]
+pub extern "C" fn tcplens_trigger_name(code: u8) -> *const c_char {
+    use crate::verdict::Trigger;
+    static NAMES: CNames = CNames::new();
+    entry(|| {
+        NAMES.get(code.into(), || {
+            (0..=Trigger::ALL.len() as u8).map(|c| Trigger::from_code(c).map(Trigger::name))
         })
     })
 }

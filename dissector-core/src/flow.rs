@@ -184,6 +184,8 @@ pub struct Conversation {
     /// The diagnosis's state, from the first frame it observes (none while it is off: a
     /// pointer's cost).
     pub diagnosis: Option<Box<diagnosis::State>>,
+    /// tcplens's own verdicts' state ([`crate::verdict`]).
+    pub verdicts: crate::verdict::ConvVerdicts,
     /// When the conversation was last seen (frames fed to its table), for eviction.
     seen: u64,
 }
@@ -620,6 +622,7 @@ impl ConversationTable {
             stats: ConnStats::new(ts_ns),
             analysis: ConvAnalysis::default(),
             diagnosis: None,
+            verdicts: Default::default(),
             seen: self.clock,
         };
         let slot = match self.free.pop() {

@@ -16,6 +16,7 @@
 //! - [`diagnosis`]: likely causes per connection, an engine and one file per rule;
 //! - [`text`]: every sentence tcplens prints, one file per language;
 //! - [`compact`]: verdicts kept across passes in a few bytes per frame;
+//! - [`verdict`]: tcplens's own verdict per data segment, decided from evidence;
 //! - [`analyzer`]: the per-frame pipeline that ties them together.
 //!
 //! - [`ffi`]: the C ABI (`include/tcplens.h`), the only module with `unsafe` code.
@@ -40,6 +41,7 @@ pub mod statistics;
 pub mod summary;
 pub mod synth;
 pub mod text;
+pub mod verdict;
 pub mod wire;
 
 pub use analyzer::{Analyzer, Counters, Outcome};

@@ -378,6 +378,15 @@ frame_schema! {
         "Conversation completeness", true,
         "tcp.completeness before this frame: SYN 1, SYN-ACK 2, ACK 4, DATA 8, FIN 16, RST 32",
         tcp |t| t.an.completeness.map(u64::from);
+    Verdict "verdict": Name, None, None, "tcplens verdict", true,
+        "tcplens's own verdict on a data segment, from evidence: null (a first transmission, in order), out_of_order, retransmission, spurious_retransmission or duplicate",
+        tcp |t| t.an.own.verdict.map(|v| v.name());
+    Evidence "evidence": Names, None, None, "Evidence", true,
+        "the evidence that decided the verdict: tsval, ip_id, sack, dsack, ack, vantage, timing, same_packet",
+        tcp |t| t.an.own.verdict.map(|_| t.an.own.evidence.kinds().map(|k| k.name()));
+    Trigger "trigger": Name, None, None, "Resend trigger", true,
+        "for a resend: what made the sender resend (dup_acks, sack, timeout, tail_probe), null when unknown",
+        tcp |t| t.an.own.trigger.map(|x| x.name());
     Explain "explain": Text, None, None, "Explanation", true,
         "the frame explained in the chosen language",
         frame |f| f.explain;

@@ -6,6 +6,7 @@ use tcplens_capture::Frame;
 use tcplens_core::analysis::FrameAnalysis;
 use tcplens_core::explain::{explain, explain_quote, Lang};
 use tcplens_core::flow::{endpoints, Endpoint};
+use tcplens_core::verdict::Revision;
 use tcplens_core::{Analyzer, DecodeError, FrameRecord, Outcome, TcpQuote, TcpSegment};
 
 use crate::DriveError;
@@ -45,6 +46,10 @@ pub trait Engine {
     fn builtin(&self) -> Option<&Analyzer> {
         None
     }
+
+    /// Moves the revisions of earlier frames' own verdicts (later evidence settling them,
+    /// `tcplens_core::verdict::settle`) to the end of `out`; none through the C ABI.
+    fn take_revisions(&mut self, _out: &mut Vec<Revision>) {}
 }
 
 impl Engine for Analyzer {
@@ -89,5 +94,9 @@ impl Engine for Analyzer {
 
     fn builtin(&self) -> Option<&Analyzer> {
         Some(self)
+    }
+
+    fn take_revisions(&mut self, out: &mut Vec<Revision>) {
+        Analyzer::take_revisions(self, out);
     }
 }

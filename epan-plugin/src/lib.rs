@@ -2,7 +2,8 @@
 //!
 //! On the first, in-order pass the post-dissector feeds every frame to the tcplens core
 //! and keeps the frame's verdict; every later pass (the GUI's random access, `tshark -2`)
-//! reads it back. Fields are named `tcplens.<JSONL key>`, each verdict is also a
+//! reads it back, with tcplens's own verdict (`tcplens.verdict`) as later frames settled it
+//! (a single pass shows the provisional one). Fields are named `tcplens.<JSONL key>`, each verdict is also a
 //! `tcplens.<flag>` field and an expert info, each lifecycle step an expert info (Chat),
 //! each diagnosis finding an expert info on the frame where its cause shows.
 //! No panic crosses into Wireshark: one becomes an expert error on the frame.
@@ -710,6 +711,15 @@ unsafe fn dissect_inner(
                         .map_or([None, None], |c| c.flows.map(|f| f.base_seq));
                     state.store.push(frame, &segment, &record, &analysis, bases);
                 }
+                // Later evidence settling earlier frames' own verdicts: the later passes
+                // show the settled verdict, a single pass the provisional one.
+                let mut revised = Vec::new();
+                state.analyzer.take_revisions(&mut revised);
+                if !cmdline::single_pass() {
+                    for r in revised {
+                        state.store.revise(r.frame, r.own);
+                    }
+                }
                 (segment, record, analysis)
             }
             Outcome::Quote(q) => {
@@ -1336,8 +1346,25 @@ impl FrameVisitor for TreeItems<'_> {
         }
     }
     /// The verdicts are `tcplens.<verdict>` fields and expert infos of their own
-    /// ([`add_experts`]).
-    fn names<I: Iterator<Item = &'static str>>(&mut self, _: FrameKey, _: Option<I>) {}
+    /// ([`add_experts`]); another list of names (the `evidence` of tcplens's own verdict)
+    /// is one string field, the names joined by commas.
+    fn names<I: Iterator<Item = &'static str>>(&mut self, key: FrameKey, v: Option<I>) {
+        let (Some(names), Some(hf)) = (v, self.hf(key)) else {
+            return;
+        };
+        // SAFETY: as for `text`.
+        unsafe {
+            self.text.add(self.t, self.tvb, hf, |out| {
+                for (i, n) in names.enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(n);
+                }
+                Ok(())
+            })
+        };
+    }
 }
 
 /// [`CText`]'s buffer, kept between frames.

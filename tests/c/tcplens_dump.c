@@ -121,7 +121,7 @@ static void print_undecodable(const TcplensVerdict *v) {
         "ack_raw", "len", "next_seq", "window", "window_scaled", "handshake", "teardown",
         "event", "rst_by", "rst_from", "client_state", "server_state", "flags", "dup_ack_num",
         "dup_ack_frame", "acks_frame", "ack_rtt", "initial_rtt", "bytes_in_flight",
-        "push_bytes_sent", "rto", "rto_frame", "completeness",
+        "push_bytes_sent", "rto", "rto_frame", "completeness", "verdict", "evidence", "trigger",
     };
     printf("{\"frame\":%" PRIu64 ",\"time\":", v->frame);
     print_secs(v->time_ns);
@@ -148,7 +148,7 @@ static void print_quote(const TcplensVerdict *v) {
         "len", "next_seq", "window", "window_scaled", "handshake", "teardown",
         "event", "rst_by", "rst_from", "client_state", "server_state", "flags", "dup_ack_num",
         "dup_ack_frame", "acks_frame", "ack_rtt", "initial_rtt", "bytes_in_flight",
-        "push_bytes_sent", "rto", "rto_frame", "completeness",
+        "push_bytes_sent", "rto", "rto_frame", "completeness", "verdict", "evidence", "trigger",
     };
     printf("{\"frame\":%" PRIu64 ",\"time\":", v->frame);
     print_secs(v->time_ns);
@@ -210,6 +210,19 @@ static void print_tcp(const TcplensVerdict *v) {
     opt_secs9("rto", v, TCPLENS_HAS_RTO, v->rto_ns);
     opt_u32("rto_frame", v, TCPLENS_HAS_RTO, v->rto_frame);
     opt_u32("completeness", v, TCPLENS_HAS_COMPLETENESS, v->completeness);
+    /* tcplens's own verdict: its evidence is a list only when there is a verdict. */
+    opt_name("verdict", tcplens_own_verdict_name(v->verdict));
+    key("evidence");
+    if (v->verdict) {
+        putchar('[');
+        for (uint32_t i = 0, n = 0; i < 16; i++)
+            if ((v->evidence & (1u << i)) && tcplens_evidence_name(i))
+                printf("%s\"%s\"", n++ ? "," : "", tcplens_evidence_name(i));
+        putchar(']');
+    } else {
+        printf("null");
+    }
+    opt_name("trigger", tcplens_trigger_name(v->trigger));
     print_explain(v);
     opt_name("error", tcplens_error_name(v->error));
     printf("}\n");

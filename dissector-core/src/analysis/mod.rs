@@ -236,6 +236,9 @@ pub struct FrameAnalysis {
     /// With `lost_segment`: the relative sequence number the sender's next segment was
     /// expected to start at (its highest seq + len so far), for explanations.
     pub expected_seq: Option<u32>,
+    /// tcplens's own verdict ([`crate::verdict`]), not Wireshark's: not part of what
+    /// `diff-tshark` compares.
+    pub own: crate::verdict::Own,
 }
 
 /// One segment as the analysis sees it.

@@ -2,131 +2,17 @@
 //! mirrors both the ingress and the egress of a switch, two taps merged into one file),
 //! told apart from a retransmission, which the sender makes anew.
 //!
-//! A segment is the earlier one seen again when, in the same direction,
-//! - everything TCP says is the same: sequence and acknowledgment numbers, length, flags,
-//!   window, the TSval and TSecr (when present), the SACK blocks and the captured payload
-//!   (a 64-bit hash of them all, [`Packet::key`]);
-//! - the IPv4 identification is the same too. Most stacks number their packets (Linux, per
-//!   connection) or pick them at random (the BSDs): a retransmission is a new packet with a
-//!   new one, so an equal identification names the same packet, and the copy may come up
-//!   to [`IDENTIFIED_WITHIN_NS`] later (a SPAN port may hold it back; `arkime-wireshark-
-//!   retrans.pcap` has copies 50 ms late);
-//! - without such an identification (IPv6; an IPv4 identification of 0, or one the sender
-//!   repeats on different packets, as stacks that set DF may do), only a segment that
-//!   occupies sequence space (data, SYN, FIN), with its payload whole in the capture, can
-//!   be called a copy, and only within [`UNIDENTIFIED_WITHIN_NS`] and under the
-//!   conversation's handshake RTT: a retransmission comes at least a round trip after the
-//!   original (a timeout takes 200 ms or more on Linux, RFC 6298 §2.4 asks for 1 s; a fast
-//!   retransmission waits for duplicate ACKs, a loss probe for 2 RTTs), while SPAN copies
-//!   come 0.3 to 2.4 ms apart (`tests/groundtruth/span-*.pcap`). A pure ACK is then never
-//!   called a copy: a receiver's duplicate ACKs are byte-identical by design.
-//!
-//! The time counts from the latest copy, so a packet recorded four times is one original
-//! and three copies. Only the conversation's last [`RECENT`] distinct packets are kept
-//! (16 bytes each, the sender mixed into the key): in `span-every-data.pcap` up to 19
-//! frames come between a packet and its copy, and 12 remembered would miss 2 of its 181
-//! copies, 8 would miss 32. The copies found go
-//! to the `capture_duplicates` finding at the end of the conversation, and to no other
+//! Which packets are copies is decided once, by [`crate::verdict::duplicate`] (the same
+//! detector gives those frames the verdict `duplicate`): the same IP ID, TCP header and
+//! payload within a bound of time. Here the copies found are counted, for the
+//! `capture_duplicates` finding at the end of the conversation, and shown to no other
 //! rule: they are not retransmissions, duplicate ACKs or losses.
 
 use crate::diagnosis::state::{Frames, MAX_EVIDENCE};
 use crate::diagnosis::{Detail, Finding, State};
-use crate::lifecycle::{Handshake, Side};
+use crate::lifecycle::Side;
 use crate::record::FrameRecord;
-use crate::wire::TcpSegment;
-
-/// A copy with the same IPv4 identification counts up to this long after the earlier copy:
-/// below Linux's minimum retransmission timeout (200 ms), so even a stack that reused the
-/// identification could not have resent the segment by then.
-pub(crate) const IDENTIFIED_WITHIN_NS: i64 = 200_000_000;
-
-/// A copy without an identifying IP ID counts only this long after the earlier copy (and
-/// under the handshake RTT, when the capture saw the handshake).
-pub(crate) const UNIDENTIFIED_WITHIN_NS: i64 = 3_000_000;
-
-/// Distinct packets remembered per conversation (both directions).
-pub(crate) const RECENT: usize = 16;
-
-/// What the duplicate check needs of one decoded segment (made by the analyzer, only with
-/// the diagnosis on).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Packet {
-    /// Hash of the segment's numbers, flags, window, timestamps, SACK blocks, IP ID and
-    /// captured payload.
-    key: u64,
-    ip_id: Option<u16>,
-    /// Data, SYN or FIN, with the payload whole in the capture.
-    whole_data: bool,
-}
-
-/// FNV-1a's constants, over 64-bit words.
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-
-fn mix(h: u64, word: u64) -> u64 {
-    (h ^ word).wrapping_mul(FNV_PRIME)
-}
-
-impl Packet {
-    pub(crate) fn of(seg: &TcpSegment<'_>) -> Packet {
-        let o = &seg.options;
-        let mut h = FNV_OFFSET;
-        h = mix(h, u64::from(seg.seq) << 32 | u64::from(seg.ack));
-        h = mix(
-            h,
-            u64::from(seg.seg_len) << 32 | u64::from(seg.flags.0) << 16 | u64::from(seg.window),
-        );
-        h = mix(h, seg.ip_id.map_or(1 << 16, u64::from));
-        h = mix(
-            h,
-            o.timestamps
-                .map_or(1 << 63, |(v, e)| u64::from(v) << 32 | u64::from(e)),
-        );
-        for &(l, r) in o.sack.iter().take(usize::from(o.sack_count)) {
-            h = mix(h, u64::from(l) << 32 | u64::from(r));
-        }
-        h = mix(h, seg.payload.len() as u64);
-        let mut words = seg.payload.chunks_exact(8);
-        for w in &mut words {
-            h = mix(h, u64::from_le_bytes(w.try_into().unwrap_or([0; 8])));
-        }
-        for &b in words.remainder() {
-            h = mix(h, u64::from(b));
-        }
-        let occupies = seg.seg_len > 0 || seg.flags.syn() || seg.flags.fin();
-        Packet {
-            key: h,
-            ip_id: seg.ip_id,
-            whole_data: occupies && seg.payload.len() as u64 >= u64::from(seg.seg_len),
-        }
-    }
-}
-
-/// One packet remembered (16 bytes): its key, when it was last seen (in µs, wrapping
-/// every 71 minutes: only gaps under a second matter), the frame that first carried it
-/// (0: an empty slot).
-#[derive(Debug, Clone, Copy, Default)]
-struct Seen {
-    key: u64,
-    ts_us: u32,
-    frame: u32,
-}
-
-/// A time in wrapping microseconds.
-fn us(ts_ns: i64) -> u32 {
-    (ts_ns.div_euclid(1_000)) as u32
-}
-
-/// The last distinct packets of the conversation (the sender is in the key).
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Recent {
-    list: [Seen; RECENT],
-    next: u8,
-    /// The IP ID of each side's latest distinct packet.
-    last_id: [Option<u16>; 2],
-    /// The side gave its latest two distinct packets the same IP ID: it does not name them.
-    id_repeats: [bool; 2],
-}
+use crate::verdict::CopyOf;
 
 /// The copies found in one conversation.
 #[derive(Debug, Clone, Copy)]
@@ -142,69 +28,31 @@ pub(super) struct Copies {
     pub(super) max_gap_ns: i64,
 }
 
-/// Whether the frame is a copy of a packet seen shortly before; if so it is counted, and
-/// the caller shows it to no rule. Otherwise it is remembered (and the handshake RTT noted).
-pub(super) fn is_copy(c: &mut State, frame: u32, ts_ns: i64, rec: &FrameRecord, p: Packet) -> bool {
-    if rec.handshake == Some(Handshake::Ack) && c.syns.seen > 0 {
-        c.hs_rtt_ns
-            .get_or_insert(ts_ns.saturating_sub(c.last_syn_ns));
-    }
+/// Counts the frame, a copy of `copy.frame` (see [`crate::verdict::duplicate`]).
+pub(super) fn count(c: &mut State, frame: u32, rec: &FrameRecord, copy: CopyOf) {
     let side = rec.sender();
-    let me = side.idx();
-    let key = mix(p.key, me as u64);
-    let r = &mut c.recent;
-    let identified = p.ip_id.is_some_and(|id| id != 0) && !r.id_repeats[me];
-    let within = if identified {
-        IDENTIFIED_WITHIN_NS
-    } else if p.whole_data {
-        c.hs_rtt_ns.map_or(UNIDENTIFIED_WITHIN_NS, |rtt| {
-            rtt.min(UNIDENTIFIED_WITHIN_NS)
-        })
-    } else {
-        0
-    };
-    let now = us(ts_ns);
-    let gap_ns = |s: &Seen| i64::from(now.wrapping_sub(s.ts_us)) * 1_000;
-    let hit = r
-        .list
-        .iter_mut()
-        .find(|s| s.frame != 0 && s.key == key && gap_ns(s) < within);
-    if let Some(s) = hit {
-        let gap = gap_ns(s);
-        s.ts_us = now;
-        let data = u32::from(rec.len > 0);
-        match c.copies.as_mut() {
-            None => {
-                let mut frames = Frames::default();
-                frames.push(frame);
-                c.copies = Some(Copies {
-                    frames,
-                    first_of: s.frame,
-                    side,
-                    data,
-                    min_gap_ns: gap,
-                    max_gap_ns: gap,
-                });
-            }
-            Some(k) => {
-                k.frames.push(frame);
-                k.data = k.data.saturating_add(data);
-                k.min_gap_ns = k.min_gap_ns.min(gap);
-                k.max_gap_ns = k.max_gap_ns.max(gap);
-            }
+    let gap = copy.gap_ns;
+    let data = u32::from(rec.len > 0);
+    match c.copies.as_mut() {
+        None => {
+            let mut frames = Frames::default();
+            frames.push(frame);
+            c.copies = Some(Copies {
+                frames,
+                first_of: copy.frame,
+                side,
+                data,
+                min_gap_ns: gap,
+                max_gap_ns: gap,
+            });
         }
-        return true;
+        Some(k) => {
+            k.frames.push(frame);
+            k.data = k.data.saturating_add(data);
+            k.min_gap_ns = k.min_gap_ns.min(gap);
+            k.max_gap_ns = k.max_gap_ns.max(gap);
+        }
     }
-    r.id_repeats[me] = p.ip_id.is_some() && p.ip_id == r.last_id[me];
-    r.last_id[me] = p.ip_id;
-    let slot = usize::from(r.next) % RECENT;
-    r.list[slot] = Seen {
-        key,
-        ts_us: now,
-        frame,
-    };
-    r.next = ((slot + 1) % RECENT) as u8;
-    false
 }
 
 /// At the end of the conversation: the copies, if any.
@@ -396,8 +244,7 @@ mod tests {
 
     #[test]
     fn the_state_stays_small() {
-        // 16 remembered packets of 16 bytes, the copies found and the RTT.
-        assert_eq!(core::mem::size_of::<Recent>(), 272);
+        // The copies found (the packets remembered are the verdict engine's).
         assert_eq!(core::mem::size_of::<Option<Copies>>(), 48);
         assert!(
             core::mem::size_of::<State>() <= 800,

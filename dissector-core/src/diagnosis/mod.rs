@@ -34,9 +34,9 @@ use crate::explain::Lang;
 use crate::flow::ClientBy;
 use crate::lifecycle::Side;
 use crate::record::FrameRecord;
+use crate::verdict::CopyOf;
 use crate::wire::{IcmpError, Unreachable};
 
-pub(crate) use duplicates::Packet;
 pub use state::State;
 pub use text::{words, FrameList, Micros, Parties, Secs};
 
@@ -386,7 +386,8 @@ impl Diagnoser {
     /// whose diagnosis state is `state` (allocated here on its first observed frame);
     /// findings this frame completes are kept for [`take`](Self::take). A header quoted in
     /// an ICMP error (`icmp`) goes only to the rules that take quotes. A copy of a packet
-    /// seen shortly before (`packet`, see `duplicates`) is counted and goes to no rule.
+    /// seen shortly before (`copy`, found by [`crate::verdict::duplicate`]) is counted and goes
+    /// to no rule.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn observe(
         &mut self,
@@ -397,18 +398,17 @@ impl Diagnoser {
         an: &FrameAnalysis,
         conv: ConvFacts,
         icmp: Option<IcmpError>,
-        packet: Option<Packet>,
+        copy: Option<CopyOf>,
     ) {
         if rec.malformed.is_some() && icmp.is_none() {
             return;
         }
         let c = state.get_or_insert_with(|| Box::new(State::new()));
         let ts = ts_ns.saturating_sub(self.origin_ns.unwrap_or(0));
-        if let (None, Some(p)) = (icmp, packet) {
-            if duplicates::is_copy(c, frame, ts, rec, p) {
-                c.last_ns = c.last_ns.max(ts);
-                return;
-            }
+        if let (None, Some(copy)) = (icmp, copy) {
+            duplicates::count(c, frame, rec, copy);
+            c.last_ns = c.last_ns.max(ts);
+            return;
         }
         let new = icmp.is_none() && !c.tcp_seen;
         let o = Obs {

@@ -3,7 +3,7 @@
 //! it is created and evicted with the conversation and costs a pointer when the diagnosis
 //! is off.
 
-use super::duplicates::{Copies, Recent};
+use super::duplicates::Copies;
 use crate::seq::{gt, lt};
 
 /// At most this many evidence frames of one kind are kept per conversation (the first ones).
@@ -180,12 +180,8 @@ pub struct State {
     pub(super) tcp_seen: bool,
     /// ICMP "destination unreachable" errors quoting this conversation's segments.
     pub(super) unreachable: Option<UnreachableSeen>,
-    /// The last distinct packets, to tell copies by.
-    pub(super) recent: Recent,
     /// The capture duplicates found.
     pub(super) copies: Option<Copies>,
-    /// From the (latest) SYN to the handshake's final ACK, when the capture saw both.
-    pub(super) hs_rtt_ns: Option<i64>,
 }
 
 /// The ICMP unreachable errors of one conversation: the first one's facts, and the frames.
@@ -212,9 +208,7 @@ impl State {
             dirs: [Dir::default(); 2],
             tcp_seen: false,
             unreachable: None,
-            recent: Recent::default(),
             copies: None,
-            hs_rtt_ns: None,
         }
     }
 }

@@ -1,0 +1,186 @@
+//! The order the sender made its packets in, as the last `LAST` (8) data packets of the
+//! direction show it (their sequence numbers and [`Stamp`]s: IP ID and TSval), with the
+//! packet that carried the highest data and the latest-made packet seen. A sender
+//! makes its first transmissions in sequence order (RFC 9293 §3.10.1), so:
+//! - a packet made *after* one carrying higher sequence numbers is a resend (a first
+//!   transmission of its bytes came before that higher data);
+//! - a packet made *before* one already seen, and not a resend, is a first transmission
+//!   overtaken on the path: out of order, even when its sequence numbers are the highest.
+
+use super::{ip_id, tsval, EvidenceKind, Stamp};
+use crate::seq::ge;
+
+/// Data packets remembered per direction.
+pub(crate) const LAST: usize = 8;
+
+/// See the module's documentation (16 bytes a packet), and the recent resends and hole
+/// fills ([`Fills`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct SentOrder {
+    /// The packet that carried the highest data: its sequence number and stamp.
+    top: Option<(u32, Stamp)>,
+    /// The latest-made packet seen, data or not.
+    newest: Option<Stamp>,
+    seqs: [u32; LAST],
+    stamps: [Stamp; LAST],
+    n: u8,
+    next: u8,
+}
+
+/// What the packets seen say of a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Made {
+    /// After a packet carrying higher sequence numbers: a resend.
+    AfterHigherData(EvidenceKind),
+    /// Before a packet already seen (and after none with higher data).
+    BeforeSeen(EvidenceKind),
+    Unknown,
+}
+
+/// Whether `a` was made before `b`, and by which evidence: the IP ID when the sender
+/// increments it (`ids`), else TSval.
+pub(crate) fn order(a: Stamp, b: Stamp, ids: bool) -> Option<(bool, EvidenceKind)> {
+    if ids {
+        if let Some(x) = ip_id::sent_before(a.ip_id(), b.ip_id()) {
+            return Some((x, EvidenceKind::IpId));
+        }
+    }
+    tsval::sent_before(a.tsval(), b.tsval()).map(|x| (x, EvidenceKind::Tsval))
+}
+
+impl SentOrder {
+    /// Notes any packet of the direction (a pure ACK too: it may overtake data).
+    pub(crate) fn note(&mut self, stamp: Stamp) {
+        if stamp.ip_id().is_none() && stamp.tsval().is_none() {
+            return;
+        }
+        let newer = self
+            .newest
+            .is_none_or(|n| order(n, stamp, true).is_some_and(|o| o.0));
+        if newer {
+            self.newest = Some(stamp);
+        }
+    }
+
+    /// Notes a data packet; `top`: it carried the highest data so far.
+    pub(crate) fn push(&mut self, seq: u32, stamp: Stamp, top: bool) {
+        if top {
+            self.top = Some((seq, stamp));
+        }
+        let i = usize::from(self.next);
+        self.seqs[i] = seq;
+        self.stamps[i] = stamp;
+        self.next = ((i + 1) % LAST) as u8;
+        self.n = self.n.saturating_add(1).min(LAST as u8);
+    }
+
+    /// Where the packet `stamp`, ending at `end`, stands against the packets seen.
+    pub(crate) fn of(&self, end: u32, stamp: Stamp, ids: bool) -> Made {
+        // The packet with the highest data, made before: the commonest proof of a resend,
+        // and one the list may have dropped.
+        if let Some((seq, other)) = self.top {
+            if let (Some((true, k)), true) = (order(other, stamp, ids), ge(seq, end)) {
+                return Made::AfterHigherData(k);
+            }
+        }
+        let mut before = self
+            .newest
+            .and_then(|n| order(stamp, n, ids))
+            .and_then(|(b, k)| b.then_some(k));
+        for i in 0..usize::from(self.n) {
+            let (seq, other) = (self.seqs[i], self.stamps[i]);
+            match order(other, stamp, ids) {
+                Some((true, k)) if ge(seq, end) => return Made::AfterHigherData(k),
+                Some((false, k)) => before = Some(k),
+                _ => {}
+            }
+        }
+        before.map_or(Made::Unknown, Made::BeforeSeen)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn st(id: u16) -> Stamp {
+        Stamp::new(Some(id), None)
+    }
+
+    #[test]
+    fn made_after_higher_data_is_a_resend_made_before_seen_is_reordering() {
+        let mut o = SentOrder::default();
+        o.push(0, st(1), true);
+        o.push(200, st(3), true);
+        // 100-200 made as 2: before 200-300 (3), after nothing higher.
+        assert_eq!(o.of(200, st(2), true), Made::BeforeSeen(EvidenceKind::IpId));
+        // made as 4: after 200-300 (3).
+        assert_eq!(
+            o.of(200, st(4), true),
+            Made::AfterHigherData(EvidenceKind::IpId)
+        );
+        // Without usable IP IDs or TSvals: unknown.
+        assert_eq!(o.of(200, st(4), false), Made::Unknown);
+    }
+}
+
+/// Recent segments that filled holes or resent data: when a segment arrives whose bytes
+/// one of them carried, and it was made before it, it is the original arriving after its
+/// resend (out of order), and the fill was a spurious resend.
+pub(crate) const FILLS: usize = 16;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Fill {
+    pub(crate) frame: u32,
+    pub(crate) seq: u32,
+    pub(crate) end: u32,
+    pub(crate) stamp: Stamp,
+    /// When it was seen, in wrapping microseconds.
+    pub(crate) at_us: u32,
+    /// Called a needed retransmission: later evidence may revise it to spurious.
+    pub(crate) needed: bool,
+    /// Seen at its sender.
+    pub(crate) at_sender: bool,
+    /// Seen at its sender, and no ACK has covered it yet: the first that does settles it.
+    pub(crate) awaiting_ack: bool,
+}
+
+/// The last [`FILLS`] fills.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Fills {
+    list: [Fill; FILLS],
+    next: u8,
+}
+
+impl Fills {
+    pub(crate) fn push(&mut self, f: Fill) {
+        let i = usize::from(self.next);
+        self.list[i] = f;
+        self.next = ((i + 1) % FILLS) as u8;
+    }
+
+    /// The fills, to settle them ([`super::settle`]).
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Fill> {
+        self.list.iter_mut().filter(|f| f.frame != 0)
+    }
+
+    /// A fill overlapping `[s, e)` made after `stamp`, and the evidence.
+    pub(crate) fn made_after(
+        &self,
+        s: u32,
+        e: u32,
+        stamp: Stamp,
+        ids: bool,
+    ) -> Option<(Fill, EvidenceKind)> {
+        use crate::seq::{gt, lt};
+        self.list.iter().find_map(|f| {
+            if f.frame == 0 || !(lt(s, f.end) && gt(e, f.seq)) {
+                return None;
+            }
+            match order(stamp, f.stamp, ids) {
+                Some((true, k)) => Some((*f, k)),
+                _ => None,
+            }
+        })
+    }
+}

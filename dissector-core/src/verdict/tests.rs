@@ -1,0 +1,181 @@
+//! The engine end to end, on a few synthetic segments through the analyzer.
+
+use super::*;
+use crate::synth::SegBuilder;
+use crate::wire::LinkType;
+use crate::{Analyzer, Outcome};
+
+pub(super) const MS: i64 = 1_000_000;
+const C: &str = "10.0.0.1:40000";
+const S: &str = "10.0.0.2:80";
+
+pub(super) fn c(seq: u32, ack: u32) -> SegBuilder {
+    SegBuilder::v4(C, S).flags("A").seq(seq).ack(ack)
+}
+pub(super) fn s(seq: u32, ack: u32) -> SegBuilder {
+    SegBuilder::v4(S, C).flags("A").seq(seq).ack(ack)
+}
+
+/// A handshake captured next to the client (the SYN-ACK 40 ms after the SYN, the ACK at
+/// once): the client's data is seen at its sender, the server's at its receiver.
+pub(super) fn near_client() -> Vec<(SegBuilder, i64)> {
+    vec![
+        (c(0, 0).flags("S").ip_id(1000), 0),
+        (s(0, 1).flags("SA").ip_id(5000), 40),
+        (c(1, 1).ip_id(1001), 40),
+    ]
+}
+
+/// The verdicts of every frame (ms times).
+pub(super) fn run(frames: &[(SegBuilder, i64)]) -> Vec<Own> {
+    let mut a = Analyzer::new();
+    frames
+        .iter()
+        .map(|(b, t)| {
+            let raw = b.raw();
+            match a.process(LinkType::Raw, &raw, raw.len() as u32, t * MS) {
+                Outcome::Tcp { analysis, .. } => analysis.own,
+                other => panic!("{other:?}"),
+            }
+        })
+        .collect()
+}
+
+fn data(seg: SegBuilder, n: usize) -> SegBuilder {
+    seg.flags("PA").payload(&vec![7; n])
+}
+
+fn verdict(o: &Own) -> (Option<&'static str>, Vec<&'static str>) {
+    (
+        o.verdict.map(OwnVerdict::name),
+        o.evidence.kinds().map(|k| k.name()).collect(),
+    )
+}
+
+/// The server's data at the receiver, its IP IDs counting from 5001.
+fn server_data(order: &[(u32, u16, i64)]) -> Vec<Own> {
+    let mut f = near_client();
+    for &(seq, id, t) in order {
+        f.push((data(s(seq, 1), 100).ip_id(id), t));
+    }
+    run(&f)[3..].to_vec()
+}
+
+#[test]
+fn at_the_receiver_an_older_ip_id_in_a_hole_is_reordering() {
+    // 301 sent (5004) before 401 (5005), arrives after it.
+    let v = server_data(&[
+        (1, 5001, 100),
+        (101, 5002, 100),
+        (201, 5003, 100),
+        (401, 5005, 101),
+        (301, 5004, 102),
+        (501, 5006, 103),
+    ]);
+    assert_eq!(verdict(&v[4]), (Some("out_of_order"), vec!["ip_id"]));
+    assert!(v[5].verdict.is_none());
+}
+
+#[test]
+fn at_the_receiver_a_newer_ip_id_in_a_hole_is_a_needed_resend() {
+    // 101 was lost (5002); its resend is 5006.
+    let v = server_data(&[
+        (1, 5001, 100),
+        (201, 5003, 101),
+        (301, 5004, 102),
+        (401, 5005, 103),
+        (501, 5006, 104),
+        (101, 5007, 145),
+    ]);
+    assert_eq!(verdict(&v[5]), (Some("retransmission"), vec!["ip_id"]));
+}
+
+#[test]
+fn at_the_receiver_bytes_seen_again_are_a_spurious_resend() {
+    let v = server_data(&[
+        (1, 5001, 100),
+        (101, 5002, 101),
+        (201, 5003, 102),
+        (101, 5004, 150),
+    ]);
+    assert_eq!(
+        verdict(&v[3]),
+        (Some("spurious_retransmission"), vec!["ip_id", "vantage"])
+    );
+}
+
+#[test]
+fn tsval_orders_when_the_ip_id_does_not() {
+    // IP ID 0 throughout: TSval decides (RFC 7323 §5.4).
+    let mut f = near_client();
+    for (seq, ts, t) in [
+        (1, 100, 100),
+        (201, 102, 101),
+        (101, 101, 102),
+        (301, 103, 103),
+        (401, 150, 150),
+    ] {
+        f.push((data(s(seq, 1), 100).ip_id(0).timestamps(ts, 1), t));
+    }
+    f.push((data(s(101, 1), 100).ip_id(0).timestamps(160, 1), 160));
+    let v = run(&f);
+    assert_eq!(verdict(&v[5]), (Some("out_of_order"), vec!["tsval"]));
+    // Bytes seen again, with a newer TSval.
+    assert_eq!(v[8].verdict, Some(OwnVerdict::SpuriousRetransmission));
+}
+
+#[test]
+fn at_the_sender_a_segment_below_the_highest_sent_is_a_resend_never_reordering() {
+    let mut f = near_client();
+    for (seq, id, t) in [
+        (1, 1002, 41),
+        (101, 1003, 41),
+        (201, 1004, 42),
+        (101, 1005, 90),
+    ] {
+        f.push((data(c(seq, 1), 100).ip_id(id), t));
+    }
+    // The server SACKs 201-301 and ACKs 101: then resending 201 is spurious.
+    f.push((s(1, 101).sack(&[(201, 301)]).ip_id(5001), 95));
+    f.push((data(c(201, 1), 100).ip_id(1006), 96));
+    let v = run(&f);
+    assert_eq!(verdict(&v[6]), (Some("retransmission"), vec!["vantage"]));
+    assert_eq!(
+        verdict(&v[8]),
+        (Some("spurious_retransmission"), vec!["sack", "vantage"])
+    );
+}
+
+#[test]
+fn the_same_packet_again_is_a_duplicate_and_changes_nothing() {
+    let v = server_data(&[(1, 5001, 100), (1, 5001, 101), (101, 5002, 102)]);
+    assert_eq!(
+        verdict(&v[1]),
+        (Some("duplicate"), vec!["ip_id", "same_packet"])
+    );
+    assert!(v[2].verdict.is_none());
+}
+
+#[test]
+fn without_ip_id_or_tsval_timing_decides() {
+    let mut f = near_client();
+    for (seq, t) in [
+        (1, 100),
+        (201, 101),
+        (101, 105),
+        (301, 106),
+        (401, 107),
+        (501, 200),
+    ] {
+        f.push((data(s(seq, 1), 100).ip_id(0), t));
+    }
+    f.push((data(s(501, 1), 100).ip_id(0), 250));
+    f.push((data(s(601, 1), 100).ip_id(0), 251));
+    f.push((data(s(801, 1), 100).ip_id(0), 252));
+    f.push((data(s(701, 1), 100).ip_id(0), 320));
+    let v = run(&f);
+    // 4 ms after the data above it, against a 40 ms RTT: reordering.
+    assert_eq!(verdict(&v[5]), (Some("out_of_order"), vec!["timing"]));
+    // 68 ms after: a resend.
+    assert_eq!(verdict(&v[12]), (Some("retransmission"), vec!["timing"]));
+}
