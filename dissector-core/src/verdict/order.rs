@@ -7,7 +7,8 @@
 //! - a packet made *before* one already seen, and not a resend, is a first transmission
 //!   overtaken on the path: out of order, even when its sequence numbers are the highest.
 
-use super::{ip_id, tsval, EvidenceKind, Stamp};
+use super::ip_id::IdClock;
+use super::{tsval, EvidenceKind, Stamp};
 use crate::seq::ge;
 
 /// Data packets remembered per direction.
@@ -39,24 +40,25 @@ pub(crate) enum Made {
 
 /// Whether `a` was made before `b`, and by which evidence: the IP ID when the sender
 /// increments it (`ids`), else TSval.
-pub(crate) fn order(a: Stamp, b: Stamp, ids: bool) -> Option<(bool, EvidenceKind)> {
-    if ids {
-        if let Some(x) = ip_id::sent_before(a.ip_id(), b.ip_id()) {
-            return Some((x, EvidenceKind::IpId));
-        }
+pub(crate) fn order(a: Stamp, b: Stamp, ids: IdClock) -> Option<(bool, EvidenceKind)> {
+    if let Some(x) = ids.sent_before(a.ip_id(), b.ip_id()) {
+        return Some((x, EvidenceKind::IpId));
     }
     tsval::sent_before(a.tsval(), b.tsval()).map(|x| (x, EvidenceKind::Tsval))
 }
 
 impl SentOrder {
     /// Notes any packet of the direction (a pure ACK too: it may overtake data).
-    pub(crate) fn note(&mut self, stamp: Stamp) {
+    pub(crate) fn note(&mut self, stamp: Stamp, ids: IdClock) {
         if stamp.ip_id().is_none() && stamp.tsval().is_none() {
             return;
         }
-        let newer = self
-            .newest
-            .is_none_or(|n| order(n, stamp, true).is_some_and(|o| o.0));
+        // A packet far behind the newest by IP ID comes from a counter started afresh
+        // (`ndpi-KakaoTalk_chat.pcap`: a SYN-ACK with 0x30b5, then data from 0xde2c):
+        // it becomes the newest, or every later packet would seem made before it.
+        let newer = self.newest.is_none_or(|n| {
+            ids.far_apart(n.ip_id(), stamp.ip_id()) || order(n, stamp, ids).is_some_and(|o| o.0)
+        });
         if newer {
             self.newest = Some(stamp);
         }
@@ -75,7 +77,8 @@ impl SentOrder {
     }
 
     /// Where the packet `stamp`, ending at `end`, stands against the packets seen.
-    pub(crate) fn of(&self, end: u32, stamp: Stamp, ids: bool) -> Made {
+    /// `start`..`end`: its sequence numbers.
+    pub(crate) fn of(&self, start: u32, end: u32, stamp: Stamp, ids: IdClock) -> Made {
         // The packet with the highest data, made before: the commonest proof of a resend,
         // and one the list may have dropped.
         if let Some((seq, other)) = self.top {
@@ -83,12 +86,23 @@ impl SentOrder {
                 return Made::AfterHigherData(k);
             }
         }
+        // Made before the newest packet, when that carried no data (an ACK that overtook
+        // it); data packets are weighed in the loop below.
         let mut before = self
             .newest
             .and_then(|n| order(stamp, n, ids))
             .and_then(|(b, k)| b.then_some(k));
         for i in 0..usize::from(self.n) {
             let (seq, other) = (self.seqs[i], self.stamps[i]);
+            // One IP ID on two packets of different data: the IDs are no packet counter
+            // here (a middlebox rewrote them: `zeek-206_example_b.pcap` gives 0x077e and
+            // 0x077f to two segments each), so the order they give says nothing.
+            if ids != IdClock::Off
+                && other.ip_id().is_some_and(|id| Some(id) == stamp.ip_id())
+                && seq != start
+            {
+                return Made::Unknown;
+            }
             match order(other, stamp, ids) {
                 Some((true, k)) if ge(seq, end) => return Made::AfterHigherData(k),
                 Some((false, k)) => before = Some(k),
@@ -113,14 +127,17 @@ mod tests {
         o.push(0, st(1), true);
         o.push(200, st(3), true);
         // 100-200 made as 2: before 200-300 (3), after nothing higher.
-        assert_eq!(o.of(200, st(2), true), Made::BeforeSeen(EvidenceKind::IpId));
+        assert_eq!(
+            o.of(100, 200, st(2), IdClock::Net),
+            Made::BeforeSeen(EvidenceKind::IpId)
+        );
         // made as 4: after 200-300 (3).
         assert_eq!(
-            o.of(200, st(4), true),
+            o.of(100, 200, st(4), IdClock::Net),
             Made::AfterHigherData(EvidenceKind::IpId)
         );
         // Without usable IP IDs or TSvals: unknown.
-        assert_eq!(o.of(200, st(4), false), Made::Unknown);
+        assert_eq!(o.of(100, 200, st(4), IdClock::Off), Made::Unknown);
     }
 }
 
@@ -170,7 +187,7 @@ impl Fills {
         s: u32,
         e: u32,
         stamp: Stamp,
-        ids: bool,
+        ids: IdClock,
     ) -> Option<(Fill, EvidenceKind)> {
         use crate::seq::{gt, lt};
         self.list.iter().find_map(|f| {

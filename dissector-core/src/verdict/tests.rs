@@ -179,3 +179,73 @@ fn without_ip_id_or_tsval_timing_decides() {
     // 68 ms after: a resend.
     assert_eq!(verdict(&v[12]), (Some("retransmission"), vec!["timing"]));
 }
+
+#[test]
+fn a_little_endian_ip_id_counter_orders_in_order_data_as_in_order() {
+    // zeek-retransmit-fast009.pcap's server: 0x763d, 0x773d, ... (the counter kept in the
+    // host's byte order), bursts a few thousand apart: no verdict on any of it.
+    let mut ids = vec![];
+    for burst in [0x3d76_u16, 0x4776, 0x4c75] {
+        for k in 0..5 {
+            ids.push((burst + k).swap_bytes());
+        }
+    }
+    let order: Vec<(u32, u16, i64)> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| (1 + 100 * i as u32, id, 100 + 40 * (i as i64 / 5)))
+        .collect();
+    let v = server_data(&order);
+    assert!(v.iter().all(|o| o.verdict.is_none()), "{v:?}");
+}
+
+#[test]
+fn one_ip_id_on_two_segments_of_different_data_gives_no_order() {
+    // zeek-206_example_b.pcap: a middlebox gives 0x077e and 0x077f to two segments each;
+    // the segments are new and in order.
+    let v = server_data(&[
+        (1, 0x0778, 100),
+        (101, 0x0779, 100),
+        (201, 0x077a, 100),
+        (301, 0x077b, 100),
+        (401, 0x077c, 100),
+        (501, 0x077d, 100),
+        (601, 0x077e, 100),
+        (701, 0x077f, 100),
+        (801, 0x077e, 100),
+        (901, 0x077f, 100),
+        (1001, 0x0780, 100),
+    ]);
+    assert!(v.iter().all(|o| o.verdict.is_none()), "{v:?}");
+}
+
+#[test]
+fn a_counter_started_afresh_after_the_handshake_is_followed() {
+    // ndpi-KakaoTalk_chat.pcap: the SYN-ACK carries 0x30b5 (here 5000), the data counts
+    // from 0xde2c: every later segment is not "made before" the SYN-ACK.
+    let v = server_data(&[
+        (1, 0xde2c, 100),
+        (101, 0xde2d, 100),
+        (201, 0xde2e, 101),
+        (301, 0xde2f, 101),
+        (401, 0xde30, 102),
+    ]);
+    assert!(v.iter().all(|o| o.verdict.is_none()), "{v:?}");
+}
+
+#[test]
+fn data_on_a_syn_is_a_first_transmission() {
+    // sv-tfo.pcap: TCP Fast Open's SYN carries 3 bytes (RFC 7413), sequence ISN+1..ISN+4.
+    let f = vec![
+        (data(c(0, 0), 3).flags("S").ip_id(1000), 0),
+        (s(0, 4).flags("SA").ip_id(5000), 1),
+        (c(4, 1).ip_id(1001), 1),
+        (data(c(4, 1), 10).ip_id(1002), 2),
+    ];
+    let v = run(&f);
+    assert!(v.iter().all(|o| o.verdict.is_none()), "{v:?}");
+    // The SYN sent again with its data is a resend.
+    let mut again = f[..1].to_vec();
+    again.push((data(c(0, 0), 3).flags("S").ip_id(1001), 1000));
+    assert_eq!(run(&again)[1].verdict, Some(OwnVerdict::Retransmission));
+}
