@@ -513,6 +513,9 @@ fn conns(input: &InputArgs, opts: &ConnsOptions<'_>) -> Result<(), CliError> {
     if diagnose {
         // Times from the capture's first frame, as tcplens has always counted them.
         analyzer.diagnose(TimeOrigin::FirstFrame);
+    } else {
+        // The table shows no per-frame verdict.
+        analyzer.skip_own_verdicts();
     }
     let end = drive::run(
         &mut src,

@@ -87,6 +87,8 @@ pub struct Analyzer {
     diagnoser: Option<Diagnoser>,
     /// Per-connection statistics are gathered ([`gather_statistics`](Self::gather_statistics)).
     statistics: bool,
+    /// tcplens's own verdicts are not judged ([`skip_own_verdicts`](Self::skip_own_verdicts)).
+    no_own_verdicts: bool,
     /// IP datagrams being reassembled from their fragments.
     defrag: Defragmenter,
     /// Own verdicts of earlier frames revised by later evidence, until the host takes them
@@ -110,6 +112,7 @@ impl Analyzer {
             counters: Counters::default(),
             diagnoser: None,
             statistics: false,
+            no_own_verdicts: false,
             defrag: Defragmenter::default(),
             revisions: Vec::new(),
         }
@@ -118,9 +121,10 @@ impl Analyzer {
     /// Forgets everything (a capture reload); the cap and the diagnosis switch stay.
     pub fn reset(&mut self) {
         let origin = self.diagnoser.as_ref().map(Diagnoser::origin);
-        let statistics = self.statistics;
+        let (statistics, no_own_verdicts) = (self.statistics, self.no_own_verdicts);
         *self = Self::with_max_conns(self.conversations.max());
         self.statistics = statistics;
+        self.no_own_verdicts = no_own_verdicts;
         if let Some(origin) = origin {
             self.diagnose(origin);
         }
@@ -140,6 +144,14 @@ impl Analyzer {
     /// show them.
     pub fn gather_statistics(&mut self) {
         self.statistics = true;
+    }
+
+    /// Leaves out tcplens's own verdicts (`verdict`, `evidence`, `trigger`), from the next
+    /// frame on, for a host that shows none of them (`conns` without its diagnosis): they
+    /// cost about 2 KiB per conversation and a hash of every packet. The diagnosis needs
+    /// them (its copies are the `duplicate` verdicts), so they are judged while it is on.
+    pub fn skip_own_verdicts(&mut self) {
+        self.no_own_verdicts = true;
     }
 
     /// Whether the diagnosis is on.
@@ -427,18 +439,23 @@ impl Analyzer {
         }
         // tcplens's own verdict: a copy of a recent packet, else the evidence rules.
         let quoted = matches!(seg.kind, SegmentKind::IcmpQuoted(_));
-        let copy = if quoted || rec.malformed.is_some() {
-            None
+        let judged = !self.no_own_verdicts || self.diagnoser.is_some();
+        let mut verdicts = if judged && !quoted && rec.malformed.is_none() {
+            Some(conv.verdicts.get_or_insert_with(Box::default))
         } else {
-            conv.verdicts.copy_of(
+            None
+        };
+        let copy = match verdicts {
+            None => None,
+            Some(ref mut v) => v.copy_of(
                 frame,
                 ts_ns,
                 lookup.side,
                 Packet::of(seg),
                 conv.stats.handshake_rtt_ns,
-            )
+            ),
         };
-        if matches!(seg.kind, SegmentKind::Complete) && rec.malformed.is_none() {
+        if let (Some(verdicts), SegmentKind::Complete) = (verdicts, seg.kind) {
             let s = SegIn::of(frame, lookup.side, seg, ts_ns);
             let hs = conv.stats.handshake_rtt_ns;
             if let Some(c) = copy {
@@ -456,12 +473,12 @@ impl Analyzer {
                     };
                 }
             } else {
-                conv.verdicts.on_handshake(&s, hs);
+                verdicts.on_handshake(&s, hs);
                 if let Some(rtt) = analysis.ack_rtt_ns {
                     // The ACK's RTT measures the peer's data.
-                    conv.verdicts.on_ack_rtt(lookup.side.other(), rtt);
+                    verdicts.on_ack_rtt(lookup.side.other(), rtt);
                 }
-                analysis.own = conv.verdicts.on_segment(&s, hs, &mut self.revisions);
+                analysis.own = verdicts.on_segment(&s, hs, &mut self.revisions);
                 if self.revisions.len() > MAX_REVISIONS {
                     // Nobody takes them: keep the latest.
                     self.revisions.drain(..MAX_REVISIONS / 2);

@@ -184,8 +184,10 @@ pub struct Conversation {
     /// The diagnosis's state, from the first frame it observes (none while it is off: a
     /// pointer's cost).
     pub diagnosis: Option<Box<diagnosis::State>>,
-    /// tcplens's own verdicts' state ([`crate::verdict`]).
-    pub verdicts: crate::verdict::ConvVerdicts,
+    /// tcplens's own verdicts' state ([`crate::verdict`]), from the first frame they are
+    /// judged (none while they are off, as in `conns` without a diagnosis: a pointer's
+    /// cost instead of the state's 2 KiB).
+    pub verdicts: Option<Box<crate::verdict::ConvVerdicts>>,
     /// When the conversation was last seen (frames fed to its table), for eviction.
     seen: u64,
 }
@@ -484,7 +486,7 @@ impl ConversationTable {
     }
 
     /// Bytes of analysis state held: the conversations, their unacknowledged-segment
-    /// lists, their diagnosis states and the tables that find them. Divided by
+    /// lists, their diagnosis and own-verdict states and the tables that find them. Divided by
     /// [`len`](Self::len), the cost of one live conversation.
     pub fn state_bytes(&self) -> usize {
         use core::mem::size_of;
@@ -500,6 +502,9 @@ impl ConversationTable {
                         + c.diagnosis
                             .as_ref()
                             .map_or(0, |_| size_of::<diagnosis::State>())
+                        + c.verdicts
+                            .as_ref()
+                            .map_or(0, |_| size_of::<crate::verdict::ConvVerdicts>())
                         + c.stats
                             .dir
                             .as_ref()
@@ -622,7 +627,7 @@ impl ConversationTable {
             stats: ConnStats::new(ts_ns),
             analysis: ConvAnalysis::default(),
             diagnosis: None,
-            verdicts: Default::default(),
+            verdicts: None,
             seen: self.clock,
         };
         let slot = match self.free.pop() {
