@@ -6,6 +6,10 @@
 //! (a single pass shows the provisional one). Fields are named `tcplens.<JSONL key>`, each verdict is also a
 //! `tcplens.<flag>` field and an expert info, each lifecycle step an expert info (Chat),
 //! each diagnosis finding an expert info on the frame where its cause shows.
+//! `tcplens.vantage` gives the conversation's vantage point on each of its frames (as the
+//! core knows it then; its final value on later passes), and where tcplens's own verdict is
+//! of another class than Wireshark's flags an expert info names both
+//! (`tcplens.expert.verdict_differs`, preference `tcplens.verdict_differs`).
 //! No panic crosses into Wireshark: one becomes an expert error on the frame.
 //!
 //! Work is skipped where nobody can see it: without a tree (`tshark -r`), and in a
