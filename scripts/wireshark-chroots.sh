@@ -127,6 +127,8 @@ CHROOT_TESTS=(
   z_expert_repeats_no_tcp_analysis_item_unless_asked
   the_tree_summary_says_what_the_frame_is
   the_profile_shows_steps_states_and_colours
+  an_expert_info_where_the_own_verdict_differs_from_wiresharks
+  the_vantage_field_says_where_the_conversation_was_captured
 )
 test_one() {
   local v=$1 so dir

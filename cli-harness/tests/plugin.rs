@@ -1214,3 +1214,218 @@ fn the_profile_shows_steps_states_and_colours() {
         assert!(colours.contains(rule), "no colouring rule on {rule}");
     }
 }
+
+/// `cap` copied into the plugin's HOME (inside the chroot when testing another release),
+/// where tshark runs; its file name.
+fn copy_into_home(home: &Path, cap: &Path) -> String {
+    let name = cap.file_name().unwrap().to_str().unwrap().to_string();
+    let to = home.join(&name);
+    if !to.exists() {
+        std::fs::copy(cap, &to).unwrap();
+        Command::new("chmod").arg("a+r").arg(&to).status().unwrap();
+    }
+    name
+}
+
+/// The data segments of `cap` whose own verdict (as `analyze` settles it) differs from
+/// Wireshark's flags, by frame: the core's one definition of "differs" over the harness's
+/// rows.
+fn differing_frames(
+    cap: &Path,
+) -> BTreeMap<
+    u64,
+    (
+        Option<tcplens_core::verdict::OwnVerdict>,
+        Option<tcplens_core::verdict::OwnVerdict>,
+    ),
+> {
+    use tcplens_core::analysis::{Verdict, Verdicts};
+    use tcplens_core::verdict::{versus::disagreement, OwnVerdict};
+    common::jsonl(cap)
+        .into_iter()
+        .filter_map(|v| {
+            let mut ws = Verdicts::default();
+            for f in v["flags"].as_array()?.iter().filter_map(Value::as_str) {
+                if let Some(x) = Verdict::ALL.iter().find(|x| x.name() == f) {
+                    ws.set(*x);
+                }
+            }
+            let own = v["verdict"]
+                .as_str()
+                .map(|n| OwnVerdict::ALL.into_iter().find(|o| o.name() == n).unwrap());
+            let len = u32::try_from(v["len"].as_u64().unwrap_or(0)).unwrap();
+            let d = disagreement(ws, own, len)?;
+            Some((v["frame"].as_u64()?, (d.wireshark, d.own)))
+        })
+        .collect()
+}
+
+/// Issue 14 item 6: where tcplens's own verdict differs from Wireshark's, the expert info
+/// `tcplens.expert.verdict_differs` names both (in the preference's language), on exactly
+/// those frames (`tshark -2`: the settled verdicts, as `analyze` gives them); none where
+/// they agree, and none with `tcplens.verdict_differs` off.
+#[test]
+fn an_expert_info_where_the_own_verdict_differs_from_wiresharks() {
+    use tcplens_core::text::{En, PluginWords, Zh};
+    use tcplens_core::verdict::OwnVerdict;
+    let Some(home) = home_or_skip() else { return };
+    let cap = common::root().join("tests/groundtruth/loss-reorder-client.pcap");
+    let name = copy_into_home(home, &cap);
+    let want = differing_frames(&cap);
+    // Frame 48: Wireshark's fast retransmission, tcplens's out-of-order (by IP ID).
+    assert_eq!(
+        want.get(&48),
+        Some(&(
+            Some(OwnVerdict::Retransmission),
+            Some(OwnVerdict::OutOfOrder)
+        )),
+        "{want:?}"
+    );
+    let filter = "tcplens.expert.verdict_differs";
+    let by_frame = |rows: Vec<String>| -> BTreeMap<u64, String> {
+        rows.into_iter()
+            .map(|r| {
+                let (f, m) = r.split_once('\t').unwrap_or((&r, ""));
+                (f.parse().unwrap(), m.to_string())
+            })
+            .collect()
+    };
+    let got = by_frame(expert_messages(home, &name, filter, &["-2"]));
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "frames with {filter}"
+    );
+    for (frame, (ws, own)) in &want {
+        let mut m = String::new();
+        En::verdict_differs(&mut m, *ws, *own).unwrap();
+        assert!(got[frame].contains(&m), "frame {frame}: {}", got[frame]);
+    }
+    // Where they agree (frame 10: both out-of-order; 38: both spurious; 5: both in
+    // order), nothing; the display filter matches no frame without it.
+    let all = by_frame(expert_messages(
+        home,
+        &name,
+        "frame.number == 5 || frame.number == 10 || frame.number == 38",
+        &["-2"],
+    ));
+    assert_eq!(all.len(), 3, "{all:?}");
+    for (frame, m) in &all {
+        assert!(
+            !m.contains(En::verdict_differs_summary()),
+            "frame {frame}: {m}"
+        );
+    }
+    // In Chinese with the language preference.
+    let zh = by_frame(expert_messages(
+        home,
+        &name,
+        filter,
+        &["-2", "-o", "tcplens.language:zh"],
+    ));
+    let mut m = String::new();
+    Zh::verdict_differs(
+        &mut m,
+        Some(OwnVerdict::Retransmission),
+        Some(OwnVerdict::OutOfOrder),
+    )
+    .unwrap();
+    assert!(zh[&48].contains(&m), "{}", zh[&48]);
+    // Off with the preference, in one pass and two.
+    for extra in [
+        &["-o", "tcplens.verdict_differs:FALSE"][..],
+        &["-2", "-o", "tcplens.verdict_differs:FALSE"],
+    ] {
+        let off = expert_messages(home, &name, filter, extra);
+        assert!(off.is_empty(), "{extra:?}: {off:?}");
+    }
+    // A single pass shows it too (on the provisional verdicts).
+    assert!(!expert_messages(home, &name, filter, &[]).is_empty());
+    // The byte-identical copies of a SPAN port: Wireshark's retransmission, tcplens's
+    // duplicate (issue 14's capture, in the team's shared captures when present).
+    let arkime = common::root().join("../shared/captures/arkime-wireshark-retrans.pcap");
+    if arkime.is_file() {
+        let want = differing_frames(&arkime);
+        let dup = want
+            .iter()
+            .find(|(_, d)| {
+                **d == (
+                    Some(OwnVerdict::Retransmission),
+                    Some(OwnVerdict::Duplicate),
+                )
+            })
+            .map(|(f, _)| *f)
+            .expect("a duplicate Wireshark calls a retransmission");
+        let name = copy_into_home(home, &arkime);
+        let got = by_frame(expert_messages(home, &name, filter, &["-2"]));
+        let mut m = String::new();
+        En::verdict_differs(
+            &mut m,
+            Some(OwnVerdict::Retransmission),
+            Some(OwnVerdict::Duplicate),
+        )
+        .unwrap();
+        assert!(
+            got.get(&dup).is_some_and(|g| g.contains(&m)),
+            "frame {dup}: {got:?}"
+        );
+    }
+}
+
+/// Issue 14 item 6: `tcplens.vantage` on every TCP frame of a two-sided capture: unknown
+/// on the SYN in one pass (the core does not know yet), and on later passes the
+/// conversation's final value, the `vantage` of `conns`.
+#[test]
+fn the_vantage_field_says_where_the_conversation_was_captured() {
+    let Some(home) = home_or_skip() else { return };
+    for (file, expected) in [
+        ("loss-reorder-client.pcap", "client"),
+        ("loss-reorder-server.pcap", "server"),
+    ] {
+        let cap = common::root().join("tests/groundtruth").join(file);
+        let conns = common::run(&["conns", "--format", "json", cap.to_str().unwrap()]);
+        let doc: Value = serde_json::from_slice(&conns.stdout).expect("JSON");
+        assert_eq!(
+            doc["conversations"][0]["vantage"], expected,
+            "{file}: conns"
+        );
+        let name = copy_into_home(home, &cap);
+        for two_pass in [false, true] {
+            let mut args = vec![
+                "-n",
+                "-r",
+                name.as_str(),
+                "-Y",
+                "tcp",
+                "-T",
+                "fields",
+                "-e",
+                "tcplens.vantage",
+            ];
+            if two_pass {
+                args.push("-2");
+            }
+            let out = tshark(home, &args, &[]);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let vals: Vec<String> = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(str::to_string)
+                .collect();
+            assert!(vals.len() > 10, "{file}: {vals:?}");
+            if two_pass {
+                assert!(vals.iter().all(|v| v == expected), "{file} -2: {vals:?}");
+            } else {
+                assert_eq!(vals[0], "unknown", "{file}: the SYN");
+                assert_eq!(vals.last().unwrap(), expected, "{file}");
+                assert!(
+                    vals.iter().all(|v| v == "unknown" || v == expected),
+                    "{file}: {vals:?}"
+                );
+            }
+        }
+    }
+}

@@ -6,6 +6,10 @@
 //! (a single pass shows the provisional one). Fields are named `tcplens.<JSONL key>`, each verdict is also a
 //! `tcplens.<flag>` field and an expert info, each lifecycle step an expert info (Chat),
 //! each diagnosis finding an expert info on the frame where its cause shows.
+//! `tcplens.vantage` gives the conversation's vantage point on each of its frames (as the
+//! core knows it then; its final value on later passes), and where tcplens's own verdict is
+//! of another class than Wireshark's flags an expert info names both
+//! (`tcplens.expert.verdict_differs`, preference `tcplens.verdict_differs`).
 //! No panic crosses into Wireshark: one becomes an expert error on the frame.
 //!
 //! Work is skipped where nobody can see it: without a tree (`tshark -r`), and in a
@@ -57,7 +61,9 @@ use tcplens_core::diagnosis::TimeOrigin;
 use tcplens_core::explain::{explain, explain_quote, Lang};
 use tcplens_core::flow::endpoints;
 use tcplens_core::schema::{self, Body, FrameKey, FrameVisitor, KeyType, TcpFrame, FRAME_KEYS};
+use tcplens_core::statistics::Vantage;
 use tcplens_core::text::{ExpertStep, PluginWords};
+use tcplens_core::verdict::versus::{disagreement, Disagreement};
 use tcplens_core::wire::{decode, Decoded};
 use tcplens_core::{Analyzer, Event, FrameRecord, LinkType, Outcome, TcpSegment};
 
@@ -183,6 +189,13 @@ static mut HF_VERDICT: [c_int; NV] = [-1; NV];
 static mut EI_VERDICT: [sys::expert_field; NV] = [sys::expert_field { ei: -1, hf: -1 }; NV];
 static mut EI_STEP: [sys::expert_field; NS] = [sys::expert_field { ei: -1, hf: -1 }; NS];
 static mut EI_PANIC: sys::expert_field = sys::expert_field { ei: -1, hf: -1 };
+/// `tcplens.vantage`: where the conversation was captured (plugin only: `conns` reports it
+/// per conversation, the plugin on each of its frames).
+static mut HF_VANTAGE: c_int = -1;
+/// `tcplens.expert.verdict_differs`: tcplens's own verdict differs from Wireshark's.
+static mut EI_VERDICT_DIFFERS: sys::expert_field = sys::expert_field { ei: -1, hf: -1 };
+/// `tcplens.verdict_differs`: add that expert info. On by default.
+static mut PREF_VERDICT_DIFFERS: compat::WsBool = compat::TRUE;
 static mut PREF_EXPLAIN: compat::WsBool = compat::TRUE;
 static mut PREF_LANGUAGE: c_int = 0;
 /// `tcplens.tcp_analysis_experts`: repeat Wireshark's own `tcp.analysis` verdicts as
@@ -239,6 +252,13 @@ fn severity(v: Verdict) -> c_int {
 fn pref_tcp_analysis_experts() -> bool {
     // SAFETY: written by Wireshark's preference code on its single thread, which is this one.
     unsafe { PREF_TCP_ANALYSIS_EXPERTS }.truth()
+}
+
+/// The `tcplens.verdict_differs` preference.
+#[allow(unsafe_code)] // epan boundary: reads a preference Wireshark writes.
+fn pref_verdict_differs() -> bool {
+    // SAFETY: written by Wireshark's preference code on its single thread, which is this one.
+    unsafe { PREF_VERDICT_DIFFERS }.truth()
 }
 
 /// The `tcplens.language` preference.
@@ -456,6 +476,13 @@ unsafe extern "C" fn register_protoinfo() {
                     summary(REGISTERED, *v),
                 ));
             }
+            hf.push(hf_info(
+                addr_of_mut!(HF_VANTAGE),
+                "Vantage point",
+                "tcplens.vantage",
+                Kind::Str,
+                "where this conversation was captured: client, server, middle or unknown (the vantage of conns; on later passes its final value)",
+            ));
             let hf: &'static mut [sys::hf_register_info] = hf.leak();
             sys::proto_register_field_array(proto_tcplens, hf.as_mut_ptr(), hf.len() as c_int);
             let ett: &'static mut [*mut c_int; 3] = Box::leak(Box::new([
@@ -488,6 +515,13 @@ unsafe extern "C" fn register_protoinfo() {
                     tcplens_core::with_lang!(REGISTERED, L => L::step_summary(step)),
                 ));
             }
+            ei.push(ei_info(
+                addr_of_mut!(EI_VERDICT_DIFFERS),
+                "tcplens.expert.verdict_differs",
+                sys::PI_SEQUENCE,
+                sys::PI_NOTE as c_int,
+                tcplens_core::with_lang!(REGISTERED, L => L::verdict_differs_summary()),
+            ));
             diagnosis::register(&mut ei);
             ei.push(ei_info(
                 addr_of_mut!(EI_PANIC),
@@ -518,6 +552,13 @@ unsafe extern "C" fn register_protoinfo() {
                 leak("Repeat Wireshark's TCP analysis expert infos"),
                 leak("Also raise each tcp.analysis verdict (retransmission, duplicate ACK ...) as a TCPLENS expert info; off, the Expert Information dialog lists each once, under TCP"),
                 addr_of_mut!(PREF_TCP_ANALYSIS_EXPERTS),
+            );
+            sys::prefs_register_bool_preference(
+                prefs,
+                leak("verdict_differs"),
+                leak("Flag where tcplens's verdict differs from Wireshark's"),
+                leak("Add an expert info (Sequence, Note) to each data segment whose tcplens.verdict is of another class than Wireshark's tcp.analysis flags (retransmission, spurious retransmission, out-of-order, or none)"),
+                addr_of_mut!(PREF_VERDICT_DIFFERS),
             );
             let langs: &'static [sys::enum_val_t; 3] = Box::leak(Box::new([
                 sys::enum_val_t {
@@ -688,7 +729,7 @@ unsafe fn dissect_inner(
     let mut guard = STATE.lock().unwrap_or_else(|e| e.into_inner());
     let state = guard.get_or_insert_with(State::new);
     let start = *state.first_ns.get_or_insert(ts);
-    let (segment, record, analysis) = if !visited && frame > state.fed {
+    let (segment, record, analysis, vantage) = if !visited && frame > state.fed {
         // First pass, in order: analyse and keep the compact verdict. Frames lost to a
         // caught panic still count, so the core numbers frames as Wireshark does (its
         // acks_frame, dup_ack_frame ... name Wireshark's frames).
@@ -720,7 +761,8 @@ unsafe fn dissect_inner(
                         state.store.revise(r.frame, r.own);
                     }
                 }
-                (segment, record, analysis)
+                let vantage = vantage_of(&state.analyzer, record.stream);
+                (segment, record, analysis, vantage)
             }
             Outcome::Quote(q) => {
                 drop(guard);
@@ -755,7 +797,9 @@ unsafe fn dissect_inner(
         let Some((record, analysis)) = state.store.get(frame, &segment) else {
             return 0;
         };
-        (segment, record, analysis)
+        // Every frame is in: the conversation's final vantage point.
+        let vantage = vantage_of(&state.analyzer, record.stream);
+        (segment, record, analysis, vantage)
     };
     drop(guard);
     let shown = Shown {
@@ -764,6 +808,7 @@ unsafe fn dissect_inner(
         seg: &segment,
         rec: &record,
         an: &analysis,
+        vantage,
     };
     // SAFETY: the tvb, pinfo and tree Wireshark handed to this call.
     unsafe { show(tvb, pinfo, tree, &shown) };
@@ -778,6 +823,17 @@ struct Shown<'a> {
     seg: &'a TcpSegment<'a>,
     rec: &'a FrameRecord,
     an: &'a FrameAnalysis,
+    /// Where the conversation was captured, as the core knows it now (none when the
+    /// conversation was evicted).
+    vantage: Option<Vantage>,
+}
+
+/// The vantage point of conversation `stream`, as the core knows it so far.
+fn vantage_of(analyzer: &Analyzer, stream: u32) -> Option<Vantage> {
+    analyzer
+        .conversations()
+        .get(stream)
+        .map(|c| c.verdicts.vantage())
 }
 
 impl Shown<'_> {
@@ -800,6 +856,14 @@ impl Shown<'_> {
         }
     }
 
+    /// Where tcplens's own verdict differs from Wireshark's, when the preference asks.
+    fn differs(&self) -> Option<Disagreement> {
+        if !pref_verdict_differs() {
+            return None;
+        }
+        disagreement(self.an.verdicts, self.an.own.verdict, self.rec.len)
+    }
+
     /// The highest severity among the frame's expert infos (0 when it has none).
     fn max_severity(&self) -> c_int {
         let flags = if pref_tcp_analysis_experts() {
@@ -812,8 +876,10 @@ impl Shown<'_> {
             .filter(|v| flags & 1 << v.index() != 0)
             .map(|v| severity(*v));
         let step = self.step().map(|_| sys::PI_CHAT as c_int);
+        let differs = self.differs().map(|_| sys::PI_NOTE as c_int);
         verdicts
             .chain(step)
+            .chain(differs)
             .chain(diagnosis::max_severity(self.frame))
             .max()
             .unwrap_or(0)
@@ -1062,6 +1128,12 @@ unsafe fn show(
         add_own_items(t, tvb, &mut text, lang, &frame, |out| {
             explain(lang, rec, an, out)
         });
+        if let Some(v) = f.vantage {
+            text.add(t, tvb, HF_VANTAGE, |out| {
+                out.push_str(v.name());
+                Ok(())
+            });
+        }
         add_experts(pinfo, tvb, t, ti, f, lang);
         add_tcp_values(t, tvb, &mut text, lang, &frame);
         *TEXT.lock().unwrap_or_else(|e| e.into_inner()) = text;
@@ -1404,6 +1476,23 @@ unsafe fn add_experts(
                     lang,
                     |lang| summary(lang, *verdict),
                 );
+            }
+        }
+        if let Some(d) = f.differs() {
+            let mut message = String::new();
+            if tcplens_core::with_lang!(lang, L => L::verdict_differs(&mut message, d.wireshark, d.own))
+                .is_ok()
+            {
+                if let Ok(message) = CString::new(message) {
+                    // "%s" with one NUL-terminated string that epan copies.
+                    sys::expert_add_info_format(
+                        pinfo,
+                        ti,
+                        addr_of_mut!(EI_VERDICT_DIFFERS),
+                        c"%s".as_ptr(),
+                        message.as_ptr(),
+                    );
+                }
             }
         }
         if let Some(i) = f.step() {

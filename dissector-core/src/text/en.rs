@@ -1178,6 +1178,7 @@ mod plugin_summaries {
     use crate::analysis::Verdict;
     use crate::lifecycle::{Event, Handshake, Teardown};
     use crate::text::{ExpertStep, PluginWords};
+    use crate::verdict::OwnVerdict;
 
     use crate::text::En;
 
@@ -1271,6 +1272,31 @@ mod plugin_summaries {
 
         fn tree_tcp_values() -> &'static str {
             "TCP header values (as in the TCP tree)"
+        }
+        fn verdict_differs_summary() -> &'static str {
+            "tcplens's own verdict differs from Wireshark's"
+        }
+        fn segment_class(v: Option<OwnVerdict>) -> &'static str {
+            match v {
+                None => "a first transmission, in order",
+                Some(OwnVerdict::OutOfOrder) => "out-of-order",
+                Some(OwnVerdict::Retransmission) => "retransmission",
+                Some(OwnVerdict::SpuriousRetransmission) => "spurious retransmission",
+                Some(OwnVerdict::Duplicate) => "duplicate packet",
+            }
+        }
+        fn verdict_differs(
+            out: &mut String,
+            wireshark: Option<OwnVerdict>,
+            own: Option<OwnVerdict>,
+        ) -> core::fmt::Result {
+            use core::fmt::Write as _;
+            write!(
+                out,
+                "tcplens's own verdict differs from Wireshark's: Wireshark says {}, tcplens says {} (tcplens.verdict)",
+                Self::segment_class(wireshark),
+                Self::segment_class(own)
+            )
         }
     }
 }

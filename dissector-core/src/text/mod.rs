@@ -394,6 +394,18 @@ pub trait PluginWords {
     fn tree_quote(out: &mut String, quoted: u8) -> core::fmt::Result;
     /// The collapsed subtree that repeats the TCP header's own values.
     fn tree_tcp_values() -> &'static str;
+    /// The summary of the expert info on a data segment where tcplens's own verdict
+    /// differs from Wireshark's ([`crate::verdict::versus`]).
+    fn verdict_differs_summary() -> &'static str;
+    /// A class of data segment ([`crate::verdict::versus`]): an own verdict, or none (a
+    /// first transmission, in order).
+    fn segment_class(v: Option<crate::verdict::OwnVerdict>) -> &'static str;
+    /// That expert info's message, naming both verdicts.
+    fn verdict_differs(
+        out: &mut String,
+        wireshark: Option<crate::verdict::OwnVerdict>,
+        own: Option<crate::verdict::OwnVerdict>,
+    ) -> core::fmt::Result;
 }
 
 #[cfg(test)]
@@ -429,6 +441,19 @@ mod plugin_words_tests {
                 "internal error".to_string(),
                 crate::with_lang!(lang, L => L::internal_error()),
             )];
+            let differs = [(
+                "verdict differs".to_string(),
+                crate::with_lang!(lang, L => L::verdict_differs_summary()),
+            )];
+            let classes = [None]
+                .into_iter()
+                .chain(crate::verdict::OwnVerdict::ALL.map(Some))
+                .map(|v| {
+                    (
+                        format!("class {v:?}"),
+                        crate::with_lang!(lang, L => L::segment_class(v)),
+                    )
+                });
             for (kind, t) in verdicts
                 .into_iter()
                 .chain(steps)
@@ -439,6 +464,8 @@ mod plugin_words_tests {
                         .filter(|(k, _)| k != "event None" && k != "event Rst"),
                 )
                 .chain(error)
+                .chain(differs)
+                .chain(classes)
             {
                 assert!(!t.is_empty(), "{kind} ({lang:?})");
                 assert!(!t.contains('\0'), "{kind} ({lang:?})");
@@ -449,6 +476,25 @@ mod plugin_words_tests {
         for (kind, texts) in by_kind {
             let distinct: std::collections::HashSet<_> = texts.iter().collect();
             assert_eq!(distinct.len(), Lang::ALL.len(), "{kind}: {texts:?}");
+        }
+    }
+
+    /// The message where the verdicts differ names both classes, in every language.
+    #[test]
+    fn verdict_differs_names_both_verdicts() {
+        use crate::verdict::OwnVerdict;
+        let classes = [None].into_iter().chain(OwnVerdict::ALL.map(Some));
+        for lang in Lang::ALL {
+            for ws in classes.clone() {
+                for own in classes.clone().filter(|o| *o != ws) {
+                    let mut out = String::new();
+                    crate::with_lang!(lang, L => L::verdict_differs(&mut out, ws, own)).unwrap();
+                    let (w, o) =
+                        crate::with_lang!(lang, L => (L::segment_class(ws), L::segment_class(own)));
+                    assert!(out.contains(w) && out.contains(o), "{lang:?}: {out}");
+                    assert!(!out.contains('\0'));
+                }
+            }
         }
     }
 }

@@ -1156,6 +1156,7 @@ mod plugin_summaries {
     use crate::analysis::Verdict;
     use crate::lifecycle::{Event, Handshake, Teardown};
     use crate::text::{ExpertStep, PluginWords};
+    use crate::verdict::OwnVerdict;
 
     use crate::text::Zh;
 
@@ -1233,6 +1234,31 @@ mod plugin_summaries {
 
         fn tree_tcp_values() -> &'static str {
             "TCP 首部的值（与 TCP 树相同）"
+        }
+        fn verdict_differs_summary() -> &'static str {
+            "tcplens 自己的判定与 Wireshark 的不同"
+        }
+        fn segment_class(v: Option<OwnVerdict>) -> &'static str {
+            match v {
+                None => "按序的首次发送",
+                Some(OwnVerdict::OutOfOrder) => "乱序",
+                Some(OwnVerdict::Retransmission) => "重传",
+                Some(OwnVerdict::SpuriousRetransmission) => "虚假重传",
+                Some(OwnVerdict::Duplicate) => "重复的包",
+            }
+        }
+        fn verdict_differs(
+            out: &mut String,
+            wireshark: Option<OwnVerdict>,
+            own: Option<OwnVerdict>,
+        ) -> core::fmt::Result {
+            use core::fmt::Write as _;
+            write!(
+                out,
+                "tcplens 自己的判定与 Wireshark 的不同：Wireshark 判为{}，tcplens 判为{}（tcplens.verdict）",
+                Self::segment_class(wireshark),
+                Self::segment_class(own)
+            )
         }
     }
 }

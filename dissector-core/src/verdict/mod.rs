@@ -29,6 +29,9 @@
 //! - [`timing`]: the last resort, scaled by the measured RTT;
 //! - [`trigger`]: duplicate ACKs, SACK, a timeout or a tail probe.
 //!
+//! [`versus`] compares the own verdict with Wireshark's flags (the plugin's expert info
+//! where they differ).
+//!
 //! A verdict is decided when its frame is seen, from the frames before it (provisional);
 //! [`settle`] revises it when later frames show a resend taken as needed was spurious, and
 //! a host that holds its output back applies the revisions (`tcplens analyze` does, within
@@ -45,6 +48,7 @@ pub mod timing;
 pub mod trigger;
 pub mod tsval;
 pub mod vantage;
+pub mod versus;
 
 pub use duplicate::CopyOf;
 
@@ -372,6 +376,13 @@ impl ConvVerdicts {
             }
             .filter(|r| *r > 0)
         })
+    }
+
+    /// Where the capture sits, as the verdicts use it so far (the plugin's
+    /// `tcplens.vantage`; [`crate::statistics::Vantage`], from the handshake or else the
+    /// smallest ACK RTTs, the same rule `conns` applies at the end).
+    pub fn vantage(&self) -> crate::statistics::Vantage {
+        self.roles.vantage()
     }
 
     /// Notes an ACK RTT sample of `side`'s data.

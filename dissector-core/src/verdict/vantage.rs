@@ -60,6 +60,12 @@ impl Roles {
         }
     }
 
+    /// The vantage point inferred so far (unknown until the handshake or the ACK RTTs
+    /// tell).
+    pub(crate) fn vantage(&self) -> Vantage {
+        self.vantage.unwrap_or(Vantage::Unknown)
+    }
+
     /// The capture's place on the path of `side`'s data.
     pub(crate) fn role(&self, side: Side) -> Role {
         match (self.vantage, side) {
