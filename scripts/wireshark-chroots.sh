@@ -129,6 +129,7 @@ CHROOT_TESTS=(
   the_profile_shows_steps_states_and_colours
   an_expert_info_where_the_own_verdict_differs_from_wiresharks
   the_vantage_field_says_where_the_conversation_was_captured
+  later_passes_show_the_settled_own_verdict
 )
 test_one() {
   local v=$1 so dir

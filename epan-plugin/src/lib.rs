@@ -828,12 +828,14 @@ struct Shown<'a> {
     vantage: Option<Vantage>,
 }
 
-/// The vantage point of conversation `stream`, as the core knows it so far.
+/// The vantage point of conversation `stream`, as the core knows it so far (none before
+/// its first judged frame, or when it was evicted).
 fn vantage_of(analyzer: &Analyzer, stream: u32) -> Option<Vantage> {
     analyzer
         .conversations()
         .get(stream)
-        .map(|c| c.verdicts.vantage())
+        .and_then(|c| c.verdicts.as_ref())
+        .map(|v| v.vantage())
 }
 
 impl Shown<'_> {
