@@ -127,3 +127,31 @@ fn wireshark_out_of_order_that_is_a_retransmission_says_so() {
     );
     assert!(!zh.contains("乱序：seq"), "{zh}");
 }
+
+/// Every row's explanation tells the row's own verdict, also where later frames revised it
+/// while the row was held back (`analyze` tells it again as revised).
+#[test]
+fn every_explanation_tells_the_verdict_of_its_row() {
+    let mut revised_cases = 0;
+    for p in common::captures_in(&common::root().join("tests/groundtruth")) {
+        for row in common::jsonl(&p) {
+            let text = row["explain"].as_str().unwrap();
+            let want = match row["verdict"].as_str() {
+                None => continue,
+                Some("out_of_order") => "tcplens's verdict: out of order,",
+                Some("retransmission") => "tcplens's verdict: retransmission,",
+                Some("spurious_retransmission") => "tcplens's verdict: spurious retransmission,",
+                Some("duplicate") => "tcplens's verdict: duplicate,",
+                Some(other) => panic!("verdict {other}"),
+            };
+            assert!(
+                text.contains(want),
+                "{} frame {}: {text}",
+                p.display(),
+                row["frame"]
+            );
+            revised_cases += usize::from(row["verdict"] == "spurious_retransmission");
+        }
+    }
+    assert!(revised_cases > 0, "no spurious resends among the cases");
+}
