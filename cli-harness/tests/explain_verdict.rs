@@ -58,6 +58,10 @@ fn a_capture_duplicate_is_told_as_the_same_packet_not_a_timeout() {
         ),
         "{en}"
     );
+    assert!(
+        en.starts_with("Handshake step 1 of 3, seen again: the client's SYN (seq 0) appears again in the capture."),
+        "{en}"
+    );
     assert!(!en.contains("retransmission timeout"), "{en}");
     let zh = explanation(&p, 2, "zh");
     assert!(
@@ -65,6 +69,10 @@ fn a_capture_duplicate_is_told_as_the_same_packet_not_a_timeout() {
             "Wireshark 按时间规则将其标记为重传，但证据表明并非如此。tcplens 判定：重复的包，\
              同一个包被抓到了两次：是第 1 帧的副本，晚 0.005 ms，IP ID、头部和载荷都相同，并不是重传"
         ),
+        "{zh}"
+    );
+    assert!(
+        zh.starts_with("第一次握手（再次出现）：客户端的 SYN（seq = 0）在抓包中再次出现。"),
         "{zh}"
     );
     assert!(!zh.contains("超时重传"), "{zh}");

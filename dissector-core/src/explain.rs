@@ -106,7 +106,13 @@ fn explain_in<L: ExplainWords, W: Write + ?Sized>(
     out: &mut W,
 ) -> fmt::Result {
     let what = What::of(rec);
-    what_in::<L, W>(what, rec, out)?;
+    match what {
+        // A copy of the SYN, not a resend: the lifecycle's "no answer yet" does not hold.
+        What::Handshake(Handshake::Syn, Event::SynRepeat) if an.copy_of.is_some() => {
+            L::syn_copy(out, rec.sender(), rec.seq)?
+        }
+        _ => what_in::<L, W>(what, rec, out)?,
+    }
     if !matches!(what, What::IcmpQuote | What::Malformed(_)) {
         // On data, Wireshark's sentence for its class of the segment stays only where
         // tcplens's own verdict agrees; else `own_in` says what Wireshark marks.
@@ -839,6 +845,10 @@ mod tests {
                 &|t| with_lang!(lang, L => L::own_trigger(t, tr)),
             );
         }
+        put(
+            "syn copy".into(),
+            &|t| with_lang!(lang, L => L::syn_copy(t, Side::Client, 0)),
+        );
         for copy in [Some((1, 5_000)), None] {
             for identified in [true, false] {
                 put(
@@ -971,7 +981,7 @@ mod tests {
             gap_ns: 5_000,
             identified: true,
         };
-        for rec in [case("data"), case("syn")] {
+        for rec in [case("data"), case("syn"), case("syn repeat")] {
             let mut an = with_flag(Verdict::Retransmission, own(None, &[], None));
             an.copy_of = Some(copy);
             let t = en(&rec, &an);
@@ -987,6 +997,10 @@ mod tests {
                 zh.contains("重复的包") && zh.contains("第 1 帧") && !zh.contains("超时"),
                 "{zh}"
             );
+            if rec.event == Event::SynRepeat {
+                assert!(t.starts_with("Handshake step 1 of 3, seen again:"), "{t}");
+                assert!(zh.starts_with("第一次握手（再次出现）"), "{zh}");
+            }
         }
     }
 

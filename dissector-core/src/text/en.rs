@@ -161,6 +161,14 @@ mod explanations {
             )
         }
 
+        fn syn_copy<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result {
+            let who = who.name();
+            write!(
+                out,
+                "Handshake step 1 of 3, seen again: the {who}'s SYN (seq {seq}) appears again in the capture."
+            )
+        }
+
         fn simultaneous_open<W: Write + ?Sized>(
             out: &mut W,
             who: Side,

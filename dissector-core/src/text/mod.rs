@@ -196,6 +196,9 @@ pub trait ExplainWords {
     fn reset<W: Write + ?Sized>(out: &mut W, who: Side, from: Option<TcpState>) -> fmt::Result;
     fn syn<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32, state: TcpState) -> fmt::Result;
     fn syn_repeat<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result;
+    /// A SYN the lifecycle takes as repeated that is a copy of the earlier one (the capture
+    /// holds it twice): no resend, so no "no answer yet".
+    fn syn_copy<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result;
     fn simultaneous_open<W: Write + ?Sized>(
         out: &mut W,
         who: Side,

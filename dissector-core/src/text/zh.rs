@@ -181,6 +181,14 @@ mod explanations {
             )
         }
 
+        fn syn_copy<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result {
+            let who = side(who);
+            write!(
+                out,
+                "第一次握手（再次出现）：{who}的 SYN（seq = {seq}）在抓包中再次出现。"
+            )
+        }
+
         fn simultaneous_open<W: Write + ?Sized>(
             out: &mut W,
             who: Side,
