@@ -17,9 +17,10 @@
  * `TCPLENS_QUOTE_CUT` verdicts for TCP headers quoted cut short in ICMP errors, and the
  * event code 8 (`late_syn`); version 6 tcplens's own verdict (`verdict`, `evidence`,
  * `trigger`, named by `tcplens_own_verdict_name`, `tcplens_evidence_name` and
- * `tcplens_trigger_name`), which changes the verdict's layout.
+ * `tcplens_trigger_name`), which changes the verdict's layout; version 7 the frame a copy
+ * copies (`copy_of_frame`, `copy_identified`, `copy_gap_ns`), for the explanation.
  */
-#define TCPLENS_ABI_VERSION 6
+#define TCPLENS_ABI_VERSION 7
 
 /**
  * `present` bits of [`TcplensVerdict`]: which nullable fields hold a value.
@@ -255,6 +256,19 @@ typedef struct TcplensVerdict {
    * The evidence that decided `verdict`: bit `1 << i` is `tcplens_evidence_name(i)`.
    */
   uint16_t evidence;
+  /**
+   * The packet is a copy of an earlier one (the `duplicate` verdict on data; a SYN, FIN
+   * or ACK copy too): the frame it copies, else 0. For the explanation.
+   */
+  uint32_t copy_of_frame;
+  /**
+   * With `copy_of_frame`: 1 when told by the same IP ID, 0 by time alone.
+   */
+  uint8_t copy_identified;
+  /**
+   * With `copy_of_frame`: the time since the earlier copy.
+   */
+  int64_t copy_gap_ns;
 } TcplensVerdict;
 
 /**

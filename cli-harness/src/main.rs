@@ -272,7 +272,7 @@ fn analyze_with<E: Engine>(
     let mut tally = Tally::default();
     // Rows wait for later evidence to settle tcplens's own verdicts (`settle`); a live
     // capture shows them as they come.
-    let mut held = settle::Held::new(!live);
+    let mut held = settle::Held::new(!live, lang);
     let end = drive::run(src, engine, input.drive_options(), |engine, n, t, seen| {
         tally.count(seen);
         engine.take_revisions(held.revise());

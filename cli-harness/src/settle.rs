@@ -9,6 +9,7 @@ use std::collections::VecDeque;
 use std::io;
 
 use tcplens_core::analysis::FrameAnalysis;
+use tcplens_core::explain::Lang;
 use tcplens_core::verdict::settle::{HOLD_FRAMES, HOLD_NS};
 use tcplens_core::verdict::Revision;
 use tcplens_core::{DecodeError, FrameRecord, TcpQuote};
@@ -88,14 +89,17 @@ pub struct Held {
     /// Whether rows wait at all.
     hold: bool,
     revisions: Vec<Revision>,
+    /// The explanations' language, to tell a revised verdict again.
+    lang: Lang,
 }
 
 impl Held {
-    pub fn new(hold: bool) -> Held {
+    pub fn new(hold: bool, lang: Lang) -> Held {
         Held {
             rows: VecDeque::new(),
             hold,
             revisions: Vec::new(),
+            lang,
         }
     }
 
@@ -116,6 +120,14 @@ impl Held {
                     let trigger = an.own.trigger;
                     an.own = r.own;
                     an.own.trigger = an.own.trigger.or(trigger);
+                }
+                // The explanation tells the own verdict: told again as revised.
+                if let Some(Row::Tcp {
+                    rec, an, explain, ..
+                }) = self.rows.get_mut(i).filter(|row| row.frame() == frame)
+                {
+                    explain.clear();
+                    let _ = tcplens_core::explain::explain(self.lang, rec, an, explain);
                 }
             }
         }

@@ -459,6 +459,9 @@ impl Analyzer {
             let s = SegIn::of(frame, lookup.side, seg, ts_ns);
             let hs = conv.stats.handshake_rtt_ns;
             if let Some(c) = copy {
+                // Told in the explanation of any copy (a SYN's too); the verdict is
+                // given on data.
+                analysis.copy_of = Some(c);
                 if seg.seg_len > 0 {
                     let mut ev = Evidence::of(&[EvidenceKind::SamePacket]);
                     if c.identified {

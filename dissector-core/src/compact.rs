@@ -18,7 +18,7 @@
 use crate::analysis::{FrameAnalysis, Verdicts};
 use crate::lifecycle::{Event, Handshake, TcpState, Teardown};
 use crate::record::{FrameRecord, RecordBits};
-use crate::verdict::Own;
+use crate::verdict::{CopyOf, Own};
 use crate::wire::{Layer, SegmentKind, TcpSegment};
 
 use rustc_hash::FxHashMap;
@@ -58,6 +58,8 @@ type RtoEntry = (u32, u32, i64);
 type GapEntry = (u32, u32);
 /// `(frame, own verdict)`: the data segments with a verdict of tcplens's own.
 type OwnEntry = (u32, Own);
+/// `(frame, copy)`: the packets found to be copies of earlier ones.
+type CopyEntry = (u32, CopyOf);
 
 /// A growable list in fixed chunks: no doubling slack and no copying as it grows, so a
 /// long capture costs what it holds.
@@ -128,6 +130,7 @@ struct Sparse {
     expected_seq: Option<u32>,
     /// tcplens's own verdict.
     own: Own,
+    copy_of: Option<CopyOf>,
     /// Bytes in flight and bytes sent since the last PSH, when [`Dense::extra`] says so.
     flight: (u32, u32),
 }
@@ -161,6 +164,7 @@ pub struct FrameStore {
     rtos: Vec<RtoEntry>,
     gaps: Vec<GapEntry>,
     owns: Vec<OwnEntry>,
+    copies: Vec<CopyEntry>,
     streams: Chunked<StreamInfo>,
     /// Earlier bases of re-based streams, per stream in frame order. A base set for the
     /// first time needs no entry: no earlier frame of the stream used it.
@@ -228,6 +232,7 @@ impl FrameStore {
             + self.rtos.capacity() * size_of::<RtoEntry>()
             + self.gaps.capacity() * size_of::<GapEntry>()
             + self.owns.capacity() * size_of::<OwnEntry>()
+            + self.copies.capacity() * size_of::<CopyEntry>()
             + self.streams.heap_bytes()
             + self.rebases.capacity() * size_of::<(u32, Vec<Rebase>)>()
             + self
@@ -250,6 +255,7 @@ impl FrameStore {
             + self.rtos.len() * size_of::<RtoEntry>()
             + self.gaps.len() * size_of::<GapEntry>()
             + self.owns.len() * size_of::<OwnEntry>()
+            + self.copies.len() * size_of::<CopyEntry>()
             + self.streams.len * size_of::<StreamInfo>()
             + self
                 .rebases
@@ -332,6 +338,7 @@ impl FrameStore {
             rto: an.rto_frame.zip(an.rto_ns),
             expected_seq: an.expected_seq,
             own: an.own,
+            copy_of: an.copy_of,
             flight: (
                 an.bytes_in_flight.unwrap_or(0),
                 an.push_bytes_sent.unwrap_or(0),
@@ -361,6 +368,9 @@ impl FrameStore {
         }
         if an.own != Own::default() {
             self.owns.push((frame, an.own));
+        }
+        if let Some(c) = an.copy_of {
+            self.copies.push((frame, c));
         }
     }
 
@@ -471,6 +481,7 @@ impl FrameStore {
         };
         let an = FrameAnalysis {
             own: sparse.own,
+            copy_of: sparse.copy_of,
             verdicts: Verdicts(d.verdicts),
             dup_ack_num: sparse.dup.map(|e| e.0),
             dup_ack_frame: sparse.dup.map(|e| e.1),
@@ -526,6 +537,11 @@ impl FrameStore {
                 .owns
                 .binary_search_by_key(&frame, |e| e.0)
                 .map_or(Own::default(), |i| self.owns[i].1),
+            copy_of: self
+                .copies
+                .binary_search_by_key(&frame, |e| e.0)
+                .ok()
+                .map(|i| self.copies[i].1),
             flight: self
                 .flight
                 .find(&frame, |e| e.0)

@@ -17,6 +17,7 @@ use crate::analysis::{FrameAnalysis, Verdict};
 use crate::lifecycle::{Event, Handshake, Side, TcpState, Teardown};
 use crate::record::FrameRecord;
 use crate::text::ExplainWords;
+use crate::verdict::{EvidenceKind, OwnVerdict, Trigger};
 use crate::wire::{DecodeError, TcpQuote};
 use crate::with_lang;
 
@@ -105,11 +106,28 @@ fn explain_in<L: ExplainWords, W: Write + ?Sized>(
     out: &mut W,
 ) -> fmt::Result {
     let what = What::of(rec);
-    what_in::<L, W>(what, rec, out)?;
+    match what {
+        // A copy of the SYN, not a resend: the lifecycle's "no answer yet" does not hold.
+        What::Handshake(Handshake::Syn, Event::SynRepeat) if an.copy_of.is_some() => {
+            L::syn_copy(out, rec.sender(), rec.seq)?
+        }
+        _ => what_in::<L, W>(what, rec, out)?,
+    }
     if !matches!(what, What::IcmpQuote | What::Malformed(_)) {
+        // On data, Wireshark's sentence for its class of the segment stays only where
+        // tcplens's own verdict agrees; else `own_in` says what Wireshark marks.
+        let ws = wireshark_class(an);
+        let judged = rec.len > 0 || an.copy_of.is_some();
+        let agree = !judged || agrees(ws, own_verdict(an));
         for v in Verdict::ALL.into_iter().filter(|v| an.verdicts.has(*v)) {
+            if !agree && CLASSES.contains(&v) {
+                continue;
+            }
             L::sentence_break(out)?;
             verdict_in::<L, W>(v, rec, an, out)?;
+        }
+        if judged {
+            own_in::<L, W>(an, ws, agree, out)?;
         }
     }
     if what.shows_states() {
@@ -117,6 +135,88 @@ fn explain_in<L: ExplainWords, W: Write + ?Sized>(
         L::states(out, rec.client_state, rec.server_state)?;
     }
     Ok(())
+}
+
+/// Wireshark's flags that class a data segment, in the order [`wireshark_class`] prefers.
+const CLASSES: [Verdict; 4] = [
+    Verdict::SpuriousRetransmission,
+    Verdict::FastRetransmission,
+    Verdict::OutOfOrder,
+    Verdict::Retransmission,
+];
+
+/// Wireshark's class of the segment: its first flag in [`CLASSES`].
+fn wireshark_class(an: &FrameAnalysis) -> Option<Verdict> {
+    CLASSES.into_iter().find(|v| an.verdicts.has(*v))
+}
+
+/// Whether Wireshark's class and tcplens's own verdict say the same (a fast retransmission
+/// is a retransmission; Wireshark has no duplicates).
+fn agrees(ws: Option<Verdict>, own: Option<OwnVerdict>) -> bool {
+    let ws = ws.map(|v| match v {
+        Verdict::SpuriousRetransmission => OwnVerdict::SpuriousRetransmission,
+        Verdict::OutOfOrder => OwnVerdict::OutOfOrder,
+        _ => OwnVerdict::Retransmission,
+    });
+    ws == own
+}
+
+/// tcplens's own verdict, and `duplicate` on any copy of an earlier packet (the `verdict`
+/// key is given on data only).
+fn own_verdict(an: &FrameAnalysis) -> Option<OwnVerdict> {
+    if an.copy_of.is_some() {
+        Some(OwnVerdict::Duplicate)
+    } else {
+        an.own.verdict
+    }
+}
+
+/// tcplens's own verdict on a data segment or a copy, its evidence and trigger, after what
+/// Wireshark marks when that differs (`agree` false).
+fn own_in<L: ExplainWords, W: Write + ?Sized>(
+    an: &FrameAnalysis,
+    ws: Option<Verdict>,
+    agree: bool,
+    out: &mut W,
+) -> fmt::Result {
+    let own = an.own;
+    let verdict = own_verdict(an);
+    if !agree {
+        L::sentence_break(out)?;
+        L::wireshark_differs(out, ws, verdict)?;
+    }
+    match verdict {
+        None => Ok(()),
+        Some(OwnVerdict::Duplicate) => {
+            L::sentence_break(out)?;
+            let copy = an.copy_of.map(|c| (c.frame, c.gap_ns));
+            let identified = an
+                .copy_of
+                .map_or(own.evidence.has(EvidenceKind::IpId), |c| c.identified);
+            L::own_duplicate(out, copy, identified)
+        }
+        Some(v) => {
+            L::sentence_break(out)?;
+            L::own_verdict(out, v)?;
+            L::own_evidence(out, own.evidence)?;
+            if let Some(t) = own.trigger {
+                L::own_trigger(out, t)?;
+            }
+            L::full_stop(out)
+        }
+    }
+}
+
+/// Whether Wireshark's retransmission timeout is worth telling: not on the same packet
+/// captured twice, nor on a resend tcplens saw triggered otherwise (its trigger says why).
+fn timeout_told(an: &FrameAnalysis) -> bool {
+    match (own_verdict(an), an.own.trigger) {
+        (Some(OwnVerdict::Duplicate), _) => false,
+        (Some(OwnVerdict::Retransmission | OwnVerdict::SpuriousRetransmission), Some(t)) => {
+            t == Trigger::Timeout
+        }
+        _ => true,
+    }
 }
 
 /// The first sentence: what the packet is.
@@ -238,7 +338,7 @@ fn verdict_in<L: ExplainWords, W: Write + ?Sized>(
             } else {
                 L::retransmission_seq(out, who, seq)?;
             }
-            if let (Some(rto), Some(f)) = (an.rto_ns, an.rto_frame) {
+            if let (Some(rto), Some(f), true) = (an.rto_ns, an.rto_frame, timeout_told(an)) {
                 L::after_timeout(out, rto, f)?;
             }
             L::full_stop(out)
@@ -305,6 +405,7 @@ mod tests {
     use crate::analyzer::{Analyzer, Outcome};
     use crate::record::RecordBits;
     use crate::synth::SegBuilder;
+    use crate::verdict::Evidence;
     use crate::wire::{LinkType, TcpFlags};
 
     fn frames(segs: &[(SegBuilder, i64)]) -> Vec<(FrameRecord, FrameAnalysis)> {
@@ -685,9 +786,27 @@ mod tests {
                 assert!(seen.insert(t.clone()), "{name} ({lang:?}) repeats: {t}");
                 let mut with_it = an;
                 with_it.verdicts.set(v);
+                // tcplens agreeing, so that Wireshark's sentence stays.
+                with_it.own.verdict = match v {
+                    Verdict::SpuriousRetransmission => Some(OwnVerdict::SpuriousRetransmission),
+                    Verdict::OutOfOrder => Some(OwnVerdict::OutOfOrder),
+                    Verdict::Retransmission | Verdict::FastRetransmission => {
+                        Some(OwnVerdict::Retransmission)
+                    }
+                    _ => None,
+                };
                 let mut full = String::new();
                 explain(lang, &rec, &with_it, &mut full).unwrap();
                 assert!(full.contains(&t), "{name} ({lang:?}): {full}");
+                by_case.entry(name).or_insert_with(Vec::new).push(t);
+            }
+        }
+        for lang in Lang::ALL {
+            let mut seen = std::collections::HashSet::new();
+            for (name, t) in own_texts(lang) {
+                assert!(!t.is_empty(), "{name} ({lang:?})");
+                assert!(in_its_script(lang, &t), "{name} ({lang:?}): {t}");
+                assert!(seen.insert(t.clone()), "{name} ({lang:?}) repeats: {t}");
                 by_case.entry(name).or_insert_with(Vec::new).push(t);
             }
         }
@@ -695,6 +814,193 @@ mod tests {
             assert_eq!(texts.len(), Lang::ALL.len(), "{name}");
             let distinct: std::collections::HashSet<_> = texts.iter().collect();
             assert_eq!(distinct.len(), texts.len(), "{name}: {texts:?}");
+        }
+    }
+
+    /// Every text of tcplens's own verdict in `lang`: each verdict, each evidence kind,
+    /// each trigger, the duplicate sentence with and without its numbers, and what
+    /// Wireshark marks where it differs (with an own verdict, with none, and no flag).
+    fn own_texts(lang: Lang) -> Vec<(String, String)> {
+        let mut v = Vec::new();
+        let mut put = |name: String, f: &dyn Fn(&mut String) -> fmt::Result| {
+            let mut t = String::new();
+            f(&mut t).unwrap();
+            v.push((name, t));
+        };
+        for o in OwnVerdict::ALL {
+            put(
+                format!("own {o:?}"),
+                &|t| with_lang!(lang, L => L::own_verdict(t, o)),
+            );
+        }
+        for k in EvidenceKind::ALL {
+            put(
+                format!("evidence {k:?}"),
+                &|t| with_lang!(lang, L => L::own_evidence(t, Evidence::of(&[k]))),
+            );
+        }
+        for tr in Trigger::ALL {
+            put(
+                format!("trigger {tr:?}"),
+                &|t| with_lang!(lang, L => L::own_trigger(t, tr)),
+            );
+        }
+        put(
+            "syn copy".into(),
+            &|t| with_lang!(lang, L => L::syn_copy(t, Side::Client, 0)),
+        );
+        for copy in [Some((1, 5_000)), None] {
+            for identified in [true, false] {
+                put(
+                    format!("duplicate {copy:?} {identified}"),
+                    &|t| with_lang!(lang, L => L::own_duplicate(t, copy, identified)),
+                );
+            }
+        }
+        for ws in [None].into_iter().chain(CLASSES.map(Some)) {
+            // The sentence is one for every own verdict: the evidence follows it.
+            for own in [None, Some(OwnVerdict::Retransmission)] {
+                if ws.is_none() && own.is_none() {
+                    continue;
+                }
+                put(
+                    format!("Wireshark {ws:?}, tcplens {own:?}"),
+                    &|t| with_lang!(lang, L => L::wireshark_differs(t, ws, own)),
+                );
+            }
+        }
+        v
+    }
+
+    fn own(v: Option<OwnVerdict>, ev: &[EvidenceKind], t: Option<Trigger>) -> crate::verdict::Own {
+        crate::verdict::Own {
+            verdict: v,
+            evidence: Evidence::of(ev),
+            trigger: t,
+        }
+    }
+
+    fn with_flag(v: Verdict, own: crate::verdict::Own) -> FrameAnalysis {
+        let mut an = FrameAnalysis {
+            rto_ns: Some(388_000_000),
+            rto_frame: Some(30),
+            own,
+            ..FrameAnalysis::default()
+        };
+        an.verdicts.set(v);
+        an
+    }
+
+    fn en(rec: &FrameRecord, an: &FrameAnalysis) -> String {
+        let mut s = String::new();
+        explain(Lang::En, rec, an, &mut s).unwrap();
+        s
+    }
+
+    /// Where tcplens agrees, Wireshark's sentence stays and the own verdict follows with
+    /// its evidence and trigger; the trigger, not Wireshark's timer, says why it was sent.
+    #[test]
+    fn an_agreeing_verdict_follows_wiresharks_sentence_with_its_trigger() {
+        let data = case("data");
+        let sack = with_flag(
+            Verdict::Retransmission,
+            own(
+                Some(OwnVerdict::Retransmission),
+                &[EvidenceKind::Vantage],
+                Some(Trigger::Sack),
+            ),
+        );
+        let t = en(&data, &sack);
+        assert!(t.contains("Retransmission: the "), "{t}");
+        assert!(!t.contains("timeout") && !t.contains("frame 30"), "{t}");
+        assert!(
+            t.contains("(by where the capture was taken), sent after SACK blocks showed the hole."),
+            "{t}"
+        );
+        assert!(!t.contains("Wireshark marks"), "{t}");
+        let mut timer = sack;
+        timer.own.trigger = Some(Trigger::Timeout);
+        let t = en(&data, &timer);
+        assert!(
+            t.contains("388.000 ms after frame 30 without an ACK (retransmission timeout)"),
+            "{t}"
+        );
+        // Unknown trigger: Wireshark's timer is told as before.
+        timer.own.trigger = None;
+        assert!(en(&data, &timer).contains("(retransmission timeout)"));
+    }
+
+    /// Where Wireshark's class differs, its sentence gives way to what it marks, then the
+    /// evidence; with no own verdict, tcplens says it sees a first transmission in order.
+    #[test]
+    fn a_differing_class_says_what_wireshark_marks() {
+        let data = case("data");
+        let ooo = with_flag(
+            Verdict::OutOfOrder,
+            own(
+                Some(OwnVerdict::Retransmission),
+                &[EvidenceKind::IpId],
+                Some(Trigger::DupAcks),
+            ),
+        );
+        let t = en(&data, &ooo);
+        assert!(!t.contains("Out-of-order:"), "{t}");
+        assert!(t.contains("Wireshark marks this Out-Of-Order by its timing rules; the evidence says otherwise. tcplens's verdict: retransmission"), "{t}");
+        assert!(
+            t.contains("(by the order of the IP IDs), sent after duplicate ACKs"),
+            "{t}"
+        );
+        let t = en(
+            &data,
+            &with_flag(Verdict::FastRetransmission, own(None, &[], None)),
+        );
+        assert!(
+            t.contains(
+                "Wireshark marks this Fast Retransmission by its timing rules, but no evidence"
+            ),
+            "{t}"
+        );
+        let quiet = FrameAnalysis {
+            own: own(Some(OwnVerdict::OutOfOrder), &[EvidenceKind::Tsval], None),
+            ..FrameAnalysis::default()
+        };
+        let t = en(&data, &quiet);
+        assert!(t.contains("Wireshark flags nothing here"), "{t}");
+        assert!(t.contains("tcplens's verdict: out of order"), "{t}");
+        // A data segment Wireshark and tcplens both leave alone says nothing of either.
+        let t = en(&data, &FrameAnalysis::default());
+        assert!(!t.contains("Wireshark") && !t.contains("tcplens"), "{t}");
+    }
+
+    /// A copy (of data or of a SYN) names the frame it copies and the gap, and Wireshark's
+    /// timer is not told.
+    #[test]
+    fn a_copy_names_its_frame_and_drops_the_timer() {
+        let copy = crate::verdict::CopyOf {
+            frame: 1,
+            gap_ns: 5_000,
+            identified: true,
+        };
+        for rec in [case("data"), case("syn"), case("syn repeat")] {
+            let mut an = with_flag(Verdict::Retransmission, own(None, &[], None));
+            an.copy_of = Some(copy);
+            let t = en(&rec, &an);
+            assert!(!t.contains("timeout"), "{t}");
+            assert!(t.contains("Wireshark marks this Retransmission"), "{t}");
+            assert!(
+                t.contains("a copy of frame 1, 0.005 ms later, with the same IP ID"),
+                "{t}"
+            );
+            let mut zh = String::new();
+            explain(Lang::Zh, &rec, &an, &mut zh).unwrap();
+            assert!(
+                zh.contains("重复的包") && zh.contains("第 1 帧") && !zh.contains("超时"),
+                "{zh}"
+            );
+            if rec.event == Event::SynRepeat {
+                assert!(t.starts_with("Handshake step 1 of 3, seen again:"), "{t}");
+                assert!(zh.starts_with("第一次握手（再次出现）"), "{zh}");
+            }
         }
     }
 

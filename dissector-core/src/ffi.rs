@@ -35,8 +35,9 @@ use crate::wire::{DecodeError, OptionError, TcpQuote, TcpSegment};
 /// `TCPLENS_QUOTE_CUT` verdicts for TCP headers quoted cut short in ICMP errors, and the
 /// event code 8 (`late_syn`); version 6 tcplens's own verdict (`verdict`, `evidence`,
 /// `trigger`, named by `tcplens_own_verdict_name`, `tcplens_evidence_name` and
-/// `tcplens_trigger_name`), which changes the verdict's layout.
-pub const TCPLENS_ABI_VERSION: u32 = 6;
+/// `tcplens_trigger_name`), which changes the verdict's layout; version 7 the frame a copy
+/// copies (`copy_of_frame`, `copy_identified`, `copy_gap_ns`), for the explanation.
+pub const TCPLENS_ABI_VERSION: u32 = 7;
 
 /// What a call did. Every function that returns a status returns one of these (as an
 /// `int32_t`); `tcplens_explain` returns a length, or one of the negative ones.
@@ -203,6 +204,13 @@ pub struct TcplensVerdict {
     pub trigger: u8,
     /// The evidence that decided `verdict`: bit `1 << i` is `tcplens_evidence_name(i)`.
     pub evidence: u16,
+    /// The packet is a copy of an earlier one (the `duplicate` verdict on data; a SYN, FIN
+    /// or ACK copy too): the frame it copies, else 0. For the explanation.
+    pub copy_of_frame: u32,
+    /// With `copy_of_frame`: 1 when told by the same IP ID, 0 by time alone.
+    pub copy_identified: u8,
+    /// With `copy_of_frame`: the time since the earlier copy.
+    pub copy_gap_ns: i64,
 }
 
 /// An analyzer as C sees it: opaque.
@@ -392,6 +400,11 @@ pub fn verdict_of(
     v.verdict = an.own.verdict.map_or(0, |x| x as u8);
     v.trigger = an.own.trigger.map_or(0, |x| x as u8);
     v.evidence = an.own.evidence.0;
+    if let Some(c) = an.copy_of {
+        v.copy_of_frame = c.frame;
+        v.copy_identified = u8::from(c.identified);
+        v.copy_gap_ns = c.gap_ns;
+    }
     v
 }
 
@@ -450,6 +463,11 @@ pub fn analysis_of(v: &TcplensVerdict) -> FrameAnalysis {
             evidence: crate::verdict::Evidence(v.evidence),
             trigger: crate::verdict::Trigger::from_code(v.trigger),
         },
+        copy_of: (v.copy_of_frame != 0).then_some(crate::verdict::CopyOf {
+            frame: v.copy_of_frame,
+            gap_ns: v.copy_gap_ns,
+            identified: v.copy_identified != 0,
+        }),
     }
 }
 

@@ -239,6 +239,10 @@ pub struct FrameAnalysis {
     /// tcplens's own verdict ([`crate::verdict`]), not Wireshark's: not part of what
     /// `diff-tshark` compares.
     pub own: crate::verdict::Own,
+    /// The packet is a copy of an earlier one (the `duplicate` own verdict on data; a SYN,
+    /// FIN or identified ACK too): the frame it copies and the gap, for explanations (the C ABI's
+    /// `copy_of_frame`, `copy_identified`, `copy_gap_ns`).
+    pub copy_of: Option<crate::verdict::CopyOf>,
 }
 
 /// One segment as the analysis sees it.

@@ -8,8 +8,10 @@
 mod explanations {
     use core::fmt::{self, Write};
 
+    use crate::analysis::Verdict;
     use crate::lifecycle::{Side, TcpState, Teardown};
     use crate::text::{put, ExplainWords, Ms, Piece::N, Piece::S};
+    use crate::verdict::{Evidence, EvidenceKind, OwnVerdict, Trigger};
     use crate::wire::{DecodeError, TcpFlags};
 
     use crate::text::En;
@@ -156,6 +158,14 @@ mod explanations {
             write!(
                 out,
                 "Handshake step 1 of 3 again: the {who} repeats its SYN (seq {seq}) because the first one got no answer yet."
+            )
+        }
+
+        fn syn_copy<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result {
+            let who = who.name();
+            write!(
+                out,
+                "Handshake step 1 of 3, seen again: the {who}'s SYN (seq {seq}) appears again in the capture."
             )
         }
 
@@ -585,6 +595,96 @@ mod explanations {
             out.write_str(
                 "Port reuse: a new connection starts on the addresses and ports of an earlier one.",
             )
+        }
+
+        fn own_verdict<W: Write + ?Sized>(out: &mut W, v: OwnVerdict) -> fmt::Result {
+            out.write_str(match v {
+                OwnVerdict::OutOfOrder => {
+                    "tcplens's verdict: out of order, a first transmission overtaken in the network by data sent after it"
+                }
+                OwnVerdict::Retransmission => {
+                    "tcplens's verdict: retransmission, a resend of bytes the receiver still missed"
+                }
+                OwnVerdict::SpuriousRetransmission => {
+                    "tcplens's verdict: spurious retransmission, a resend of bytes that had all reached the receiver"
+                }
+                OwnVerdict::Duplicate => "tcplens's verdict: duplicate",
+            })
+        }
+
+        fn own_evidence<W: Write + ?Sized>(out: &mut W, ev: Evidence) -> fmt::Result {
+            for (i, k) in ev.kinds().enumerate() {
+                out.write_str(if i == 0 { " (by " } else { ", " })?;
+                out.write_str(match k {
+                    EvidenceKind::Tsval => "the order of the TSvals",
+                    EvidenceKind::IpId => "the order of the IP IDs",
+                    EvidenceKind::Sack => "the receiver's SACK blocks",
+                    EvidenceKind::Dsack => "a D-SACK block reporting the bytes received twice",
+                    EvidenceKind::Ack => "the receiver's cumulative ACK",
+                    EvidenceKind::Vantage => "where the capture was taken",
+                    EvidenceKind::Timing => "the timing against the RTT",
+                    EvidenceKind::SamePacket => "the identical header and payload",
+                })?;
+            }
+            if ev.is_empty() {
+                Ok(())
+            } else {
+                out.write_char(')')
+            }
+        }
+
+        fn own_trigger<W: Write + ?Sized>(out: &mut W, t: Trigger) -> fmt::Result {
+            out.write_str(match t {
+                Trigger::DupAcks => ", sent after duplicate ACKs (fast retransmit)",
+                Trigger::Sack => ", sent after SACK blocks showed the hole",
+                Trigger::Timeout => ", sent when the retransmission timer expired",
+                Trigger::TailProbe => ", a tail loss probe after the flow went quiet",
+            })
+        }
+
+        fn own_duplicate<W: Write + ?Sized>(
+            out: &mut W,
+            copy: Option<(u32, i64)>,
+            identified: bool,
+        ) -> fmt::Result {
+            out.write_str("tcplens's verdict: duplicate, the same packet captured twice")?;
+            if let Some((frame, gap)) = copy {
+                write!(out, ": a copy of frame {frame}, {} later,", Ms(gap))?;
+            }
+            out.write_str(if identified {
+                " with the same IP ID, header and payload: not a resend"
+            } else {
+                " with the same header and payload, too soon after it to be a resend"
+            })?;
+            out.write_str(" (typical of a SPAN port or two taps).")
+        }
+
+        fn wireshark_differs<W: Write + ?Sized>(
+            out: &mut W,
+            ws: Option<Verdict>,
+            own: Option<OwnVerdict>,
+        ) -> fmt::Result {
+            let Some(ws) = ws else {
+                return out.write_str(
+                    "Wireshark flags nothing here: its timing rules do not see what the evidence shows.",
+                );
+            };
+            let name = match ws {
+                Verdict::FastRetransmission => "Fast Retransmission",
+                Verdict::SpuriousRetransmission => "Spurious Retransmission",
+                Verdict::OutOfOrder => "Out-Of-Order",
+                _ => "Retransmission",
+            };
+            match own {
+                Some(_) => write!(
+                    out,
+                    "Wireshark marks this {name} by its timing rules; the evidence says otherwise."
+                ),
+                None => write!(
+                    out,
+                    "Wireshark marks this {name} by its timing rules, but no evidence shows a resend or reordering: tcplens sees a first transmission, in order."
+                ),
+            }
         }
     }
 }

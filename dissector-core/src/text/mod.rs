@@ -12,6 +12,7 @@ use core::str::FromStr;
 
 use crate::analysis::Verdict;
 use crate::lifecycle::{Event, Handshake, Side, TcpState, Teardown};
+use crate::verdict::{Evidence, OwnVerdict, Trigger};
 use crate::wire::{DecodeError, TcpFlags};
 
 mod diagnosis;
@@ -195,6 +196,9 @@ pub trait ExplainWords {
     fn reset<W: Write + ?Sized>(out: &mut W, who: Side, from: Option<TcpState>) -> fmt::Result;
     fn syn<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32, state: TcpState) -> fmt::Result;
     fn syn_repeat<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result;
+    /// A SYN the lifecycle takes as repeated that is a copy of the earlier one (the capture
+    /// holds it twice): no resend, so no "no answer yet".
+    fn syn_copy<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result;
     fn simultaneous_open<W: Write + ?Sized>(
         out: &mut W,
         who: Side,
@@ -344,6 +348,34 @@ pub trait ExplainWords {
     fn keep_alive<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32, next: u32) -> fmt::Result;
     fn keep_alive_ack<W: Write + ?Sized>(out: &mut W, who: Side, ack: u32) -> fmt::Result;
     fn reused_ports<W: Write + ?Sized>(out: &mut W) -> fmt::Result;
+
+    // tcplens's own verdict on a data segment ([`crate::verdict`]).
+    /// The verdict (not [`OwnVerdict::Duplicate`]: see [`own_duplicate`]), without its full
+    /// stop; continued by [`own_evidence`] and [`own_trigger`].
+    ///
+    /// [`own_duplicate`]: ExplainWords::own_duplicate
+    /// [`own_evidence`]: ExplainWords::own_evidence
+    /// [`own_trigger`]: ExplainWords::own_trigger
+    fn own_verdict<W: Write + ?Sized>(out: &mut W, v: OwnVerdict) -> fmt::Result;
+    /// The evidence clause: the kinds of `ev` (nothing when it is empty).
+    fn own_evidence<W: Write + ?Sized>(out: &mut W, ev: Evidence) -> fmt::Result;
+    /// The trigger clause of a resend.
+    fn own_trigger<W: Write + ?Sized>(out: &mut W, t: Trigger) -> fmt::Result;
+    /// The `duplicate` verdict: a copy of frame `copy.0`, `copy.1` ns after it (when the
+    /// host knows it); `identified`: by the same IP ID (else by time alone).
+    fn own_duplicate<W: Write + ?Sized>(
+        out: &mut W,
+        copy: Option<(u32, i64)>,
+        identified: bool,
+    ) -> fmt::Result;
+    /// Wireshark's class of the segment (`ws`: its retransmission, fast retransmission,
+    /// spurious retransmission or out-of-order flag; `None`: no flag) differs from tcplens's
+    /// (`own`; `None`: a first transmission in order).
+    fn wireshark_differs<W: Write + ?Sized>(
+        out: &mut W,
+        ws: Option<Verdict>,
+        own: Option<OwnVerdict>,
+    ) -> fmt::Result;
 }
 
 // ---------------------------------------------------------------------------------------

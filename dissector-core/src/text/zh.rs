@@ -10,8 +10,10 @@
 mod explanations {
     use core::fmt::{self, Write};
 
+    use crate::analysis::Verdict;
     use crate::lifecycle::{Side, TcpState, Teardown};
     use crate::text::{put, ExplainWords, Ms, Piece::N, Piece::S};
+    use crate::verdict::{Evidence, EvidenceKind, OwnVerdict, Trigger};
     use crate::wire::{DecodeError, TcpFlags};
 
     use crate::text::Zh;
@@ -176,6 +178,14 @@ mod explanations {
             write!(
                 out,
                 "第一次握手（重发）：{who}再次发送 SYN（seq = {seq}），因为之前的 SYN 还没有得到应答。"
+            )
+        }
+
+        fn syn_copy<W: Write + ?Sized>(out: &mut W, who: Side, seq: u32) -> fmt::Result {
+            let who = side(who);
+            write!(
+                out,
+                "第一次握手（再次出现）：{who}的 SYN（seq = {seq}）在抓包中再次出现。"
             )
         }
 
@@ -580,6 +590,91 @@ mod explanations {
 
         fn reused_ports<W: Write + ?Sized>(out: &mut W) -> fmt::Result {
             out.write_str("端口复用：在旧连接用过的地址和端口上开始了新连接。")
+        }
+
+        fn own_verdict<W: Write + ?Sized>(out: &mut W, v: OwnVerdict) -> fmt::Result {
+            out.write_str(match v {
+                OwnVerdict::OutOfOrder => {
+                    "tcplens 判定：乱序，这是首次发送的分段，在网络中被之后发送的数据超过"
+                }
+                OwnVerdict::Retransmission => "tcplens 判定：重传，接收端仍缺少其中的字节",
+                OwnVerdict::SpuriousRetransmission => {
+                    "tcplens 判定：虚假重传，这些字节接收端都已收到"
+                }
+                OwnVerdict::Duplicate => "tcplens 判定：重复的包",
+            })
+        }
+
+        fn own_evidence<W: Write + ?Sized>(out: &mut W, ev: Evidence) -> fmt::Result {
+            for (i, k) in ev.kinds().enumerate() {
+                out.write_str(if i == 0 { "（依据：" } else { "、" })?;
+                out.write_str(match k {
+                    EvidenceKind::Tsval => "TSval 的先后",
+                    EvidenceKind::IpId => "IP ID 的先后",
+                    EvidenceKind::Sack => "接收端的 SACK 块",
+                    EvidenceKind::Dsack => "报告重复收到字节的 D-SACK 块",
+                    EvidenceKind::Ack => "接收端的累计确认",
+                    EvidenceKind::Vantage => "抓包位置",
+                    EvidenceKind::Timing => "相对 RTT 的时间",
+                    EvidenceKind::SamePacket => "完全相同的头部和载荷",
+                })?;
+            }
+            if ev.is_empty() {
+                Ok(())
+            } else {
+                out.write_str("）")
+            }
+        }
+
+        fn own_trigger<W: Write + ?Sized>(out: &mut W, t: Trigger) -> fmt::Result {
+            out.write_str(match t {
+                Trigger::DupAcks => "，由重复确认触发（快速重传）",
+                Trigger::Sack => "，由 SACK 块显示的空洞触发",
+                Trigger::Timeout => "，由重传超时触发",
+                Trigger::TailProbe => "，是连接静默后的尾部丢包探测",
+            })
+        }
+
+        fn own_duplicate<W: Write + ?Sized>(
+            out: &mut W,
+            copy: Option<(u32, i64)>,
+            identified: bool,
+        ) -> fmt::Result {
+            out.write_str("tcplens 判定：重复的包，同一个包被抓到了两次")?;
+            if let Some((frame, gap)) = copy {
+                write!(out, "：是第 {frame} 帧的副本，晚 {}，", Ms(gap))?;
+            } else {
+                out.write_str("，")?;
+            }
+            out.write_str(if identified {
+                "IP ID、头部和载荷都相同，并不是重传"
+            } else {
+                "头部和载荷都相同，间隔短到不可能是重传"
+            })?;
+            out.write_str("（常见于 SPAN 端口或两个分光器）。")
+        }
+
+        fn wireshark_differs<W: Write + ?Sized>(
+            out: &mut W,
+            ws: Option<Verdict>,
+            own: Option<OwnVerdict>,
+        ) -> fmt::Result {
+            let Some(ws) = ws else {
+                return out.write_str("Wireshark 未标记此包：它的时间规则看不出证据所表明的情况。");
+            };
+            let name = match ws {
+                Verdict::FastRetransmission => "快速重传",
+                Verdict::SpuriousRetransmission => "虚假重传",
+                Verdict::OutOfOrder => "乱序",
+                _ => "重传",
+            };
+            match own {
+                Some(_) => write!(out, "Wireshark 按时间规则将其标记为{name}，但证据表明并非如此。"),
+                None => write!(
+                    out,
+                    "Wireshark 按时间规则将其标记为{name}，但没有证据表明重传或乱序：tcplens 认为这是按序的首次发送。"
+                ),
+            }
         }
     }
 }
