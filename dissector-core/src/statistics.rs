@@ -515,7 +515,7 @@ impl Vantage {
         if client < 0 || server < 0 {
             return None;
         }
-        let total = (client + server) as f64;
+        let total = client as f64 + server as f64;
         if total <= 0.0 {
             return None;
         }

@@ -370,7 +370,8 @@ impl ConvVerdicts {
     pub fn rtt_ns(&self, hs_rtt_ns: Option<i64>) -> Option<i64> {
         hs_rtt_ns.filter(|r| *r > 0).or_else(|| {
             match self.min_ack_rtt_ns {
-                [Some(a), Some(b)] => Some(a + b),
+                // Saturating: a capture's timestamps can be hostile (fuzz/regressions/analyzer).
+                [Some(a), Some(b)] => Some(a.saturating_add(b)),
                 [Some(a), None] | [None, Some(a)] => Some(a),
                 [None, None] => None,
             }

@@ -249,3 +249,13 @@ fn data_on_a_syn_is_a_first_transmission() {
     again.push((data(c(0, 0), 3).flags("S").ip_id(1001), 1000));
     assert_eq!(run(&again)[1].verdict, Some(OwnVerdict::Retransmission));
 }
+
+#[test]
+fn the_rtt_from_hostile_ack_rtts_saturates_instead_of_overflowing() {
+    // fuzz/regressions/analyzer: timestamps far apart gave two ACK RTTs whose sum overflowed.
+    let mut c = ConvVerdicts::default();
+    c.on_ack_rtt(Side::Client, i64::MAX - 1);
+    c.on_ack_rtt(Side::Server, i64::MAX - 1);
+    assert_eq!(c.rtt_ns(None), Some(i64::MAX));
+    assert_eq!(c.rtt_ns(Some(5)), Some(5));
+}
