@@ -785,6 +785,52 @@ fn diagnosis_findings_are_expert_infos_with_the_harness_text() {
     );
 }
 
+/// The verdict findings (losses, lost ACKs, reordering) come from tcplens's own verdicts,
+/// which later evidence may revise: on a later pass (`-2`) the plugin's findings are the
+/// settled ones `conns --diagnose` gives, frame for frame.
+#[test]
+fn with_two_passes_the_diagnosis_is_the_harness_s_frame_for_frame() {
+    let Some(home) = home_or_skip() else { return };
+    let capture = "netns-loss-reorder.pcap";
+    let causes = [
+        "segment_lost_before_capture",
+        "segment_lost_after_capture",
+        "ack_lost",
+        "reordering",
+    ];
+    let filter = causes
+        .iter()
+        .map(|c| format!("tcplens.diagnosis.{c}"))
+        .collect::<Vec<_>>()
+        .join(" || ");
+    let mut plugin: Vec<u64> = expert_messages(home, capture, &filter, &["-2"])
+        .iter()
+        .map(|r| r.split('\t').next().unwrap().parse().unwrap())
+        .collect();
+    plugin.dedup();
+    let path = common::root().join("tests/captures").join(capture);
+    let out = common::run(&[
+        "conns",
+        "--diagnose",
+        "--format",
+        "json",
+        path.to_str().unwrap(),
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let mut harness: Vec<u64> = doc["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["diagnosis"].as_array().unwrap().iter())
+        .filter(|d| causes.contains(&d["cause"].as_str().unwrap()))
+        .map(|d| d["frame"].as_u64().unwrap())
+        .collect();
+    harness.sort_unstable();
+    harness.dedup();
+    assert!(harness.len() > 20, "{harness:?}");
+    assert_eq!(plugin, harness);
+}
+
 #[test]
 fn the_explain_field_follows_the_language_preference() {
     let Some(home) = home_or_skip() else { return };

@@ -481,7 +481,14 @@ impl Analyzer {
                     // The ACK's RTT measures the peer's data.
                     verdicts.on_ack_rtt(lookup.side.other(), rtt);
                 }
+                let before = self.revisions.len();
                 analysis.own = verdicts.on_segment(&s, hs, &mut self.revisions);
+                if let Some(d) = self.diagnoser.as_mut() {
+                    // The diagnosis tells a revised verdict again.
+                    for r in &self.revisions[before..] {
+                        d.revise(rec.stream, r.frame, r.own, frame);
+                    }
+                }
                 if self.revisions.len() > MAX_REVISIONS {
                     // Nobody takes them: keep the latest.
                     self.revisions.drain(..MAX_REVISIONS / 2);

@@ -111,8 +111,9 @@ impl Facts {
     /// Moves new findings into the facts, up to [`MAX_FINDINGS`].
     pub fn keep_findings(&mut self, new: &mut Vec<Finding>) {
         for f in new.drain(..) {
-            if self.findings.len() < MAX_FINDINGS {
-                self.findings.push(f);
+            // A revision replaces the finding it revises, if that one was kept.
+            if f.revises || self.findings.len() < MAX_FINDINGS {
+                tcplens_core::diagnosis::absorb(&mut self.findings, f);
             } else {
                 self.more_findings += 1;
             }
@@ -661,8 +662,10 @@ mod tests {
                 seq: 1,
                 bytes: 10,
                 dup_acks: 0,
-                fast: false,
+                trigger: None,
+                evidence: Default::default(),
             },
+            revises: false,
         };
         let mut facts = Facts::default();
         let mut new: Vec<Finding> = (0..MAX_FINDINGS as u32 + 3).map(finding).collect();

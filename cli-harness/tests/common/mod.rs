@@ -20,6 +20,12 @@ pub fn bundled_captures() -> Vec<PathBuf> {
 /// The team's shared captures (`../shared/captures` beside the repository), when present.
 pub fn shared_captures() -> Option<Vec<PathBuf>> {
     let dir = root().join("../shared/captures");
+    // In CI the folder is beside the clone: a test that needs it must not skip there.
+    assert!(
+        dir.is_dir() || !in_ci(),
+        "{} is missing: CI must run the tests on the shared captures",
+        dir.display()
+    );
     dir.is_dir().then(|| captures_in(&dir))
 }
 

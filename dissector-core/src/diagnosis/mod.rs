@@ -34,7 +34,7 @@ use crate::explain::Lang;
 use crate::flow::ClientBy;
 use crate::lifecycle::Side;
 use crate::record::FrameRecord;
-use crate::verdict::CopyOf;
+use crate::verdict::{CopyOf, Evidence, Own, OwnVerdict, Trigger};
 use crate::wire::{IcmpError, Unreachable};
 
 pub use state::State;
@@ -144,6 +144,9 @@ pub struct Finding {
     pub side: Side,
     /// The cause, with what it needs to be told.
     pub detail: Detail,
+    /// This finding replaces the one already made on the same stream and frame: later
+    /// evidence revised tcplens's verdict on the frame ([`absorb`] applies it).
+    pub revises: bool,
 }
 
 /// A finding's cause and its own data. Sequence numbers are relative; `seq` is the first
@@ -157,28 +160,37 @@ pub enum Detail {
         bytes: u32,
         /// Duplicate ACKs the receiver sent asking for `seq`.
         dup_acks: u32,
-        /// Repaired by fast retransmission (not by a timeout).
-        fast: bool,
+        /// What made the sender resend, when tcplens's verdict names it.
+        trigger: Option<Trigger>,
+        /// What showed the resend was needed (tcplens's verdict's evidence).
+        evidence: Evidence,
     },
     SegmentLostAfterCapture {
         seq: u32,
         bytes: u32,
         /// Duplicate ACKs the receiver sent asking for the bytes.
         dup_acks: u32,
-        /// Resent by fast retransmission (not after a timeout).
-        fast: bool,
+        /// What made the sender resend, when tcplens's verdict names it.
+        trigger: Option<Trigger>,
+        /// What showed the resend was needed (tcplens's verdict's evidence).
+        evidence: Evidence,
     },
     AckLost {
         /// The receiver's ACK that had covered the bytes, when the capture saw it.
         ack_frame: Option<u32>,
         seq: u32,
         bytes: u32,
+        /// What showed the bytes had arrived (tcplens's verdict's evidence).
+        evidence: Evidence,
     },
     Reordering {
         /// The frame with the later bytes, when the late ones fill a gap it showed.
         later_frame: Option<u32>,
         seq: u32,
         bytes: u32,
+        /// What showed the bytes were sent before the later ones (tcplens's verdict's
+        /// evidence).
+        evidence: Evidence,
     },
     CaptureMissedPackets {
         /// Where the gap showed, when the capture saw it open; without it `seq` is the ACK,
@@ -285,6 +297,7 @@ impl Finding {
             frames: vec![frame],
             side,
             detail,
+            revises: false,
         }
     }
 
@@ -297,6 +310,43 @@ impl Finding {
 
     pub fn cause(&self) -> Cause {
         self.detail.cause()
+    }
+
+    /// Whether the finding comes from tcplens's verdict on a resent or reordered segment
+    /// (the findings a later revision of that verdict replaces).
+    fn tells_a_verdict(&self) -> bool {
+        matches!(
+            self.cause(),
+            Cause::SegmentLostBeforeCapture
+                | Cause::SegmentLostAfterCapture
+                | Cause::AckLost
+                | Cause::Reordering
+        )
+    }
+}
+
+/// How far back in a host's list [`absorb`] looks for the finding a revision replaces:
+/// revisions come within the verdicts' settle window, a few thousand frames at most.
+const REVISE_LOOKBACK: usize = 4096;
+
+/// Adds `f` to `list`; a finding that [`revises`](Finding::revises) replaces the finding of
+/// its stream and frame instead, when that one is among the last [`REVISE_LOOKBACK`] (else
+/// the host no longer holds it, and the revision is dropped: the list stays in the order
+/// the findings were made). Every host that keeps findings as they come (the plugin, the
+/// report) keeps them through this.
+pub fn absorb(list: &mut Vec<Finding>, mut f: Finding) {
+    if !f.revises {
+        list.push(f);
+        return;
+    }
+    f.revises = false;
+    let from = list.len().saturating_sub(REVISE_LOOKBACK);
+    if let Some(old) = list[from..]
+        .iter_mut()
+        .rev()
+        .find(|o| o.stream == f.stream && o.frame == f.frame && o.tells_a_verdict())
+    {
+        *old = f;
     }
 }
 
@@ -356,7 +406,13 @@ pub(crate) struct Diagnoser {
     /// The origin's time, once known.
     origin_ns: Option<i64>,
     found: Vec<Finding>,
+    /// The verdict findings already taken, the latest [`RECENT_TAKEN`], so that a revision
+    /// of one can be told (see [`revise`](Self::revise)).
+    taken: std::collections::VecDeque<Finding>,
 }
+
+/// How many taken verdict findings the diagnoser remembers for revisions.
+const RECENT_TAKEN: usize = 64;
 
 impl Diagnoser {
     pub(crate) fn new(origin: TimeOrigin) -> Self {
@@ -364,6 +420,7 @@ impl Diagnoser {
             origin,
             origin_ns: None,
             found: Vec::new(),
+            taken: std::collections::VecDeque::new(),
         }
     }
 
@@ -441,9 +498,70 @@ impl Diagnoser {
         duplicates::finish(stream, state, &mut self.found);
     }
 
-    /// Moves the findings made so far to the end of `out`, in the order they were made.
+    /// Later evidence revised tcplens's verdict on frame `frame` of `stream` to `own` (at
+    /// frame `at`, [`crate::verdict::settle`]): its finding is told again. A finding not yet
+    /// taken is replaced where it is; one already taken (a one-pass host, the report) is
+    /// followed by a finding that [`revises`](Finding::revises) it.
+    pub(crate) fn revise(&mut self, stream: u32, frame: u32, own: Own, at: u32) {
+        if own.verdict != Some(OwnVerdict::SpuriousRetransmission) {
+            return;
+        }
+        let is_it = |f: &Finding| f.stream == stream && f.frame == frame && f.tells_a_verdict();
+        let spurious = |old: &Finding| {
+            let (seq, bytes) = match old.detail {
+                Detail::SegmentLostAfterCapture { seq, bytes, .. }
+                | Detail::AckLost { seq, bytes, .. } => (seq, bytes),
+                // A resend that filled a hole, or data called reordered: the frame's own
+                // bytes are the hole's, at most.
+                Detail::SegmentLostBeforeCapture { seq, bytes, .. }
+                | Detail::Reordering { seq, bytes, .. } => (seq, bytes),
+                _ => return None,
+            };
+            let d = Detail::AckLost {
+                ack_frame: None,
+                seq,
+                bytes,
+                evidence: own.evidence,
+            };
+            let mut f = Finding::new(stream, frame, old.side, d).with_frames([at]);
+            f.revises = true;
+            Some(f)
+        };
+        if let Some(i) = self.found.iter().rposition(is_it) {
+            if let Some(mut f) = spurious(&self.found[i]) {
+                f.revises = false;
+                self.found[i] = f;
+            }
+        } else if let Some(f) = self
+            .taken
+            .iter()
+            .rev()
+            .find(|f| is_it(f))
+            .and_then(spurious)
+        {
+            self.found.push(f);
+        }
+    }
+
+    /// Moves the findings made so far to the end of `out`, in the order they were made
+    /// (through [`absorb`]).
     pub(crate) fn take(&mut self, out: &mut Vec<Finding>) {
-        out.append(&mut self.found);
+        for f in self.found.drain(..) {
+            if f.tells_a_verdict() {
+                if let Some(i) = self
+                    .taken
+                    .iter()
+                    .position(|t| t.stream == f.stream && t.frame == f.frame)
+                {
+                    self.taken.remove(i);
+                }
+                if self.taken.len() == RECENT_TAKEN {
+                    self.taken.pop_front();
+                }
+                self.taken.push_back(f.clone());
+            }
+            absorb(out, f);
+        }
     }
 }
 
@@ -466,5 +584,51 @@ mod tests {
         }
         assert_eq!(Cause::from_u8(0), None);
         assert_eq!(Cause::from_u8(16), None);
+    }
+
+    #[test]
+    fn a_revision_replaces_its_finding_or_is_dropped_never_appended_out_of_order() {
+        let lost = |frame| {
+            let d = Detail::SegmentLostAfterCapture {
+                seq: 1,
+                bytes: 10,
+                dup_acks: 0,
+                trigger: None,
+                evidence: Evidence::default(),
+            };
+            Finding::new(0, frame, Side::Client, d)
+        };
+        let revision = |frame| {
+            let d = Detail::AckLost {
+                ack_frame: None,
+                seq: 1,
+                bytes: 10,
+                evidence: Evidence::default(),
+            };
+            let mut f = Finding::new(0, frame, Side::Client, d);
+            f.revises = true;
+            f
+        };
+        let mut list = Vec::new();
+        absorb(&mut list, lost(5));
+        absorb(&mut list, lost(9));
+        absorb(&mut list, revision(5));
+        let got: Vec<(u32, Cause, bool)> = list
+            .iter()
+            .map(|f| (f.frame, f.cause(), f.revises))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (5, Cause::AckLost, false),
+                (9, Cause::SegmentLostAfterCapture, false)
+            ]
+        );
+        absorb(&mut list, revision(7));
+        assert_eq!(
+            list.len(),
+            2,
+            "a revision of a finding the host lacks is dropped"
+        );
     }
 }

@@ -91,42 +91,54 @@ fn write_text(f: &Finding, w: &dyn DiagnosisWords, out: &mut dyn Write) -> fmt::
             seq,
             bytes,
             dup_acks,
-            fast,
+            trigger,
+            evidence,
         } => {
             w.lost_before_capture(out, p, seq, bytes, gap_frame)?;
             if dup_acks > 0 {
                 w.lost_before_capture_dup_acks(out, p, dup_acks, seq)?;
             }
-            w.lost_before_capture_resent(out, p, w.resent(fast))
+            w.lost_before_capture_resent(out, p, w.resent(trigger))?;
+            w.evidence(out, evidence)
         }
         Detail::SegmentLostAfterCapture {
             seq,
             bytes,
             dup_acks,
-            fast,
+            trigger,
+            evidence,
         } => {
             if dup_acks > 0 {
-                w.lost_after_capture_dup_acks(out, p, seq, dup_acks, w.resent(fast))
+                w.lost_after_capture_dup_acks(out, p, seq, dup_acks, w.resent(trigger))?;
             } else {
-                w.lost_after_capture(out, p, seq, bytes, w.resent(fast))
+                w.lost_after_capture(out, p, seq, bytes, w.resent(trigger))?;
             }
+            w.evidence(out, evidence)
         }
         Detail::AckLost {
             ack_frame,
             seq,
             bytes,
-        } => match ack_frame {
-            Some(a) => w.ack_lost(out, p, seq, bytes, a),
-            None => w.ack_lost_ack_unseen(out, p, seq, bytes),
-        },
+            evidence,
+        } => {
+            match ack_frame {
+                Some(a) => w.ack_lost(out, p, seq, bytes, a)?,
+                None => w.ack_lost_ack_unseen(out, p, seq, bytes)?,
+            }
+            w.evidence(out, evidence)
+        }
         Detail::Reordering {
             later_frame,
             seq,
             bytes,
-        } => match later_frame {
-            Some(g) => w.reordering_into_gap(out, p, seq, g),
-            None => w.reordering(out, p, seq, bytes),
-        },
+            evidence,
+        } => {
+            match later_frame {
+                Some(g) => w.reordering_into_gap(out, p, seq, g)?,
+                None => w.reordering(out, p, seq, bytes)?,
+            }
+            w.evidence(out, evidence)
+        }
         Detail::CaptureMissedPackets {
             gap_frame,
             seq,
@@ -212,6 +224,7 @@ mod tests {
     use super::*;
     use crate::diagnosis::{Cause, CAUSES};
     use crate::lifecycle::Side;
+    use crate::verdict::{Evidence, EvidenceKind, Trigger};
 
     /// A finding of every cause, with every clause its sentence can have.
     fn samples() -> Vec<Finding> {
@@ -221,46 +234,54 @@ mod tests {
                 seq: 1,
                 bytes: 1,
                 dup_acks: 0,
-                fast: false,
+                trigger: None,
+                evidence: Evidence::default(),
             },
             Detail::SegmentLostBeforeCapture {
                 gap_frame: 1,
                 seq: 1,
                 bytes: 1,
                 dup_acks: 2,
-                fast: true,
+                trigger: Some(Trigger::DupAcks),
+                evidence: Evidence::of(&[EvidenceKind::Sack]),
             },
             Detail::SegmentLostAfterCapture {
                 seq: 1,
                 bytes: 1,
                 dup_acks: 0,
-                fast: false,
+                trigger: None,
+                evidence: Evidence::default(),
             },
             Detail::SegmentLostAfterCapture {
                 seq: 1,
                 bytes: 1,
                 dup_acks: 3,
-                fast: true,
+                trigger: Some(Trigger::Sack),
+                evidence: Evidence::of(&[EvidenceKind::Tsval, EvidenceKind::IpId]),
             },
             Detail::AckLost {
                 ack_frame: None,
                 seq: 1,
                 bytes: 1,
+                evidence: Evidence::of(&[EvidenceKind::Dsack]),
             },
             Detail::AckLost {
                 ack_frame: Some(1),
                 seq: 1,
                 bytes: 1,
+                evidence: Evidence::of(&[EvidenceKind::Ack, EvidenceKind::Vantage]),
             },
             Detail::Reordering {
                 later_frame: None,
                 seq: 1,
                 bytes: 1,
+                evidence: Evidence::of(&[EvidenceKind::Timing]),
             },
             Detail::Reordering {
                 later_frame: Some(1),
                 seq: 1,
                 bytes: 1,
+                evidence: Evidence::default(),
             },
             Detail::CaptureMissedPackets {
                 gap_frame: None,

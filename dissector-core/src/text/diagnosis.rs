@@ -4,6 +4,7 @@ use core::fmt::{self, Write};
 
 use crate::diagnosis::{Cause, Micros, Parties, Secs};
 use crate::lifecycle::Side;
+use crate::verdict::{Evidence, Trigger};
 use crate::wire::Unreachable;
 
 /// The words of the diagnosis (`crate::diagnosis`), one method per sentence or clause:
@@ -49,8 +50,11 @@ pub trait DiagnosisWords {
     fn title_end(&self) -> &'static str;
     /// An endpoint.
     fn side(&self, side: Side) -> &'static str;
-    /// How bytes were resent: by fast retransmission or after a timeout.
-    fn resent(&self, fast: bool) -> &'static str;
+    /// How bytes were resent: what tcplens's verdict names as the trigger, if anything.
+    fn resent(&self, trigger: Option<Trigger>) -> &'static str;
+    /// The sentence after a verdict's finding naming its evidence (nothing when `ev` is
+    /// empty).
+    fn evidence(&self, out: &mut dyn Write, ev: Evidence) -> fmt::Result;
 
     /// Bytes that never passed the capture point (the gap showed at `gap_frame`) ...
     fn lost_before_capture(

@@ -11,7 +11,7 @@ mod explanations {
     use crate::analysis::Verdict;
     use crate::lifecycle::{Side, TcpState, Teardown};
     use crate::text::{put, ExplainWords, Ms, Piece::N, Piece::S};
-    use crate::verdict::{Evidence, EvidenceKind, OwnVerdict, Trigger};
+    use crate::verdict::{Evidence, OwnVerdict, Trigger};
     use crate::wire::{DecodeError, TcpFlags};
 
     use crate::text::En;
@@ -615,16 +615,7 @@ mod explanations {
         fn own_evidence<W: Write + ?Sized>(out: &mut W, ev: Evidence) -> fmt::Result {
             for (i, k) in ev.kinds().enumerate() {
                 out.write_str(if i == 0 { " (by " } else { ", " })?;
-                out.write_str(match k {
-                    EvidenceKind::Tsval => "the order of the TSvals",
-                    EvidenceKind::IpId => "the order of the IP IDs",
-                    EvidenceKind::Sack => "the receiver's SACK blocks",
-                    EvidenceKind::Dsack => "a D-SACK block reporting the bytes received twice",
-                    EvidenceKind::Ack => "the receiver's cumulative ACK",
-                    EvidenceKind::Vantage => "where the capture was taken",
-                    EvidenceKind::Timing => "the timing against the RTT",
-                    EvidenceKind::SamePacket => "the identical header and payload",
-                })?;
+                out.write_str(super::evidence_name(k))?;
             }
             if ev.is_empty() {
                 Ok(())
@@ -693,6 +684,21 @@ mod explanations {
 // Diagnosis findings (chosen by `diagnosis`).
 // ---------------------------------------------------------------------------------------
 
+/// An evidence kind's name, as the explanations and the diagnosis give it.
+fn evidence_name(k: crate::verdict::EvidenceKind) -> &'static str {
+    use crate::verdict::EvidenceKind;
+    match k {
+        EvidenceKind::Tsval => "the order of the TSvals",
+        EvidenceKind::IpId => "the order of the IP IDs",
+        EvidenceKind::Sack => "the receiver's SACK blocks",
+        EvidenceKind::Dsack => "a D-SACK block reporting the bytes received twice",
+        EvidenceKind::Ack => "the receiver's cumulative ACK",
+        EvidenceKind::Vantage => "where the capture was taken",
+        EvidenceKind::Timing => "the timing against the RTT",
+        EvidenceKind::SamePacket => "the identical header and payload",
+    }
+}
+
 pub use diagnosis::Diagnosis;
 
 /// The diagnosis's words (`crate::text::DiagnosisWords`), in a module of their own so their
@@ -704,6 +710,7 @@ mod diagnosis {
 
     use crate::diagnosis::{Cause, FrameList, Micros, Parties, Secs};
     use crate::lifecycle::Side;
+    use crate::verdict::{Evidence, Trigger};
     use crate::wire::Unreachable;
 
     /// The diagnosis's words in English.
@@ -785,11 +792,29 @@ mod diagnosis {
             side.name()
         }
 
-        fn resent(&self, fast: bool) -> &'static str {
-            if fast {
-                "by fast retransmission"
+        fn resent(&self, trigger: Option<Trigger>) -> &'static str {
+            match trigger {
+                Some(Trigger::DupAcks) => "by fast retransmission after duplicate ACKs",
+                Some(Trigger::Sack) => "by fast retransmission after SACK blocks showed the hole",
+                Some(Trigger::Timeout) => "after a timeout",
+                Some(Trigger::TailProbe) => "as a tail loss probe",
+                None => "once more",
+            }
+        }
+
+        fn evidence(&self, out: &mut dyn Write, ev: Evidence) -> fmt::Result {
+            for (i, k) in ev.kinds().enumerate() {
+                out.write_str(if i == 0 {
+                    " tcplens's evidence: "
+                } else {
+                    ", "
+                })?;
+                out.write_str(super::evidence_name(k))?;
+            }
+            if ev.is_empty() {
+                Ok(())
             } else {
-                "after a timeout"
+                out.write_char('.')
             }
         }
 

@@ -13,7 +13,7 @@ mod explanations {
     use crate::analysis::Verdict;
     use crate::lifecycle::{Side, TcpState, Teardown};
     use crate::text::{put, ExplainWords, Ms, Piece::N, Piece::S};
-    use crate::verdict::{Evidence, EvidenceKind, OwnVerdict, Trigger};
+    use crate::verdict::{Evidence, OwnVerdict, Trigger};
     use crate::wire::{DecodeError, TcpFlags};
 
     use crate::text::Zh;
@@ -608,16 +608,7 @@ mod explanations {
         fn own_evidence<W: Write + ?Sized>(out: &mut W, ev: Evidence) -> fmt::Result {
             for (i, k) in ev.kinds().enumerate() {
                 out.write_str(if i == 0 { "（依据：" } else { "、" })?;
-                out.write_str(match k {
-                    EvidenceKind::Tsval => "TSval 的先后",
-                    EvidenceKind::IpId => "IP ID 的先后",
-                    EvidenceKind::Sack => "接收端的 SACK 块",
-                    EvidenceKind::Dsack => "报告重复收到字节的 D-SACK 块",
-                    EvidenceKind::Ack => "接收端的累计确认",
-                    EvidenceKind::Vantage => "抓包位置",
-                    EvidenceKind::Timing => "相对 RTT 的时间",
-                    EvidenceKind::SamePacket => "完全相同的头部和载荷",
-                })?;
+                out.write_str(super::evidence_name(k))?;
             }
             if ev.is_empty() {
                 Ok(())
@@ -683,6 +674,21 @@ mod explanations {
 // Diagnosis findings (chosen by `diagnosis`).
 // ---------------------------------------------------------------------------------------
 
+/// An evidence kind's name, as the explanations and the diagnosis give it.
+fn evidence_name(k: crate::verdict::EvidenceKind) -> &'static str {
+    use crate::verdict::EvidenceKind;
+    match k {
+        EvidenceKind::Tsval => "TSval 的先后",
+        EvidenceKind::IpId => "IP ID 的先后",
+        EvidenceKind::Sack => "接收端的 SACK 块",
+        EvidenceKind::Dsack => "报告重复收到字节的 D-SACK 块",
+        EvidenceKind::Ack => "接收端的累计确认",
+        EvidenceKind::Vantage => "抓包位置",
+        EvidenceKind::Timing => "相对 RTT 的时间",
+        EvidenceKind::SamePacket => "完全相同的头部和载荷",
+    }
+}
+
 pub use diagnosis::Diagnosis;
 
 /// The diagnosis's words (`crate::text::DiagnosisWords`), in a module of their own so their
@@ -694,6 +700,7 @@ mod diagnosis {
 
     use crate::diagnosis::{Cause, FrameList, Micros, Parties, Secs};
     use crate::lifecycle::Side;
+    use crate::verdict::{Evidence, Trigger};
     use crate::wire::Unreachable;
 
     /// The diagnosis's words in Simplified Chinese.
@@ -780,11 +787,29 @@ mod diagnosis {
             }
         }
 
-        fn resent(&self, fast: bool) -> &'static str {
-            if fast {
-                "快速重传"
+        fn resent(&self, trigger: Option<Trigger>) -> &'static str {
+            match trigger {
+                Some(Trigger::DupAcks) => "在重复确认之后快速重传",
+                Some(Trigger::Sack) => "在 SACK 块显示空洞之后快速重传",
+                Some(Trigger::Timeout) => "超时重传",
+                Some(Trigger::TailProbe) => "以尾部丢失探测重传",
+                None => "重传",
+            }
+        }
+
+        fn evidence(&self, out: &mut dyn Write, ev: Evidence) -> fmt::Result {
+            for (i, k) in ev.kinds().enumerate() {
+                out.write_str(if i == 0 {
+                    "tcplens 的依据："
+                } else {
+                    "、"
+                })?;
+                out.write_str(super::evidence_name(k))?;
+            }
+            if ev.is_empty() {
+                Ok(())
             } else {
-                "超时重传"
+                out.write_char('。')
             }
         }
 
