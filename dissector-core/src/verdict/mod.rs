@@ -243,6 +243,8 @@ pub struct SegIn {
     pub tsecr: Option<u32>,
     pub sack: [(u32, u32); 4],
     pub sack_count: u8,
+    /// The raw window field: zero closes the peer's window.
+    pub window: u16,
 }
 
 impl SegIn {
@@ -264,6 +266,7 @@ impl SegIn {
             tsecr: o.timestamps.map(|t| t.1),
             sack: o.sack,
             sack_count: o.sack_count,
+            window: seg.window,
         }
     }
 
@@ -339,6 +342,8 @@ pub(crate) struct Dir {
     acks: AckState,
     /// Resends made since the peer's ACK last moved (for the trigger).
     resends_in_recovery: u8,
+    /// The peer's latest window is zero: data from this side is not accepted.
+    closed: bool,
 }
 
 /// The verdict state of one conversation: both directions, the copy detector, the
@@ -412,6 +417,9 @@ impl ConvVerdicts {
         // This segment's ACK and SACK blocks speak of the peer's data.
         {
             let peer = &mut self.dirs[1 - me];
+            if !s.syn && !s.rst {
+                peer.closed = s.window == 0;
+            }
             if s.has_ack && !s.rst {
                 peer.acks.on_ack(s, peer.started);
                 if peer.acks.advanced {
@@ -446,6 +454,20 @@ impl ConvVerdicts {
             d.seen.start(e);
             d.made.push(s0, stamp, true);
             d.made.note(stamp, d.ids.byte_order());
+            return Own::default();
+        }
+        if d.closed {
+            // RFC 9293 §3.10.7.4: while the receive window is zero no data is acceptable.
+            // A zero-window probe (or data sent into the closed window) is dropped by the
+            // receiver by design: it is no resend, and its bytes are not delivered, so a
+            // later resend of them is needed (RFC 9293 §3.8.6.1).
+            d.made.push(s0, stamp, gt(e, d.high));
+            d.made.note(stamp, d.ids.byte_order());
+            if gt(e, d.high) {
+                d.high = e;
+                d.high_ns = s.ts_ns;
+            }
+            d.last_data_ns = s.ts_ns;
             return Own::default();
         }
         let made = d.made.of(s0, e, stamp, ids);

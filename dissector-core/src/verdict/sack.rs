@@ -136,6 +136,7 @@ mod tests {
             tsecr: None,
             sack: blocks,
             sack_count: sack.len() as u8,
+            window: 1000,
         }
     }
 

@@ -259,3 +259,33 @@ fn the_rtt_from_hostile_ack_rtts_saturates_instead_of_overflowing() {
     assert_eq!(c.rtt_ns(None), Some(i64::MAX));
     assert_eq!(c.rtt_ns(Some(5)), Some(5));
 }
+
+#[test]
+fn bytes_sent_into_a_closed_window_are_no_resend_and_not_delivered() {
+    // netns-zero-window-probe.pcap: the client (the receiver, captured beside it) closes
+    // its window; the server probes with one byte, twice, and after the window opens resends
+    // the probe byte with more. The receiver dropped the probes (RFC 9293 §3.10.7.4), so
+    // the resend is needed, not spurious.
+    let mut f = near_client();
+    f.push((data(s(1, 1), 100).ip_id(5001), 100));
+    f.push((c(1, 101).window(0).ip_id(1002), 101));
+    f.push((data(s(101, 1), 1).ip_id(5002), 400));
+    f.push((c(1, 101).window(0).ip_id(1003), 401));
+    f.push((data(s(101, 1), 1).ip_id(5003), 1000));
+    f.push((c(1, 101).window(0).ip_id(1004), 1001));
+    f.push((c(1, 101).window(8192).ip_id(1005), 1500));
+    f.push((data(s(101, 1), 100).ip_id(5004), 1501));
+    let v = run(&f);
+    assert_eq!(verdict(&v[3]), (None, vec![]));
+    assert_eq!(verdict(&v[5]), (None, vec![]), "a probe");
+    assert_eq!(
+        verdict(&v[7]),
+        (None, vec![]),
+        "a probe again, not a resend"
+    );
+    assert_eq!(
+        verdict(&v[10]).0,
+        Some("retransmission"),
+        "the probe byte was dropped: its resend is needed"
+    );
+}
