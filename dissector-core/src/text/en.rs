@@ -909,12 +909,12 @@ mod diagnosis {
             later_frame: u32,
         ) -> fmt::Result {
             let (who, fr) = (p.who, p.frame);
-            write!(out, "the {who}'s bytes from seq {seq} arrive at frame {fr}, after later bytes at frame {later_frame}, too soon to be a retransmission: the network delivered them out of order.")
+            write!(out, "the {who}'s bytes from seq {seq} arrive at frame {fr}, after later bytes at frame {later_frame}, though they were sent first and not resent: the network delivered them out of order.")
         }
 
         fn reordering(&self, out: &mut dyn Write, p: Parties, seq: u32, bytes: u32) -> fmt::Result {
             let (who, fr) = (p.who, p.frame);
-            write!(out, "the {who}'s {bytes} bytes from seq {seq} arrive at frame {fr} after higher sequence numbers, too soon to be a retransmission: the network delivered them out of order.")
+            write!(out, "the {who}'s {bytes} bytes from seq {seq} arrive at frame {fr} after higher sequence numbers, though they were sent first and not resent: the network delivered them out of order.")
         }
 
         fn capture_missed(

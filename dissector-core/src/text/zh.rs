@@ -904,12 +904,12 @@ mod diagnosis {
             later_frame: u32,
         ) -> fmt::Result {
             let (who, fr) = (p.who, p.frame);
-            write!(out, "{who}从 seq {seq} 开始的字节在第 {fr} 帧才到达，晚于第 {later_frame} 帧中更靠后的字节，间隔太短不可能是重传：网络把它们的顺序打乱了（乱序）。")
+            write!(out, "{who}从 seq {seq} 开始的字节在第 {fr} 帧才到达，晚于第 {later_frame} 帧中更靠后的字节，但它们先发出且不是重传：网络把它们的顺序打乱了（乱序）。")
         }
 
         fn reordering(&self, out: &mut dyn Write, p: Parties, seq: u32, bytes: u32) -> fmt::Result {
             let (who, fr) = (p.who, p.frame);
-            write!(out, "{who}从 seq {seq} 开始的 {bytes} 字节在第 {fr} 帧才到达，晚于更大的序号，间隔太短不可能是重传：网络把它们的顺序打乱了（乱序）。")
+            write!(out, "{who}从 seq {seq} 开始的 {bytes} 字节在第 {fr} 帧才到达，晚于更大的序号，但它们先发出且不是重传：网络把它们的顺序打乱了（乱序）。")
         }
 
         fn capture_missed(
