@@ -877,6 +877,7 @@ mod tests {
             verdict: v,
             evidence: Evidence::of(ev),
             trigger: t,
+            basis: None,
         }
     }
 

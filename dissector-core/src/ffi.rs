@@ -462,6 +462,8 @@ pub fn analysis_of(v: &TcplensVerdict) -> FrameAnalysis {
             verdict: crate::verdict::OwnVerdict::from_code(v.verdict),
             evidence: crate::verdict::Evidence(v.evidence),
             trigger: crate::verdict::Trigger::from_code(v.trigger),
+            // Not carried by the C ABI yet.
+            basis: None,
         },
         copy_of: (v.copy_of_frame != 0).then_some(crate::verdict::CopyOf {
             frame: v.copy_of_frame,
