@@ -18,9 +18,12 @@
  * event code 8 (`late_syn`); version 6 tcplens's own verdict (`verdict`, `evidence`,
  * `trigger`, named by `tcplens_own_verdict_name`, `tcplens_evidence_name` and
  * `tcplens_trigger_name`), which changes the verdict's layout; version 7 the frame a copy
- * copies (`copy_of_frame`, `copy_identified`, `copy_gap_ns`), for the explanation.
+ * copies (`copy_of_frame`, `copy_identified`, `copy_gap_ns`), for the explanation;
+ * version 8 the comparison that decided the own verdict (`basis`, `basis_clock`,
+ * `basis_frame`, `basis_a`, `basis_b`, the code named by `tcplens_basis_name`), for the
+ * explanation's numbers.
  */
-#define TCPLENS_ABI_VERSION 7
+#define TCPLENS_ABI_VERSION 8
 
 /**
  * `present` bits of [`TcplensVerdict`]: which nullable fields hold a value.
@@ -269,6 +272,40 @@ typedef struct TcplensVerdict {
    * With `copy_of_frame`: the time since the earlier copy.
    */
   int64_t copy_gap_ns;
+  /**
+   * The comparison that decided `verdict`, for the explanation: 0 none, else a code
+   * (`tcplens_basis_name`): 1 `after_higher` (made after frame `basis_frame`, which
+   * carried higher data), 2 `before` (made before frame `basis_frame`, seen first),
+   * 3 `before_its_resend` (made before `basis_frame`, its resend, which came first),
+   * 4 `original_later` (frame `basis_frame`, the original, came after this resend),
+   * 5 `sent_before` (frame `basis_frame` carried the bytes before), each with the
+   * clock in `basis_clock` and this packet's value in `basis_a`, the other's in
+   * `basis_b`; 6 `acked` (frame `basis_frame`'s cumulative ACK `basis_a`), 7 `sacked`
+   * and 8 `dsack` (its SACK or D-SACK block `basis_a`-`basis_b`), 9 `echoes_original`
+   * (its ACK echoes TSecr `basis_a`, older than this resend's TSval `basis_b`),
+   * 10 `ack_too_soon` (its ACK came `basis_a` µs after the resend, the RTT `basis_b`
+   * µs), 11 `gap` (the data above came `basis_a` µs before, the RTT `basis_b` µs, 0
+   * when none was measured), 12 `closed_window` (no verdict: sent into the zero window
+   * frame `basis_frame` advertised, a zero-window probe). Sequence numbers are raw.
+   */
+  uint8_t basis;
+  /**
+   * With `basis` 1 to 5: 1 when the values are IP IDs, 2 TSvals, 0 none (`sent_before`
+   * without an order).
+   */
+  uint8_t basis_clock;
+  /**
+   * With `basis` 1 to 10: the other frame.
+   */
+  uint32_t basis_frame;
+  /**
+   * With `basis`: the first value (see `basis`).
+   */
+  uint32_t basis_a;
+  /**
+   * With `basis`: the second value (see `basis`).
+   */
+  uint32_t basis_b;
 } TcplensVerdict;
 
 /**
@@ -437,6 +474,11 @@ const char *tcplens_evidence_name(uint32_t index);
  * The name of a trigger code ("dup_acks" for 1 ...), or NULL for 0 and unknown codes.
  */
 const char *tcplens_trigger_name(uint8_t code);
+
+/**
+ * The name of a basis code ("after_higher" for 1 ...), or NULL for 0 and unknown codes.
+ */
+const char *tcplens_basis_name(uint8_t code);
 
 /**
  * The code of a verdict's `error` field ("ip_fragment"), or NULL for 0 and unknown codes.

@@ -473,6 +473,7 @@ impl Analyzer {
                         verdict: Some(OwnVerdict::Duplicate),
                         evidence: ev,
                         trigger: None,
+                        basis: None,
                     };
                 }
             } else {

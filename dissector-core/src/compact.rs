@@ -577,12 +577,18 @@ mod tests {
             verdict: Some(OwnVerdict::Retransmission),
             evidence: Evidence::of(&[EvidenceKind::Vantage]),
             trigger: Some(Trigger::Sack),
+            basis: None,
         };
         store.push(1, &segment, &record, &analysis, [Some(1), None]);
         let settled = Own {
             verdict: Some(OwnVerdict::SpuriousRetransmission),
             evidence: Evidence::of(&[EvidenceKind::Dsack, EvidenceKind::Vantage]),
             trigger: None,
+            basis: Some(crate::verdict::Basis::Dsack {
+                frame: 9,
+                left: 1,
+                right: 11,
+            }),
         };
         store.revise(1, settled);
         let (_, an) = store.get(1, &segment).expect("kept");

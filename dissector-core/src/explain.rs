@@ -127,7 +127,7 @@ fn explain_in<L: ExplainWords, W: Write + ?Sized>(
             verdict_in::<L, W>(v, rec, an, out)?;
         }
         if judged {
-            own_in::<L, W>(an, ws, agree, out)?;
+            own_in::<L, W>(rec, an, ws, agree, out)?;
         }
     }
     if what.shows_states() {
@@ -172,8 +172,10 @@ fn own_verdict(an: &FrameAnalysis) -> Option<OwnVerdict> {
 }
 
 /// tcplens's own verdict on a data segment or a copy, its evidence and trigger, after what
-/// Wireshark marks when that differs (`agree` false).
+/// Wireshark marks when that differs (`agree` false), then the comparison that decided it
+/// with its numbers.
 fn own_in<L: ExplainWords, W: Write + ?Sized>(
+    rec: &FrameRecord,
     an: &FrameAnalysis,
     ws: Option<Verdict>,
     agree: bool,
@@ -181,6 +183,17 @@ fn own_in<L: ExplainWords, W: Write + ?Sized>(
 ) -> fmt::Result {
     let own = an.own;
     let verdict = own_verdict(an);
+    if let (None, Some(b @ crate::verdict::Basis::ClosedWindow { .. })) = (verdict, own.basis) {
+        // A zero-window probe: no resend, whatever Wireshark's timing says.
+        if !agree {
+            L::sentence_break(out)?;
+            L::wireshark_differs(out, ws, Some(OwnVerdict::Retransmission))?;
+            L::sentence_break(out)?;
+            // The sentence does not depend on the verdict (there is none).
+            L::own_basis(out, OwnVerdict::Retransmission, b, 0)?;
+        }
+        return Ok(());
+    }
     if !agree {
         L::sentence_break(out)?;
         L::wireshark_differs(out, ws, verdict)?;
@@ -202,7 +215,14 @@ fn own_in<L: ExplainWords, W: Write + ?Sized>(
             if let Some(t) = own.trigger {
                 L::own_trigger(out, t)?;
             }
-            L::full_stop(out)
+            L::full_stop(out)?;
+            if let Some(b) = own.basis {
+                // The sender's initial sequence number: its raw numbers less the shown ones.
+                let base = rec.seq_raw.wrapping_sub(rec.seq);
+                L::sentence_break(out)?;
+                L::own_basis(out, v, b, base)?;
+            }
+            Ok(())
         }
     }
 }
@@ -857,6 +877,32 @@ mod tests {
                 );
             }
         }
+        // Each comparison with the verdicts it comes with (the sentence says the verdict).
+        for b in crate::verdict::Basis::examples() {
+            use crate::verdict::Basis;
+            let verdicts: &[OwnVerdict] = match b {
+                Basis::AfterHigher { .. } | Basis::SentBefore { .. } => &[
+                    OwnVerdict::Retransmission,
+                    OwnVerdict::SpuriousRetransmission,
+                ],
+                Basis::Before { .. } | Basis::BeforeItsResend { .. } => &[OwnVerdict::OutOfOrder],
+                Basis::Gap { .. } => &[OwnVerdict::OutOfOrder, OwnVerdict::Retransmission],
+                Basis::OriginalLater { .. }
+                | Basis::Acked { .. }
+                | Basis::Sacked { .. }
+                | Basis::Dsack { .. }
+                | Basis::EchoesOriginal { .. }
+                | Basis::AckTooSoon { .. } => &[OwnVerdict::SpuriousRetransmission],
+                // No verdict: the sentence does not depend on the one passed.
+                Basis::ClosedWindow { .. } => &[OwnVerdict::Retransmission],
+            };
+            for &o in verdicts {
+                put(
+                    format!("basis {b:?} {o:?}"),
+                    &|t| with_lang!(lang, L => L::own_basis(t, o, b, 0)),
+                );
+            }
+        }
         for ws in [None].into_iter().chain(CLASSES.map(Some)) {
             // The sentence is one for every own verdict: the evidence follows it.
             for own in [None, Some(OwnVerdict::Retransmission)] {
@@ -877,6 +923,7 @@ mod tests {
             verdict: v,
             evidence: Evidence::of(ev),
             trigger: t,
+            basis: None,
         }
     }
 
@@ -970,6 +1017,55 @@ mod tests {
         // A data segment Wireshark and tcplens both leave alone says nothing of either.
         let t = en(&data, &FrameAnalysis::default());
         assert!(!t.contains("Wireshark") && !t.contains("tcplens"), "{t}");
+    }
+
+    /// Where Wireshark's flag disagrees, the comparison says so with the numbers (issue 14
+    /// item 5's example), in English and Chinese; sequence numbers relative, as `seq`.
+    #[test]
+    fn the_basis_gives_the_numbers() {
+        use crate::verdict::{Basis, Clock};
+        let data = case("data");
+        let mut an = with_flag(
+            Verdict::OutOfOrder,
+            own(
+                Some(OwnVerdict::Retransmission),
+                &[EvidenceKind::Tsval],
+                None,
+            ),
+        );
+        an.own.basis = Some(Basis::SentBefore {
+            frame: 104,
+            clock: Some(Clock::Tsval {
+                mine: 1000,
+                theirs: 990,
+            }),
+        });
+        let t = en(&data, &an);
+        assert!(t.contains("Wireshark marks this Out-Of-Order"), "{t}");
+        assert!(
+            t.contains("(by the order of the TSvals). Its TSval 1000 is newer than frame 104's 990 carrying the same bytes, so it is a retransmission of frame 104."),
+            "{t}"
+        );
+        let mut zh = String::new();
+        explain(Lang::Zh, &data, &an, &mut zh).unwrap();
+        assert!(
+            zh.contains("标记为乱序")
+                && zh.contains(
+                    "它的 TSval 1000 比携带同样字节的第 104 帧的 990 新，所以它是第 104 帧的重传。"
+                ),
+            "{zh}"
+        );
+        // A cumulative ACK's number is shown relative to the sender's ISN.
+        an.own.verdict = Some(OwnVerdict::SpuriousRetransmission);
+        an.own.basis = Some(Basis::Acked {
+            frame: 7,
+            ack: data.seq_raw.wrapping_sub(data.seq).wrapping_add(500),
+        });
+        let t = en(&data, &an);
+        assert!(
+            t.contains("Frame 7's ACK 500 had already acknowledged these bytes, so it is a spurious retransmission."),
+            "{t}"
+        );
     }
 
     /// A copy (of data or of a SYN) names the frame it copies and the gap, and Wireshark's

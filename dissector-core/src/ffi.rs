@@ -36,8 +36,11 @@ use crate::wire::{DecodeError, OptionError, TcpQuote, TcpSegment};
 /// event code 8 (`late_syn`); version 6 tcplens's own verdict (`verdict`, `evidence`,
 /// `trigger`, named by `tcplens_own_verdict_name`, `tcplens_evidence_name` and
 /// `tcplens_trigger_name`), which changes the verdict's layout; version 7 the frame a copy
-/// copies (`copy_of_frame`, `copy_identified`, `copy_gap_ns`), for the explanation.
-pub const TCPLENS_ABI_VERSION: u32 = 7;
+/// copies (`copy_of_frame`, `copy_identified`, `copy_gap_ns`), for the explanation;
+/// version 8 the comparison that decided the own verdict (`basis`, `basis_clock`,
+/// `basis_frame`, `basis_a`, `basis_b`, the code named by `tcplens_basis_name`), for the
+/// explanation's numbers.
+pub const TCPLENS_ABI_VERSION: u32 = 8;
 
 /// What a call did. Every function that returns a status returns one of these (as an
 /// `int32_t`); `tcplens_explain` returns a length, or one of the negative ones.
@@ -211,6 +214,30 @@ pub struct TcplensVerdict {
     pub copy_identified: u8,
     /// With `copy_of_frame`: the time since the earlier copy.
     pub copy_gap_ns: i64,
+    /// The comparison that decided `verdict`, for the explanation: 0 none, else a code
+    /// (`tcplens_basis_name`): 1 `after_higher` (made after frame `basis_frame`, which
+    /// carried higher data), 2 `before` (made before frame `basis_frame`, seen first),
+    /// 3 `before_its_resend` (made before `basis_frame`, its resend, which came first),
+    /// 4 `original_later` (frame `basis_frame`, the original, came after this resend),
+    /// 5 `sent_before` (frame `basis_frame` carried the bytes before), each with the
+    /// clock in `basis_clock` and this packet's value in `basis_a`, the other's in
+    /// `basis_b`; 6 `acked` (frame `basis_frame`'s cumulative ACK `basis_a`), 7 `sacked`
+    /// and 8 `dsack` (its SACK or D-SACK block `basis_a`-`basis_b`), 9 `echoes_original`
+    /// (its ACK echoes TSecr `basis_a`, older than this resend's TSval `basis_b`),
+    /// 10 `ack_too_soon` (its ACK came `basis_a` µs after the resend, the RTT `basis_b`
+    /// µs), 11 `gap` (the data above came `basis_a` µs before, the RTT `basis_b` µs, 0
+    /// when none was measured), 12 `closed_window` (no verdict: sent into the zero window
+    /// frame `basis_frame` advertised, a zero-window probe). Sequence numbers are raw.
+    pub basis: u8,
+    /// With `basis` 1 to 5: 1 when the values are IP IDs, 2 TSvals, 0 none (`sent_before`
+    /// without an order).
+    pub basis_clock: u8,
+    /// With `basis` 1 to 10: the other frame.
+    pub basis_frame: u32,
+    /// With `basis`: the first value (see `basis`).
+    pub basis_a: u32,
+    /// With `basis`: the second value (see `basis`).
+    pub basis_b: u32,
 }
 
 /// An analyzer as C sees it: opaque.
@@ -405,6 +432,11 @@ pub fn verdict_of(
         v.copy_identified = u8::from(c.identified);
         v.copy_gap_ns = c.gap_ns;
     }
+    if let Some(b) = an.own.basis {
+        let p = b.to_parts();
+        (v.basis, v.basis_clock, v.basis_frame, v.basis_a, v.basis_b) =
+            (p.code, p.clock, p.frame, p.a, p.b);
+    }
     v
 }
 
@@ -462,6 +494,13 @@ pub fn analysis_of(v: &TcplensVerdict) -> FrameAnalysis {
             verdict: crate::verdict::OwnVerdict::from_code(v.verdict),
             evidence: crate::verdict::Evidence(v.evidence),
             trigger: crate::verdict::Trigger::from_code(v.trigger),
+            basis: crate::verdict::Basis::from_parts(crate::verdict::basis::BasisParts {
+                code: v.basis,
+                clock: v.basis_clock,
+                frame: v.basis_frame,
+                a: v.basis_a,
+                b: v.basis_b,
+            }),
         },
         copy_of: (v.copy_of_frame != 0).then_some(crate::verdict::CopyOf {
             frame: v.copy_of_frame,
@@ -984,6 +1023,18 @@ pub extern "C" fn tcplens_trigger_name(code: u8) -> *const c_char {
     })
 }
 
+/// The name of a basis code ("after_higher" for 1 ...), or NULL for 0 and unknown codes.
+#[no_mangle]
+pub extern "C" fn tcplens_basis_name(code: u8) -> *const c_char {
+    use crate::verdict::Basis;
+    static NAMES: CNames = CNames::new();
+    entry(|| {
+        NAMES.get(code.into(), || {
+            [None].into_iter().chain(Basis::NAMES.into_iter().map(Some))
+        })
+    })
+}
+
 /// The code of a verdict's `error` field ("ip_fragment"), or NULL for 0 and unknown codes.
 #[no_mangle]
 pub extern "C" fn tcplens_error_name(error: u8) -> *const c_char {
@@ -1358,8 +1409,27 @@ mod tests {
         assert!(tcplens_error_name(OPTION_ERROR + 1).is_null());
         assert!(tcplens_event_name(Event::ALL.len() as u8).is_null());
         assert!(tcplens_verdict_name(u32::MAX).is_null());
+        for b in crate::verdict::Basis::examples() {
+            assert_eq!(name(tcplens_basis_name(b.code())), b.name());
+        }
+        assert!(tcplens_basis_name(0).is_null());
+        assert!(tcplens_basis_name(crate::verdict::Basis::NAMES.len() as u8 + 1).is_null());
         // The same pointer every time: C may keep it.
         assert_eq!(tcplens_state_name(4), tcplens_state_name(4));
+    }
+
+    /// The basis goes through the C verdict and back (ABI 8), so `--core-lib` and the
+    /// plugin explain the same numbers.
+    #[test]
+    fn the_basis_crosses_the_c_abi() {
+        for b in crate::verdict::Basis::examples() {
+            let mut v = TcplensVerdict::default();
+            let p = b.to_parts();
+            (v.basis, v.basis_clock, v.basis_frame, v.basis_a, v.basis_b) =
+                (p.code, p.clock, p.frame, p.a, p.b);
+            assert_eq!(analysis_of(&v).own.basis, Some(b));
+        }
+        assert_eq!(analysis_of(&TcplensVerdict::default()).own.basis, None);
     }
 
     #[test]

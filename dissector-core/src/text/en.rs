@@ -10,8 +10,8 @@ mod explanations {
 
     use crate::analysis::Verdict;
     use crate::lifecycle::{Side, TcpState, Teardown};
-    use crate::text::{put, ExplainWords, Ms, Piece::N, Piece::S};
-    use crate::verdict::{Evidence, OwnVerdict, Trigger};
+    use crate::text::{put, us, ExplainWords, Mine, Ms, Piece::N, Piece::S, Theirs};
+    use crate::verdict::{Basis, Clock, Evidence, OwnVerdict, Trigger};
     use crate::wire::{DecodeError, TcpFlags};
 
     use crate::text::En;
@@ -648,6 +648,138 @@ mod explanations {
                 " with the same header and payload, too soon after it to be a resend"
             })?;
             out.write_str(" (typical of a SPAN port or two taps).")
+        }
+
+        fn own_basis<W: Write + ?Sized>(
+            out: &mut W,
+            v: OwnVerdict,
+            b: Basis,
+            base: u32,
+        ) -> fmt::Result {
+            let rel = |x: u32| x.wrapping_sub(base);
+            match b {
+                Basis::AfterHigher { frame, clock } => {
+                    write!(
+                        out,
+                        "Its {} is newer than frame {frame}'s {}, which carried higher sequence numbers, so it was sent after that data: ",
+                        Mine(clock),
+                        Theirs(clock)
+                    )?;
+                    out.write_str(if v == OwnVerdict::SpuriousRetransmission {
+                        "a resend of bytes that had all arrived, a spurious retransmission."
+                    } else {
+                        "a retransmission."
+                    })
+                }
+                Basis::Before { frame, clock } => write!(
+                    out,
+                    "Its {} is older than frame {frame}'s {}, which arrived first, so it was sent before that packet and overtaken on the way: out of order.",
+                    Mine(clock),
+                    Theirs(clock)
+                ),
+                Basis::BeforeItsResend { frame, clock } => write!(
+                    out,
+                    "Its {} is older than frame {frame}'s {}, which brought the same bytes first, so it is the original arriving after its retransmission (frame {frame}): out of order.",
+                    Mine(clock),
+                    Theirs(clock)
+                ),
+                Basis::OriginalLater { frame, clock } => write!(
+                    out,
+                    "Frame {frame} carries the same bytes with an older {} than this resend's {}: the original arrived after it, so it was not needed: a spurious retransmission.",
+                    Mine(Clock::swapped(clock)),
+                    Theirs(Clock::swapped(clock))
+                ),
+                Basis::SentBefore { frame, clock } => {
+                    let spurious = v == OwnVerdict::SpuriousRetransmission;
+                    match (clock, spurious) {
+                        (Some(c), false) => write!(
+                            out,
+                            "Its {} is newer than frame {frame}'s {} carrying the same bytes, so it is a retransmission of frame {frame}.",
+                            Mine(c),
+                            Theirs(c)
+                        ),
+                        (None, false) => write!(
+                            out,
+                            "Frame {frame} carried these bytes before, so it is a retransmission of frame {frame}."
+                        ),
+                        (Some(c), true) => write!(
+                            out,
+                            "Its {} is newer than frame {frame}'s {} carrying the same bytes, which had arrived already, so it is a spurious retransmission of frame {frame}.",
+                            Mine(c),
+                            Theirs(c)
+                        ),
+                        (None, true) => write!(
+                            out,
+                            "Frame {frame} had brought these bytes already, so it is a spurious retransmission of frame {frame}."
+                        ),
+                    }
+                }
+                Basis::Acked { frame, ack } => write!(
+                    out,
+                    "Frame {frame}'s ACK {} had already acknowledged these bytes, so it is a spurious retransmission.",
+                    rel(ack)
+                ),
+                Basis::Sacked { frame, left, right } => write!(
+                    out,
+                    "Frame {frame}'s SACK block {}-{} had already reported these bytes received, so it is a spurious retransmission.",
+                    rel(left),
+                    rel(right)
+                ),
+                Basis::Dsack { frame, left, right } => write!(
+                    out,
+                    "Frame {frame}'s D-SACK block {}-{} reports these bytes received twice, so it was a spurious retransmission.",
+                    rel(left),
+                    rel(right)
+                ),
+                Basis::EchoesOriginal {
+                    frame,
+                    tsecr,
+                    tsval,
+                } => write!(
+                    out,
+                    "Frame {frame}, the first ACK to cover it, echoes TSval {tsecr}, older than this resend's {tsval}: the original drew that ACK, so it was a spurious retransmission."
+                ),
+                Basis::AckTooSoon {
+                    frame,
+                    since_us,
+                    rtt_us,
+                } => write!(
+                    out,
+                    "Frame {frame}, the first ACK to cover it, came {} after it, too soon to answer it with an RTT of {}, so it was a spurious retransmission.",
+                    us(since_us),
+                    us(rtt_us)
+                ),
+                Basis::Gap { gap_us, rtt_us } => {
+                    write!(
+                        out,
+                        "The data above it arrived {} before it, ",
+                        us(gap_us)
+                    )?;
+                    let ooo = v == OwnVerdict::OutOfOrder;
+                    match (rtt_us, ooo) {
+                        (Some(r), true) => write!(
+                            out,
+                            "under three quarters of the {} RTT, too soon for a retransmission: out of order.",
+                            us(r.get())
+                        ),
+                        (None, true) => out.write_str(
+                            "within Wireshark's 3 ms window, too soon for a retransmission: out of order.",
+                        ),
+                        (Some(r), false) => write!(
+                            out,
+                            "at least three quarters of the {} RTT, time enough for a retransmission.",
+                            us(r.get())
+                        ),
+                        (None, false) => out.write_str(
+                            "beyond Wireshark's 3 ms window, time enough for a retransmission.",
+                        ),
+                    }
+                }
+                Basis::ClosedWindow { frame } => write!(
+                    out,
+                    "It was sent while the receiver's window was closed (zero at frame {frame}): a zero-window probe, which the receiver drops by design, not a resend."
+                ),
+            }
         }
 
         fn wireshark_differs<W: Write + ?Sized>(

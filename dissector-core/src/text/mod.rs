@@ -12,7 +12,7 @@ use core::str::FromStr;
 
 use crate::analysis::Verdict;
 use crate::lifecycle::{Event, Handshake, Side, TcpState, Teardown};
-use crate::verdict::{Evidence, OwnVerdict, Trigger};
+use crate::verdict::{Basis, Clock, Evidence, OwnVerdict, Trigger};
 use crate::wire::{DecodeError, TcpFlags};
 
 mod diagnosis;
@@ -107,6 +107,36 @@ impl fmt::Display for Ms {
         let us = self.0.unsigned_abs() / 1_000;
         write!(f, "{sign}{}.{:03} ms", us / 1_000, us % 1_000)
     }
+}
+
+/// This packet's value of a [`Clock`] with its name ("IP ID 0x97fc", "TSval 1000"), as
+/// Wireshark shows them.
+pub(crate) struct Mine(pub Clock);
+
+impl fmt::Display for Mine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Clock::IpId { mine, .. } => write!(f, "IP ID 0x{mine:04x}"),
+            Clock::Tsval { mine, .. } => write!(f, "TSval {mine}"),
+        }
+    }
+}
+
+/// The other packet's value of a [`Clock`], bare ("0x97f1", "990").
+pub(crate) struct Theirs(pub Clock);
+
+impl fmt::Display for Theirs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Clock::IpId { theirs, .. } => write!(f, "0x{theirs:04x}"),
+            Clock::Tsval { theirs, .. } => write!(f, "{theirs}"),
+        }
+    }
+}
+
+/// Microseconds as [`Ms`].
+pub(crate) fn us(x: u32) -> Ms {
+    Ms(i64::from(x) * 1_000)
 }
 
 /// A piece of a sentence written by [`put`].
@@ -368,6 +398,11 @@ pub trait ExplainWords {
         copy: Option<(u32, i64)>,
         identified: bool,
     ) -> fmt::Result;
+    /// The comparison that decided the verdict `v`, with its numbers, as a sentence of its
+    /// own (one per kind of [`Basis`]); `base`: the sender's initial sequence number, to
+    /// which the sequence numbers in `b` are shown relative, as `seq` is.
+    fn own_basis<W: Write + ?Sized>(out: &mut W, v: OwnVerdict, b: Basis, base: u32)
+        -> fmt::Result;
     /// Wireshark's class of the segment (`ws`: its retransmission, fast retransmission,
     /// spurious retransmission or out-of-order flag; `None`: no flag) differs from tcplens's
     /// (`own`; `None`: a first transmission in order).

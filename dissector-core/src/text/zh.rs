@@ -12,8 +12,8 @@ mod explanations {
 
     use crate::analysis::Verdict;
     use crate::lifecycle::{Side, TcpState, Teardown};
-    use crate::text::{put, ExplainWords, Ms, Piece::N, Piece::S};
-    use crate::verdict::{Evidence, OwnVerdict, Trigger};
+    use crate::text::{put, us, ExplainWords, Mine, Ms, Piece::N, Piece::S, Theirs};
+    use crate::verdict::{Basis, Clock, Evidence, OwnVerdict, Trigger};
     use crate::wire::{DecodeError, TcpFlags};
 
     use crate::text::Zh;
@@ -643,6 +643,134 @@ mod explanations {
                 "头部和载荷都相同，间隔短到不可能是重传"
             })?;
             out.write_str("（常见于 SPAN 端口或两个分光器）。")
+        }
+
+        fn own_basis<W: Write + ?Sized>(
+            out: &mut W,
+            v: OwnVerdict,
+            b: Basis,
+            base: u32,
+        ) -> fmt::Result {
+            let rel = |x: u32| x.wrapping_sub(base);
+            match b {
+                Basis::AfterHigher { frame, clock } => {
+                    write!(
+                        out,
+                        "它的 {} 比第 {frame} 帧的 {} 新，而第 {frame} 帧携带的是更高的序列号，所以它是在那些数据之后发送的",
+                        Mine(clock),
+                        Theirs(clock)
+                    )?;
+                    out.write_str(if v == OwnVerdict::SpuriousRetransmission {
+                        "，而这些字节都已到达：是虚假重传。"
+                    } else {
+                        "：是重传。"
+                    })
+                }
+                Basis::Before { frame, clock } => write!(
+                    out,
+                    "它的 {} 比先到达的第 {frame} 帧的 {} 旧，所以它发送在前、在路上被超过：是乱序。",
+                    Mine(clock),
+                    Theirs(clock)
+                ),
+                Basis::BeforeItsResend { frame, clock } => write!(
+                    out,
+                    "它的 {} 比先送来同样字节的第 {frame} 帧的 {} 旧，所以这是原始分段，在其重传（第 {frame} 帧）之后才到达：是乱序。",
+                    Mine(clock),
+                    Theirs(clock)
+                ),
+                Basis::OriginalLater { frame, clock } => write!(
+                    out,
+                    "第 {frame} 帧携带同样的字节，其 {} 比这次重传的 {} 旧：原始分段在这次重传之后才到达，所以这次重传并不需要：是虚假重传。",
+                    Mine(Clock::swapped(clock)),
+                    Theirs(Clock::swapped(clock))
+                ),
+                Basis::SentBefore { frame, clock } => {
+                    let spurious = v == OwnVerdict::SpuriousRetransmission;
+                    match (clock, spurious) {
+                        (Some(c), false) => write!(
+                            out,
+                            "它的 {} 比携带同样字节的第 {frame} 帧的 {} 新，所以它是第 {frame} 帧的重传。",
+                            Mine(c),
+                            Theirs(c)
+                        ),
+                        (None, false) => write!(
+                            out,
+                            "第 {frame} 帧之前已发送过这些字节，所以它是第 {frame} 帧的重传。"
+                        ),
+                        (Some(c), true) => write!(
+                            out,
+                            "它的 {} 比携带同样字节的第 {frame} 帧的 {} 新，而这些字节已经到达，所以它是第 {frame} 帧的虚假重传。",
+                            Mine(c),
+                            Theirs(c)
+                        ),
+                        (None, true) => write!(
+                            out,
+                            "第 {frame} 帧已经送来了这些字节，所以它是第 {frame} 帧的虚假重传。"
+                        ),
+                    }
+                }
+                Basis::Acked { frame, ack } => write!(
+                    out,
+                    "第 {frame} 帧的 ack = {} 已经确认了这些字节，所以是虚假重传。",
+                    rel(ack)
+                ),
+                Basis::Sacked { frame, left, right } => write!(
+                    out,
+                    "第 {frame} 帧的 SACK 块 {}-{} 已经表明这些字节已收到，所以是虚假重传。",
+                    rel(left),
+                    rel(right)
+                ),
+                Basis::Dsack { frame, left, right } => write!(
+                    out,
+                    "第 {frame} 帧的 D-SACK 块 {}-{} 报告这些字节收到了两次，所以是虚假重传。",
+                    rel(left),
+                    rel(right)
+                ),
+                Basis::EchoesOriginal {
+                    frame,
+                    tsecr,
+                    tsval,
+                } => write!(
+                    out,
+                    "覆盖它的第一个 ACK（第 {frame} 帧）回显的 TSval {tsecr} 比这次重传的 {tsval} 旧：是原始分段引发了该 ACK，所以是虚假重传。"
+                ),
+                Basis::AckTooSoon {
+                    frame,
+                    since_us,
+                    rtt_us,
+                } => write!(
+                    out,
+                    "覆盖它的第一个 ACK（第 {frame} 帧）在它之后仅 {} 就到达，而 RTT 为 {}，来不及是对它的回应，所以是虚假重传。",
+                    us(since_us),
+                    us(rtt_us)
+                ),
+                Basis::Gap { gap_us, rtt_us } => {
+                    write!(out, "它上方的数据比它早 {} 到达，", us(gap_us))?;
+                    let ooo = v == OwnVerdict::OutOfOrder;
+                    match (rtt_us, ooo) {
+                        (Some(r), true) => write!(
+                            out,
+                            "不到 RTT（{}）的四分之三，来不及重传：是乱序。",
+                            us(r.get())
+                        ),
+                        (None, true) => {
+                            out.write_str("在 Wireshark 的 3 ms 窗口之内，来不及重传：是乱序。")
+                        }
+                        (Some(r), false) => write!(
+                            out,
+                            "至少为 RTT（{}）的四分之三，足够发生重传：是重传。",
+                            us(r.get())
+                        ),
+                        (None, false) => {
+                            out.write_str("超出 Wireshark 的 3 ms 窗口，足够发生重传：是重传。")
+                        }
+                    }
+                }
+                Basis::ClosedWindow { frame } => write!(
+                    out,
+                    "它是在接收端窗口关闭时发送的（第 {frame} 帧通告零窗口）：这是零窗口探测，接收端按设计会丢弃它，并不是重传。"
+                ),
+            }
         }
 
         fn wireshark_differs<W: Write + ?Sized>(

@@ -7,16 +7,17 @@
 //! second block) reports bytes received twice; it comes an RTT after the resend it
 //! confirms, so it reaches the verdict through [`super::settle`].
 
-use super::{Evidence, EvidenceKind, Own, OwnVerdict, SegIn};
+use super::{Basis, Evidence, EvidenceKind, Own, OwnVerdict, SegIn};
 use crate::seq::{ge, gt, le};
 
-/// What the peer said about this direction's data (48 bytes).
+/// What the peer said about this direction's data (56 bytes).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct AckState {
     /// A cumulative ACK was seen.
     pub(crate) known: bool,
-    /// The highest cumulative ACK.
+    /// The highest cumulative ACK, and the frame that carried it first.
     pub(crate) acked: u32,
+    pub(crate) acked_frame: u32,
     /// When it last moved.
     pub(crate) advanced_ns: i64,
     /// The latest ACK moved it.
@@ -31,8 +32,9 @@ pub(crate) struct AckState {
     pub(crate) dsack: Option<(u32, u32)>,
     /// The latest ACK's TSecr.
     pub(crate) tsecr: Option<u32>,
-    /// When the latest ACK came.
+    /// When the latest ACK came, and its frame.
     pub(crate) last_ns: i64,
+    pub(crate) last_frame: u32,
 }
 
 impl AckState {
@@ -41,9 +43,11 @@ impl AckState {
     pub(crate) fn on_ack(&mut self, s: &SegIn, started: bool) {
         self.advanced = false;
         self.last_ns = s.ts_ns;
+        self.last_frame = s.frame;
         if !self.known || gt(s.ack, self.acked) {
             self.known = true;
             self.acked = s.ack;
+            self.acked_frame = s.frame;
             self.advanced_ns = s.ts_ns;
             self.advanced = true;
             self.dupacks = 0;
@@ -77,25 +81,38 @@ impl AckState {
         self.n > 0
     }
 
-    /// `[s, e)` was acknowledged: cumulatively (`ack`) or in a SACK block (`sack`).
-    pub(crate) fn covers(&self, s: u32, e: u32) -> Option<EvidenceKind> {
+    /// `[s, e)` was acknowledged: cumulatively (`ack`) or in a SACK block (`sack`), by
+    /// which frame's ACK or block.
+    pub(crate) fn covers(&self, s: u32, e: u32) -> Option<(EvidenceKind, Basis)> {
         if self.known && le(e, self.acked) {
-            return Some(EvidenceKind::Ack);
+            let b = Basis::Acked {
+                frame: self.acked_frame,
+                ack: self.acked,
+            };
+            return Some((EvidenceKind::Ack, b));
         }
         self.blocks[..usize::from(self.n)]
             .iter()
-            .any(|&(l, r)| le(l, s) && ge(r, e))
-            .then_some(EvidenceKind::Sack)
+            .find(|&&(l, r)| le(l, s) && ge(r, e))
+            .map(|&(left, right)| {
+                let b = Basis::Sacked {
+                    frame: self.last_frame,
+                    left,
+                    right,
+                };
+                (EvidenceKind::Sack, b)
+            })
     }
 }
 
 /// A resend seen at its sender: spurious when already acknowledged, else taken as needed.
 pub(crate) fn resend_at_sender(a: &AckState, s: u32, e: u32) -> Own {
     match a.covers(s, e) {
-        Some(k) => Own::is(
+        Some((k, b)) => Own::is(
             OwnVerdict::SpuriousRetransmission,
             Evidence::of(&[EvidenceKind::Vantage, k]),
-        ),
+        )
+        .because(b),
         None => Own::is(
             OwnVerdict::Retransmission,
             Evidence::of(&[EvidenceKind::Vantage]),
@@ -107,7 +124,7 @@ pub(crate) fn resend_at_sender(a: &AckState, s: u32, e: u32) -> Own {
 /// acknowledged.
 pub(crate) fn resend_unknown(a: &AckState, s: u32, e: u32) -> Own {
     match a.covers(s, e) {
-        Some(k) => Own::is(OwnVerdict::SpuriousRetransmission, Evidence::of(&[k])),
+        Some((k, b)) => Own::is(OwnVerdict::SpuriousRetransmission, Evidence::of(&[k])).because(b),
         None => Own::is(OwnVerdict::Retransmission, Evidence::default()),
     }
 }
@@ -121,7 +138,7 @@ mod tests {
         let mut blocks = [(0, 0); 4];
         blocks[..sack.len()].copy_from_slice(sack);
         SegIn {
-            frame: 1,
+            frame: ack / 100,
             side: Side::Client,
             ts_ns: 0,
             seq: 1,
@@ -146,17 +163,37 @@ mod tests {
         a.on_ack(&ack(1000, &[]), true);
         a.on_ack(&ack(1000, &[(2000, 3000)]), true);
         assert_eq!((a.dupacks, a.dup_sack), (1, true));
-        assert_eq!(a.covers(500, 1000), Some(EvidenceKind::Ack));
-        assert_eq!(a.covers(2000, 2500), Some(EvidenceKind::Sack));
+        // Frame 10 carried ACK 1000 first; the SACK block came on the latest ACK.
+        assert_eq!(
+            a.covers(500, 1000),
+            Some((
+                EvidenceKind::Ack,
+                Basis::Acked {
+                    frame: 10,
+                    ack: 1000
+                }
+            ))
+        );
+        a.last_frame = 12;
+        assert_eq!(
+            a.covers(2000, 2500),
+            Some((
+                EvidenceKind::Sack,
+                Basis::Sacked {
+                    frame: 12,
+                    left: 2000,
+                    right: 3000
+                }
+            ))
+        );
         assert_eq!(a.covers(1000, 2000), None);
         assert_eq!(
             resend_at_sender(&a, 1000, 2000).verdict,
             Some(OwnVerdict::Retransmission)
         );
-        assert_eq!(
-            resend_at_sender(&a, 2000, 2500).verdict,
-            Some(OwnVerdict::SpuriousRetransmission)
-        );
+        let spurious = resend_at_sender(&a, 2000, 2500);
+        assert_eq!(spurious.verdict, Some(OwnVerdict::SpuriousRetransmission));
+        assert_eq!(spurious.basis.and_then(Basis::frame), Some(12));
     }
 
     #[test]
@@ -167,7 +204,7 @@ mod tests {
         assert_eq!((a.n, a.dsack), (0, Some((1000, 1500))));
         // §4.1.2: the first block inside the second.
         a.on_ack(&ack(3000, &[(4000, 4500), (4000, 5000)]), true);
-        assert_eq!(a.covers(4000, 5000), Some(EvidenceKind::Sack));
+        assert_eq!(a.covers(4000, 5000).map(|c| c.0), Some(EvidenceKind::Sack));
         assert_eq!(a.n, 1);
     }
 }

@@ -14,8 +14,9 @@
 //! [`HOLD_FRAMES`] frames, whichever is first reached). A revision for a frame already
 //! written is lost: that frame keeps its provisional verdict.
 
+use super::basis::micros;
 use super::order::Fill;
-use super::{Dir, Evidence, EvidenceKind, Own, OwnVerdict, Revision};
+use super::{Basis, Clock, Dir, Evidence, EvidenceKind, Own, OwnVerdict, Revision};
 use crate::seq::{ge, le};
 
 /// How long the CLI holds its rows back for revisions, in capture time.
@@ -28,33 +29,56 @@ pub(crate) fn us(ts_ns: i64) -> u32 {
     ts_ns.div_euclid(1_000) as u32
 }
 
-fn spurious(frame: u32, kinds: &[EvidenceKind]) -> Revision {
+fn spurious(frame: u32, kinds: &[EvidenceKind], basis: Basis) -> Revision {
     Revision {
         frame,
         own: Own {
             verdict: Some(OwnVerdict::SpuriousRetransmission),
             evidence: Evidence::of(kinds),
             trigger: None,
+            basis: Some(basis),
         },
     }
 }
 
 /// At the receiver, `fill` (a resend taken as needed) had these bytes before their
-/// original, which has just arrived (made before it, by `k`): the resend was spurious.
-pub(crate) fn late_original(d: &mut Dir, fill: Fill, k: EvidenceKind, out: &mut Vec<Revision>) {
+/// original, frame `original`, which has just arrived (made before it, by `clock`: the
+/// original's value, the fill's): the resend was spurious.
+pub(crate) fn late_original(
+    d: &mut Dir,
+    fill: Fill,
+    original: u32,
+    clock: Clock,
+    out: &mut Vec<Revision>,
+) {
     if let Some(f) = d
         .fills
         .iter_mut()
         .find(|f| f.frame == fill.frame && f.needed)
     {
         f.needed = false;
-        out.push(spurious(f.frame, &[EvidenceKind::Vantage, k]));
+        // Told from the resend's side: its value, the original's.
+        let clock = clock.swapped();
+        out.push(spurious(
+            f.frame,
+            &[EvidenceKind::Vantage, clock.kind()],
+            Basis::OriginalLater {
+                frame: original,
+                clock,
+            },
+        ));
     }
 }
 
-/// The peer's ACK just noted in `d.acks` (at `now`), against `d`'s resends seen at their
-/// sender.
-pub(crate) fn on_ack(d: &mut Dir, now: i64, rtt_ns: Option<i64>, out: &mut Vec<Revision>) {
+/// The peer's ACK just noted in `d.acks` (at `now`, in frame `frame`), against `d`'s
+/// resends seen at their sender.
+pub(crate) fn on_ack(
+    d: &mut Dir,
+    now: i64,
+    frame: u32,
+    rtt_ns: Option<i64>,
+    out: &mut Vec<Revision>,
+) {
     let a = d.acks;
     let now_us = us(now);
     // RFC 2883: the bytes arrived twice; the copy that came second is the latest one sent
@@ -74,6 +98,11 @@ pub(crate) fn on_ack(d: &mut Dir, now: i64, rtt_ns: Option<i64>, out: &mut Vec<R
                 out.push(spurious(
                     f.frame,
                     &[EvidenceKind::Vantage, EvidenceKind::Dsack],
+                    Basis::Dsack {
+                        frame,
+                        left: l,
+                        right: r,
+                    },
                 ));
             }
         }
@@ -82,7 +111,7 @@ pub(crate) fn on_ack(d: &mut Dir, now: i64, rtt_ns: Option<i64>, out: &mut Vec<R
         if !f.awaiting_ack {
             continue;
         }
-        let Some(k) = a.covers(f.seq, f.end) else {
+        let Some((k, _)) = a.covers(f.seq, f.end) else {
             continue;
         };
         f.awaiting_ack = false;
@@ -95,6 +124,11 @@ pub(crate) fn on_ack(d: &mut Dir, now: i64, rtt_ns: Option<i64>, out: &mut Vec<R
                 out.push(spurious(
                     f.frame,
                     &[EvidenceKind::Vantage, EvidenceKind::Tsval],
+                    Basis::EchoesOriginal {
+                        frame,
+                        tsecr: ecr,
+                        tsval: val,
+                    },
                 ));
             }
             if newer != 0 {
@@ -115,6 +149,11 @@ pub(crate) fn on_ack(d: &mut Dir, now: i64, rtt_ns: Option<i64>, out: &mut Vec<R
             out.push(spurious(
                 f.frame,
                 &[EvidenceKind::Vantage, k, EvidenceKind::Timing],
+                Basis::AckTooSoon {
+                    frame,
+                    since_us: micros(since),
+                    rtt_us: micros(rtt),
+                },
             ));
         }
     }
@@ -185,6 +224,17 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["ip_id", "vantage"]
         );
+        // The original, frame 9, was made before the resend (5003 against its 5007).
+        assert_eq!(
+            r[0].own.basis,
+            Some(Basis::OriginalLater {
+                frame: 9,
+                clock: Clock::IpId {
+                    mine: 5007,
+                    theirs: 5003
+                }
+            })
+        );
     }
 
     #[test]
@@ -208,6 +258,15 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["dsack", "vantage"]
         );
+        // Frame 7's D-SACK block 1-101.
+        assert_eq!(
+            r[0].own.basis,
+            Some(Basis::Dsack {
+                frame: 7,
+                left: 1,
+                right: 101
+            })
+        );
     }
 
     #[test]
@@ -229,6 +288,14 @@ mod tests {
                 .map(|k| k.name())
                 .collect::<Vec<_>>(),
             ["tsval", "vantage"]
+        );
+        assert_eq!(
+            r[0].own.basis,
+            Some(Basis::EchoesOriginal {
+                frame: 7,
+                tsecr: 41,
+                tsval: 60
+            })
         );
         // Echoing the resend's TSval: it was needed, nothing revised.
         let mut f = near_client();

@@ -283,9 +283,137 @@ fn bytes_sent_into_a_closed_window_are_no_resend_and_not_delivered() {
         (None, vec![]),
         "a probe again, not a resend"
     );
+    assert_eq!(v[7].basis, Some(Basis::ClosedWindow { frame: 7 }));
     assert_eq!(
         verdict(&v[10]).0,
         Some("retransmission"),
         "the probe byte was dropped: its resend is needed"
     );
+}
+
+/// The comparison behind each verdict, with the frame and the two values compared
+/// (issue 14 item 5: the explanation's numbers).
+mod basis {
+    use super::*;
+    use core::num::NonZeroU32;
+
+    fn ip(mine: u16, theirs: u16) -> Option<Clock> {
+        Some(Clock::IpId { mine, theirs })
+    }
+
+    #[test]
+    fn reordering_names_the_later_sent_packet_seen_first() {
+        // Frames 4.. : 301 (5004, frame 8) arrives after 401 (5005, frame 7).
+        let v = server_data(&[
+            (1, 5001, 100),
+            (101, 5002, 100),
+            (201, 5003, 100),
+            (401, 5005, 101),
+            (301, 5004, 102),
+        ]);
+        assert_eq!(
+            v[4].basis,
+            Some(Basis::Before {
+                frame: 7,
+                clock: ip(5004, 5005).unwrap()
+            })
+        );
+    }
+
+    #[test]
+    fn a_resend_in_a_hole_names_the_higher_data_it_was_made_after() {
+        // 101 (5002) lost; its resend 5007 (frame 9) was made after 501 (5006, frame 8).
+        let v = server_data(&[
+            (1, 5001, 100),
+            (201, 5003, 101),
+            (301, 5004, 102),
+            (401, 5005, 103),
+            (501, 5006, 104),
+            (101, 5007, 145),
+        ]);
+        assert_eq!(
+            v[5].basis,
+            Some(Basis::AfterHigher {
+                frame: 8,
+                clock: ip(5007, 5006).unwrap()
+            })
+        );
+    }
+
+    #[test]
+    fn a_resend_of_bytes_seen_names_the_frame_that_carried_them() {
+        // At the receiver, 101 again (5004, frame 7) after frame 5 (5002) brought it.
+        let v = server_data(&[
+            (1, 5001, 100),
+            (101, 5002, 101),
+            (201, 5003, 102),
+            (101, 5004, 150),
+        ]);
+        assert_eq!(
+            v[3].basis,
+            Some(Basis::SentBefore {
+                frame: 5,
+                clock: ip(5004, 5002)
+            })
+        );
+        // TSvals, as issue 14's example: "its TSval 1000 is newer than frame 4's 990
+        // carrying the same bytes, so it is a retransmission of frame 4" (at the sender).
+        let mut f = near_client();
+        f.push((data(c(1, 1), 100).ip_id(0).timestamps(990, 1), 41));
+        f.push((data(c(101, 1), 100).ip_id(0).timestamps(990, 1), 41));
+        f.push((data(c(1, 1), 100).ip_id(0).timestamps(1000, 1), 300));
+        let v = run(&f);
+        assert_eq!(v[5].verdict, Some(OwnVerdict::Retransmission));
+        assert_eq!(
+            v[5].basis,
+            Some(Basis::SentBefore {
+                frame: 4,
+                clock: Some(Clock::Tsval {
+                    mine: 1000,
+                    theirs: 990
+                })
+            })
+        );
+    }
+
+    #[test]
+    fn a_spurious_resend_at_the_sender_names_the_ack_or_sack_that_covered_it() {
+        let mut f = near_client();
+        for (seq, id, t) in [(1, 1002, 41), (101, 1003, 41), (201, 1004, 42)] {
+            f.push((data(c(seq, 1), 100).ip_id(id), t));
+        }
+        // Frame 7: ACK 101 and SACK 201-301; frame 8 resends 1 (acked), frame 9 201 (sacked).
+        f.push((s(1, 101).sack(&[(201, 301)]).ip_id(5001), 95));
+        f.push((data(c(1, 1), 100).ip_id(1005), 96));
+        f.push((data(c(201, 1), 100).ip_id(1006), 96));
+        let v = run(&f);
+        // The client's ISN is 0: the numbers are raw here (the explanation makes them
+        // relative).
+        assert_eq!(v[7].basis, Some(Basis::Acked { frame: 7, ack: 101 }));
+        assert_eq!(
+            v[8].basis,
+            Some(Basis::Sacked {
+                frame: 7,
+                left: 201,
+                right: 301
+            })
+        );
+    }
+
+    #[test]
+    fn timing_names_the_gap_and_the_rtt() {
+        let mut f = near_client();
+        for (seq, t) in [(1, 100), (201, 101), (101, 105)] {
+            f.push((data(s(seq, 1), 100).ip_id(0), t));
+        }
+        let v = run(&f);
+        assert_eq!(v[5].verdict, Some(OwnVerdict::OutOfOrder));
+        assert_eq!(
+            v[5].basis,
+            Some(Basis::Gap {
+                gap_us: 4_000,
+                rtt_us: NonZeroU32::new(40_000)
+            })
+        );
+    }
 }

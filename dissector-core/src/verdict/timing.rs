@@ -4,7 +4,10 @@
 //! round trip after the first data above the hole arrived (the duplicate ACKs or SACK
 //! blocks travel to the sender, the resend back).
 
-use super::{Evidence, EvidenceKind, Own, OwnVerdict};
+use core::num::NonZeroU32;
+
+use super::basis::micros;
+use super::{Basis, Evidence, EvidenceKind, Own, OwnVerdict};
 
 /// Without a measured RTT: Wireshark's default out-of-order window.
 pub(crate) const DEFAULT_WINDOW_NS: i64 = 3_000_000;
@@ -20,6 +23,10 @@ pub(crate) fn order_of_new(since_first_above_ns: Option<i64>, rtt_ns: Option<i64
         verdict: Some(verdict),
         evidence: Evidence::of(&[EvidenceKind::Timing]),
         trigger: None,
+        basis: since_first_above_ns.map(|gap| Basis::Gap {
+            gap_us: micros(gap),
+            rtt_us: rtt_ns.and_then(|r| NonZeroU32::new(micros(r))),
+        }),
     }
 }
 
@@ -41,5 +48,14 @@ mod tests {
         );
         assert_eq!(v(Some(2 * MS), None), Some(OwnVerdict::OutOfOrder));
         assert_eq!(v(None, None), Some(OwnVerdict::Retransmission));
+        // The gap and the RTT it was weighed against.
+        assert_eq!(
+            order_of_new(Some(20 * MS), Some(40 * MS)).basis,
+            Some(Basis::Gap {
+                gap_us: 20_000,
+                rtt_us: NonZeroU32::new(40_000)
+            })
+        );
+        assert_eq!(order_of_new(None, Some(40 * MS)).basis, None);
     }
 }
