@@ -721,8 +721,9 @@ fn expert_messages(home: &Path, capture: &str, filter: &str, extra: &[&str]) -> 
         .collect()
 }
 
-/// The text `tcplens conns --diagnose` gives a cause in a bundled capture.
-fn harness_diagnosis(capture: &str, cause: &str, lang: &str) -> String {
+/// The findings `tcplens conns --diagnose` gives on a bundled capture, in `lang`: JSON
+/// objects with `cause`, `frame`, `frames` and `text`.
+fn harness_findings(capture: &str, lang: &str) -> Vec<serde_json::Value> {
     let path = common::root().join("tests/captures").join(capture);
     let out = common::run(&[
         "conns",
@@ -738,7 +739,14 @@ fn harness_diagnosis(capture: &str, cause: &str, lang: &str) -> String {
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|c| c["diagnosis"].as_array().unwrap().iter())
+        .flat_map(|c| c["diagnosis"].as_array().unwrap().iter().cloned())
+        .collect()
+}
+
+/// The text `tcplens conns --diagnose` gives a cause in a bundled capture.
+fn harness_diagnosis(capture: &str, cause: &str, lang: &str) -> String {
+    harness_findings(capture, lang)
+        .iter()
         .find(|d| d["cause"] == cause)
         .and_then(|d| d["text"].as_str())
         .unwrap_or_else(|| panic!("{capture}: no {cause}"))
@@ -808,20 +816,8 @@ fn with_two_passes_the_diagnosis_is_the_harness_s_frame_for_frame() {
         .map(|r| r.split('\t').next().unwrap().parse().unwrap())
         .collect();
     plugin.dedup();
-    let path = common::root().join("tests/captures").join(capture);
-    let out = common::run(&[
-        "conns",
-        "--diagnose",
-        "--format",
-        "json",
-        path.to_str().unwrap(),
-    ]);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let mut harness: Vec<u64> = doc["conversations"]
-        .as_array()
-        .unwrap()
+    let mut harness: Vec<u64> = harness_findings(capture, "en")
         .iter()
-        .flat_map(|c| c["diagnosis"].as_array().unwrap().iter())
         .filter(|d| causes.contains(&d["cause"].as_str().unwrap()))
         .map(|d| d["frame"].as_u64().unwrap())
         .collect();

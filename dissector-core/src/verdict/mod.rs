@@ -475,13 +475,7 @@ impl ConvVerdicts {
             // A zero-window probe (or data sent into the closed window) is dropped by the
             // receiver by design: it is no resend, and its bytes are not delivered, so a
             // later resend of them is needed (RFC 9293 §3.8.6.1).
-            d.made.push(s0, e, stamp, s.frame, gt(e, d.high));
-            d.made.note(stamp, s.frame, d.ids.byte_order());
-            if gt(e, d.high) {
-                d.high = e;
-                d.high_ns = s.ts_ns;
-            }
-            d.last_data_ns = s.ts_ns;
+            note_sent(d, s, stamp);
             return Own {
                 basis: Some(Basis::ClosedWindow { frame: d.closed }),
                 ..Own::default()
@@ -590,8 +584,15 @@ impl ConvVerdicts {
 
 /// Notes the segment seen, after its verdict.
 fn finish(d: &mut Dir, s: &SegIn, stamp: Stamp, own: Own) -> Own {
+    d.seen.add(s.data_seq(), s.end(), s.ts_ns);
+    note_sent(d, s, stamp);
+    own
+}
+
+/// Notes the segment sent: the order it was made in, the highest byte, the last data
+/// (without counting its bytes as seen: [`finish`] does that).
+fn note_sent(d: &mut Dir, s: &SegIn, stamp: Stamp) {
     let (s0, e) = (s.data_seq(), s.end());
-    d.seen.add(s0, e, s.ts_ns);
     d.made.push(s0, e, stamp, s.frame, gt(e, d.high));
     d.made.note(stamp, s.frame, d.ids.byte_order());
     if gt(e, d.high) {
@@ -599,7 +600,6 @@ fn finish(d: &mut Dir, s: &SegIn, stamp: Stamp, own: Own) -> Own {
         d.high_ns = s.ts_ns;
     }
     d.last_data_ns = s.ts_ns;
-    own
 }
 
 /// New bytes below the highest seen (a hole filled): a first transmission that was
