@@ -216,7 +216,7 @@ fn own_in<L: ExplainWords, W: Write + ?Sized>(
                 L::own_trigger(out, t)?;
             }
             L::full_stop(out)?;
-            if let Some(b) = own.basis {
+            if let Some(b) = own.basis.map(|b| told_basis(b, own.evidence)) {
                 // The sender's initial sequence number: its raw numbers less the shown ones.
                 let base = rec.seq_raw.wrapping_sub(rec.seq);
                 L::sentence_break(out)?;
@@ -224,6 +224,20 @@ fn own_in<L: ExplainWords, W: Write + ?Sized>(
             }
             Ok(())
         }
+    }
+}
+
+/// The basis as the explanation tells it: the order of an earlier copy is only given when
+/// that clock is among the verdict's evidence (a resend decided by timing does not cite IP
+/// IDs the engine did not trust).
+fn told_basis(b: crate::verdict::Basis, ev: crate::verdict::Evidence) -> crate::verdict::Basis {
+    use crate::verdict::Basis;
+    match b {
+        Basis::SentBefore {
+            frame,
+            clock: Some(c),
+        } if !ev.has(c.kind()) => Basis::SentBefore { frame, clock: None },
+        other => other,
     }
 }
 
@@ -1064,6 +1078,26 @@ mod tests {
         let t = en(&data, &an);
         assert!(
             t.contains("Frame 7's ACK 500 had already acknowledged these bytes, so it is a spurious retransmission."),
+            "{t}"
+        );
+        // A resend decided by timing cites no order the evidence did not use.
+        an.own = own(
+            Some(OwnVerdict::Retransmission),
+            &[EvidenceKind::Timing],
+            None,
+        );
+        an.own.basis = Some(Basis::SentBefore {
+            frame: 31,
+            clock: Some(Clock::IpId {
+                mine: 0xd4f7,
+                theirs: 0xd4f6,
+            }),
+        });
+        let t = en(&data, &an);
+        assert!(
+            t.contains(
+                "Frame 31 carried these bytes before, so it is a retransmission of frame 31."
+            ) && !t.contains("0xd4f7"),
             "{t}"
         );
     }
