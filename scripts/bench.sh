@@ -14,7 +14,7 @@ usage() {
 usage: scripts/bench.sh [OPTIONS]
   --packets N        packets in the generated capture (default 5000000)
   --conns M          conversations open at once (default 100000)
-  --repeat R         rounds of the six commands, interleaved (default 3)
+  --repeat R         rounds of the eight commands, interleaved (default 3)
   --snaplen S        cut every packet to S bytes (default 65535: whole packets)
   --skip-callgrind   skip the plugin's instructions-per-packet measurement
 EOF
@@ -95,14 +95,15 @@ CAP=$(capture "$PACKETS" "$CONNS")
 counted=$("$BIN/pcap-floor" "$CAP" | awk '{print $1}')
 [ "$counted" = "$PACKETS" ] || die "$CAP holds $counted packets, not $PACKETS"
 
-# 3. The seven commands. Each prints to stdout, which goes to /dev/null. tcptrace gets -n:
+# 3. The eight commands. Each prints to stdout, which goes to /dev/null. tcptrace gets -n:
 # by default it looks up every address in DNS, which measures the resolver (and hangs
 # without one); tshark resolves no addresses by default either.
-NAMES=(tcplens_conns tcplens_jsonl tshark_fields tshark_r tcptrace floor records_floor)
+NAMES=(tcplens_conns tcplens_jsonl tcplens_jsonl2 tshark_fields tshark_r tcptrace floor records_floor)
 label() {
   case "$1" in
     tcplens_conns) echo 'tcplens conns' ;;
-    tcplens_jsonl) echo 'tcplens analyze --format jsonl' ;;
+    tcplens_jsonl) echo 'tcplens analyze --format jsonl --threads 1' ;;
+    tcplens_jsonl2) echo 'tcplens analyze --format jsonl --threads 2' ;;
     tshark_fields) echo 'tshark -T fields -e tcp.stream -e tcp.analysis.flags' ;;
     tshark_r) echo 'tshark -r (summary lines)' ;;
     tcptrace) echo 'tcptrace -n -l -r' ;;
@@ -113,7 +114,8 @@ label() {
 command_of() { # name capture -> CMD (array)
   case "$1" in
     tcplens_conns) CMD=("$BIN/tcplens" conns --no-progress "$2") ;;
-    tcplens_jsonl) CMD=("$BIN/tcplens" analyze --no-progress --format jsonl "$2") ;;
+    tcplens_jsonl) CMD=("$BIN/tcplens" analyze --no-progress --threads 1 --format jsonl "$2") ;;
+    tcplens_jsonl2) CMD=("$BIN/tcplens" analyze --no-progress --threads 2 --format jsonl "$2") ;;
     tshark_fields) CMD=(env -u XDG_CONFIG_HOME HOME="$TSHARK_HOME"
       tshark -r "$2" -T fields -e tcp.stream -e tcp.analysis.flags) ;;
     tshark_r) CMD=(env -u XDG_CONFIG_HOME HOME="$TSHARK_HOME" tshark -r "$2") ;;
@@ -272,7 +274,9 @@ report() {
   r=$(ratio "$conns" "${MCPU[records_floor]}")
   echo "- (no target) tcplens conns CPU ÷ records-floor CPU = ${r}: all of it but the reading"
   r=$(ratio "${MCPU[tshark_fields]}" "$jsonl")
-  echo "- $(check "$r" '>=' 20) tshark -T fields CPU ÷ tcplens analyze --format jsonl CPU = ${r} (target ≥ 20×)"
+  echo "- $(check "$r" '>=' 25) tshark -T fields CPU ÷ tcplens analyze --format jsonl --threads 1 CPU = ${r} (target ≥ 25×)"
+  r=$(calc '%.2f' "${MWALL[tcplens_jsonl2]} / ${MWALL[tcplens_jsonl]}")
+  echo "- $(check "$r" '<=' 0.6) tcplens analyze --format jsonl wall, --threads 2 ÷ --threads 1 = ${r} (target ≤ 0.6; $(nproc) CPUs)"
   r=$(ratio "${MRSS[tshark_fields]}" "${MRSS[tcplens_conns]}")
   echo "- $(check "$r" '>=' 10) tshark -T fields peak RSS ÷ tcplens conns peak RSS = ${r} (target ≥ 10×, stated for 5 M packets / 100 k conversations)"
   if [ "$CALLGRIND" -eq 1 ]; then

@@ -11,6 +11,7 @@ mod digits;
 mod error;
 mod output;
 mod pictures;
+mod pipeline;
 mod report;
 mod settle;
 mod trace;
@@ -32,6 +33,8 @@ use crate::conns::{ConnRow, ConnsFormat};
 use crate::error::{exit, CliError};
 use crate::output::{Format, FrameSink};
 use tcplens_capture::Source;
+use tcplens_core::schema::Frame;
+use tcplens_core::verdict::Revision;
 
 #[derive(Parser)]
 #[command(
@@ -73,6 +76,12 @@ enum Command {
         /// on standard error after reading a file.
         #[arg(short = 'q', long)]
         quiet: bool,
+        /// Threads for a file: 1 reads, analyses and writes on one; 2 or more put the
+        /// writing (rendering the rows, holding them back for the verdicts to settle, the
+        /// output) on a second. The output is the same bytes whatever the count. Default:
+        /// 2 on a machine with two cores or more. A live capture uses one.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        threads: Option<u32>,
     },
     /// Compare every key and verdict with tshark's on the same captures.
     DiffTshark {
@@ -223,6 +232,13 @@ struct AnalyzeOptions<'a> {
     streams: &'a [u32],
     lang: Lang,
     quiet: bool,
+    /// `--threads`: more than one puts the writing on a thread of its own (`pipeline`).
+    threads: u32,
+}
+
+/// `--threads`' default: a thread per core, of the two `analyze` can use.
+fn default_threads() -> u32 {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(2) as u32)
 }
 
 fn analyze(
@@ -256,6 +272,75 @@ fn kept(streams: &[u32], seen: &Seen<'_>) -> bool {
     }
 }
 
+/// Where `analyze`'s loop hands its rows: to `Held` on this thread ([`OneThread`]), or
+/// down the pipe to the writer thread (`pipeline::Rows`).
+trait Rows {
+    /// Where the engine puts its revisions, before the next row.
+    fn revisions(&mut self) -> &mut Vec<Revision>;
+    /// One frame's row; with no explanation, the taker tells it.
+    fn row(&mut self, f: &Frame<'_>) -> io::Result<()>;
+}
+
+/// Rows held back for settling and written on this thread.
+struct OneThread<'w> {
+    held: settle::Held,
+    w: FrameSink<'w>,
+    /// A live capture's rows show up as they happen.
+    live: bool,
+}
+
+impl Rows for OneThread<'_> {
+    fn revisions(&mut self) -> &mut Vec<Revision> {
+        self.held.revise()
+    }
+
+    fn row(&mut self, f: &Frame<'_>) -> io::Result<()> {
+        self.held.push(&mut self.w, f)?;
+        if self.live {
+            self.w.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// `analyze`'s loop: every frame fed to the engine, the kept ones handed to `rows` with
+/// their explanation (or, unless `tell_here`, for `rows` to tell), the engine's revisions
+/// before each.
+fn frames<E: Engine, R: Rows>(
+    input: &InputArgs,
+    src: &mut Source,
+    engine: &mut E,
+    opts: &AnalyzeOptions<'_>,
+    tally: &mut Tally,
+    rows: &mut R,
+    tell_here: bool,
+) -> Result<drive::End, CliError> {
+    // One buffer for every frame's explanation.
+    let mut text = String::with_capacity(256);
+    let end = drive::run(src, engine, input.drive_options(), |engine, n, t, seen| {
+        tally.count(seen);
+        engine.take_revisions(rows.revisions());
+        if !kept(opts.streams, seen) {
+            return Ok(());
+        }
+        let Some(body) = seen.body() else {
+            return Ok(());
+        };
+        let explain = tell_here.then(|| {
+            engine.explain(seen, opts.lang, &mut text);
+            text.as_str()
+        });
+        rows.row(&Frame {
+            number: n,
+            time_ns: t,
+            body,
+            explain,
+        })
+    })?;
+    engine.take_revisions(rows.revisions());
+    Ok(end)
+}
+
 /// `analyze` over either engine: one line or record per TCP or undecodable frame.
 fn analyze_with<E: Engine>(
     input: &InputArgs,
@@ -263,46 +348,32 @@ fn analyze_with<E: Engine>(
     engine: &mut E,
     opts: &AnalyzeOptions<'_>,
 ) -> Result<(), CliError> {
-    let mut w = FrameSink::open(opts.format, opts.output)?;
     let lang = opts.lang;
-    // One buffer for every frame's explanation.
-    let mut text = String::with_capacity(256);
     let live = src.is_live();
     // Counted here, from what the loop hands out, so both engines give the same summary.
     let mut tally = Tally::default();
-    // Rows wait for later evidence to settle tcplens's own verdicts (`settle`); a live
-    // capture shows them as they come.
-    let mut held = settle::Held::new(!live, lang);
-    let end = drive::run(src, engine, input.drive_options(), |engine, n, t, seen| {
-        tally.count(seen);
-        engine.take_revisions(held.revise());
-        if !kept(opts.streams, seen) {
-            return Ok(());
-        }
-        let r = match seen {
-            Seen::Tcp(f) => {
-                engine.explain(seen, lang, &mut text);
-                held.tcp(&mut w, n, t, &f.endpoints, &f.record, &f.analysis, &text)
-            }
-            Seen::Quote(q) => {
-                engine.explain(seen, lang, &mut text);
-                held.quote(&mut w, n, t, q, &text)
-            }
-            Seen::Undecodable(e) => {
-                engine.explain(seen, lang, &mut text);
-                held.undecodable(&mut w, n, t, *e, &text)
-            }
-            Seen::NotTcp => Ok(()),
-        };
-        // Live output should show up as it happens.
-        if live {
-            w.flush()?;
-        }
-        r
-    })?;
-    engine.take_revisions(held.revise());
-    held.finish(&mut w)?;
-    w.finish()?;
+    let end = if opts.threads > 1 && !live {
+        // Read and analysed on this thread, explained and written on another (`pipeline`),
+        // which is handed what one thread hands its `Held`, in the same order. The
+        // built-in engine's explanations are told there; the C ABI's come from the engine.
+        let tell_here = engine.builtin().is_none();
+        pipeline::run(opts.format, opts.output, lang, |rows| {
+            frames(input, src, engine, opts, &mut tally, rows, tell_here)
+        })?
+    } else {
+        let w = FrameSink::open(opts.format, opts.output)?;
+        // Rows wait for later evidence to settle tcplens's own verdicts (`settle`); a live
+        // capture shows them as they come.
+        let held = settle::Held::new(!live, lang, &w);
+        let mut rows = OneThread { held, w, live };
+        let end = frames(input, src, engine, opts, &mut tally, &mut rows, true)?;
+        let OneThread {
+            mut held, mut w, ..
+        } = rows;
+        held.finish(&mut w)?;
+        w.finish()?;
+        end
+    };
     // The C ABI does not expose the counters and the table: through it, only the frames.
     if let Some(analyzer) = engine.builtin() {
         report_evictions(analyzer, &src.name);
@@ -597,6 +668,7 @@ fn main() -> ExitCode {
             lang,
             core_lib,
             quiet,
+            threads,
         } => analyze(
             input,
             core_lib.as_deref(),
@@ -606,6 +678,7 @@ fn main() -> ExitCode {
                 streams,
                 lang: (*lang).into(),
                 quiet: *quiet,
+                threads: threads.unwrap_or_else(default_threads),
             },
         ),
         Command::Conns {

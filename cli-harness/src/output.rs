@@ -18,6 +18,58 @@ use tcplens_core::{DecodeError, FrameRecord, TcpQuote};
 /// A frame's sender and receiver.
 pub type Endpoints = (Endpoint, Endpoint);
 
+/// A frame's row without its explanation, owned: for a row that waits (`settle`) or goes
+/// to another thread (`pipeline`).
+#[derive(Debug, Clone, Copy)]
+pub struct OwnedFrame {
+    pub number: u64,
+    pub time_ns: i64,
+    pub body: OwnedBody,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum OwnedBody {
+    Tcp {
+        ends: Endpoints,
+        rec: FrameRecord,
+        an: FrameAnalysis,
+    },
+    Quote(TcpQuote),
+    Undecodable(DecodeError),
+}
+
+impl OwnedFrame {
+    pub fn of(f: &schema::Frame<'_>) -> OwnedFrame {
+        OwnedFrame {
+            number: f.number,
+            time_ns: f.time_ns,
+            body: match f.body {
+                Body::Tcp(t) => OwnedBody::Tcp {
+                    ends: *t.ends,
+                    rec: *t.rec,
+                    an: *t.an,
+                },
+                Body::Quote(q) => OwnedBody::Quote(*q),
+                Body::Undecodable(e) => OwnedBody::Undecodable(e),
+            },
+        }
+    }
+
+    /// The frame, with `explain`.
+    pub fn frame<'a>(&'a self, explain: Option<&'a str>) -> schema::Frame<'a> {
+        schema::Frame {
+            number: self.number,
+            time_ns: self.time_ns,
+            body: match &self.body {
+                OwnedBody::Tcp { ends, rec, an } => Body::Tcp(TcpFrame { ends, rec, an }),
+                OwnedBody::Quote(q) => Body::Quote(q),
+                OwnedBody::Undecodable(e) => Body::Undecodable(*e),
+            },
+            explain,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// One line per TCP frame, in the spirit of tshark's summary line.
@@ -81,70 +133,38 @@ impl FrameSink<'_> {
         Ok(FrameSink::Lines(w))
     }
 
-    /// Writes one TCP frame (see [`FrameWriter::tcp`]).
-    pub fn tcp(
-        &mut self,
-        frame: u64,
-        time_ns: i64,
-        ends: &Endpoints,
-        rec: &FrameRecord,
-        an: &FrameAnalysis,
-        explain: &str,
-    ) -> io::Result<()> {
+    /// Writes one frame's row.
+    pub fn frame(&mut self, f: &schema::Frame<'_>) -> io::Result<()> {
         match self {
-            FrameSink::Lines(w) => w.tcp(frame, time_ns, ends, rec, an, explain),
-            FrameSink::Parquet(t) => t.push(&schema::Frame {
-                number: frame,
-                time_ns,
-                body: Body::Tcp(TcpFrame { ends, rec, an }),
-                explain: Some(explain),
-            }),
+            FrameSink::Lines(w) => w.frame(f),
+            FrameSink::Parquet(t) => t.push(f),
         }
     }
 
-    /// Writes an ICMP error quoting a TCP header cut before 16 bytes.
-    pub fn quote(
-        &mut self,
-        frame: u64,
-        time_ns: i64,
-        q: &TcpQuote,
-        explain: &str,
-    ) -> io::Result<()> {
-        match self {
-            FrameSink::Lines(w) => w.quote(frame, time_ns, q, explain),
-            FrameSink::Parquet(t) => t.push(&schema::Frame {
-                number: frame,
-                time_ns,
-                body: Body::Quote(q),
-                explain: Some(explain),
-            }),
-        }
-    }
-
-    /// Writes a frame that could not be decoded.
-    pub fn undecodable(
-        &mut self,
-        frame: u64,
-        time_ns: i64,
-        err: DecodeError,
-        explain: &str,
-    ) -> io::Result<()> {
-        match self {
-            FrameSink::Lines(w) => w.undecodable(frame, time_ns, err, explain),
-            FrameSink::Parquet(t) => t.push(&schema::Frame {
-                number: frame,
-                time_ns,
-                body: Body::Undecodable(err),
-                explain: Some(explain),
-            }),
-        }
-    }
-
-    /// Pushes out the lines written so far (a Parquet file is whole only once finished).
     pub fn flush(&mut self) -> io::Result<()> {
         match self {
             FrameSink::Lines(w) => w.flush(),
             FrameSink::Parquet(_) => Ok(()),
+        }
+    }
+
+    /// A writer of the same lines into memory, for rows held back and written later with
+    /// [`FrameSink::rendered`]; none for Parquet, whose rows wait as they are.
+    pub fn renderer(&self) -> Option<FrameWriter<Vec<u8>>> {
+        match self {
+            FrameSink::Lines(w) => Some(FrameWriter::new(Vec::with_capacity(1 << 16), w.format)),
+            FrameSink::Parquet(_) => None,
+        }
+    }
+
+    /// Writes lines a [`FrameSink::renderer`] made.
+    pub fn rendered(&mut self, lines: &[u8]) -> io::Result<()> {
+        match self {
+            FrameSink::Lines(w) => w.out.write_all(lines),
+            FrameSink::Parquet(_) => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "lines of text cannot go into a Parquet file",
+            )),
         }
     }
 
@@ -366,6 +386,13 @@ impl std::fmt::Display for Secs {
     }
 }
 
+impl FrameWriter<Vec<u8>> {
+    /// The lines written so far.
+    pub fn lines(&mut self) -> &mut Vec<u8> {
+        &mut self.out
+    }
+}
+
 impl<W: Write> FrameWriter<W> {
     fn new(out: W, format: Lines) -> Self {
         FrameWriter {
@@ -389,44 +416,33 @@ impl<W: Write> FrameWriter<W> {
         self.out.flush()
     }
 
-    /// Writes one TCP frame. `time_ns` is relative to the first frame of the capture;
-    /// `explain` is the frame's explanation.
-    pub fn tcp(
-        &mut self,
-        frame: u64,
-        time_ns: i64,
-        ends: &Endpoints,
-        rec: &FrameRecord,
-        an: &FrameAnalysis,
-        explain: &str,
-    ) -> io::Result<()> {
-        match self.format {
-            Lines::Text => self.tcp_text(frame, time_ns, ends, rec, an, explain),
-            Lines::Jsonl | Lines::Csv => self.row(&schema::Frame {
-                number: frame,
-                time_ns,
-                body: Body::Tcp(TcpFrame { ends, rec, an }),
-                explain: Some(explain),
-            }),
+    /// Writes one frame's row. `time_ns` is relative to the first frame of the capture.
+    pub fn frame(&mut self, f: &schema::Frame<'_>) -> io::Result<()> {
+        if self.format != Lines::Text {
+            return self.row(f);
+        }
+        let explain = f.explain.unwrap_or("");
+        match f.body {
+            Body::Tcp(t) => self.tcp_text(f.number, f.time_ns, t.ends, t.rec, t.an, explain),
+            Body::Quote(q) => self.quote_text(f.number, f.time_ns, q, explain),
+            Body::Undecodable(err) => writeln!(
+                self.out,
+                "{:>7} {:>12} undecodable: {explain} [{}]",
+                f.number,
+                Secs(f.time_ns),
+                err.code()
+            ),
         }
     }
 
-    /// Writes an ICMP error quoting a TCP header cut before 16 bytes: no stream, no state.
-    pub fn quote(
+    /// An ICMP error quoting a TCP header cut before 16 bytes: no stream, no state.
+    fn quote_text(
         &mut self,
         frame: u64,
         time_ns: i64,
         q: &TcpQuote,
         explain: &str,
     ) -> io::Result<()> {
-        if self.format != Lines::Text {
-            return self.row(&schema::Frame {
-                number: frame,
-                time_ns,
-                body: Body::Quote(q),
-                explain: Some(explain),
-            });
-        }
         let src = Endpoint {
             addr: q.src,
             port: q.src_port,
@@ -453,30 +469,6 @@ impl<W: Write> FrameWriter<W> {
             writeln!(self.out, "{:>21}{explain}", "")?;
         }
         Ok(())
-    }
-
-    /// Writes a frame that could not be decoded; `explain` says why in words.
-    pub fn undecodable(
-        &mut self,
-        frame: u64,
-        time_ns: i64,
-        err: DecodeError,
-        explain: &str,
-    ) -> io::Result<()> {
-        match self.format {
-            Lines::Text => writeln!(
-                self.out,
-                "{frame:>7} {:>12} undecodable: {explain} [{}]",
-                Secs(time_ns),
-                err.code()
-            ),
-            Lines::Jsonl | Lines::Csv => self.row(&schema::Frame {
-                number: frame,
-                time_ns,
-                body: Body::Undecodable(err),
-                explain: Some(explain),
-            }),
-        }
     }
 
     /// One JSONL or CSV row.

@@ -1,105 +1,127 @@
 //! `analyze`'s rows held back so that later evidence can settle tcplens's own verdicts
-//! (`tcplens_core::verdict::settle`): a row waits until the capture has moved
-//! [`HOLD_NS`] past it or [`HOLD_FRAMES`] rows came after it, whichever is first; the
-//! engine's revisions apply to the rows still waiting. A live capture holds nothing (its
-//! rows show the provisional verdicts as they happen), nor does the `--core-lib` engine,
-//! whose C ABI gives no revisions.
+//! (`tcplens_core::verdict::settle`): a row whose verdict may still be revised waits until
+//! the capture has moved [`HOLD_NS`] past it or [`HOLD_FRAMES`] rows came after it,
+//! whichever is first, and the rows after it wait behind it; the engine's revisions apply
+//! to the rows still waiting. A live capture holds nothing (its rows show the provisional
+//! verdicts as they happen); through the `--core-lib` engine, whose C ABI gives no
+//! revisions, the rows wait and nothing revises them.
 
 use std::collections::VecDeque;
 use std::io;
 
-use tcplens_core::analysis::FrameAnalysis;
 use tcplens_core::explain::Lang;
+use tcplens_core::schema::{Body, Frame};
 use tcplens_core::verdict::settle::{HOLD_FRAMES, HOLD_NS};
 use tcplens_core::verdict::Revision;
-use tcplens_core::{DecodeError, FrameRecord, TcpQuote};
 
-use crate::output::{Endpoints, FrameSink};
+use crate::output::{FrameSink, FrameWriter, OwnedBody, OwnedFrame};
 
-/// One row waiting to be written.
-enum Row {
-    Tcp {
-        frame: u64,
-        time_ns: i64,
-        ends: Endpoints,
-        rec: FrameRecord,
-        an: FrameAnalysis,
-        explain: String,
-    },
-    Quote {
-        frame: u64,
-        time_ns: i64,
-        q: TcpQuote,
-        explain: String,
-    },
-    Undecodable {
-        frame: u64,
-        time_ns: i64,
-        err: DecodeError,
-        explain: String,
-    },
+/// Whether a later revision may change the row of `f`: only a TCP frame's whose verdict may
+/// be revised.
+fn may_be_revised(f: &Frame<'_>) -> bool {
+    matches!(f.body, Body::Tcp(t) if t.an.own.may_be_revised())
 }
 
-impl Row {
-    fn frame(&self) -> u64 {
-        match self {
-            Row::Tcp { frame, .. } | Row::Quote { frame, .. } | Row::Undecodable { frame, .. } => {
-                *frame
-            }
+/// A row waiting: its place among all the rows handed in, its capture time, and either
+/// its lines, already rendered (it cannot change), or the row itself (it may be revised,
+/// or the sink is Parquet).
+struct Waiting {
+    index: u64,
+    frame: u64,
+    time_ns: i64,
+    what: Kept,
+}
+
+enum Kept {
+    /// Rendered: its lines end at this position of [`Rendered`]'s stream.
+    Lines { end: u64 },
+    /// The frame and its explanation. Boxed: few rows wait whole, and the rendered ones
+    /// stay small.
+    Row(Box<(OwnedFrame, String)>),
+}
+
+impl Waiting {
+    /// Whether it must still wait for its due time: a row that may be revised.
+    fn may_be_revised(&self) -> bool {
+        match &self.what {
+            Kept::Row(row) => may_be_revised(&row.0.frame(None)),
+            Kept::Lines { .. } => false,
         }
     }
+}
 
-    fn time_ns(&self) -> i64 {
-        match self {
-            Row::Tcp { time_ns, .. }
-            | Row::Quote { time_ns, .. }
-            | Row::Undecodable { time_ns, .. } => *time_ns,
-        }
+/// The lines of the rows waiting that were rendered, as one stream of bytes: `bytes[0]`
+/// is the stream's byte `base`, and the bytes before `start` were written out.
+struct Rendered {
+    writer: FrameWriter<Vec<u8>>,
+    base: u64,
+    start: usize,
+}
+
+impl Rendered {
+    /// The stream's position after the last byte rendered.
+    fn end(&mut self) -> u64 {
+        self.base + self.writer.lines().len() as u64
     }
 
-    fn write(&self, w: &mut FrameSink<'_>) -> io::Result<()> {
-        match self {
-            Row::Tcp {
-                frame,
-                time_ns,
-                ends,
-                rec,
-                an,
-                explain,
-            } => w.tcp(*frame, *time_ns, ends, rec, an, explain),
-            Row::Quote {
-                frame,
-                time_ns,
-                q,
-                explain,
-            } => w.quote(*frame, *time_ns, q, explain),
-            Row::Undecodable {
-                frame,
-                time_ns,
-                err,
-                explain,
-            } => w.undecodable(*frame, *time_ns, *err, explain),
+    /// Writes the stream up to position `end`.
+    fn write_to(&mut self, w: &mut FrameSink<'_>, end: u64) -> io::Result<()> {
+        let upto = (end - self.base) as usize;
+        let start = self.start;
+        self.start = upto;
+        w.rendered(&self.writer.lines()[start..upto])
+    }
+
+    /// Drops the bytes written: all of them when nothing waits, else once they are most of
+    /// the buffer (so each byte is moved at most once on average).
+    fn compact(&mut self, nothing_waits: bool) {
+        let lines = self.writer.lines();
+        if nothing_waits && self.start == lines.len() {
+            self.base += lines.len() as u64;
+            lines.clear();
+            self.start = 0;
+        } else if self.start >= 1 << 16 && self.start * 2 >= lines.len() {
+            lines.drain(..self.start);
+            self.base += self.start as u64;
+            self.start = 0;
         }
     }
 }
 
 /// The rows waiting, in frame order, and the revisions taken from the engine.
+///
+/// Only a row whose verdict may still be revised ([`tcplens_core::verdict::Own::may_be_revised`])
+/// waits for its due time; the rows after it wait behind it, so that the output stays in
+/// frame order, already rendered (they cannot change). Every other row is written as it
+/// comes. A row is due when the capture has moved [`HOLD_NS`] past it or [`HOLD_FRAMES`]
+/// rows came after it, so at most that many rows (and one) wait.
 pub struct Held {
-    rows: VecDeque<Row>,
+    rows: VecDeque<Waiting>,
+    /// Where rows that cannot change wait, rendered (none for Parquet).
+    rendered: Option<Rendered>,
     /// Whether rows wait at all.
     hold: bool,
     revisions: Vec<Revision>,
     /// The explanations' language, to tell a revised verdict again.
     lang: Lang,
+    /// How many rows were handed in so far.
+    pushed: u64,
 }
 
 impl Held {
-    pub fn new(hold: bool, lang: Lang) -> Held {
+    /// Rows held (when `hold`) for the sink `w`.
+    pub fn new(hold: bool, lang: Lang, w: &FrameSink<'_>) -> Held {
         Held {
             rows: VecDeque::new(),
+            rendered: w.renderer().map(|writer| Rendered {
+                writer,
+                base: 0,
+                start: 0,
+            }),
             hold,
             revisions: Vec::new(),
             lang,
+            pushed: 0,
         }
     }
 
@@ -112,104 +134,93 @@ impl Held {
     fn apply(&mut self) {
         for r in self.revisions.drain(..) {
             let frame = u64::from(r.frame);
-            let i = self.rows.partition_point(|row| row.frame() < frame);
-            if let Some(Row::Tcp { frame: f, an, .. }) = self.rows.get_mut(i) {
-                if *f == frame {
-                    // The revision says what the resend was and why; what made the sender
-                    // resend stays.
-                    let trigger = an.own.trigger;
-                    an.own = r.own;
-                    an.own.trigger = an.own.trigger.or(trigger);
-                }
-                // The explanation tells the own verdict: told again as revised.
-                if let Some(Row::Tcp {
-                    rec, an, explain, ..
-                }) = self.rows.get_mut(i).filter(|row| row.frame() == frame)
-                {
-                    explain.clear();
-                    let _ = tcplens_core::explain::explain(self.lang, rec, an, explain);
-                }
+            // Rows wait in frame order; rendered ones are not revised.
+            let i = self.rows.partition_point(|w| w.frame < frame);
+            let Some(Waiting {
+                what: Kept::Row(row),
+                ..
+            }) = self.rows.get_mut(i)
+            else {
+                continue;
+            };
+            let (
+                OwnedFrame {
+                    number,
+                    body: OwnedBody::Tcp { rec, an, .. },
+                    ..
+                },
+                explain,
+            ) = &mut **row
+            else {
+                continue;
+            };
+            if *number != frame {
+                continue;
             }
+            // The revision says what the resend was and why; what made the sender
+            // resend stays.
+            let trigger = an.own.trigger;
+            an.own = r.own;
+            an.own.trigger = an.own.trigger.or(trigger);
+            // The explanation tells the own verdict: told again as revised.
+            explain.clear();
+            let _ = tcplens_core::explain::explain(self.lang, rec, an, explain);
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub fn tcp(
-        &mut self,
-        w: &mut FrameSink<'_>,
-        frame: u64,
-        time_ns: i64,
-        ends: &Endpoints,
-        rec: &FrameRecord,
-        an: &FrameAnalysis,
-        explain: &str,
-    ) -> io::Result<()> {
-        self.push(
-            w,
-            Row::Tcp {
-                frame,
-                time_ns,
-                ends: *ends,
-                rec: *rec,
-                an: *an,
-                explain: explain.to_string(),
-            },
-        )
-    }
-
-    pub fn quote(
-        &mut self,
-        w: &mut FrameSink<'_>,
-        frame: u64,
-        time_ns: i64,
-        q: &TcpQuote,
-        explain: &str,
-    ) -> io::Result<()> {
-        self.push(
-            w,
-            Row::Quote {
-                frame,
-                time_ns,
-                q: *q,
-                explain: explain.to_string(),
-            },
-        )
-    }
-
-    pub fn undecodable(
-        &mut self,
-        w: &mut FrameSink<'_>,
-        frame: u64,
-        time_ns: i64,
-        err: DecodeError,
-        explain: &str,
-    ) -> io::Result<()> {
-        self.push(
-            w,
-            Row::Undecodable {
-                frame,
-                time_ns,
-                err,
-                explain: explain.to_string(),
-            },
-        )
-    }
-
-    fn push(&mut self, w: &mut FrameSink<'_>, row: Row) -> io::Result<()> {
+    /// The row of `f` (with its explanation), written now or once due.
+    pub fn push(&mut self, w: &mut FrameSink<'_>, f: &Frame<'_>) -> io::Result<()> {
         self.apply();
-        if !self.hold {
-            return row.write(w);
+        let index = self.pushed;
+        self.pushed += 1;
+        let time_ns = f.time_ns;
+        let revisable = may_be_revised(f);
+        if !self.hold || self.rows.is_empty() && !revisable {
+            // Nothing waits before it and nothing can change it.
+            w.frame(f)?;
+        } else {
+            let what = match self.rendered.as_mut() {
+                Some(r) if !revisable => {
+                    r.writer.frame(f)?;
+                    Kept::Lines { end: r.end() }
+                }
+                _ => Kept::Row(Box::new((
+                    OwnedFrame::of(f),
+                    f.explain.unwrap_or("").to_string(),
+                ))),
+            };
+            self.rows.push_back(Waiting {
+                index,
+                frame: f.number,
+                time_ns,
+                what,
+            });
         }
-        let now = row.time_ns();
-        self.rows.push_back(row);
         while let Some(first) = self.rows.front() {
-            let due =
-                self.rows.len() > HOLD_FRAMES || now.saturating_sub(first.time_ns()) >= HOLD_NS;
+            let due = !first.may_be_revised()
+                || self.pushed - first.index > HOLD_FRAMES as u64
+                || time_ns.saturating_sub(first.time_ns) >= HOLD_NS;
             if !due {
                 break;
             }
-            first.write(w)?;
-            self.rows.pop_front();
+            self.write_first(w)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the first row waiting.
+    fn write_first(&mut self, w: &mut FrameSink<'_>) -> io::Result<()> {
+        let Some(first) = self.rows.pop_front() else {
+            return Ok(());
+        };
+        match (&first.what, self.rendered.as_mut()) {
+            (Kept::Row(row), _) => w.frame(&row.0.frame(Some(&row.1)))?,
+            (Kept::Lines { end }, Some(r)) => r.write_to(w, *end)?,
+            // Rendered lines exist only with a renderer.
+            (Kept::Lines { .. }, None) => {}
+        }
+        if let Some(r) = self.rendered.as_mut() {
+            r.compact(self.rows.is_empty());
         }
         Ok(())
     }
@@ -217,9 +228,105 @@ impl Held {
     /// The end: the last revisions, then every row still waiting.
     pub fn finish(&mut self, w: &mut FrameSink<'_>) -> io::Result<()> {
         self.apply();
-        for row in self.rows.drain(..) {
-            row.write(w)?;
+        while !self.rows.is_empty() {
+            self.write_first(w)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Format;
+    use std::net::{IpAddr, Ipv4Addr};
+    use tcplens_core::analysis::FrameAnalysis;
+    use tcplens_core::flow::Endpoint;
+    use tcplens_core::schema::TcpFrame;
+    use tcplens_core::verdict::{Evidence, Own, OwnVerdict};
+
+    fn own(verdict: OwnVerdict) -> Own {
+        Own {
+            verdict: Some(verdict),
+            evidence: Evidence::default(),
+            trigger: None,
+            basis: None,
+        }
+    }
+
+    /// The frames written so far, and their verdicts.
+    fn written(w: &mut FrameSink<'_>, path: &std::path::Path) -> Vec<(u64, String)> {
+        w.flush().unwrap();
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (v["frame"].as_u64().unwrap(), v["verdict"].to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn only_a_row_that_may_be_revised_waits_and_the_rows_behind_it() {
+        let path = std::env::temp_dir().join(format!("tcplens-held-{}.jsonl", std::process::id()));
+        let mut w = FrameSink::open(Format::Jsonl, Some(&path)).unwrap();
+        let mut held = Held::new(true, Lang::En, &w);
+        let at = Endpoint {
+            addr: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 80,
+        };
+        let ends = (at, at);
+        let rec = tcplens_core::ffi::record_of(&Default::default());
+        let plain = FrameAnalysis::default();
+        let resend = FrameAnalysis {
+            own: own(OwnVerdict::Retransmission),
+            ..FrameAnalysis::default()
+        };
+        let push = |held: &mut Held, w: &mut FrameSink<'_>, n: u64, an: &FrameAnalysis| {
+            let f = Frame {
+                number: n,
+                time_ns: n as i64,
+                body: Body::Tcp(TcpFrame {
+                    ends: &ends,
+                    rec: &rec,
+                    an,
+                }),
+                explain: Some("x"),
+            };
+            held.push(w, &f).unwrap();
+        };
+
+        // Nothing waits: written at once.
+        push(&mut held, &mut w, 1, &plain);
+        assert_eq!(written(&mut w, &path).len(), 1);
+        // A needed resend waits, and the rows after it wait behind it.
+        push(&mut held, &mut w, 2, &resend);
+        push(&mut held, &mut w, 3, &plain);
+        assert_eq!(written(&mut w, &path).len(), 1);
+        // Revised to spurious, it can change no more: out with the rows behind it.
+        held.revise().push(Revision {
+            frame: 2,
+            own: own(OwnVerdict::SpuriousRetransmission),
+        });
+        push(&mut held, &mut w, 4, &plain);
+        let rows = written(&mut w, &path);
+        assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 2, 3, 4]);
+        assert_eq!(rows[1].1, "\"spurious_retransmission\"");
+
+        // An unrevised resend waits until HOLD_FRAMES rows came after it.
+        push(&mut held, &mut w, 5, &resend);
+        let last = 5 + HOLD_FRAMES as u64;
+        for n in 6..last {
+            push(&mut held, &mut w, n, &plain);
+        }
+        assert_eq!(written(&mut w, &path).len(), 4);
+        push(&mut held, &mut w, last, &plain);
+        let rows = written(&mut w, &path);
+        assert_eq!(rows.len(), last as usize);
+        assert_eq!(rows[4], (5, "\"retransmission\"".to_string()));
+        assert!(rows.windows(2).all(|p| p[0].0 < p[1].0), "frame order");
+        held.finish(&mut w).unwrap();
+        let _ = std::fs::remove_file(&path);
     }
 }

@@ -6,6 +6,7 @@ use tcplens_capture::Frame;
 use tcplens_core::analysis::FrameAnalysis;
 use tcplens_core::explain::{explain, explain_quote, Lang};
 use tcplens_core::flow::{endpoints, Endpoint};
+use tcplens_core::schema::{Body, TcpFrame as SchemaTcp};
 use tcplens_core::verdict::Revision;
 use tcplens_core::{Analyzer, DecodeError, FrameRecord, Outcome, TcpQuote, TcpSegment};
 
@@ -22,6 +23,22 @@ pub enum Seen<'a> {
     NotTcp,
 }
 
+impl<'a> Seen<'a> {
+    /// The frame as the schema reads it (none for a frame that is not TCP).
+    pub fn body(&'a self) -> Option<Body<'a>> {
+        match self {
+            Seen::Tcp(f) => Some(Body::Tcp(SchemaTcp {
+                ends: &f.endpoints,
+                rec: &f.record,
+                an: &f.analysis,
+            })),
+            Seen::Quote(q) => Some(Body::Quote(q)),
+            Seen::Undecodable(e) => Some(Body::Undecodable(*e)),
+            Seen::NotTcp => None,
+        }
+    }
+}
+
 /// A TCP frame's verdict.
 #[derive(Debug, Clone, Copy)]
 pub struct TcpFrame<'a> {
@@ -33,13 +50,30 @@ pub struct TcpFrame<'a> {
     pub segment: Option<TcpSegment<'a>>,
 }
 
+/// The built-in engine's explanation of the frame `body` in `lang`, into `out` (cleared
+/// first). It reads nothing but the frame, so any thread holding the frame can write it.
+pub fn tell(body: &Body<'_>, lang: Lang, out: &mut String) {
+    out.clear();
+    match *body {
+        Body::Tcp(t) => {
+            let _ = explain(lang, t.rec, t.an, out);
+        }
+        Body::Quote(q) => {
+            let _ = explain_quote(lang, q, out);
+        }
+        Body::Undecodable(e) => {
+            let _ = write!(out, "{e}");
+        }
+    }
+}
+
 /// An analysis fed frame by frame, in capture order.
 pub trait Engine {
     /// Analyses frame `number` (1-based; every frame of the capture, once, in order).
     fn feed<'a>(&mut self, number: u64, frame: &Frame<'a>) -> Result<Seen<'a>, DriveError>;
 
     /// The explanation of the frame just fed (`seen`) in `lang`, into `out` (cleared
-    /// first); nothing for a frame that is not TCP.
+    /// first); nothing for a frame that is not TCP. The built-in engine's is [`tell`].
     fn explain(&mut self, seen: &Seen<'_>, lang: Lang, out: &mut String);
 
     /// The built-in analyzer's state (counters, conversations), when this engine is it.
@@ -77,18 +111,9 @@ impl Engine for Analyzer {
     }
 
     fn explain(&mut self, seen: &Seen<'_>, lang: Lang, out: &mut String) {
-        out.clear();
-        match seen {
-            Seen::Tcp(f) => {
-                let _ = explain(lang, &f.record, &f.analysis, out);
-            }
-            Seen::Quote(q) => {
-                let _ = explain_quote(lang, q, out);
-            }
-            Seen::Undecodable(e) => {
-                let _ = write!(out, "{e}");
-            }
-            Seen::NotTcp => {}
+        match seen.body() {
+            Some(body) => tell(&body, lang, out),
+            None => out.clear(),
         }
     }
 

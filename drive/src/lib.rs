@@ -31,7 +31,7 @@ use tcplens_capture::{CaptureError, Next, Source};
 
 pub use clock::Clock;
 pub use corelib::{CoreLib, CoreLibError};
-pub use engine::{Engine, Seen, TcpFrame};
+pub use engine::{tell, Engine, Seen, TcpFrame};
 
 /// Files of this size or more get a progress bar (when standard error is a terminal).
 pub const PROGRESS_MIN_BYTES: u64 = 64 << 20;

@@ -236,6 +236,13 @@ impl Own {
             ..self
         }
     }
+
+    /// Whether later frames may still revise this verdict ([`settle`]): only a resend
+    /// called needed can turn out spurious. A host holding rows back for revisions need
+    /// hold only these, and the rows after them.
+    pub fn may_be_revised(&self) -> bool {
+        self.verdict == Some(OwnVerdict::Retransmission)
+    }
 }
 
 /// What the engine reads of one segment.
@@ -564,7 +571,7 @@ impl ConvVerdicts {
                 d.resends_in_recovery = d.resends_in_recovery.saturating_add(1);
             }
             if own.verdict.is_some() {
-                let needed = own.verdict == Some(OwnVerdict::Retransmission);
+                let needed = own.may_be_revised();
                 d.fills.push(Fill {
                     frame: s.frame,
                     seq: s0,
