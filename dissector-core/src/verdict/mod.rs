@@ -341,7 +341,7 @@ impl Stamp {
 }
 
 /// The verdict state of one direction (what one side sent).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Dir {
     /// Data seen from this side.
     started: bool,
@@ -369,7 +369,7 @@ pub(crate) struct Dir {
 
 /// The verdict state of one conversation: both directions, the copy detector, the
 /// handshake times for the vantage point and the measured RTT.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ConvVerdicts {
     dirs: [Dir; 2],
     recent: duplicate::Recent,
@@ -642,13 +642,17 @@ mod size {
     #[test]
     fn the_state_stays_small() {
         let n = core::mem::size_of::<super::ConvVerdicts>();
-        // Two directions of about 980 bytes (the scoreboard's 16 ranges of 12 bytes, the 8
-        // latest packets' sequence numbers, stamps and frames, 16 fills of 28 bytes, the
-        // ACK state with its two ACKs' frames, the IP ID counter in both byte orders), the
-        // copy detector's 16 packets (272) and the handshake: 2280 bytes. The frames and
-        // ends of the remembered packets (72 bytes a direction) and of the ACKs (8) name
-        // the packet a verdict was decided against (`Basis`); 2120 bytes before.
-        assert!(n <= 2280, "ConvVerdicts grew to {n} bytes");
+        // Two directions of about 550 bytes (the scoreboard's 16 ranges of 12 bytes, the 8
+        // latest packets' sequence numbers, stamps and frames, the ACK state with its two
+        // ACKs' frames, the IP ID counter in both byte orders, and a pointer to the fills),
+        // the copy detector's 16 packets (272) and the handshake: 1416 bytes. The 16 fills
+        // of 28 bytes are boxed at a direction's first resend or hole fill (448 bytes more
+        // each); 2280 bytes before they were. The frames and ends of the remembered packets
+        // (72 bytes a direction) and of the ACKs (8) name the packet a verdict was decided
+        // against (`Basis`).
+        assert!(n <= 1416, "ConvVerdicts grew to {n} bytes");
+        let fills = core::mem::size_of::<[super::order::Fill; super::order::FILLS]>();
+        assert_eq!(fills, 448);
     }
 
     #[test]
