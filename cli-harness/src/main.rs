@@ -76,10 +76,11 @@ enum Command {
         /// on standard error after reading a file.
         #[arg(short = 'q', long)]
         quiet: bool,
-        /// Threads for a file: 1 reads, analyses and writes on one; 2 or more put the
-        /// writing (rendering the rows, holding them back for the verdicts to settle, the
-        /// output) on a second. The output is the same bytes whatever the count. Default:
-        /// 2 on a machine with two cores or more. A live capture uses one.
+        /// Threads for a file: with 1, every step runs on one; with 2, the frames are read
+        /// and analysed on one while a second explains them, holds the rows back for the
+        /// verdicts to settle and writes them (more than 2 are not used yet). The output
+        /// is the same bytes whatever the count. Default: 2 on a machine with two cores or
+        /// more. A live capture uses one.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
         threads: Option<u32>,
     },
