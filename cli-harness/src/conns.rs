@@ -328,6 +328,10 @@ struct Cells {
 }
 
 impl ConnVisitor for Cells {
+    // The table leaves out the JSON-only keys (`start`), so they are not worked out.
+    fn wants(&self, key: ConnKey) -> bool {
+        key.info().column != Column::JsonOnly
+    }
     fn integer(&mut self, key: ConnKey, v: Option<u64>) {
         if self.start(key) {
             match v {
@@ -339,10 +343,7 @@ impl ConnVisitor for Cells {
     fn seconds(&mut self, key: ConnKey, ns: Option<i64>) {
         if self.start(key) {
             match ns {
-                Some(ns) if self.short => {
-                    use std::io::Write as _;
-                    let _ = write!(self.buf, "{:.1}", ns as f64 / 1e6);
-                }
+                Some(ns) if self.short => crate::digits::push_ms1(&mut self.buf, ns),
                 Some(ns) => crate::digits::push_secs6(&mut self.buf, ns),
                 None => self.buf.push(b'-'),
             }

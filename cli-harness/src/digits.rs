@@ -119,6 +119,24 @@ pub fn push_secs6(buf: &mut Vec<u8>, ns: i64) {
     push_padded(buf, us % 1_000_000, 6);
 }
 
+/// Appends nanoseconds as milliseconds with one decimal, exactly as `{:.1}` prints
+/// `ns as f64 / 1e6`. Away from a tie (ns ending in 50,000) the quotient is at least 1 ns
+/// from one, and below 2^52 ns (52 days) the division errs by under half of that, so
+/// rounding the integer gives the same tenth; a tie, a negative or a larger value is
+/// formatted.
+pub fn push_ms1(buf: &mut Vec<u8>, ns: i64) {
+    if (0..1 << 52).contains(&ns) && ns % 100_000 != 50_000 {
+        let tenths = (ns as u64 + 50_000) / 100_000;
+        push_u64(buf, tenths / 10);
+        buf.push(b'.');
+        buf.push(b'0' + (tenths % 10) as u8);
+    } else {
+        use std::io::Write as _;
+        // Writing to a Vec cannot fail.
+        let _ = write!(buf, "{:.1}", ns as f64 / 1e6);
+    }
+}
+
 /// Appends an address as `Display` prints it (IPv6 in RFC 5952 form).
 pub fn push_ip(buf: &mut Vec<u8>, addr: IpAddr) {
     match addr {
@@ -181,6 +199,38 @@ mod tests {
         let mut b = Vec::new();
         f(&mut b);
         String::from_utf8(b).unwrap()
+    }
+
+    #[test]
+    fn milliseconds_match_display_with_one_decimal() {
+        let mut cases: Vec<i64> = vec![0, 1, 49_999, 50_000, 50_001, 150_000, 250_000, -1];
+        cases.extend([
+            -50_000,
+            -150_001,
+            (1 << 52) - 1,
+            1 << 52,
+            i64::MAX,
+            i64::MIN,
+        ]);
+        // Around every tie and tenth up to 10 s, and spread far beyond.
+        for k in 0..100_000i64 {
+            let t = k * 100_000;
+            cases.extend([t - 1, t, t + 1, t + 49_999, t + 50_000, t + 50_001]);
+        }
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            cases.push((x >> (x % 40)) as i64);
+        }
+        for ns in cases {
+            assert_eq!(
+                s(|b| push_ms1(b, ns)),
+                format!("{:.1}", ns as f64 / 1e6),
+                "{ns}"
+            );
+        }
     }
 
     #[test]

@@ -100,7 +100,7 @@ const FIELDS: &[Field] = &[
     }),
     ("tunnel_parents", Ty::SetStr, |_| Val::Unset),
     ("community_id", Ty::Str, |r| {
-        Val::Text(r.community_id.clone())
+        Val::Text(r.community_id().to_string())
     }),
 ];
 
@@ -117,7 +117,7 @@ fn seq_bytes(r: &ConnRecord, side: Side) -> Val {
 /// A deterministic uid in Zeek's shape: "C" and base62 of 96 bits.
 pub fn uid(r: &ConnRecord) -> String {
     let mut input = Vec::with_capacity(64);
-    input.extend_from_slice(r.community_id.as_bytes());
+    input.extend_from_slice(r.community_id().as_bytes());
     input.extend_from_slice(&r.stream.to_be_bytes());
     input.extend_from_slice(&r.first_epoch_ns.to_be_bytes());
     let digest = sha1(&input);

@@ -547,7 +547,7 @@ mod tests {
             history: "ShAdDaFf".to_string(),
             conn_state: "SF",
             first_epoch_ns: 0,
-            community_id: "1:LQU9qZlK+B5F3KDmev6m5PMibrg=".to_string(),
+            community_id: "1:LQU9qZlK+B5F3KDmev6m5PMibrg=".to_string().into(),
             dirs: Default::default(),
             vantage: tcplens_core::statistics::Vantage::Server,
         }

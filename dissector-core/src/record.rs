@@ -163,8 +163,9 @@ pub struct ConnRecord {
     pub conn_state: &'static str,
     /// The first packet's capture time, in nanoseconds since the Unix epoch.
     pub first_epoch_ns: i64,
-    /// The Community ID v1 of the 4-tuple (seed 0).
-    pub community_id: String,
+    /// The Community ID v1 of the 4-tuple (seed 0), worked out when first asked for
+    /// ([`ConnRecord::community_id`]): a SHA-1 per conversation that the table never shows.
+    pub community_id: std::sync::OnceLock<String>,
     /// Per-direction statistics, indexed by [`Side`]: what each side sent and advertised.
     pub dirs: [DirRecord; 2],
     /// Where the capture was taken ([`Vantage`]); unknown when statistics were not gathered.
@@ -252,6 +253,12 @@ impl ConnRecord {
 }
 
 impl ConnRecord {
+    /// The Community ID v1 of the 4-tuple (seed 0), as Zeek and Suricata print it.
+    pub fn community_id(&self) -> &str {
+        self.community_id
+            .get_or_init(|| community_id(&self.client, &self.server))
+    }
+
     /// The record of `c`, with times counted from `capture_start_ns` (saturating: a hostile
     /// capture may put its frames at the ends of time).
     pub fn new(c: &Conversation, capture_start_ns: i64) -> ConnRecord {
@@ -274,7 +281,7 @@ impl ConnRecord {
             history: s.history.as_str().to_string(),
             conn_state: s.conn_state(),
             first_epoch_ns: s.first_ns,
-            community_id: community_id(&c.endpoints[0], &c.endpoints[1]),
+            community_id: std::sync::OnceLock::new(),
             vantage: {
                 let dir = s.dir.as_deref().copied().unwrap_or_default();
                 let rtt = |d: &DirStats| d.rtt().map(|t| (t.samples, t.min_ns));

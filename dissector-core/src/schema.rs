@@ -460,6 +460,10 @@ pub trait ConnVisitor {
     fn text(&mut self, key: ConnKey, v: &str);
     /// An address and port.
     fn endpoint(&mut self, key: ConnKey, v: &Endpoint);
+    /// Whether it shows `key` at all: a key it does not want is not worked out.
+    fn wants(&self, _key: ConnKey) -> bool {
+        true
+    }
 }
 
 /// Defines [`ConnKey`], [`CONN_KEYS`] and [`visit_conn`] from one list: `Variant "name":
@@ -493,7 +497,9 @@ macro_rules! conn_schema {
         /// Hands every key's value of `r` to `v`, in schema order.
         pub fn visit_conn<V: ConnVisitor>(v: &mut V, r: &ConnRecord) {
             $(
-                conn_schema!(@visit v, $ty, ConnKey::$variant, { let $r = r; $get });
+                if v.wants(ConnKey::$variant) {
+                    conn_schema!(@visit v, $ty, ConnKey::$variant, { let $r = r; $get });
+                }
             )*
         }
     };
@@ -710,7 +716,7 @@ conn_schema! {
         |r| r.vantage.name();
     CommunityId "community_id": Text, None, Column::JsonOnly,
         "the Community ID v1 flow hash of the 4-tuple (seed 0), as Zeek and Suricata print it",
-        |r| &r.community_id;
+        |r| r.community_id();
 }
 
 impl ConnKey {

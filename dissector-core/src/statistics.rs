@@ -716,7 +716,7 @@ mod by_hand {
             (rtt.samples, rtt.min_ns, rtt.max_ns, rtt.stddev_ns),
             (2, 10 * MS, 10 * MS, 0)
         );
-        assert_ne!(r.community_id, "");
+        assert_ne!(r.community_id(), "");
     }
 
     /// A handshake and two request/response exchanges, times in µs, captured `client_us`

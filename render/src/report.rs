@@ -618,7 +618,7 @@ mod tests {
             history: String::new(),
             conn_state: "S1",
             first_epoch_ns: 0,
-            community_id: String::new(),
+            community_id: Default::default(),
             dirs: Default::default(),
             vantage: tcplens_core::statistics::Vantage::Unknown,
         }
