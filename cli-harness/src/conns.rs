@@ -353,9 +353,7 @@ impl ConnVisitor for Cells {
         if self.start(key) {
             use std::io::Write as _;
             match v {
-                Some(v) if self.short => {
-                    let _ = write!(self.buf, "{:.1}", v * 100.0);
-                }
+                Some(v) if self.short => crate::digits::push_fixed1(&mut self.buf, v * 100.0),
                 Some(v) => {
                     let _ = write!(self.buf, "{v}");
                 }
