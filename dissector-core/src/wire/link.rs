@@ -215,6 +215,21 @@ pub(crate) fn ether_proto(ether_type: u16) -> NetProto {
 /// session and an MPLS stack, in any order Wireshark's EtherType dispatch would follow.
 /// At most [`MAX_ETHER_HEADERS`] of them: a hostile frame cannot loop.
 fn ethernet(frame: &[u8]) -> Result<LinkPayload<'_>, DecodeError> {
+    // The common frame, Ethernet II carrying IP at once, without the walk below (which
+    // gives it the same payload: none of the tags it looks for is IP's EtherType).
+    if let (Some(&[hi, lo]), Some(data)) = (frame.get(12..14), frame.get(14..)) {
+        let t = u16::from_be_bytes([hi, lo]);
+        if t == ETHERTYPE_IPV4 || t == ETHERTYPE_IPV6 {
+            return Ok(LinkPayload {
+                proto: ether_proto(t),
+                data,
+                header_len: 14,
+                wire_len: None,
+                trailer_len: 0,
+                path: Encap::new(),
+            });
+        }
+    }
     let mut path = Encap::new();
     // Cisco FabricPath: an outer header before the classical frame, recognised (as
     // Wireshark's heuristic does) before the EtherType dispatch.
