@@ -274,7 +274,7 @@ fn kept(streams: &[u32], seen: &Seen<'_>) -> bool {
 }
 
 /// Where `analyze`'s loop hands its rows: to `Held` on this thread ([`OneThread`]), or
-/// down the pipe to the writer thread (`pipeline::Rows`).
+/// down the pipe to the writer thread (`pipeline::Pipe`).
 trait Rows {
     /// Where the engine puts its revisions, before the next row.
     fn revisions(&mut self) -> &mut Vec<Revision>;

@@ -50,7 +50,7 @@ struct Batch {
 }
 
 /// The loop's end of the pipe.
-pub struct Rows {
+pub struct Pipe {
     batch: Batch,
     /// Revisions taken from the engine, sent before the next row (where one thread
     /// applies them).
@@ -59,7 +59,7 @@ pub struct Rows {
     empty: mpsc::Receiver<Batch>,
 }
 
-impl Rows {
+impl Pipe {
     fn send(&mut self) -> io::Result<()> {
         let next = self.empty.try_recv().unwrap_or_default();
         let batch = std::mem::replace(&mut self.batch, next);
@@ -73,7 +73,7 @@ impl Rows {
     }
 }
 
-impl crate::Rows for Rows {
+impl crate::Rows for Pipe {
     fn revisions(&mut self) -> &mut Vec<Revision> {
         &mut self.revisions
     }
@@ -105,7 +105,7 @@ pub fn run<T>(
     format: Format,
     output: Option<&Path>,
     lang: Lang,
-    analyse: impl FnOnce(&mut Rows) -> Result<T, crate::error::CliError>,
+    analyse: impl FnOnce(&mut Pipe) -> Result<T, crate::error::CliError>,
 ) -> Result<T, crate::error::CliError> {
     let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(IN_FLIGHT);
     let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
@@ -162,7 +162,7 @@ pub fn run<T>(
         let result = match opened {
             Err(e) => Err(e.into()),
             Ok(()) => {
-                let mut rows = Rows {
+                let mut rows = Pipe {
                     batch: Batch::default(),
                     revisions: Vec::new(),
                     full: full_tx,

@@ -10,9 +10,10 @@ use std::collections::VecDeque;
 use std::io;
 
 use tcplens_core::explain::Lang;
-use tcplens_core::schema::{Body, Frame};
+use tcplens_core::schema::{Body, Frame, TcpFrame};
 use tcplens_core::verdict::settle::{HOLD_FRAMES, HOLD_NS};
 use tcplens_core::verdict::Revision;
+use tcplens_drive::tell;
 
 use crate::output::{FrameSink, FrameWriter, OwnedBody, OwnedFrame};
 
@@ -44,14 +45,17 @@ impl Waiting {
     /// Whether it must still wait for its due time: a row that may be revised.
     fn may_be_revised(&self) -> bool {
         match &self.what {
-            Kept::Row(row) => may_be_revised(&row.0.frame(None)),
+            Kept::Row(row) => {
+                matches!(&row.0.body, OwnedBody::Tcp { an, .. } if an.own.may_be_revised())
+            }
             Kept::Lines { .. } => false,
         }
     }
 }
 
-/// The lines of the rows waiting that were rendered, as one stream of bytes: `bytes[0]`
-/// is the stream's byte `base`, and the bytes before `start` were written out.
+/// The lines of the rows waiting that were rendered, as one stream of bytes: the buffer's
+/// first byte is the stream's byte `base`, and the buffer's bytes before `start` were
+/// written out.
 struct Rendered {
     writer: FrameWriter<Vec<u8>>,
     base: u64,
@@ -146,7 +150,7 @@ impl Held {
             let (
                 OwnedFrame {
                     number,
-                    body: OwnedBody::Tcp { rec, an, .. },
+                    body: OwnedBody::Tcp { ends, rec, an },
                     ..
                 },
                 explain,
@@ -162,9 +166,10 @@ impl Held {
             let trigger = an.own.trigger;
             an.own = r.own;
             an.own.trigger = an.own.trigger.or(trigger);
-            // The explanation tells the own verdict: told again as revised.
-            explain.clear();
-            let _ = tcplens_core::explain::explain(self.lang, rec, an, explain);
+            // The explanation tells the own verdict: told again as revised (revisions come
+            // from the built-in engine only).
+            let body = Body::Tcp(TcpFrame { ends, rec, an });
+            tell(&body, self.lang, explain);
         }
     }
 
@@ -242,7 +247,6 @@ mod tests {
     use std::net::{IpAddr, Ipv4Addr};
     use tcplens_core::analysis::FrameAnalysis;
     use tcplens_core::flow::Endpoint;
-    use tcplens_core::schema::TcpFrame;
     use tcplens_core::verdict::{Evidence, Own, OwnVerdict};
 
     fn own(verdict: OwnVerdict) -> Own {
