@@ -95,13 +95,14 @@ CAP=$(capture "$PACKETS" "$CONNS")
 counted=$("$BIN/pcap-floor" "$CAP" | awk '{print $1}')
 [ "$counted" = "$PACKETS" ] || die "$CAP holds $counted packets, not $PACKETS"
 
-# 3. The eight commands. Each prints to stdout, which goes to /dev/null. tcptrace gets -n:
+# 3. The nine commands. Each prints to stdout, which goes to /dev/null. tcptrace gets -n:
 # by default it looks up every address in DNS, which measures the resolver (and hangs
 # without one); tshark resolves no addresses by default either.
-NAMES=(tcplens_conns tcplens_jsonl tcplens_jsonl2 tshark_fields tshark_r tcptrace floor records_floor)
+NAMES=(tcplens_conns tcplens_conns2 tcplens_jsonl tcplens_jsonl2 tshark_fields tshark_r tcptrace floor records_floor)
 label() {
   case "$1" in
-    tcplens_conns) echo 'tcplens conns' ;;
+    tcplens_conns) echo 'tcplens conns --threads 1' ;;
+    tcplens_conns2) echo 'tcplens conns --threads 2' ;;
     tcplens_jsonl) echo 'tcplens analyze --format jsonl --threads 1' ;;
     tcplens_jsonl2) echo 'tcplens analyze --format jsonl --threads 2' ;;
     tshark_fields) echo 'tshark -T fields -e tcp.stream -e tcp.analysis.flags' ;;
@@ -113,7 +114,8 @@ label() {
 }
 command_of() { # name capture -> CMD (array)
   case "$1" in
-    tcplens_conns) CMD=("$BIN/tcplens" conns --no-progress "$2") ;;
+    tcplens_conns) CMD=("$BIN/tcplens" conns --no-progress --threads 1 "$2") ;;
+    tcplens_conns2) CMD=("$BIN/tcplens" conns --no-progress --threads 2 "$2") ;;
     tcplens_jsonl) CMD=("$BIN/tcplens" analyze --no-progress --threads 1 --format jsonl "$2") ;;
     tcplens_jsonl2) CMD=("$BIN/tcplens" analyze --no-progress --threads 2 --format jsonl "$2") ;;
     tshark_fields) CMD=(env -u XDG_CONFIG_HOME HOME="$TSHARK_HOME"
@@ -229,7 +231,7 @@ fi
 STATS=""
 if "$BIN/tcplens" conns --help | grep -q -- '--stats'; then
   say "tcplens conns --stats"
-  "$BIN/tcplens" conns --no-progress --stats "$CAP" >"$OUT/conns-stats.txt" 2>&1 \
+  "$BIN/tcplens" conns --no-progress --threads 1 --stats "$CAP" >"$OUT/conns-stats.txt" 2>&1 \
     || die "tcplens conns --stats failed: see $OUT/conns-stats.txt"
   STATS=$(grep -E '^tcplens: .*(bytes|per conversation)' "$OUT/conns-stats.txt" | head -n 20 || true)
   [ -n "$STATS" ] || STATS="(no line mentions bytes: see $OUT/conns-stats.txt)"
@@ -266,15 +268,17 @@ report() {
   echo
   local r
   r=$(ratio "${MCPU[tshark_fields]}" "$conns")
-  echo "- $(check "$r" '>=' 100) tshark -T fields CPU ÷ tcplens conns CPU = ${r} (target ≥ 100×)"
+  echo "- $(check "$r" '>=' 100) tshark -T fields CPU ÷ tcplens conns --threads 1 CPU = ${r} (target ≥ 100×)"
   r=$(ratio "${MCPU[tcptrace]}" "$conns")
-  echo "- $(check "$r" '>=' 10) tcptrace -n -l CPU ÷ tcplens conns CPU = ${r} (target ≥ 10×)"
+  echo "- $(check "$r" '>=' 10) tcptrace -n -l CPU ÷ tcplens conns --threads 1 CPU = ${r} (target ≥ 10×)"
   r=$(ratio "$conns" "${MCPU[floor]}")
-  echo "- $(check "$r" '<=' 1.5) tcplens conns CPU ÷ floor CPU = ${r} (target ≤ 1.5×)"
+  echo "- $(check "$r" '<=' 1.5) tcplens conns --threads 1 CPU ÷ floor CPU = ${r} (target ≤ 1.5×)"
   r=$(ratio "$conns" "${MCPU[records_floor]}")
   echo "- (no target) tcplens conns CPU ÷ records-floor CPU = ${r}: all of it but the reading"
   r=$(ratio "${MCPU[tshark_fields]}" "$jsonl")
   echo "- $(check "$r" '>=' 25) tshark -T fields CPU ÷ tcplens analyze --format jsonl --threads 1 CPU = ${r} (target ≥ 25×)"
+  r=$(calc '%.2f' "${MWALL[tcplens_conns2]} / ${MWALL[tcplens_conns]}")
+  echo "- $(check "$r" '<=' 0.6) tcplens conns wall, --threads 2 ÷ --threads 1 = ${r} (target ≤ 0.6; $(nproc) CPUs)"
   r=$(calc '%.2f' "${MWALL[tcplens_jsonl2]} / ${MWALL[tcplens_jsonl]}")
   echo "- $(check "$r" '<=' 0.6) tcplens analyze --format jsonl wall, --threads 2 ÷ --threads 1 = ${r} (target ≤ 0.6; $(nproc) CPUs)"
   r=$(ratio "${MRSS[tshark_fields]}" "${MRSS[tcplens_conns]}")

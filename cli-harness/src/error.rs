@@ -19,6 +19,7 @@ pub mod exit {
     pub const DISAGREEMENT: i32 = 10;
     pub const CORE_LIB: i32 = 11;
     pub const NO_SUCH_STREAM: i32 = 12;
+    pub const INTERNAL: i32 = 13;
 }
 
 #[derive(Debug)]
@@ -43,6 +44,8 @@ pub enum CliError {
     },
     /// `diff-tshark --min-agreement` was not met.
     Disagreement { rows: Vec<String>, min: f64 },
+    /// A thread of tcplens's own failed (a bug: the message says what it was).
+    Internal(String),
 }
 
 impl CliError {
@@ -61,6 +64,7 @@ impl CliError {
             CliError::CoreLib(_) => exit::CORE_LIB,
             CliError::Disagreement { .. } => exit::DISAGREEMENT,
             CliError::NoSuchStream { .. } | CliError::EmptyRange { .. } => exit::NO_SUCH_STREAM,
+            CliError::Internal(_) => exit::INTERNAL,
         }
     }
 }
@@ -72,6 +76,7 @@ impl fmt::Display for CliError {
             CliError::Output(e) => write!(f, "cannot write the results: {e}"),
             CliError::Tshark { reason } => f.write_str(reason),
             CliError::CoreLib(e) => e.fmt(f),
+            CliError::Internal(why) => f.write_str(why),
             CliError::NoSuchStream { name, stream } => write!(
                 f,
                 "{name} has no TCP stream {stream} (`tcplens conns {name}` lists the streams)"
@@ -113,6 +118,7 @@ impl From<DriveError> for CliError {
             DriveError::Capture(e) => CliError::Capture(e),
             DriveError::CoreLib(e) => CliError::CoreLib(e),
             DriveError::Output(e) => CliError::Output(e),
+            e @ DriveError::Worker(_) => CliError::Internal(e.to_string()),
         }
     }
 }

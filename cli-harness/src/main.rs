@@ -124,9 +124,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = LangArg::En)]
         lang: LangArg,
         /// Print the conversation table's memory to standard error: conversations in
-        /// memory, evicted, and bytes of analysis state per conversation.
+        /// memory, evicted, and bytes of analysis state per conversation (of all the
+        /// threads' tables together).
         #[arg(long)]
         stats: bool,
+        /// Threads for a file: with N of 2 or more, one reads and decodes the frames and
+        /// N analyse them, each holding the conversations of a share of the 4-tuples; the
+        /// output is the same bytes whatever the count. Default: the machine's cores.
+        /// `--diagnose` (which sees every conversation at once), standard input and a live
+        /// capture use one; so does a capture with more conversations than --max-conns,
+        /// which is read again on one thread to evict as it always has.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        threads: Option<u32>,
     },
     /// A ladder diagram of one connection, as SVG.
     Diagram(pictures::DiagramArgs),
@@ -389,6 +398,7 @@ fn analyze_with<E: Engine>(
                 analyzer.counters(),
                 ConnsFormat::Table,
                 lang,
+                1,
             )?;
         }
     }
@@ -528,20 +538,6 @@ fn report_evictions(analyzer: &Analyzer, name: &str) {
     }
 }
 
-/// `conns --stats`: what the conversation table holds and costs.
-fn print_table_stats(analyzer: &Analyzer) {
-    let t = analyzer.conversations();
-    let bytes = t.state_bytes();
-    eprintln!(
-        "tcplens: conversations: {} created, {} in memory, {} evicted; analysis state {} bytes = {:.0} B per conversation in memory",
-        t.created(),
-        t.len(),
-        t.evictions().total(),
-        bytes,
-        bytes as f64 / t.len().max(1) as f64
-    );
-}
-
 fn print_counters(analyzer: &Analyzer, name: &str, interrupted: bool) {
     let c = analyzer.counters();
     eprintln!(
@@ -568,6 +564,101 @@ struct ConnsOptions<'a> {
     diagnose: bool,
     lang: Lang,
     stats: bool,
+    /// `--threads`: with 2 or more, the conversations are sharded across that many
+    /// threads (`tcplens_drive::run_sharded`).
+    threads: u32,
+}
+
+/// The conversations `conns` read: one analyzer's table, or the shards' tables merged.
+/// One of them per run: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+enum Tables {
+    One(Analyzer),
+    Sharded(drive::Sharded),
+}
+
+impl Tables {
+    fn counters(&self) -> &tcplens_core::Counters {
+        match self {
+            Tables::One(a) => a.counters(),
+            Tables::Sharded(s) => s.counters(),
+        }
+    }
+
+    /// Conversations created (= the next stream number).
+    fn created(&self) -> u32 {
+        match self {
+            Tables::One(a) => a.conversations().created(),
+            Tables::Sharded(s) => s.created(),
+        }
+    }
+
+    /// A row per conversation in memory, in stream order.
+    fn rows(&self, first_ns: Option<i64>) -> Vec<ConnRow> {
+        let start = first_ns.unwrap_or(0);
+        match self {
+            Tables::One(a) => rows(a, first_ns),
+            // Building the rows on several threads measured slower (their memory is new
+            // to each), so they are built here.
+            Tables::Sharded(s) => s
+                .conversations()
+                .map(|(stream, c)| {
+                    let mut row = ConnRow::new(c, start);
+                    row.record.stream = stream;
+                    row
+                })
+                .collect(),
+        }
+    }
+
+    /// `conns --stats`: what the conversation tables hold and cost.
+    fn print_stats(&self) {
+        let (created, len, evicted, bytes, threads) = match self {
+            Tables::One(a) => {
+                let t = a.conversations();
+                let evicted = t.evictions().total();
+                (t.created(), t.len(), evicted, t.state_bytes(), 1)
+            }
+            // Over the cap, a sharded run gives way to one thread: nothing is evicted.
+            Tables::Sharded(s) => {
+                let n = s.created();
+                (n, n as usize, 0, s.state_bytes(), s.threads())
+            }
+        };
+        eprintln!(
+            "tcplens: conversations: {created} created, {len} in memory, {evicted} evicted, on {threads} {}; analysis state {bytes} bytes = {:.0} B per conversation in memory",
+            plural(threads as u64, "thread", "threads"),
+            bytes as f64 / len.max(1) as f64
+        );
+    }
+}
+
+/// The analyzer `conns` reads with: statistics gathered, and with `diagnose` the
+/// diagnosis, else no own verdicts (the table shows none).
+fn conns_analyzer(max_conns: usize, diagnose: bool) -> Analyzer {
+    let mut analyzer = Analyzer::with_max_conns(max_conns);
+    analyzer.gather_statistics();
+    if diagnose {
+        // Times from the capture's first frame, as tcplens has always counted them.
+        analyzer.diagnose(TimeOrigin::FirstFrame);
+    } else {
+        analyzer.skip_own_verdicts();
+    }
+    analyzer
+}
+
+/// `conns` on one thread.
+fn conns_one(
+    input: &InputArgs,
+    src: &mut Source,
+    diagnose: bool,
+) -> Result<(Tables, drive::End), CliError> {
+    let mut analyzer = conns_analyzer(input.max_conns, diagnose);
+    let end = drive::run(src, &mut analyzer, input.drive_options(), |_, _, _, _| {
+        Ok(())
+    })?;
+    report_evictions(&analyzer, &src.name);
+    Ok((Tables::One(analyzer), end))
 }
 
 fn conns(input: &InputArgs, opts: &ConnsOptions<'_>) -> Result<(), CliError> {
@@ -578,32 +669,40 @@ fn conns(input: &InputArgs, opts: &ConnsOptions<'_>) -> Result<(), CliError> {
         diagnose,
         lang,
         stats,
+        threads,
     } = *opts;
     let mut src = input.open()?;
-    let mut analyzer = Analyzer::with_max_conns(input.max_conns);
-    analyzer.gather_statistics();
-    if diagnose {
-        // Times from the capture's first frame, as tcplens has always counted them.
-        analyzer.diagnose(TimeOrigin::FirstFrame);
+    // A file that can be read again, should the cap call for one thread after all.
+    let sharded = threads > 1 && !diagnose && input.interface.is_none() && src.size.is_some();
+    let (mut tables, end) = if sharded {
+        let run = drive::run_sharded(
+            &mut src,
+            threads as usize,
+            input.max_conns,
+            input.drive_options(),
+            || conns_analyzer(0, false),
+        )?;
+        match run {
+            drive::Sharding::Done(mut s) => {
+                let end = std::mem::take(&mut s.end);
+                (Tables::Sharded(s), end)
+            }
+            drive::Sharding::OverCap => {
+                src = input.open()?;
+                conns_one(input, &mut src, diagnose)?
+            }
+        }
     } else {
-        // The table shows no per-frame verdict.
-        analyzer.skip_own_verdicts();
-    }
-    let end = drive::run(
-        &mut src,
-        &mut analyzer,
-        input.drive_options(),
-        |_, _, _, _| Ok(()),
-    )?;
-    report_evictions(&analyzer, &src.name);
+        conns_one(input, &mut src, diagnose)?
+    };
     if stats {
-        print_table_stats(&analyzer);
+        tables.print_stats();
     }
-    let mut rows = rows(&analyzer, end.first_ns);
+    let mut rows = tables.rows(end.first_ns);
     if !streams.is_empty() {
         rows.retain(|r| streams.contains(&r.stream));
     }
-    if diagnose {
+    if let (true, Tables::One(analyzer)) = (diagnose, &mut tables) {
         let mut findings: Vec<Finding> = Vec::new();
         analyzer.finish_diagnosis(&mut findings);
         conns::attach_diagnosis(&mut rows, &findings, lang);
@@ -630,7 +729,14 @@ fn conns(input: &InputArgs, opts: &ConnsOptions<'_>) -> Result<(), CliError> {
                 None => Box::new(io::stdout().lock()),
             };
             let mut out = io::BufWriter::new(out);
-            conns::write(&mut out, &rows, analyzer.counters(), format, lang)?;
+            conns::write(
+                &mut out,
+                &rows,
+                tables.counters(),
+                format,
+                lang,
+                threads as usize,
+            )?;
             out.flush()?;
         }
     }
@@ -638,11 +744,7 @@ fn conns(input: &InputArgs, opts: &ConnsOptions<'_>) -> Result<(), CliError> {
     if let Some(e) = end.broke {
         return Err(e.into());
     }
-    no_such_stream(
-        &src.name,
-        streams,
-        u64::from(analyzer.conversations().created()),
-    )
+    no_such_stream(&src.name, streams, u64::from(tables.created()))
 }
 
 fn main() -> ExitCode {
@@ -690,6 +792,7 @@ fn main() -> ExitCode {
             diagnose,
             lang,
             stats,
+            threads,
         } => conns(
             input,
             &ConnsOptions {
@@ -699,6 +802,9 @@ fn main() -> ExitCode {
                 diagnose: *diagnose,
                 lang: (*lang).into(),
                 stats: *stats,
+                threads: threads.unwrap_or_else(|| {
+                    std::thread::available_parallelism().map_or(1, |n| n.get() as u32)
+                }),
             },
         ),
         Command::DiffTshark {

@@ -61,6 +61,17 @@ pub enum Outcome<'a> {
     Undecodable(DecodeError),
 }
 
+/// What decoding made of a frame before any conversation is looked up
+/// ([`Analyzer::route`]).
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, Copy)]
+pub enum Routed<'a> {
+    /// A TCP segment, for [`Analyzer::analyse_segment`] in its conversation.
+    Segment(TcpSegment<'a>),
+    /// Anything else, already the frame's outcome (never [`Outcome::Tcp`]).
+    Done(Outcome<'a>),
+}
+
 /// Test builds only (`--features test-panic`): the core panics on the frame numbered
 /// `TCPLENS_TEST_PANIC_FRAME`, before counting it, so tests can show that hosts survive a
 /// panic in the core and keep their frame numbers. Never in a release build of tcplens.
@@ -212,20 +223,8 @@ impl Analyzer {
         orig_len: u32,
         ts_ns: i64,
     ) -> Outcome<'a> {
-        #[cfg(feature = "test-panic")]
-        test_panic::on_frame(self.counters.frames + 1);
-        match LinkType::from_linktype(linktype) {
-            Some(link) => self.process(link, data, orig_len, ts_ns),
-            None => {
-                self.counters.frames += 1;
-                if let Some(d) = self.diagnoser.as_mut() {
-                    d.on_frame(ts_ns);
-                }
-                let e = DecodeError::UnsupportedLinkType(linktype);
-                self.counters.count_error(e);
-                Outcome::Undecodable(e)
-            }
-        }
+        let routed = self.route_linktype(linktype, data, orig_len, ts_ns);
+        self.analyse_routed(routed, ts_ns)
     }
 
     /// Analyses one frame. `orig_len` is its length on the wire; `ts_ns` its capture time.
@@ -236,6 +235,63 @@ impl Analyzer {
         orig_len: u32,
         ts_ns: i64,
     ) -> Outcome<'a> {
+        let routed = self.route(link, data, orig_len, ts_ns);
+        self.analyse_routed(routed, ts_ns)
+    }
+
+    fn analyse_routed<'a>(&mut self, routed: Routed<'a>, ts_ns: i64) -> Outcome<'a> {
+        match routed {
+            Routed::Segment(segment) => {
+                // Frame numbers are Wireshark's: every frame fed counts.
+                let frame = self.counters.frames as u32;
+                let (record, analysis) = self.analyse_segment(frame, &segment, ts_ns);
+                Outcome::Tcp {
+                    segment,
+                    record,
+                    analysis,
+                }
+            }
+            Routed::Done(outcome) => outcome,
+        }
+    }
+
+    /// The first half of [`process_linktype`](Self::process_linktype): the frame is
+    /// counted, decoded and, if it is an IP fragment, reassembled; nothing about any
+    /// conversation is read or changed. A TCP segment comes back to be analysed in its
+    /// conversation by [`analyse_segment`](Self::analyse_segment), possibly by another
+    /// analyzer that holds that conversation (`conns --threads`: one analyzer decodes,
+    /// others, each holding the conversations of one shard of the 4-tuples, analyse).
+    pub fn route_linktype<'a>(
+        &mut self,
+        linktype: u32,
+        data: &'a [u8],
+        orig_len: u32,
+        ts_ns: i64,
+    ) -> Routed<'a> {
+        #[cfg(feature = "test-panic")]
+        test_panic::on_frame(self.counters.frames + 1);
+        match LinkType::from_linktype(linktype) {
+            Some(link) => self.route(link, data, orig_len, ts_ns),
+            None => {
+                self.counters.frames += 1;
+                if let Some(d) = self.diagnoser.as_mut() {
+                    d.on_frame(ts_ns);
+                }
+                let e = DecodeError::UnsupportedLinkType(linktype);
+                self.counters.count_error(e);
+                Routed::Done(Outcome::Undecodable(e))
+            }
+        }
+    }
+
+    /// [`route_linktype`](Self::route_linktype) for a known link type.
+    pub fn route<'a>(
+        &mut self,
+        link: LinkType,
+        data: &'a [u8],
+        orig_len: u32,
+        ts_ns: i64,
+    ) -> Routed<'a> {
         self.counters.frames += 1;
         if let Some(d) = self.diagnoser.as_mut() {
             d.on_frame(ts_ns);
@@ -248,16 +304,14 @@ impl Analyzer {
         &mut self,
         decoded: Result<Decoded<'a>, DecodeError>,
         ts_ns: i64,
-    ) -> Outcome<'a> {
-        match decoded {
+    ) -> Routed<'a> {
+        Routed::Done(match decoded {
             Ok(Decoded::Tcp(segment)) => {
                 self.counters.tcp += 1;
-                let (record, analysis) = self.on_tcp(&segment, ts_ns);
-                Outcome::Tcp {
-                    segment,
-                    record,
-                    analysis,
+                if matches!(segment.kind, SegmentKind::IcmpQuoted(_)) {
+                    self.counters.icmp_quoted += 1;
                 }
+                return Routed::Segment(segment);
             }
             Ok(Decoded::Quote(quote)) => {
                 self.counters.tcp += 1;
@@ -268,23 +322,23 @@ impl Analyzer {
                 self.counters.not_tcp += 1;
                 Outcome::NotTcp(why)
             }
-            Ok(Decoded::Fragment(f)) => self.on_fragment(&f, ts_ns),
+            Ok(Decoded::Fragment(f)) => return self.on_fragment(&f, ts_ns),
             Err(e) => {
                 self.counters.count_error(e);
                 Outcome::Undecodable(e)
             }
-        }
+        })
     }
 
     /// A fragment: held (not TCP) until it completes its datagram, which this frame then
     /// carries. A fragment inside a reassembled datagram (a fragmented packet in a
     /// fragmented tunnel) goes round again; tunnels bound the nesting.
-    fn on_fragment(&mut self, f: &IpFragment<'_>, ts_ns: i64) -> Outcome<'static> {
+    fn on_fragment(&mut self, f: &IpFragment<'_>, ts_ns: i64) -> Routed<'static> {
         let datagram = self.defrag.add(f, ts_ns);
         self.counters.fragments = self.defrag.counters();
         let Some(datagram) = datagram else {
             self.counters.not_tcp += 1;
-            return Outcome::NotTcp(NotTcp::Fragment);
+            return Routed::Done(Outcome::NotTcp(NotTcp::Fragment));
         };
         match wire::decode_reassembled(f, &datagram) {
             Ok(Decoded::Tcp(segment)) => {
@@ -297,9 +351,28 @@ impl Analyzer {
         }
     }
 
-    fn on_tcp(&mut self, seg: &TcpSegment<'_>, ts_ns: i64) -> (FrameRecord, FrameAnalysis) {
-        // Frame numbers are Wireshark's: every frame fed counts.
-        let frame = self.counters.frames as u32;
+    /// The second half of [`process_linktype`](Self::process_linktype): the segment of
+    /// frame `frame` (Wireshark's number), which [`route`](Self::route) returned, analysed
+    /// in its conversation. The frames of one conversation must come in capture order; what
+    /// the analysis of a conversation reads is its own frames, so conversations split
+    /// across analyzers by 4-tuple give the same records (without a cap, a diagnosis or own
+    /// verdicts' revisions, which see every conversation; their counters are the routing
+    /// analyzer's).
+    pub fn analyse_segment(
+        &mut self,
+        frame: u32,
+        seg: &TcpSegment<'_>,
+        ts_ns: i64,
+    ) -> (FrameRecord, FrameAnalysis) {
+        self.on_tcp(frame, seg, ts_ns)
+    }
+
+    fn on_tcp(
+        &mut self,
+        frame: u32,
+        seg: &TcpSegment<'_>,
+        ts_ns: i64,
+    ) -> (FrameRecord, FrameAnalysis) {
         let lookup = self.conversations.lookup(seg, ts_ns);
         if let Some(d) = self.diagnoser.as_mut() {
             // Conversations evicted to make room say what they know first.
@@ -345,7 +418,6 @@ impl Analyzer {
             SegmentKind::HeaderOnly | SegmentKind::IcmpQuoted(_) => {
                 // Named conversation, raw numbers, nothing else.
                 if matches!(seg.kind, SegmentKind::IcmpQuoted(_)) {
-                    self.counters.icmp_quoted += 1;
                     rec.bits.set(RecordBits::ICMP_QUOTED, true);
                 }
                 analysis.window_scaled = Some(conv.analysis.window_scaled(

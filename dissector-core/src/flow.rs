@@ -347,6 +347,71 @@ impl KeyHasher {
     }
 }
 
+/// Which shard a segment's conversation belongs to, for analysers that each hold the
+/// conversations of one shard (`conns --threads`). Every segment of a 4-tuple, in both
+/// directions and across port reuse, goes to the same shard. The 4-tuple's hash picks one of
+/// [`Sharder::PARTS`] equal parts, and each shard owns a number of parts: its share of the
+/// conversations. The seed is drawn apart from the tables' own, so the 4-tuples of one shard
+/// still spread over all of its table's buckets.
+#[derive(Debug, Clone, Copy)]
+pub struct Sharder {
+    hasher: KeyHasher,
+    /// The shard of each part.
+    shard_of_part: [u8; Sharder::PARTS],
+}
+
+impl Sharder {
+    /// The parts the hashes are cut into: the finest share a shard can have is one of them.
+    pub const PARTS: usize = 64;
+
+    /// Shards owning `parts[i]` parts each (their sum at most [`PARTS`](Self::PARTS); the
+    /// last shard takes what is left). At most 256 shards, and each gets at least one
+    /// part while parts last.
+    pub fn new(parts: &[usize]) -> Sharder {
+        let mut shard_of_part = [0u8; Self::PARTS];
+        let n = parts.len().clamp(1, 256);
+        let mut next = 0;
+        for (shard, &p) in parts.iter().enumerate().take(n - 1) {
+            for _ in 0..p.max(1) {
+                if next < Self::PARTS {
+                    shard_of_part[next] = shard as u8;
+                    next += 1;
+                }
+            }
+        }
+        for part in &mut shard_of_part[next..] {
+            *part = (n - 1) as u8;
+        }
+        Sharder {
+            hasher: KeyHasher::default(),
+            shard_of_part,
+        }
+    }
+
+    /// `n` shards with equal shares, but for the first, which owns `first` parts.
+    pub fn with_first(n: usize, first: usize) -> Sharder {
+        let n = n.clamp(1, Self::PARTS);
+        if n == 1 {
+            return Sharder::new(&[Self::PARTS]);
+        }
+        let first = first.clamp(1, Self::PARTS - (n - 1));
+        let rest = Self::PARTS - first;
+        let mut parts = vec![first];
+        parts.extend((0..n - 1).map(|i| rest * (i + 1) / (n - 1) - rest * i / (n - 1)));
+        Sharder::new(&parts)
+    }
+
+    /// The shard of `seg`'s conversation.
+    #[inline]
+    pub fn shard(&self, seg: &TcpSegment<'_>) -> usize {
+        let (src, dst) = endpoints(seg);
+        let h = self.hasher.hash(src, dst);
+        // Multiply-shift: the high bits pick the part, evenly.
+        let part = ((u128::from(h) * Self::PARTS as u128) >> 64) as usize;
+        usize::from(self.shard_of_part[part])
+    }
+}
+
 /// All conversations in memory, with an optional cap.
 ///
 /// Without a cap every conversation stays, as in Wireshark, and the slot of a conversation
@@ -963,5 +1028,57 @@ mod tests {
         );
         assert_eq!(h.hash(x, y), h.hash(y, x));
         assert_ne!(KeyHasher::default().hash(a, b), h.hash(a, b));
+    }
+
+    #[test]
+    fn a_conversation_has_one_shard_and_shards_share_the_load() {
+        for n in [1, 2, 3, 8] {
+            let sharder = Sharder::with_first(n, Sharder::PARTS / n);
+            let mut load = vec![0u32; n];
+            for i in 0..4000u32 {
+                let a = format!("10.{}.{}.{}:{}", i % 3, i % 251, i % 7, 1024 + i);
+                let v6 = format!("[2001:db8::{:x}]:{}", i, 2000 + i % 3);
+                let pairs = [
+                    (SegBuilder::v4(&a, B), SegBuilder::v4(B, &a)),
+                    (
+                        SegBuilder::v6(&v6, "[2001:db8::1]:443"),
+                        SegBuilder::v6("[2001:db8::1]:443", &v6),
+                    ),
+                ];
+                for (there, back) in pairs {
+                    let there = with_seg(there.flags("S"), |s| sharder.shard(s));
+                    let back = with_seg(back.flags("SA"), |s| sharder.shard(s));
+                    assert_eq!(there, back, "{a} {v6}");
+                    assert!(there < n);
+                    load[there] += 1;
+                }
+            }
+            // 8,000 conversations: each shard within a fifth of its share.
+            let share = 8000 / n as u32;
+            for l in load {
+                assert!(
+                    l.abs_diff(share) < share / 5,
+                    "{n} shards: {l} against {share}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_shard_owns_its_parts() {
+        let parts = |s: &Sharder| {
+            let mut count = [0usize; 4];
+            for &p in &s.shard_of_part {
+                count[p as usize] += 1;
+            }
+            count
+        };
+        assert_eq!(parts(&Sharder::with_first(2, 20)), [20, 44, 0, 0]);
+        assert_eq!(parts(&Sharder::with_first(3, 4)), [4, 30, 30, 0]);
+        assert_eq!(parts(&Sharder::with_first(4, 1)), [1, 21, 21, 21]);
+        // Each shard keeps at least one part.
+        assert_eq!(parts(&Sharder::with_first(3, 64)), [62, 1, 1, 0]);
+        assert_eq!(parts(&Sharder::with_first(1, 5)), [64, 0, 0, 0]);
+        assert_eq!(parts(&Sharder::new(&[0, 0, 0])), [1, 1, 62, 0]);
     }
 }

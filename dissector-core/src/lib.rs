@@ -44,7 +44,7 @@ pub mod text;
 pub mod verdict;
 pub mod wire;
 
-pub use analyzer::{Analyzer, Counters, Outcome};
+pub use analyzer::{Analyzer, Counters, Outcome, Routed};
 pub use lifecycle::{Event, Handshake, Side, TcpState, Teardown};
 pub use record::FrameRecord;
 pub use wire::{DecodeError, LinkType, NotTcp, TcpQuote, TcpSegment};

@@ -22,16 +22,19 @@ mod clock;
 #[allow(unsafe_code)]
 mod corelib;
 mod engine;
+mod shard;
 
 use std::fmt;
 use std::io::{self, IsTerminal};
+use std::ops::ControlFlow;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use tcplens_capture::{CaptureError, Next, Source};
+use tcplens_capture::{CaptureError, Frame, Next, Source};
 
 pub use clock::Clock;
 pub use corelib::{CoreLib, CoreLibError};
 pub use engine::{tell, Engine, Seen, TcpFrame};
+pub use shard::{run_sharded, Sharded, Sharding};
 
 /// Files of this size or more get a progress bar (when standard error is a terminal).
 pub const PROGRESS_MIN_BYTES: u64 = 64 << 20;
@@ -72,6 +75,8 @@ pub enum DriveError {
     CoreLib(CoreLibError),
     /// The sink could not write its output.
     Output(io::Error),
+    /// A worker thread of a sharded run failed (a panic, with its message).
+    Worker(String),
 }
 
 impl fmt::Display for DriveError {
@@ -80,6 +85,10 @@ impl fmt::Display for DriveError {
             DriveError::Capture(e) => e.fmt(f),
             DriveError::CoreLib(e) => e.fmt(f),
             DriveError::Output(e) => write!(f, "cannot write the results: {e}"),
+            DriveError::Worker(why) => write!(
+                f,
+                "an analysis thread failed ({why}); --threads 1 analyses on one thread"
+            ),
         }
     }
 }
@@ -117,6 +126,21 @@ where
     E: Engine + ?Sized,
     F: FnMut(&mut E, u64, i64, &Seen<'_>) -> io::Result<()>,
 {
+    let mut start = None;
+    frames(src, opts, |number, frame| {
+        let start = *start.get_or_insert(frame.ts_ns);
+        let seen = engine.feed(number, frame)?;
+        sink(engine, number, frame.ts_ns.saturating_sub(start), &seen)?;
+        Ok(ControlFlow::Continue(()))
+    })
+}
+
+/// The loop's policy (numbers, clock, damage, progress) around `each`, which is handed
+/// every frame of `src` with its number, until it breaks.
+fn frames<F>(src: &mut Source, opts: Options, mut each: F) -> Result<End, DriveError>
+where
+    F: FnMut(u64, &Frame<'_>) -> Result<ControlFlow<()>, DriveError>,
+{
     let progress = progress_bar(src, opts);
     let mut end = End::default();
     let mut read_bytes: u64 = 0;
@@ -136,10 +160,11 @@ where
         };
         end.frames += 1;
         let number = end.frames;
-        let start = *end.first_ns.get_or_insert(frame.ts_ns);
+        end.first_ns.get_or_insert(frame.ts_ns);
         end.clock.observe(number, frame.ts_ns);
-        let seen = engine.feed(number, &frame)?;
-        sink(engine, number, frame.ts_ns.saturating_sub(start), &seen)?;
+        if each(number, &frame)?.is_break() {
+            break;
+        }
         if let Some(pb) = &progress {
             read_bytes = read_bytes.saturating_add(frame.data.len() as u64 + 16);
             if number.is_multiple_of(4096) {

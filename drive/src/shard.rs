@@ -1,0 +1,454 @@
+//! The loop with its conversations sharded across worker threads (`conns --threads N`).
+//!
+//! The loop's thread reads each frame, decodes it and reassembles IP fragments
+//! ([`Analyzer::route_linktype`]: every capture-wide counter is counted there), then hands
+//! each TCP segment to the thread that owns its 4-tuple ([`Sharder`]): itself, for a
+//! smaller share (it also reads and decodes, [`reader_parts`]), or one of the workers. Each
+//! thread holds the conversations of its shard in an analyzer of its own and analyses them
+//! in capture order ([`Analyzer::analyse_segment`]); what a conversation's analysis reads is
+//! its own frames, so a conversation comes out as it would on one thread.
+//!
+//! A worker numbers its conversations in its own order. The merge numbers them all by
+//! their first frame, which is how one thread numbers them (a frame creates at most one
+//! conversation), so stream numbers, and every output built from the tables, are the same
+//! whatever the thread count.
+//!
+//! What sees every conversation at once is not sharded: the diagnosis, the own verdicts'
+//! revisions, and the cap. Under a cap ([`Analyzer::with_max_conns`]), the table evicts as
+//! a whole, so the workers count the conversations they create together, and a capture that
+//! has more than the cap stops the sharded run at once ([`Sharding::OverCap`]): the command
+//! reads it again on one thread.
+//!
+//! Segments travel in batches of [`BATCH`], at most [`IN_FLIGHT`] batches ahead of each
+//! worker, and emptied batches come back to be refilled: memory stays bounded and nothing
+//! is allocated per segment once the batches have grown.
+
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use tcplens_capture::Source;
+use tcplens_core::flow::{Conversation, Sharder};
+use tcplens_core::{Analyzer, Counters, Routed, TcpSegment};
+
+use crate::{frames, DriveError, End, Options};
+
+/// Segments per batch.
+pub const BATCH: usize = 1024;
+/// Batches sent to a worker and not yet analysed, at most.
+pub const IN_FLIGHT: usize = 4;
+
+/// One TCP segment for a worker, without its payload (the conversation tables read none
+/// when the own verdicts are off, which sharding requires).
+struct Job {
+    frame: u64,
+    ts_ns: i64,
+    seg: TcpSegment<'static>,
+}
+
+/// The share of the conversations the loop's thread analyses itself, in
+/// [`Sharder::PARTS`]ths, when `threads` threads run. It balances the threads when
+/// decoding costs the loop's thread about 0.4 of what analysing them all costs (as on the
+/// benchmark captures, small packets and large, measured with `perf record`): for two
+/// threads 19 of 64 parts, for three 4, from four on 1.
+pub fn reader_parts(threads: usize) -> usize {
+    let n = threads.max(1) as f64;
+    let share = (1.0 - (n - 1.0) * 0.4) / n;
+    ((share * Sharder::PARTS as f64).round() as usize).max(1)
+}
+
+/// How a sharded run ended.
+#[derive(Debug)]
+pub enum Sharding {
+    Done(Sharded),
+    /// The capture has more conversations than the cap: the run stopped, to be made again
+    /// on one thread, where the cap evicts as it always has.
+    OverCap,
+}
+
+/// The tables of a sharded run, merged.
+#[derive(Debug)]
+pub struct Sharded {
+    pub end: End,
+    /// Each thread's analyzer, holding the conversations of its shard, with the stream
+    /// number of each (indexed by its number in the shard's table). The first is the loop
+    /// thread's, which decoded every frame: its counters are the capture's.
+    shards: Vec<(Analyzer, Vec<u32>)>,
+    /// Every conversation in stream order: (shard, its number in the shard's table).
+    order: Vec<(u32, u32)>,
+}
+
+impl Sharded {
+    pub fn counters(&self) -> &Counters {
+        self.shards[0].0.counters()
+    }
+
+    /// The threads the run had.
+    pub fn threads(&self) -> usize {
+        self.shards.len()
+    }
+
+    /// Conversations created (= the next stream number).
+    pub fn created(&self) -> u32 {
+        self.order.len() as u32
+    }
+
+    /// Every conversation with its stream number, in stream order. The conversation's own
+    /// `stream` is its shard's number for it: read the number given here.
+    pub fn conversations(&self) -> impl Iterator<Item = (u32, &Conversation)> + '_ {
+        self.conversations_in(0..self.order.len())
+    }
+
+    /// The conversations of streams `range` (clamped to those created), with their stream
+    /// numbers, in stream order: to work on parts of the run on threads of their own.
+    pub fn conversations_in(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (u32, &Conversation)> + Send + '_ {
+        let end = range.end.min(self.order.len());
+        let start = range.start.min(end);
+        self.order[start..end]
+            .iter()
+            .zip(start..)
+            .filter_map(|(&(shard, local), stream)| {
+                let c = self
+                    .shards
+                    .get(shard as usize)?
+                    .0
+                    .conversations()
+                    .get(local)?;
+                Some((stream as u32, c))
+            })
+    }
+
+    /// Bytes of analysis state held by all the shards' tables together.
+    pub fn state_bytes(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|(a, _)| a.conversations().state_bytes())
+            .sum()
+    }
+}
+
+/// A worker's end of its lane.
+struct Lane {
+    batch: Vec<Job>,
+    full: mpsc::SyncSender<Vec<Job>>,
+    empty: mpsc::Receiver<Vec<Job>>,
+}
+
+impl Lane {
+    fn send(&mut self) -> Result<(), DriveError> {
+        let next = self
+            .empty
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+        let batch = std::mem::replace(&mut self.batch, next);
+        // A worker stops early only by a panic, which the join reports.
+        self.full.send(batch).map_err(|_| stopped(None))
+    }
+}
+
+/// One thread's shard: its analyzer, and the first frame of each conversation it created,
+/// in its own stream order.
+struct Shard {
+    analyzer: Analyzer,
+    firsts: Vec<u64>,
+}
+
+/// What the threads share: the conversations created by all, and whether that went over
+/// the cap.
+struct Cap<'a> {
+    max_conns: usize,
+    created: &'a AtomicUsize,
+    over: &'a AtomicBool,
+}
+
+impl Shard {
+    /// Analyses `seg` in its conversation; false once the conversations of all the shards
+    /// together went over the cap.
+    #[inline]
+    fn step(&mut self, frame: u64, seg: &TcpSegment<'_>, ts_ns: i64, cap: &Cap<'_>) -> bool {
+        let (rec, _) = self.analyzer.analyse_segment(frame as u32, seg, ts_ns);
+        // Without a cap of its own the table numbers its conversations in order.
+        if rec.stream as usize == self.firsts.len() {
+            self.firsts.push(frame);
+            let total = cap.created.fetch_add(1, Ordering::Relaxed) + 1;
+            if cap.max_conns > 0 && total > cap.max_conns {
+                cap.over.store(true, Ordering::Relaxed);
+                return false;
+            }
+        }
+        true
+    }
+}
+
+fn worker(
+    mut shard: Shard,
+    full: mpsc::Receiver<Vec<Job>>,
+    empty: mpsc::Sender<Vec<Job>>,
+    cap: &Cap<'_>,
+) -> Shard {
+    for mut batch in full {
+        if !cap.over.load(Ordering::Relaxed) {
+            for job in &batch {
+                if !shard.step(job.frame, &job.seg, job.ts_ns, cap) {
+                    break;
+                }
+            }
+        }
+        batch.clear();
+        // The loop may have ended already; then the batch is not needed.
+        let _ = empty.send(batch);
+    }
+    shard
+}
+
+/// Reads `src` with its conversations sharded across `threads` threads (this one and
+/// `threads - 1` workers), each with an analyzer `make` returns (with no cap, and neither
+/// diagnosing nor judging own verdicts: they are not sharded). `max_conns` is the cap the
+/// run must not exceed (0: none).
+pub fn run_sharded(
+    src: &mut Source,
+    threads: usize,
+    max_conns: usize,
+    opts: Options,
+    make: impl Fn() -> Analyzer + Sync,
+) -> Result<Sharding, DriveError> {
+    let threads = threads.clamp(1, Sharder::PARTS);
+    let created = AtomicUsize::new(0);
+    let over = AtomicBool::new(false);
+    let cap = Cap {
+        max_conns,
+        created: &created,
+        over: &over,
+    };
+    let mut own = Shard {
+        analyzer: make(),
+        firsts: Vec::new(),
+    };
+    let sharder = Sharder::with_first(threads, reader_parts(threads));
+    std::thread::scope(|scope| {
+        let mut lanes = Vec::with_capacity(threads - 1);
+        let mut handles = Vec::with_capacity(threads - 1);
+        for i in 1..threads {
+            let (full_tx, full_rx) = mpsc::sync_channel::<Vec<Job>>(IN_FLIGHT);
+            let (empty_tx, empty_rx) = mpsc::channel::<Vec<Job>>();
+            let shard = Shard {
+                analyzer: make(),
+                firsts: Vec::new(),
+            };
+            let cap = &cap;
+            let handle = std::thread::Builder::new()
+                .name(format!("tcplens-shard-{i}"))
+                .spawn_scoped(scope, move || worker(shard, full_rx, empty_tx, cap))
+                .map_err(|e| stopped(Some(e.to_string())))?;
+            handles.push(handle);
+            lanes.push(Lane {
+                batch: Vec::with_capacity(BATCH),
+                full: full_tx,
+                empty: empty_rx,
+            });
+        }
+        let result = frames(src, opts, |number, frame| {
+            if over.load(Ordering::Relaxed) {
+                return Ok(ControlFlow::Break(()));
+            }
+            let routed = own.analyzer.route_linktype(
+                frame.linktype,
+                frame.data,
+                frame.orig_len,
+                frame.ts_ns,
+            );
+            if let Routed::Segment(seg) = routed {
+                match sharder.shard(&seg) {
+                    0 => {
+                        own.step(number, &seg, frame.ts_ns, &cap);
+                    }
+                    i => {
+                        let lane = &mut lanes[i - 1];
+                        lane.batch.push(Job {
+                            frame: number,
+                            ts_ns: frame.ts_ns,
+                            seg: seg.detached(),
+                        });
+                        if lane.batch.len() >= BATCH {
+                            lane.send()?;
+                        }
+                    }
+                }
+            }
+            Ok(ControlFlow::Continue(()))
+        });
+        // The last segments; then the lanes close and the workers end.
+        let result = result.and_then(|end| {
+            for lane in &mut lanes {
+                if !lane.batch.is_empty() {
+                    lane.send()?;
+                }
+            }
+            Ok(end)
+        });
+        drop(lanes);
+        let mut shards: Vec<Shard> = Vec::with_capacity(threads);
+        shards.push(own);
+        let mut failed = None;
+        for handle in handles {
+            match handle.join() {
+                Ok(shard) => shards.push(shard),
+                Err(panic) => failed = Some(stopped(panic_message(&panic))),
+            }
+        }
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        let end = result?;
+        if over.load(Ordering::Relaxed) {
+            return Ok(Sharding::OverCap);
+        }
+        let mut firsts: Vec<(u64, u32, u32)> = shards
+            .iter()
+            .enumerate()
+            .flat_map(|(shard, s)| {
+                s.firsts
+                    .iter()
+                    .enumerate()
+                    .map(move |(local, &frame)| (frame, shard as u32, local as u32))
+            })
+            .collect();
+        // A frame creates at most one conversation: the first frames are distinct.
+        firsts.sort_unstable_by_key(|&(frame, _, _)| frame);
+        let mut shards: Vec<(Analyzer, Vec<u32>)> = shards
+            .into_iter()
+            .map(|s| (s.analyzer, vec![0; s.firsts.len()]))
+            .collect();
+        for (stream, &(_, shard, local)) in firsts.iter().enumerate() {
+            shards[shard as usize].1[local as usize] = stream as u32;
+        }
+        Ok(Sharding::Done(Sharded {
+            end,
+            shards,
+            order: firsts.into_iter().map(|(_, s, l)| (s, l)).collect(),
+        }))
+    })
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> Option<String> {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+}
+
+fn stopped(why: Option<String>) -> DriveError {
+    DriveError::Worker(why.unwrap_or_else(|| "it stopped".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tcplens_core::synth::SegBuilder;
+
+    /// A pcap file of `segs` as Ethernet frames, 1 ms apart.
+    fn pcap(segs: &[SegBuilder]) -> tempfile::NamedTempFile {
+        use std::io::Write;
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        let mut bytes = Vec::new();
+        for v in [0xa1b2_c3d4u32, 0x0002_0004, 0, 0, 65535, 1] {
+            match v {
+                0x0002_0004 => {
+                    bytes.extend(2u16.to_le_bytes());
+                    bytes.extend(4u16.to_le_bytes());
+                }
+                _ => bytes.extend(v.to_le_bytes()),
+            }
+        }
+        for (i, s) in segs.iter().enumerate() {
+            let frame = s.ethernet();
+            let len = frame.len() as u32;
+            for v in [1_000_000u32, i as u32 * 1000, len, len] {
+                bytes.extend(v.to_le_bytes());
+            }
+            bytes.extend(frame);
+        }
+        f.write_all(&bytes).unwrap();
+        f
+    }
+
+    fn conversations(n: u32) -> Vec<SegBuilder> {
+        let mut segs = Vec::new();
+        for i in 0..n {
+            let c = format!("10.0.{}.{}:{}", i / 200, i % 200 + 1, 40000 + i);
+            segs.push(SegBuilder::v4(&c, "10.9.9.9:80").flags("S").seq(i));
+        }
+        for i in (0..n).rev() {
+            let c = format!("10.0.{}.{}:{}", i / 200, i % 200 + 1, 40000 + i);
+            segs.push(SegBuilder::v4("10.9.9.9:80", &c).flags("SA").ack(i + 1));
+        }
+        segs
+    }
+
+    fn one_thread(file: &tempfile::NamedTempFile) -> Vec<(u32, String, [u64; 2])> {
+        let mut src = Source::open_file(file.path().to_str().unwrap()).unwrap();
+        let mut a = Analyzer::new();
+        crate::run(
+            &mut src,
+            &mut a,
+            Options { progress: false },
+            |_, _, _, _| Ok(()),
+        )
+        .unwrap();
+        a.conversations()
+            .iter()
+            .map(|c| (c.stream, c.endpoints[0].to_string(), c.stats.packets))
+            .collect()
+    }
+
+    #[test]
+    fn streams_are_numbered_by_first_frame_as_on_one_thread() {
+        let file = pcap(&conversations(300));
+        let want = one_thread(&file);
+        assert_eq!(want.len(), 300);
+        for threads in [1, 2, 3, 5] {
+            let mut src = Source::open_file(file.path().to_str().unwrap()).unwrap();
+            let Sharding::Done(s) = run_sharded(
+                &mut src,
+                threads,
+                0,
+                Options { progress: false },
+                Analyzer::new,
+            )
+            .unwrap() else {
+                panic!("no cap, yet over it");
+            };
+            let got: Vec<_> = s
+                .conversations()
+                .map(|(stream, c)| (stream, c.endpoints[0].to_string(), c.stats.packets))
+                .collect();
+            assert_eq!(got, want, "{threads} threads");
+            let parts: Vec<_> = [0..7, 7..250, 250..1000]
+                .into_iter()
+                .flat_map(|r| s.conversations_in(r))
+                .map(|(stream, c)| (stream, c.endpoints[0].to_string(), c.stats.packets))
+                .collect();
+            assert_eq!(parts, want);
+            assert_eq!(s.counters().frames, 600);
+            assert_eq!(s.counters().tcp, 600);
+            assert_eq!(s.created(), 300);
+            assert_eq!(s.end.frames, 600);
+        }
+    }
+
+    #[test]
+    fn a_capture_over_the_cap_stops_the_run() {
+        let file = pcap(&conversations(300));
+        for (cap, over) in [(299, true), (300, false), (0, false)] {
+            let mut src = Source::open_file(file.path().to_str().unwrap()).unwrap();
+            let run = run_sharded(&mut src, 2, cap, Options { progress: false }, || {
+                Analyzer::with_max_conns(0)
+            })
+            .unwrap();
+            assert_eq!(matches!(run, Sharding::OverCap), over, "cap {cap}");
+        }
+    }
+}
