@@ -685,6 +685,42 @@ fn a_panic_becomes_an_expert_error_and_tshark_goes_on() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains("tcplens failed"));
 }
 
+/// Issue 17 item 4: tshark in one pass with nothing of tcplens to show (`tshark -r F`
+/// without a tree, `-T fields` naming no tcplens field) does not analyse at all; any run
+/// that can show something does. The test-panic build tells which: the core panics on
+/// frame 3 only when it is fed, and the panic is reported on standard error.
+#[test]
+fn a_single_pass_with_nothing_to_show_leaves_the_core_alone() {
+    let Some(_) = home_or_skip() else { return };
+    let home = panicking_plugin_home().expect("the test-panic plugin builds");
+    let fed = |args: &[&str]| {
+        let mut all = vec!["-n", "-r", "seed-nc.pcap"];
+        all.extend_from_slice(args);
+        let out = tshark(home, &all, &[("TCPLENS_TEST_PANIC_FRAME", "3")]);
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).contains("tcplens test panic on frame 3")
+    };
+    // Nothing can show: not fed.
+    assert!(!fed(&[]), "tshark -r");
+    assert!(
+        !fed(&["-T", "fields", "-e", "tcp.stream"]),
+        "-T fields without tcplens"
+    );
+    // Something can show: fed.
+    assert!(fed(&["-V"]), "-V");
+    assert!(fed(&["-2"]), "two passes");
+    assert!(fed(&["-q", "-z", "expert"]), "-z expert");
+    assert!(
+        fed(&["-T", "fields", "-e", "tcplens.stream"]),
+        "a tcplens field"
+    );
+    assert!(fed(&["-Y", "tcplens.stream == 0"]), "a tcplens filter");
+    assert!(
+        fed(&["-o", "gui.column.format:\"Expert\",\"%a\""]),
+        "the Expert column"
+    );
+}
+
 #[test]
 fn malformed_headers_run_through() {
     let Some(home) = home_or_skip() else { return };

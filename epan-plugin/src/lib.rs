@@ -53,7 +53,7 @@ use std::ptr::{addr_of_mut, null, null_mut};
 use std::sync::atomic::{AtomicI32, Ordering};
 
 use compat::Truth as _;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use tcplens_core::analysis::{FrameAnalysis, Verdict};
 use tcplens_core::compact::FrameStore;
@@ -680,6 +680,10 @@ unsafe fn dissect_inner(
     pinfo: *mut sys::packet_info,
     tree: *mut sys::proto_tree,
 ) -> c_int {
+    // SAFETY: Wireshark's pinfo and tree for this frame; proto_tcplens is registered.
+    if unsafe { nothing_can_show(pinfo, tree) } {
+        return 0;
+    }
     // Pointers come from Wireshark for this call; every length passed to epan is the tvb's
     // own.
     // SAFETY: `pinfo` is Wireshark's valid packet_info for this frame.
@@ -901,14 +905,27 @@ static EXPERT_TAP: AtomicI32 = AtomicI32::new(0);
 /// `pinfo` is Wireshark's for the frame being dissected.
 #[allow(unsafe_code)]
 unsafe fn experts_seen_without_tree(pinfo: *mut sys::packet_info, f: &Shown<'_>) -> bool {
+    // SAFETY: an exported epan function.
+    let highest = unsafe { sys::expert_get_highest_severity() };
+    // Warn is the highest severity of a verdict, step or finding.
+    if highest < sys::PI_WARN as c_int && f.max_severity() > highest {
+        return true;
+    }
+    // SAFETY: as this function's.
+    unsafe { experts_listened(pinfo) }
+}
+
+/// Whether expert infos reach anything but the highest severity: the "expert" tap has a
+/// listener (`tshark -z expert`, the GUI's Expert Information dialog) or the Expert column
+/// is shown.
+///
+/// # Safety
+/// `pinfo` is Wireshark's for the frame being dissected.
+#[allow(unsafe_code)]
+unsafe fn experts_listened(pinfo: *mut sys::packet_info) -> bool {
     // SAFETY: exported epan functions; cinfo and its col_first array (one entry per
     // column format) are Wireshark's for this frame when not NULL.
     unsafe {
-        let highest = sys::expert_get_highest_severity();
-        // Warn is the highest severity of a verdict, step or finding.
-        if highest < sys::PI_WARN as c_int && f.max_severity() > highest {
-            return true;
-        }
         let mut tap = EXPERT_TAP.load(Ordering::Relaxed);
         if tap <= 0 {
             tap = sys::find_tap_id(c"expert".as_ptr());
@@ -923,6 +940,30 @@ unsafe fn experts_seen_without_tree(pinfo: *mut sys::packet_info, f: &Shown<'_>)
             && !(*cinfo).col_first.is_null()
             && *(*cinfo).col_first.add(sys::COL_EXPERT as usize) >= 0
     }
+}
+
+/// Whether nothing tcplens adds can be seen in this run, so that analysing is wasted work
+/// (item 4 of issue 17), as Wireshark's own dissectors skip what no tree shows: tshark in
+/// one pass ([`cmdline::single_pass`]: no later pass reads the analysis), with no tree or
+/// a `-T fields` tree that prints no tcplens field and that nothing references
+/// ([`fields_only_unreferenced`]), and no expert info that can be seen (no `-z expert`, no
+/// Expert column; the highest severity, which only the GUI shows, is not). tshark fixes
+/// its tree, taps and columns for the whole run before the first frame, so this is decided
+/// on the first frame and kept: such a run skips every frame, and any other analyses every
+/// frame.
+///
+/// # Safety
+/// `pinfo` is Wireshark's for the frame being dissected; `proto_tcplens` is registered.
+#[allow(unsafe_code)]
+unsafe fn nothing_can_show(pinfo: *mut sys::packet_info, tree: *mut sys::proto_tree) -> bool {
+    static DECIDED: OnceLock<bool> = OnceLock::new();
+    if !cmdline::single_pass() {
+        return false;
+    }
+    *DECIDED.get_or_init(|| {
+        // SAFETY: as this function's.
+        unsafe { (tree.is_null() || fields_only_unreferenced()) && !experts_listened(pinfo) }
+    })
 }
 
 /// Whether this is a `tshark -T fields` that prints no tcplens field (see [`cmdline`])
