@@ -1,6 +1,8 @@
 //! `tcplens conns`: one row per conversation, as an aligned table or JSON.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::ops::Range;
 
 use serde::Serialize;
 use tcplens_core::diagnosis::Finding;
@@ -91,7 +93,7 @@ impl Serialize for ConnRow {
 }
 
 /// One finding, as printed.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Clone)]
 pub struct DiagnosisRow {
     pub cause: &'static str,
     /// The frame where the cause shows.
@@ -101,34 +103,56 @@ pub struct DiagnosisRow {
     pub text: String,
 }
 
-/// Gives every row its findings (an empty list when none); findings of conversations that
-/// have no row are dropped. The rows are in stream order (as [`ConnRow`]s of the
-/// conversation table are), so each finding finds its row by binary search.
-pub fn attach_diagnosis(rows: &mut [ConnRow], findings: &[Finding], lang: Lang) {
-    for row in rows.iter_mut() {
-        row.diagnosis = Some(Vec::new());
-    }
-    debug_assert!(rows.windows(2).all(|w| w[0].stream < w[1].stream));
+/// The findings of each conversation, by stream, each list in frame order.
+pub type Diagnoses = BTreeMap<u32, Vec<DiagnosisRow>>;
+
+/// The findings, as each conversation's row shows them: by stream, in frame order (the
+/// order they were made in where two share a frame).
+pub fn diagnoses(findings: &[Finding], lang: Lang) -> Diagnoses {
+    let mut by_stream = Diagnoses::new();
     for f in findings {
-        let Ok(i) = rows.binary_search_by_key(&f.stream, |r| r.stream) else {
-            continue;
-        };
-        let row = &mut rows[i];
         let mut text = String::new();
         let _ = f.write_text(lang, &mut text);
-        if let Some(list) = row.diagnosis.as_mut() {
-            list.push(DiagnosisRow {
-                cause: f.cause().name(),
-                frame: f.frame,
-                frames: f.frames.clone(),
-                text,
-            });
-        }
+        by_stream.entry(f.stream).or_default().push(DiagnosisRow {
+            cause: f.cause().name(),
+            frame: f.frame,
+            frames: f.frames.clone(),
+            text,
+        });
     }
-    for row in rows.iter_mut() {
-        if let Some(list) = row.diagnosis.as_mut() {
-            list.sort_by_key(|d| d.frame);
-        }
+    for list in by_stream.values_mut() {
+        list.sort_by_key(|d| d.frame);
+    }
+    by_stream
+}
+
+/// Where the rows `conns` writes come from: built from the conversation tables as they
+/// are written, not held. A row is about 700 bytes and a heap string, so a capture of a
+/// million conversations would otherwise hold 700 MB of rows beside the tables they are
+/// read from. Writers that read the rows twice (the table: widths, then lines; the Zeek
+/// log: its open and close times, then lines) build them twice.
+pub trait RowSource: Sync {
+    /// Conversations the rows come from, in stream order (rows: at most as many).
+    fn len(&self) -> usize;
+
+    /// The rows of conversations `range` (of `0..len()`), in stream order.
+    fn rows(&self, range: Range<usize>) -> Box<dyn Iterator<Item = ConnRow> + '_>;
+
+    /// Whether the rows carry their diagnosis (`--diagnose`).
+    fn diagnosed(&self) -> bool;
+
+    /// Every row, in stream order.
+    fn all(&self) -> Box<dyn Iterator<Item = ConnRow> + '_> {
+        self.rows(0..self.len())
+    }
+}
+
+/// The rows of a [`RowSource`] as a JSON array, built as they are written.
+struct AllRows<'a>(&'a dyn RowSource);
+
+impl Serialize for AllRows<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.all())
     }
 }
 
@@ -177,13 +201,13 @@ struct FragmentsJson {
 #[derive(Serialize)]
 struct ConnsJson<'a> {
     capture: CountersJson,
-    conversations: &'a [ConnRow],
+    conversations: AllRows<'a>,
 }
 
 /// Writes `rows` in `format` (the table on up to `threads` threads: the same bytes).
 pub fn write(
     out: &mut impl Write,
-    rows: &[ConnRow],
+    rows: &dyn RowSource,
     counters: &Counters,
     format: ConnsFormat,
     lang: Lang,
@@ -215,13 +239,13 @@ pub fn write(
                             too_long: f.too_long,
                         }),
                 },
-                conversations: rows,
+                conversations: AllRows(rows),
             };
             serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
             writeln!(out)
         }
         ConnsFormat::Table => write_table(out, rows, lang, threads),
-        ConnsFormat::Zeek => crate::zeek::write_conn_log(out, rows.iter().map(|r| &r.record)),
+        ConnsFormat::Zeek => crate::zeek::write_conn_log(out, || rows.all().map(|r| r.record)),
         // Written by tcplens-columnar, never as text.
         ConnsFormat::Parquet => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -428,9 +452,9 @@ impl Cells {
     }
 
     /// The widest cell of each column among `rows`, at least `width`'s.
-    fn widths(&mut self, rows: &[ConnRow], mut width: Vec<usize>) -> Vec<usize> {
+    fn widths(&mut self, rows: impl Iterator<Item = ConnRow>, mut width: Vec<usize>) -> Vec<usize> {
         for r in rows {
-            self.fill(r);
+            self.fill(&r);
             for (i, w) in width.iter_mut().enumerate() {
                 *w = (*w).max(self.get(i).len());
             }
@@ -439,10 +463,16 @@ impl Cells {
     }
 
     /// The lines of `rows`, appended to `out`.
-    fn lines(&mut self, rows: &[ConnRow], width: &[usize], left: &[bool], out: &mut Vec<u8>) {
+    fn lines(
+        &mut self,
+        rows: impl Iterator<Item = ConnRow>,
+        width: &[usize],
+        left: &[bool],
+        out: &mut Vec<u8>,
+    ) {
         let mut line = Vec::with_capacity(512);
         for r in rows {
-            self.fill(r);
+            self.fill(&r);
             push_line(&mut line, width, left, |i| self.get(i));
             out.extend_from_slice(&line);
         }
@@ -466,23 +496,25 @@ pub fn on_threads<P: Send, R: Send>(parts: Vec<P>, f: impl Fn(P) -> R + Sync) ->
     })
 }
 
-/// The aligned table: each row is formatted twice (widths, then lines), so a table of
-/// millions of rows costs no memory beyond the rows themselves and a few thousand lines.
-/// With `threads` above one, both passes are split across that many threads, a chunk of
-/// [`TABLE_CHUNK`] rows each, and written in order: the same bytes. All cells are ASCII, so
-/// bytes are columns.
+/// The aligned table: each row is built and formatted twice (widths, then lines), so a
+/// table of millions of rows costs no memory beyond a few thousand lines. With `threads`
+/// above one, both passes are split across that many threads, a chunk of [`TABLE_CHUNK`]
+/// rows each, and written in order: the same bytes. All cells are ASCII, so bytes are
+/// columns.
 fn write_table(
     out: &mut impl Write,
-    rows: &[ConnRow],
+    rows: &dyn RowSource,
     lang: Lang,
     threads: usize,
 ) -> io::Result<()> {
     let columns = table_columns();
-    let threads = threads.clamp(1, rows.len().div_ceil(TABLE_CHUNK).max(1));
+    let n = rows.len();
+    let threads = threads.clamp(1, n.div_ceil(TABLE_CHUNK).max(1));
     let heading: Vec<usize> = columns.iter().map(|c| c.0.len()).collect();
-    let parts: Vec<&[ConnRow]> = rows.chunks(rows.len().div_ceil(threads).max(1)).collect();
+    let part = n.div_ceil(threads).max(1);
+    let parts: Vec<Range<usize>> = (0..threads).map(|i| i * part..(i + 1) * part).collect();
     let width = on_threads(parts, |part| {
-        Cells::new(columns.len()).widths(part, heading.clone())
+        Cells::new(columns.len()).widths(rows.rows(part), heading.clone())
     })
     .into_iter()
     .fold(heading.clone(), |a, b| {
@@ -492,18 +524,24 @@ fn write_table(
     let mut line = Vec::with_capacity(512);
     push_line(&mut line, &width, &left, |i| columns[i].0.as_bytes());
     out.write_all(&line)?;
-    for round in rows.chunks(TABLE_CHUNK * threads) {
-        let parts: Vec<&[ConnRow]> = round.chunks(TABLE_CHUNK).collect();
+    for round in (0..n).step_by(TABLE_CHUNK * threads) {
+        let parts: Vec<Range<usize>> = (round..n.min(round + TABLE_CHUNK * threads))
+            .step_by(TABLE_CHUNK)
+            .map(|at| at..n.min(at + TABLE_CHUNK))
+            .collect();
         let texts = on_threads(parts, |part| {
             let mut text = Vec::with_capacity(part.len() * 160);
-            Cells::new(columns.len()).lines(part, &width, &left, &mut text);
+            Cells::new(columns.len()).lines(rows.rows(part), &width, &left, &mut text);
             text
         });
         for text in texts {
             out.write_all(&text)?;
         }
     }
-    write_diagnosis(out, rows, lang)
+    if rows.diagnosed() {
+        write_diagnosis(out, rows.all(), lang)?;
+    }
+    Ok(())
 }
 
 /// One table line: text columns left-aligned, numbers right-aligned, the last column not
@@ -538,14 +576,19 @@ fn push_line<'a>(
 const MORE_FRAMES: usize = 12;
 
 /// The findings under the table, grouped by conversation and cause.
-fn write_diagnosis(out: &mut impl Write, rows: &[ConnRow], lang: Lang) -> io::Result<()> {
-    if rows.iter().all(|r| r.diagnosis.is_none()) {
+fn write_diagnosis(
+    out: &mut impl Write,
+    rows: impl Iterator<Item = ConnRow>,
+    lang: Lang,
+) -> io::Result<()> {
+    let w = tcplens_core::diagnosis::words(lang);
+    let mut with = rows
+        .filter_map(|mut r| r.diagnosis.take().map(|d| (r, d)))
+        .peekable();
+    // No row (`--stream` kept none): no section.
+    if with.peek().is_none() {
         return Ok(());
     }
-    let w = tcplens_core::diagnosis::words(lang);
-    let with = rows
-        .iter()
-        .filter_map(|r| r.diagnosis.as_ref().map(|d| (r, d)));
     let mut line = String::new();
     let put = |out: &mut dyn Write, line: &mut String| -> io::Result<()> {
         out.write_all(line.as_bytes())?;
@@ -557,6 +600,7 @@ fn write_diagnosis(out: &mut impl Write, rows: &[ConnRow], lang: Lang) -> io::Re
     writeln!(out, "{}", w.section())?;
     let mut any = false;
     for (row, list) in with {
+        let list = &list;
         if list.is_empty() {
             continue;
         }

@@ -33,6 +33,7 @@ use crate::conns::{ConnRow, ConnsFormat};
 use crate::error::{exit, CliError};
 use crate::output::{Format, FrameSink};
 use tcplens_capture::Source;
+use tcplens_core::flow::Conversation;
 use tcplens_core::schema::Frame;
 use tcplens_core::verdict::Revision;
 
@@ -391,7 +392,7 @@ fn analyze_with<E: Engine>(
             print_counters(analyzer, &src.name, end.interrupted);
         }
         if live && end.interrupted {
-            let rows = rows(analyzer, end.first_ns);
+            let rows = TableRows::new(Convs::one(analyzer), end.first_ns, &[], None);
             conns::write(
                 &mut io::stderr().lock(),
                 &rows,
@@ -509,15 +510,6 @@ fn warn_about_time(end: &drive::End, name: &str) {
     }
 }
 
-fn rows(analyzer: &Analyzer, first_ns: Option<i64>) -> Vec<ConnRow> {
-    let start = first_ns.unwrap_or(0);
-    analyzer
-        .conversations()
-        .iter()
-        .map(|c| ConnRow::new(c, start))
-        .collect()
-}
-
 /// Says on standard error when the cap dropped conversations: the table then lists only
 /// those still in memory.
 fn report_evictions(analyzer: &Analyzer, name: &str) {
@@ -593,21 +585,11 @@ impl Tables {
         }
     }
 
-    /// A row per conversation in memory, in stream order.
-    fn rows(&self, first_ns: Option<i64>) -> Vec<ConnRow> {
-        let start = first_ns.unwrap_or(0);
+    /// The conversations in memory, in stream order.
+    fn convs(&self) -> Convs<'_> {
         match self {
-            Tables::One(a) => rows(a, first_ns),
-            // Building the rows on several threads measured slower (their memory is new
-            // to each), so they are built here.
-            Tables::Sharded(s) => s
-                .conversations()
-                .map(|(stream, c)| {
-                    let mut row = ConnRow::new(c, start);
-                    row.record.stream = stream;
-                    row
-                })
-                .collect(),
+            Tables::One(a) => Convs::one(a),
+            Tables::Sharded(s) => Convs::Sharded(s),
         }
     }
 
@@ -630,6 +612,82 @@ impl Tables {
             plural(threads as u64, "thread", "threads"),
             bytes as f64 / len.max(1) as f64
         );
+    }
+}
+
+/// The conversations rows are built from, in stream order.
+enum Convs<'a> {
+    /// One analyzer's table: its conversations in memory.
+    One(Vec<&'a Conversation>),
+    /// The shards' tables, numbered in the merge.
+    Sharded(&'a drive::Sharded),
+}
+
+impl<'a> Convs<'a> {
+    fn one(analyzer: &'a Analyzer) -> Convs<'a> {
+        Convs::One(analyzer.conversations().iter().collect())
+    }
+}
+
+/// `conns`' rows, built from the tables as they are written (`conns::RowSource`):
+/// narrowed to `--stream`'s streams, with the diagnosis when there is one.
+struct TableRows<'a> {
+    convs: Convs<'a>,
+    start_ns: i64,
+    streams: &'a [u32],
+    diagnoses: Option<conns::Diagnoses>,
+}
+
+impl<'a> TableRows<'a> {
+    fn new(
+        convs: Convs<'a>,
+        first_ns: Option<i64>,
+        streams: &'a [u32],
+        diagnoses: Option<conns::Diagnoses>,
+    ) -> TableRows<'a> {
+        TableRows {
+            convs,
+            start_ns: first_ns.unwrap_or(0),
+            streams,
+            diagnoses,
+        }
+    }
+}
+
+impl conns::RowSource for TableRows<'_> {
+    fn len(&self) -> usize {
+        match &self.convs {
+            Convs::One(v) => v.len(),
+            Convs::Sharded(s) => s.created() as usize,
+        }
+    }
+
+    fn rows(&self, range: std::ops::Range<usize>) -> Box<dyn Iterator<Item = ConnRow> + '_> {
+        let convs: Box<dyn Iterator<Item = (u32, &Conversation)> + '_> = match &self.convs {
+            Convs::One(v) => {
+                let end = range.end.min(v.len());
+                let start = range.start.min(end);
+                Box::new(v[start..end].iter().map(|c| (c.stream, *c)))
+            }
+            Convs::Sharded(s) => Box::new(s.conversations_in(range)),
+        };
+        Box::new(
+            convs
+                .filter(|(stream, _)| self.streams.is_empty() || self.streams.contains(stream))
+                .map(|(stream, c)| {
+                    let mut row = ConnRow::new(c, self.start_ns);
+                    // A shard's table numbers its conversations in its own order.
+                    row.record.stream = stream;
+                    if let Some(d) = &self.diagnoses {
+                        row.diagnosis = Some(d.get(&stream).cloned().unwrap_or_default());
+                    }
+                    row
+                }),
+        )
+    }
+
+    fn diagnosed(&self) -> bool {
+        self.diagnoses.is_some()
     }
 }
 
@@ -698,15 +756,15 @@ fn conns(input: &InputArgs, opts: &ConnsOptions<'_>) -> Result<(), CliError> {
     if stats {
         tables.print_stats();
     }
-    let mut rows = tables.rows(end.first_ns);
-    if !streams.is_empty() {
-        rows.retain(|r| streams.contains(&r.stream));
-    }
-    if let (true, Tables::One(analyzer)) = (diagnose, &mut tables) {
-        let mut findings: Vec<Finding> = Vec::new();
-        analyzer.finish_diagnosis(&mut findings);
-        conns::attach_diagnosis(&mut rows, &findings, lang);
-    }
+    let diagnoses = match (diagnose, &mut tables) {
+        (true, Tables::One(analyzer)) => {
+            let mut findings: Vec<Finding> = Vec::new();
+            analyzer.finish_diagnosis(&mut findings);
+            Some(conns::diagnoses(&findings, lang))
+        }
+        _ => None,
+    };
+    let rows = TableRows::new(tables.convs(), end.first_ns, streams, diagnoses);
     match format {
         ConnsFormat::Parquet => {
             // check_outputs refuses parquet without -o before anything is read.
@@ -718,7 +776,7 @@ fn conns(input: &InputArgs, opts: &ConnsOptions<'_>) -> Result<(), CliError> {
             };
             let file = io::BufWriter::new(output::create(path)?);
             let mut table = tcplens_columnar::ConnTable::new(Box::new(file))?;
-            for r in &rows {
+            for r in conns::RowSource::all(&rows) {
                 table.push(&r.record)?;
             }
             table.finish()?;

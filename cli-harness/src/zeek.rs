@@ -176,16 +176,19 @@ fn stamp(ns: i64) -> String {
 
 /// Writes the conn.log: header, one line per conversation, `#close`. The `#open` and
 /// `#close` stamps are the first and last packets' times, so the output is reproducible.
-pub fn write_conn_log<'a>(
+/// `rows` gives the records, each time it is called (twice: the stamps, then the lines).
+pub fn write_conn_log<I: Iterator<Item = ConnRecord>>(
     out: &mut impl Write,
-    rows: impl Iterator<Item = &'a ConnRecord> + Clone,
+    rows: impl Fn() -> I,
 ) -> io::Result<()> {
-    let first = rows.clone().map(|r| r.first_epoch_ns).min().unwrap_or(0);
-    let last = rows
-        .clone()
-        .map(|r| r.first_epoch_ns.saturating_add(r.duration_ns))
-        .max()
-        .unwrap_or(0);
+    let span = rows().fold(None, |span: Option<(i64, i64)>, r| {
+        let (first, last) = (
+            r.first_epoch_ns,
+            r.first_epoch_ns.saturating_add(r.duration_ns),
+        );
+        Some(span.map_or((first, last), |(a, b)| (a.min(first), b.max(last))))
+    });
+    let (first, last) = span.unwrap_or((0, 0));
     let names: Vec<&str> = FIELDS.iter().map(|f| f.0).collect();
     let types: Vec<&str> = FIELDS.iter().map(|f| f.1.name()).collect();
     writeln!(out, "#separator \\x09")?;
@@ -197,13 +200,13 @@ pub fn write_conn_log<'a>(
     writeln!(out, "#fields\t{}", names.join("\t"))?;
     writeln!(out, "#types\t{}", types.join("\t"))?;
     let mut line = String::with_capacity(256);
-    for r in rows {
+    for r in rows() {
         line.clear();
         for (i, (_, _, get)) in FIELDS.iter().enumerate() {
             if i > 0 {
                 line.push('\t');
             }
-            match get(r) {
+            match get(&r) {
                 Val::Unset => line.push('-'),
                 Val::Text(t) if t.is_empty() => line.push_str("(empty)"),
                 Val::Text(t) => line.push_str(&t),

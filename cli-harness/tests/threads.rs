@@ -193,9 +193,13 @@ fn conns_gives_the_same_bytes_on_one_two_and_three_threads() {
 fn conns_streams_languages_diagnosis_and_parquet_are_the_same_on_more_threads() {
     let cap = common::root().join("tests/captures/synthetic-diagnosis.pcap");
     same_conns(&["--stream", "0", "--stream", "4"], &cap);
-    // A stream the capture lacks: the same error.
+    // A stream the capture lacks: the same error, and no diagnosis section for no row.
     let out = same_conns(&["--stream", "4000"], &cap);
     assert!(!out.status.success());
+    let out = same_conns(&["--stream", "4000", "--diagnose"], &cap);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("nothing to report"));
+    let out = same_conns(&["--stream", "0", "--diagnose"], &cap);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("diagnosis"));
     for lang in ["en", "zh"] {
         // The diagnosis sees every conversation: it runs on one thread whatever the count.
         same_conns(&["--diagnose", "--lang", lang], &cap);
