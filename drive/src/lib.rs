@@ -15,7 +15,8 @@
 //!   terminal, unless the command turns it off.
 //!
 //! [`Engine`] is the analysis: the built-in [`tcplens_core::Analyzer`], or [`CoreLib`], the
-//! core's C ABI in a shared library (the crate's only `unsafe` code).
+//! core's C ABI in a shared library (the crate's only `unsafe` code). [`run_sharded`] is
+//! the same loop with the conversations sharded across threads (`conns --threads`).
 #![deny(unsafe_code)]
 
 mod clock;
