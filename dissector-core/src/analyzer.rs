@@ -351,6 +351,18 @@ impl Analyzer {
         }
     }
 
+    /// Prefetches, a few segments ahead of [`analyse_segment`](Self::analyse_segment), what
+    /// finding `seg`'s conversation reads: `near` false, its index bucket; true (later),
+    /// the conversation itself.
+    #[inline]
+    pub fn prefetch(&self, seg: &TcpSegment<'_>, near: bool) {
+        if near {
+            self.conversations.prefetch_conversation(seg);
+        } else {
+            self.conversations.prefetch_bucket(seg);
+        }
+    }
+
     /// The second half of [`process_linktype`](Self::process_linktype): the segment of
     /// frame `frame` (Wireshark's number), which [`route`](Self::route) returned, analysed
     /// in its conversation. The frames of one conversation must come in capture order; what

@@ -617,6 +617,28 @@ impl ConversationTable {
             .set(hash, |s| slots[s as usize].is_between(a, b), slot);
     }
 
+    /// Prefetches the index bucket a [`lookup`](Self::lookup) of `seg` reads first
+    /// ([`crate::prefetch`]); a few packets ahead of it.
+    #[inline]
+    pub fn prefetch_bucket(&self, seg: &TcpSegment<'_>) {
+        let (src, dst) = endpoints(seg);
+        if let Some(b) = self.by_key.home(self.hasher.hash(src, dst)) {
+            crate::prefetch::prefetch(b);
+        }
+    }
+
+    /// Prefetches the conversation a [`lookup`](Self::lookup) of `seg` would find, as its
+    /// bucket names it (keys not compared); after [`prefetch_bucket`](Self::prefetch_bucket)
+    /// had time to bring the bucket in.
+    #[inline]
+    pub fn prefetch_conversation(&self, seg: &TcpSegment<'_>) {
+        let (src, dst) = endpoints(seg);
+        let slot = self.by_key.guess(self.hasher.hash(src, dst));
+        if let Some(c) = slot.and_then(|s| self.slots.get(s as usize)) {
+            crate::prefetch::prefetch_all(c);
+        }
+    }
+
     /// Finds or creates the conversation of `seg`, applying Wireshark 4.0's port-reuse rule.
     pub fn lookup(&mut self, seg: &TcpSegment<'_>, ts_ns: i64) -> Lookup {
         self.clock += 1;
@@ -1080,5 +1102,26 @@ mod tests {
         assert_eq!(parts(&Sharder::with_first(3, 64)), [62, 1, 1, 0]);
         assert_eq!(parts(&Sharder::with_first(1, 5)), [64, 0, 0, 0]);
         assert_eq!(parts(&Sharder::new(&[0, 0, 0])), [1, 1, 62, 0]);
+    }
+
+    #[test]
+    fn prefetching_is_a_hint_on_any_table() {
+        let segs: Vec<SegBuilder> = (0..200u32)
+            .map(|i| SegBuilder::v4(&format!("10.1.{}.{}:{}", i % 3, i % 17, 1000 + i), B))
+            .collect();
+        let mut t = ConversationTable::new();
+        // An empty table, then one filling up: a prefetch before each lookup, of this
+        // segment and of one not seen yet, reads nothing the lookups then see differently.
+        for (i, b) in segs.iter().enumerate() {
+            with_seg(b.clone(), |s| {
+                t.prefetch_bucket(s);
+                t.prefetch_conversation(s);
+            });
+            let next = segs[(i * 7 + 3) % segs.len()].clone();
+            with_seg(next, |s| t.prefetch_conversation(s));
+            let l = with_seg(b.clone(), |s| t.lookup(s, 0));
+            assert!(l.new && l.stream == i as u32);
+        }
+        assert_eq!(t.created(), 200);
     }
 }

@@ -19,7 +19,8 @@
 //! - [`verdict`]: tcplens's own verdict per data segment, decided from evidence;
 //! - [`analyzer`]: the per-frame pipeline that ties them together.
 //!
-//! - [`ffi`]: the C ABI (`include/tcplens.h`), the only module with `unsafe` code.
+//! - [`ffi`]: the C ABI (`include/tcplens.h`), the only module with `unsafe` code besides
+//!   [`prefetch`]'s one hint instruction.
 #![deny(unsafe_code)]
 
 pub mod analysis;
@@ -33,6 +34,8 @@ pub mod explain;
 pub mod ffi;
 pub mod flow;
 pub mod lifecycle;
+#[allow(unsafe_code)]
+pub mod prefetch;
 pub mod record;
 pub mod schema;
 pub mod seq;

@@ -61,6 +61,23 @@ impl SlotIndex {
         self.buckets.len() - 1
     }
 
+    /// The home bucket of `hash` (none while the index is empty), for a prefetch.
+    #[inline]
+    pub(crate) fn home(&self, hash: u64) -> Option<&Bucket> {
+        if self.buckets.is_empty() {
+            return None;
+        }
+        self.buckets.get(fingerprint(hash) as usize & self.mask())
+    }
+
+    /// The slot of the first entry whose fingerprint is `hash`'s, keys not compared: a
+    /// guess for a prefetch.
+    #[inline]
+    pub(crate) fn guess(&self, hash: u64) -> Option<u32> {
+        self.position(hash, |_| true)
+            .map(|i| slot_of(self.buckets[i]))
+    }
+
     /// The bucket holding the entry of `hash` for which `is` holds.
     #[inline]
     fn position(&self, hash: u64, mut is: impl FnMut(u32) -> bool) -> Option<usize> {

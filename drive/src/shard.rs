@@ -38,6 +38,11 @@ pub const BATCH: usize = 1024;
 /// Batches sent to a worker and not yet analysed, at most.
 pub const IN_FLIGHT: usize = 4;
 
+/// How many segments ahead a worker prefetches the index bucket of a segment's
+/// conversation, and the conversation (`tcplens_core::prefetch`).
+const PREFETCH_FAR: usize = 8;
+const PREFETCH_NEAR: usize = 4;
+
 /// One TCP segment for a worker, without its payload (the conversation tables read none
 /// when the own verdicts are off, which sharding requires).
 struct Job {
@@ -165,6 +170,22 @@ struct Cap<'a> {
 }
 
 impl Shard {
+    /// Analyses `batch` in order, prefetching a few segments ahead so that the misses of
+    /// the next lookups overlap with this one's work; stops once over the cap.
+    fn analyse(&mut self, batch: &[Job], cap: &Cap<'_>) {
+        for (i, job) in batch.iter().enumerate() {
+            if let Some(far) = batch.get(i + PREFETCH_FAR) {
+                self.analyzer.prefetch(&far.seg, false);
+            }
+            if let Some(near) = batch.get(i + PREFETCH_NEAR) {
+                self.analyzer.prefetch(&near.seg, true);
+            }
+            if !self.step(job.frame, &job.seg, job.ts_ns, cap) {
+                return;
+            }
+        }
+    }
+
     /// Analyses `seg` in its conversation; false once the conversations of all the shards
     /// together went over the cap.
     #[inline]
@@ -191,11 +212,7 @@ fn worker(
 ) -> Shard {
     for mut batch in full {
         if !cap.over.load(Ordering::Relaxed) {
-            for job in &batch {
-                if !shard.step(job.frame, &job.seg, job.ts_ns, cap) {
-                    break;
-                }
-            }
+            shard.analyse(&batch, cap);
         }
         batch.clear();
         // The loop may have ended already; then the batch is not needed.
