@@ -129,9 +129,9 @@ enum Command {
         /// threads' tables together).
         #[arg(long)]
         stats: bool,
-        /// Threads for a file: with N of 2 or more, one reads and decodes the frames and
-        /// N analyse them, each holding the conversations of a share of the 4-tuples; the
-        /// output is the same bytes whatever the count. Default: the machine's cores.
+        /// Threads for a file: with N of 2 or more, the conversations are shared out by
+        /// their 4-tuple among N threads, one of which also reads and decodes the frames;
+        /// the output is the same bytes whatever the count. Default: the machine's cores.
         /// `--diagnose` (which sees every conversation at once), standard input and a live
         /// capture use one; so does a capture with more conversations than --max-conns,
         /// which is read again on one thread to evict as it always has.
