@@ -481,7 +481,7 @@ impl Cells {
 
 /// `f` on each of `parts`, the first on this thread and the others on threads of their
 /// own; the results in order.
-pub fn on_threads<P: Send, R: Send>(parts: Vec<P>, f: impl Fn(P) -> R + Sync) -> Vec<R> {
+fn on_threads<P: Send, R: Send>(parts: Vec<P>, f: impl Fn(P) -> R + Sync) -> Vec<R> {
     let f = &f;
     std::thread::scope(|scope| {
         let mut parts = parts.into_iter();

@@ -75,17 +75,16 @@ pub enum Sharding {
 #[derive(Debug)]
 pub struct Sharded {
     pub end: End,
-    /// Each thread's analyzer, holding the conversations of its shard, with the stream
-    /// number of each (indexed by its number in the shard's table). The first is the loop
-    /// thread's, which decoded every frame: its counters are the capture's.
-    shards: Vec<(Analyzer, Vec<u32>)>,
+    /// Each thread's analyzer, holding the conversations of its shard. The first is the
+    /// loop thread's, which decoded every frame: its counters are the capture's.
+    shards: Vec<Analyzer>,
     /// Every conversation in stream order: (shard, its number in the shard's table).
     order: Vec<(u32, u32)>,
 }
 
 impl Sharded {
     pub fn counters(&self) -> &Counters {
-        self.shards[0].0.counters()
+        self.shards[0].counters()
     }
 
     /// The threads the run had.
@@ -119,7 +118,6 @@ impl Sharded {
                 let c = self
                     .shards
                     .get(shard as usize)?
-                    .0
                     .conversations()
                     .get(local)?;
                 Some((stream as u32, c))
@@ -130,7 +128,7 @@ impl Sharded {
     pub fn state_bytes(&self) -> usize {
         self.shards
             .iter()
-            .map(|(a, _)| a.conversations().state_bytes())
+            .map(|a| a.conversations().state_bytes())
             .sum()
     }
 }
@@ -335,16 +333,9 @@ pub fn run_sharded(
             .collect();
         // A frame creates at most one conversation: the first frames are distinct.
         firsts.sort_unstable_by_key(|&(frame, _, _)| frame);
-        let mut shards: Vec<(Analyzer, Vec<u32>)> = shards
-            .into_iter()
-            .map(|s| (s.analyzer, vec![0; s.firsts.len()]))
-            .collect();
-        for (stream, &(_, shard, local)) in firsts.iter().enumerate() {
-            shards[shard as usize].1[local as usize] = stream as u32;
-        }
         Ok(Sharding::Done(Sharded {
             end,
-            shards,
+            shards: shards.into_iter().map(|s| s.analyzer).collect(),
             order: firsts.into_iter().map(|(_, s, l)| (s, l)).collect(),
         }))
     })
@@ -364,31 +355,16 @@ fn stopped(why: Option<String>) -> DriveError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tcplens_core::synth::SegBuilder;
+    use tcplens_core::synth::{PcapWriter, SegBuilder};
 
     /// A pcap file of `segs` as Ethernet frames, 1 ms apart.
     fn pcap(segs: &[SegBuilder]) -> tempfile::NamedTempFile {
-        use std::io::Write;
-        let mut f = tempfile::NamedTempFile::new().unwrap();
-        let mut bytes = Vec::new();
-        for v in [0xa1b2_c3d4u32, 0x0002_0004, 0, 0, 65535, 1] {
-            match v {
-                0x0002_0004 => {
-                    bytes.extend(2u16.to_le_bytes());
-                    bytes.extend(4u16.to_le_bytes());
-                }
-                _ => bytes.extend(v.to_le_bytes()),
-            }
-        }
+        let mut w = PcapWriter::new(1, 65535);
         for (i, s) in segs.iter().enumerate() {
-            let frame = s.ethernet();
-            let len = frame.len() as u32;
-            for v in [1_000_000u32, i as u32 * 1000, len, len] {
-                bytes.extend(v.to_le_bytes());
-            }
-            bytes.extend(frame);
+            w.push(1_000_000 + i as u64 * 1000, &s.ethernet());
         }
-        f.write_all(&bytes).unwrap();
+        let f = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(f.path(), w.into_bytes()).unwrap();
         f
     }
 
