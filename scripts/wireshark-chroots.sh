@@ -137,7 +137,7 @@ test_one() {
   dir="$ROOT/$(suite_of "$v")"
   say "plugin tests in Wireshark $v ($(chroot "$dir" tshark --version 2>/dev/null | head -n 1))"
   TCPLENS_WIRESHARK_CHROOT="$dir" TCPLENS_PLUGIN_SO="$so" TCPLENS_WIRESHARK_VERSION="$v" \
-    cargo test --quiet -p tcplens-cli --test plugin -- --exact "${CHROOT_TESTS[@]}"
+    cargo test --quiet --workspace --test plugin -- --exact "${CHROOT_TESTS[@]}"
 }
 
 # check_loads V DIR: `tshark -G plugins` of Wireshark V, as nobody, lists DIR/tcplens.so as

@@ -104,13 +104,31 @@ fn tshark_fields() -> Vec<String> {
     v
 }
 
+/// An empty HOME for one tshark run, removed when the run is over (tshark writes its
+/// `recent` files there).
+struct PrivateHome(std::path::PathBuf);
+
+impl PrivateHome {
+    fn new() -> Self {
+        let home = std::env::temp_dir().join(format!("tcplens-tshark-home-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&home);
+        PrivateHome(home)
+    }
+}
+
+impl Drop for PrivateHome {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 fn run_tshark(tshark: &Path, file: &Path) -> Result<BTreeMap<u64, Values>, CliError> {
     let fields = tshark_fields();
     // A private, empty profile: tshark's default preferences, whatever the user changed.
-    let home = std::env::temp_dir().join(format!("tcplens-tshark-home-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&home);
+    let home = PrivateHome::new();
+    let home = &home.0;
     let mut cmd = Command::new(tshark);
-    cmd.env("HOME", &home)
+    cmd.env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"));
     cmd.args(["-n", "-r"]).arg(file);
     cmd.args([

@@ -35,10 +35,10 @@ fn known_artefacts() -> BTreeSet<(String, u64)> {
 /// The frames tshark dissects as TCP: those with a `tcp.srcport`, one tshark run.
 fn tshark_tcp_frames(capture: &Path) -> BTreeSet<u64> {
     // A private, empty profile: tshark's default preferences, whatever the user changed.
-    let home = std::env::temp_dir().join(format!("tcplens-missing-home-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&home);
+    let home = tempfile::tempdir().expect("temp dir");
+    let home = home.path();
     let out = Command::new("tshark")
-        .env("HOME", &home)
+        .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .args(["-n", "-r"])
         .arg(capture)

@@ -184,10 +184,16 @@ fn sender(row: &Value) -> String {
     }
 }
 
+/// The folder for this process's generated captures, made once.
+fn scratch() -> PathBuf {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| common::scratch_dir(&std::env::temp_dir(), "pictures"))
+        .clone()
+}
+
 /// A connection with `n` data segments each way after the handshake, then a close.
 fn long_connection(n: u32) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tcplens-pictures-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch();
     let path = dir.join(format!("long-{n}.pcap"));
     let c = |f: &str, seq, ack| {
         SegBuilder::v4("10.1.0.1:40000", "10.1.0.2:80")
@@ -852,8 +858,7 @@ fn a_truncated_capture_is_drawn_up_to_the_break_and_exits_6() {
 
 /// A capture of timed segments: `(microseconds, segment)`.
 fn timed_capture(name: &str, segs: &[(u64, SegBuilder)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tcplens-pictures-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch();
     let path = dir.join(name);
     let mut w = PcapWriter::new(1, 65535);
     for (t, b) in segs {

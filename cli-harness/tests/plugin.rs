@@ -93,10 +93,7 @@ fn install_plugin(features: &[&str], suffix: &str) -> Option<PathBuf> {
         )
     };
     {
-        let home = tmp.join(format!(
-            "tcplens-plugin-test{suffix}-{}",
-            std::process::id()
-        ));
+        let home = common::scratch_dir(&tmp, &format!("plugin{suffix}"));
         let dir = home.join(format!(".local/lib/wireshark/plugins/{major_minor}/epan"));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::copy(&so, dir.join("tcplens.so")).unwrap();

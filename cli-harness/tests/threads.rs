@@ -142,8 +142,8 @@ fn same_parquet(command: &str, threads: &[u32], cap: &Path) {
 fn a_capture_that_breaks_part_way_ends_the_same_way() {
     let src = common::root().join("tests/groundtruth/loss-reorder-server.pcap");
     let bytes = std::fs::read(&src).expect("capture");
-    let dir = std::env::temp_dir().join(format!("tcplens-threads-cut-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = dir.path();
     for cut in [bytes.len() / 3, bytes.len() / 2 + 7, bytes.len() - 5] {
         let path = dir.join(format!("cut-{cut}.pcap"));
         std::fs::write(&path, &bytes[..cut]).expect("write cut capture");
@@ -154,7 +154,6 @@ fn a_capture_that_breaks_part_way_ends_the_same_way() {
             "the rows before the break are written"
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -124,3 +124,30 @@ pub static FLAGS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::
         .map(|v| v.name())
         .collect()
 });
+
+/// A folder of this test process's own, `base/tcplens-test-TAG-PID`, made empty.
+///
+/// The tests that need a folder beyond one test's life (a plugin HOME kept in a
+/// static, captures shared by several tests) cannot remove it when the process ends:
+/// statics are never dropped. So each call first removes the folders of the same tag
+/// whose process is gone, and a run leaves at most its own behind.
+pub fn scratch_dir(base: &Path, tag: &str) -> PathBuf {
+    let prefix = format!("tcplens-test-{tag}-");
+    if let Ok(entries) = std::fs::read_dir(base) {
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+                continue;
+            };
+            let gone = pid.parse::<u32>().is_ok_and(|p| {
+                p != std::process::id() && !Path::new(&format!("/proc/{p}")).exists()
+            });
+            if gone {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    let dir = base.join(format!("{prefix}{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
+    dir
+}
