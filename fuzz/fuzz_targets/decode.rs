@@ -1,10 +1,11 @@
 //! Decoding: arbitrary bytes under each supported link type (and an unsupported one).
-//! Input: link selector u8, orig_len slack u16, then the frame.
+//! Input: link selector u8, orig_len slack u16, then the frame. The frame is also read as
+//! an IP packet both ways, the plain IPv4/TCP path and the general walk, which must agree.
 #![deny(unsafe_code)]
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tcplens_core::wire::{decode, Decoded};
+use tcplens_core::wire::{decode, decode_ip, decode_ip_walked, Decoded, Encap};
 use tcplens_core::LinkType;
 use tcplens_fuzz::{linktype, Input};
 
@@ -13,6 +14,11 @@ fuzz_target!(|data: &[u8]| {
     let selector = input.u8();
     let slack = u32::from(input.u16());
     let frame = input.bytes(usize::MAX);
+    for reported in [frame.len(), frame.len() + slack as usize, slack as usize] {
+        let plain = decode_ip(frame, reported, 0, Encap::new());
+        let walked = decode_ip_walked(frame, reported, 0, Encap::new());
+        assert_eq!(format!("{plain:?}"), format!("{walked:?}"));
+    }
     let Some(link) = LinkType::from_linktype(linktype(selector)) else {
         return;
     };
