@@ -5,7 +5,7 @@
 //! padding logic, dynamic dispatch), these a few dozen. Output is byte-for-byte what the
 //! `Display` forms they replace print (tests below compare them).
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// `v` in decimal with commas between groups of three digits: `1,024`.
 pub fn thousands(v: u64) -> String {
@@ -160,25 +160,78 @@ pub fn push_fixed1(buf: &mut Vec<u8>, x: f64) {
 /// Appends an address as `Display` prints it (IPv6 in RFC 5952 form).
 pub fn push_ip(buf: &mut Vec<u8>, addr: IpAddr) {
     match addr {
-        IpAddr::V4(a) => {
-            for (i, o) in a.octets().into_iter().enumerate() {
-                if i > 0 {
-                    buf.push(b'.');
-                }
-                if o >= 100 {
-                    buf.push(b'0' + o / 100);
-                }
-                if o >= 10 {
-                    buf.push(b'0' + o / 10 % 10);
-                }
-                buf.push(b'0' + o % 10);
+        IpAddr::V4(a) => push_ipv4(buf, a),
+        IpAddr::V6(a) => push_ipv6(buf, a),
+    }
+}
+
+fn push_ipv4(buf: &mut Vec<u8>, a: Ipv4Addr) {
+    for (i, o) in a.octets().into_iter().enumerate() {
+        if i > 0 {
+            buf.push(b'.');
+        }
+        if o >= 100 {
+            buf.push(b'0' + o / 100);
+        }
+        if o >= 10 {
+            buf.push(b'0' + o / 10 % 10);
+        }
+        buf.push(b'0' + o % 10);
+    }
+}
+
+/// An IPv6 address as RFC 5952 writes it, and as `Ipv6Addr`'s `Display` does without its
+/// formatting machinery (a thousand instructions an address): lowercase hex without leading
+/// zeros, the first longest run of two or more zero groups as `::` (§4.2), and an
+/// IPv4-mapped address as `::ffff:` and the dotted quad (§5).
+fn push_ipv6(buf: &mut Vec<u8>, a: Ipv6Addr) {
+    if let Some(v4) = a.to_ipv4_mapped() {
+        buf.extend_from_slice(b"::ffff:");
+        return push_ipv4(buf, v4);
+    }
+    let groups = a.segments();
+    let (mut run, mut best) = ((0, 0), (0, 0));
+    for (i, &g) in groups.iter().enumerate() {
+        if g != 0 {
+            run.1 = 0;
+            continue;
+        }
+        if run.1 == 0 {
+            run.0 = i;
+        }
+        run.1 += 1;
+        if run.1 > best.1 {
+            best = run;
+        }
+    }
+    let hex = |buf: &mut Vec<u8>, g: u16| {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut shift = 12;
+        while shift > 0 && g >> shift == 0 {
+            shift -= 4;
+        }
+        loop {
+            buf.push(HEX[usize::from(g >> shift & 15)]);
+            if shift == 0 {
+                break;
             }
+            shift -= 4;
         }
-        IpAddr::V6(a) => {
-            use std::io::Write as _;
-            // Writing to a Vec cannot fail.
-            let _ = write!(buf, "{a}");
+    };
+    let list = |buf: &mut Vec<u8>, groups: &[u16]| {
+        for (i, &g) in groups.iter().enumerate() {
+            if i > 0 {
+                buf.push(b':');
+            }
+            hex(buf, g);
         }
+    };
+    if best.1 > 1 {
+        list(buf, &groups[..best.0]);
+        buf.extend_from_slice(b"::");
+        list(buf, &groups[best.0 + best.1..]);
+    } else {
+        list(buf, &groups);
     }
 }
 
@@ -199,6 +252,49 @@ pub fn push_endpoint(buf: &mut Vec<u8>, addr: IpAddr, port: u16) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every pattern of zero groups (the compression's cases), with group values of each
+    /// hex width, IPv4-mapped and -compatible addresses: as `Display` writes them.
+    #[test]
+    fn ipv6_addresses_read_as_display_writes_them() {
+        let values = [1u16, 0xf, 0x10, 0xab, 0x100, 0xfff, 0x1000, 0xffff];
+        let mut n = 0;
+        for zeros in 0u32..256 {
+            for (k, &v) in values.iter().enumerate() {
+                let groups: [u16; 8] = core::array::from_fn(|i| {
+                    if zeros >> i & 1 == 1 {
+                        0
+                    } else {
+                        values[(k + i) % values.len()].max(v >> (i % 4))
+                    }
+                });
+                let a = Ipv6Addr::from(groups);
+                let mut buf = Vec::new();
+                push_ip(&mut buf, IpAddr::V6(a));
+                assert_eq!(
+                    String::from_utf8(buf).unwrap(),
+                    a.to_string(),
+                    "{groups:x?}"
+                );
+                n += 1;
+            }
+        }
+        for s in [
+            "::ffff:10.0.0.1",
+            "::10.0.0.1",
+            "::ffff:0.0.0.0",
+            "64:ff9b::1.2.3.4",
+            "::",
+            "::1",
+        ] {
+            let a: Ipv6Addr = s.parse().unwrap();
+            let mut buf = Vec::new();
+            push_ip(&mut buf, IpAddr::V6(a));
+            assert_eq!(String::from_utf8(buf).unwrap(), a.to_string());
+            n += 1;
+        }
+        assert_eq!(n, 256 * 8 + 6);
+    }
 
     #[test]
     fn thousands_groups_by_three() {

@@ -756,7 +756,7 @@ impl StackText {
     /// letters and their colons fit).
     pub fn path(e: Encap) -> StackText {
         let mut text = StackText::EMPTY;
-        let _ = core::fmt::Write::write_fmt(&mut text, format_args!("{e}"));
+        let _ = e.write_names(&mut text);
         text
     }
 

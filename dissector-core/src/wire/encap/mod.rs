@@ -187,15 +187,23 @@ impl Encap {
     }
 }
 
-impl fmt::Display for Encap {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Encap {
+    /// The layer names joined by ':' ("eth:vlan:ip"), written straight to `w`: the
+    /// `Display` text, without the formatting machinery (a row of JSONL writes one).
+    pub fn write_names<W: fmt::Write>(&self, w: &mut W) -> fmt::Result {
         for (i, layer) in self.layers().enumerate() {
             if i > 0 {
-                f.write_str(":")?;
+                w.write_str(":")?;
             }
-            f.write_str(layer.name())?;
+            w.write_str(layer.name())?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Encap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_names(f)
     }
 }
 
