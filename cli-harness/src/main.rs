@@ -712,9 +712,13 @@ fn conns_one(
     diagnose: bool,
 ) -> Result<(Tables, drive::End), CliError> {
     let mut analyzer = conns_analyzer(input.max_conns, diagnose);
-    let end = drive::run(src, &mut analyzer, input.drive_options(), |_, _, _, _| {
-        Ok(())
-    })?;
+    let end = if diagnose {
+        drive::run(src, &mut analyzer, input.drive_options(), |_, _, _, _| {
+            Ok(())
+        })?
+    } else {
+        drive::run_batched(src, &mut analyzer, input.drive_options(), drive::BATCH_FROM)?
+    };
     report_evictions(&analyzer, &src.name);
     Ok((Tables::One(analyzer), end))
 }
