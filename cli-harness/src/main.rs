@@ -717,7 +717,7 @@ fn conns_one(
             Ok(())
         })?
     } else {
-        drive::run_batched(src, &mut analyzer, input.drive_options(), drive::BATCH_FROM)?
+        drive::run_batched(src, &mut analyzer, input.drive_options())?
     };
     report_evictions(&analyzer, &src.name);
     Ok((Tables::One(analyzer), end))

@@ -10,8 +10,9 @@ use std::ops::Range;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use tcplens_bench::gen::{self, Config, Mix};
+use tcplens_core::flow::{ConversationTable, KeyHash};
 use tcplens_core::synth::SegBuilder;
-use tcplens_core::wire::{self, Decoded};
+use tcplens_core::wire::{self, Decoded, TcpSegment};
 use tcplens_core::{Analyzer, LinkType};
 
 /// One frame of each shape the hot path sees most: full-size IPv4 and IPv6 data segments,
@@ -75,6 +76,19 @@ struct Capture {
 }
 
 impl Capture {
+    /// A generated capture of `packets` over `conns` conversations, the realistic mix.
+    fn realistic(packets: u64, conns: u32) -> (Config, Capture) {
+        let cfg = Config {
+            packets,
+            conns,
+            seed: 1,
+            mix: Mix::Realistic,
+            ..Config::default()
+        };
+        let capture = Capture::generate(&cfg);
+        (cfg, capture)
+    }
+
     fn generate(cfg: &Config) -> Capture {
         let mut bytes = Vec::new();
         gen::write_pcap(cfg, &mut bytes).expect("writing into a Vec");
@@ -117,14 +131,7 @@ fn analyse(c: &mut Criterion) {
     let mut group = c.benchmark_group("analyse");
     group.sample_size(10);
     for conns in [1_000_u32, 50_000] {
-        let cfg = Config {
-            packets: 100_000,
-            conns,
-            seed: 1,
-            mix: Mix::Realistic,
-            ..Config::default()
-        };
-        let capture = Capture::generate(&cfg);
+        let (cfg, capture) = Capture::realistic(100_000, conns);
         assert_eq!(
             capture.analyse(),
             cfg.packets,
@@ -140,5 +147,72 @@ fn analyse(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, decode, analyse);
+/// Finding each segment's conversation, alone: the segments of a generated capture
+/// decoded beforehand and looked up, in capture order, in a table that already holds
+/// their conversations. The table hot (1 k conversations) and beyond the caches (100 k:
+/// about two index and conversation misses a lookup), the latter also with the prefetch
+/// the batched loops use (a segment's bucket 8 segments ahead, its conversation 4).
+fn lookup(c: &mut Criterion) {
+    let mut group = c.benchmark_group("lookup");
+    for conns in [1_000_u32, 100_000] {
+        let (cfg, capture) = Capture::realistic(400_000, conns);
+        let segs: Vec<(i64, TcpSegment<'static>)> = capture
+            .frames
+            .iter()
+            .filter_map(|(ts, range, orig_len)| {
+                match wire::decode(LinkType::Ethernet, &capture.bytes[range.clone()], *orig_len) {
+                    Ok(Decoded::Tcp(seg)) => Some((*ts, seg.detached())),
+                    _ => None,
+                }
+            })
+            .collect();
+        assert_eq!(
+            segs.len() as u64,
+            cfg.packets,
+            "every generated frame is TCP"
+        );
+        let mut table = ConversationTable::new();
+        for (ts, seg) in &segs {
+            table.lookup(seg, *ts);
+        }
+        let created = table.created();
+        group.throughput(Throughput::Elements(cfg.packets));
+        group.bench_function(
+            BenchmarkId::new("in_order", format!("{conns}_conns")),
+            |b| {
+                b.iter(|| {
+                    for (ts, seg) in &segs {
+                        black_box(table.lookup(seg, *ts));
+                    }
+                })
+            },
+        );
+        group.bench_function(
+            BenchmarkId::new("prefetched", format!("{conns}_conns")),
+            |b| {
+                b.iter(|| {
+                    // Each hash computed once, for both prefetches, as `drive` does (the
+                    // first few segments go without).
+                    let mut ring = [KeyHash::default(); 8];
+                    for (i, (ts, seg)) in segs.iter().enumerate() {
+                        if i >= 4 && i + 4 < segs.len() {
+                            table.prefetch_conversation(ring[(i + 4) % 8]);
+                        }
+                        if let Some((_, far)) = segs.get(i + 8) {
+                            ring[i % 8] = table.key_hash(far);
+                            table.prefetch_bucket(ring[i % 8]);
+                        }
+                        black_box(table.lookup(seg, *ts));
+                    }
+                })
+            },
+        );
+        // Looked up again, the segments found their conversations: none was created (a
+        // SYN with a new ISN would have; the generator reuses no 4-tuple).
+        assert_eq!(table.created(), created);
+    }
+    group.finish();
+}
+
+criterion_group!(benches, decode, analyse, lookup);
 criterion_main!(benches);

@@ -8,7 +8,7 @@
 use crate::analysis::{FrameAnalysis, ReuseInfo, SegmentIn};
 use crate::defrag::{Defragmenter, FragmentCounters};
 use crate::diagnosis::{ConvFacts, Diagnoser, Finding, TimeOrigin};
-use crate::flow::{relative_numbers, ConversationTable};
+use crate::flow::{relative_numbers, ConversationTable, KeyHash};
 use crate::lifecycle::{Handshake, SegmentView, Side};
 use crate::record::{FrameRecord, RecordBits};
 use crate::verdict::duplicate::Packet;
@@ -351,15 +351,21 @@ impl Analyzer {
         }
     }
 
-    /// Prefetches, a few segments ahead of [`analyse_segment`](Self::analyse_segment), what
-    /// finding `seg`'s conversation reads: `near` false, its index bucket; true (later),
-    /// the conversation itself.
+    /// The hash of `seg`'s 4-tuple in this analyzer's table, for [`prefetch`](Self::prefetch).
     #[inline]
-    pub fn prefetch(&self, seg: &TcpSegment<'_>, near: bool) {
+    pub fn key_hash(&self, seg: &TcpSegment<'_>) -> KeyHash {
+        self.conversations.key_hash(seg)
+    }
+
+    /// Prefetches, a few segments ahead of [`analyse_segment`](Self::analyse_segment), what
+    /// finding the conversation of the segment of `hash` reads: `near` false, its index
+    /// bucket; true (later), the conversation itself.
+    #[inline]
+    pub fn prefetch(&self, hash: KeyHash, near: bool) {
         if near {
-            self.conversations.prefetch_conversation(seg);
+            self.conversations.prefetch_conversation(hash);
         } else {
-            self.conversations.prefetch_bucket(seg);
+            self.conversations.prefetch_bucket(hash);
         }
     }
 

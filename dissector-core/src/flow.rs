@@ -54,6 +54,10 @@ pub fn endpoints(seg: &TcpSegment<'_>) -> (Endpoint, Endpoint) {
     )
 }
 
+/// A 4-tuple's hash in one table ([`ConversationTable::key_hash`]), for its prefetches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyHash(u64);
+
 /// The canonical 4-tuple: the lower endpoint first, so both directions share one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ConvKey {
@@ -617,23 +621,29 @@ impl ConversationTable {
             .set(hash, |s| slots[s as usize].is_between(a, b), slot);
     }
 
-    /// Prefetches the index bucket a [`lookup`](Self::lookup) of `seg` reads first
-    /// ([`crate::prefetch`]); a few packets ahead of it.
+    /// The hash of `seg`'s 4-tuple in this table, for the prefetches of a segment a few
+    /// ahead of its [`lookup`](Self::lookup): computed once for both.
     #[inline]
-    pub fn prefetch_bucket(&self, seg: &TcpSegment<'_>) {
+    pub fn key_hash(&self, seg: &TcpSegment<'_>) -> KeyHash {
         let (src, dst) = endpoints(seg);
-        if let Some(b) = self.by_key.home(self.hasher.hash(src, dst)) {
+        KeyHash(self.hasher.hash(src, dst))
+    }
+
+    /// Prefetches the index bucket a [`lookup`](Self::lookup) of the segment of `hash`
+    /// reads first ([`crate::prefetch`]); a few packets ahead of it.
+    #[inline]
+    pub fn prefetch_bucket(&self, hash: KeyHash) {
+        if let Some(b) = self.by_key.home(hash.0) {
             crate::prefetch::prefetch(b);
         }
     }
 
-    /// Prefetches the conversation a [`lookup`](Self::lookup) of `seg` would find, as its
-    /// bucket names it (keys not compared); after [`prefetch_bucket`](Self::prefetch_bucket)
-    /// had time to bring the bucket in.
+    /// Prefetches the conversation a [`lookup`](Self::lookup) of the segment of `hash` would
+    /// find, as its bucket names it (keys not compared); after
+    /// [`prefetch_bucket`](Self::prefetch_bucket) had time to bring the bucket in.
     #[inline]
-    pub fn prefetch_conversation(&self, seg: &TcpSegment<'_>) {
-        let (src, dst) = endpoints(seg);
-        let slot = self.by_key.guess(self.hasher.hash(src, dst));
+    pub fn prefetch_conversation(&self, hash: KeyHash) {
+        let slot = self.by_key.guess(hash.0);
         if let Some(c) = slot.and_then(|s| self.slots.get(s as usize)) {
             crate::prefetch::prefetch_all(c);
         }
@@ -1114,11 +1124,11 @@ mod tests {
         // segment and of one not seen yet, reads nothing the lookups then see differently.
         for (i, b) in segs.iter().enumerate() {
             with_seg(b.clone(), |s| {
-                t.prefetch_bucket(s);
-                t.prefetch_conversation(s);
+                t.prefetch_bucket(t.key_hash(s));
+                t.prefetch_conversation(t.key_hash(s));
             });
             let next = segs[(i * 7 + 3) % segs.len()].clone();
-            with_seg(next, |s| t.prefetch_conversation(s));
+            with_seg(next, |s| t.prefetch_conversation(t.key_hash(s)));
             let l = with_seg(b.clone(), |s| t.lookup(s, 0));
             assert!(l.new && l.stream == i as u32);
         }

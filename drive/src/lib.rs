@@ -35,7 +35,7 @@ use tcplens_capture::{CaptureError, Frame, Next, Source};
 pub use clock::Clock;
 pub use corelib::{CoreLib, CoreLibError};
 pub use engine::{tell, Engine, Seen, TcpFrame};
-pub use shard::{run_batched, run_sharded, Sharded, Sharding, BATCH_FROM};
+pub use shard::{run_batched, run_sharded, Sharded, Sharding};
 
 /// Files of this size or more get a progress bar (when standard error is a terminal).
 pub const PROGRESS_MIN_BYTES: u64 = 64 << 20;

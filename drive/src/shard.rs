@@ -19,8 +19,7 @@
 //! has more than the cap stops the sharded run at once ([`Sharding::OverCap`]): the command
 //! reads it again on one thread.
 //!
-//! One thread can batch too: [`run_batched`] analyses `conns`' segments in prefetched batches
-//! once the tables outgrow the caches ([`BATCH_FROM`]).
+//! One thread batches too: [`run_batched`] analyses `conns`' segments in prefetched batches.
 //!
 //! Segments travel in batches of [`BATCH`], at most [`IN_FLIGHT`] batches ahead of each
 //! worker, and emptied batches come back to be refilled: memory stays bounded and nothing
@@ -31,7 +30,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use tcplens_capture::Source;
-use tcplens_core::flow::{Conversation, Sharder};
+use tcplens_core::flow::{Conversation, KeyHash, Sharder};
 use tcplens_core::{Analyzer, Counters, Routed, TcpSegment};
 
 use crate::{frames, DriveError, End, Options};
@@ -45,14 +44,6 @@ pub const IN_FLIGHT: usize = 4;
 /// conversation, and the conversation (`tcplens_core::prefetch`).
 const PREFETCH_FAR: usize = 8;
 const PREFETCH_NEAR: usize = 4;
-
-/// The conversations in the tables from which [`run_batched`] analyses in prefetched
-/// batches: at about 830 bytes each with `conns`' statistics, 54 MB, more than the
-/// last-level cache of most machines (32 MiB here), so most lookups miss. Measured on the
-/// benchmark captures (`conns --threads 1`, interleaved medians): batching from the first
-/// conversation took the 5 M-packet capture's 100 k live conversations from 3.86 to 3.43 s,
-/// and cost the small-packet capture's 26 k, which stay in cache, 0.47 to 0.49 s.
-pub const BATCH_FROM: usize = 1 << 16;
 
 /// One TCP segment for a worker, without its payload (the conversation tables read none
 /// when the own verdicts are off, which sharding requires).
@@ -179,19 +170,31 @@ struct Cap<'a> {
 }
 
 /// Analyses `batch` in order, prefetching a few segments ahead so that the misses of the
-/// next lookups overlap with this one's work; stops when `step` says so.
+/// next lookups overlap with this one's work; stops when `step` says so. Each segment's key
+/// hash is computed once, when its bucket is prefetched, and kept for its conversation's
+/// prefetch [`PREFETCH_FAR`] − [`PREFETCH_NEAR`] segments later.
 fn prefetched<S>(
     state: &mut S,
     analyzer: fn(&S) -> &Analyzer,
     batch: &[Job],
     mut step: impl FnMut(&mut S, &Job) -> bool,
 ) {
+    let mut ring = [KeyHash::default(); PREFETCH_FAR];
+    for (i, job) in batch.iter().take(PREFETCH_FAR).enumerate() {
+        let a = analyzer(state);
+        ring[i] = a.key_hash(&job.seg);
+        a.prefetch(ring[i], false);
+    }
     for (i, job) in batch.iter().enumerate() {
-        if let Some(far) = batch.get(i + PREFETCH_FAR) {
-            analyzer(state).prefetch(&far.seg, false);
+        let a = analyzer(state);
+        if i + PREFETCH_NEAR < batch.len() {
+            a.prefetch(ring[(i + PREFETCH_NEAR) % PREFETCH_FAR], true);
         }
-        if let Some(near) = batch.get(i + PREFETCH_NEAR) {
-            analyzer(state).prefetch(&near.seg, true);
+        if let Some(far) = batch.get(i + PREFETCH_FAR) {
+            // Job i's slot: its conversation was prefetched PREFETCH_NEAR segments ago.
+            let h = a.key_hash(&far.seg);
+            ring[i % PREFETCH_FAR] = h;
+            a.prefetch(h, false);
         }
         if !step(state, job) {
             return;
@@ -368,21 +371,23 @@ pub fn run_sharded(
 }
 
 /// [`crate::run`] for a host that wants nothing of each frame, only the tables at the end
-/// (`conns` on one thread, without its diagnosis). Once the tables hold `batch_from`
-/// conversations, too many to stay in the caches, the segments wait in batches of
+/// (`conns` on one thread, without its diagnosis): the segments wait in batches of
 /// [`BATCH`] and are analysed together, each prefetching the conversations of the segments
-/// a few behind it ([`prefetched`]), as the workers of [`run_sharded`] do. Before that,
-/// each is analysed at once: with few conversations the copy into a batch costs more than
-/// the misses it hides. The routing reads no conversation, so analysing a batch later than
-/// its frames were routed changes nothing; the segments travel without their payload,
-/// which the tables read only for the own verdicts, off here.
+/// a few behind it ([`prefetched`]), as the workers of [`run_sharded`] do. The routing
+/// reads no conversation, so analysing a batch later than its frames were routed changes
+/// nothing; the segments travel without their payload, which the tables read only for the
+/// own verdicts, off here.
+///
+/// Measured on the benchmark captures (`conns --threads 1`, interleaved medians against
+/// one segment at a time): the 5 M-packet capture's 100 k live conversations, beyond the
+/// caches, 3.72 s to 3.20 s; the small-packet capture's 26 k, 0.53 s to 0.50 s, though
+/// its instructions grow by 6 %.
 pub fn run_batched(
     src: &mut Source,
     analyzer: &mut Analyzer,
     opts: Options,
-    batch_from: usize,
 ) -> Result<End, DriveError> {
-    let mut batch: Vec<Job> = Vec::new();
+    let mut batch: Vec<Job> = Vec::with_capacity(BATCH);
     let analyse = |analyzer: &mut Analyzer, batch: &mut Vec<Job>| {
         prefetched(
             analyzer,
@@ -399,20 +404,13 @@ pub fn run_batched(
         let routed =
             analyzer.route_linktype(frame.linktype, frame.data, frame.orig_len, frame.ts_ns);
         if let Routed::Segment(seg) = routed {
-            if batch.capacity() == 0 && analyzer.conversations().len() < batch_from {
-                analyzer.analyse_segment(number as u32, &seg, frame.ts_ns);
-            } else {
-                if batch.capacity() == 0 {
-                    batch.reserve_exact(BATCH);
-                }
-                batch.push(Job {
-                    frame: number,
-                    ts_ns: frame.ts_ns,
-                    seg: seg.detached(),
-                });
-                if batch.len() >= BATCH {
-                    analyse(analyzer, &mut batch);
-                }
+            batch.push(Job {
+                frame: number,
+                ts_ns: frame.ts_ns,
+                seg: seg.detached(),
+            });
+            if batch.len() >= BATCH {
+                analyse(analyzer, &mut batch);
             }
         }
         Ok(ControlFlow::Continue(()))
@@ -513,17 +511,18 @@ mod tests {
         }
     }
 
-    /// Conversations, counters and evictions of a run of `file` through `run_batched`
-    /// (batching from `from` conversations) or, with `None`, through [`crate::run`].
-    fn tables(file: &tempfile::NamedTempFile, from: Option<usize>, cap: usize) -> (usize, String) {
+    /// Conversations, counters and evictions of a run of `file` through `run_batched`, or
+    /// one frame at a time through [`crate::run`]; and how many conversations.
+    fn tables(file: &tempfile::NamedTempFile, batched: bool, cap: usize) -> (usize, String) {
         let mut src = Source::open_file(file.path().to_str().unwrap()).unwrap();
         let mut a = Analyzer::with_max_conns(cap);
         a.gather_statistics();
         a.skip_own_verdicts();
         let opts = Options { progress: false };
-        let end = match from {
-            Some(from) => run_batched(&mut src, &mut a, opts, from),
-            None => crate::run(&mut src, &mut a, opts, |_, _, _, _| Ok(())),
+        let end = if batched {
+            run_batched(&mut src, &mut a, opts)
+        } else {
+            crate::run(&mut src, &mut a, opts, |_, _, _, _| Ok(()))
         }
         .unwrap();
         let convs: Vec<_> = a
@@ -531,44 +530,38 @@ mod tests {
             .iter()
             .map(|c| {
                 let d = c.stats.dir.as_deref().unwrap();
+                let ends = c.endpoints[0].to_string();
                 (
                     c.stream,
-                    c.endpoints[0].to_string(),
+                    ends,
                     c.stats.packets,
                     d[0].data_packets,
                     d[1].dup_acks,
                 )
             })
             .collect();
-        let text = format!(
-            "{convs:?} {:?} {:?} {}",
-            a.counters(),
-            a.conversations().evictions(),
-            end.frames
-        );
+        let evicted = a.conversations().evictions();
+        let text = format!("{convs:?} {:?} {evicted:?} {}", a.counters(), end.frames);
         (convs.len(), text)
     }
 
-    /// Batched from the start, from part-way, or never; with and without evictions, and
-    /// with port reuse (the second half reopens the first's 4-tuples): the same tables.
+    /// Whole batches and a last partial one, with and without evictions, and with port
+    /// reuse (the second half reopens the first's 4-tuples with new ISNs): the same tables.
     #[test]
     fn batches_analyse_as_one_frame_at_a_time_does() {
         let mut segs = conversations(1500);
         segs.extend(conversations(1500).into_iter().map(|s| s.seq(100_000)));
         let file = pcap(&segs);
         for cap in [0, 100] {
-            let want = tables(&file, None, cap);
-            for from in [0, 1, 700, usize::MAX] {
-                assert_eq!(
-                    tables(&file, Some(from), cap),
-                    want,
-                    "from {from}, cap {cap}"
-                );
-            }
+            assert_eq!(
+                tables(&file, true, cap),
+                tables(&file, false, cap),
+                "cap {cap}"
+            );
         }
         // Every 4-tuple reused once: twice the conversations; under the cap, the last ones.
-        assert_eq!(tables(&file, None, 0).0, 3000);
-        assert!((1..=100).contains(&tables(&file, None, 100).0));
+        assert_eq!(tables(&file, false, 0).0, 3000);
+        assert!((1..=100).contains(&tables(&file, false, 100).0));
     }
 
     #[test]
