@@ -19,7 +19,8 @@
 //! has more than the cap stops the sharded run at once ([`Sharding::OverCap`]): the command
 //! reads it again on one thread.
 //!
-//! One thread batches too: [`run_batched`] analyses `conns`' segments in prefetched batches.
+//! The loop's thread batches its own share as well, and so does one thread alone
+//! ([`run_batched`]): every analysis prefetches ([`prefetched`]).
 //!
 //! Segments travel in batches of [`BATCH`], at most [`IN_FLIGHT`] batches ahead of each
 //! worker, and emptied batches come back to be refilled: memory stays bounded and nothing
@@ -294,6 +295,7 @@ pub fn run_sharded(
                 empty: empty_rx,
             });
         }
+        let mut own_batch: Vec<Job> = Vec::with_capacity(BATCH);
         let result = frames(src, opts, |number, frame| {
             if over.load(Ordering::Relaxed) {
                 return Ok(ControlFlow::Break(()));
@@ -307,7 +309,15 @@ pub fn run_sharded(
             if let Routed::Segment(seg) = routed {
                 match sharder.shard(&seg) {
                     0 => {
-                        own.step(number, &seg, frame.ts_ns, &cap);
+                        own_batch.push(Job {
+                            frame: number,
+                            ts_ns: frame.ts_ns,
+                            seg: seg.detached(),
+                        });
+                        if own_batch.len() >= BATCH {
+                            own.analyse(&own_batch, &cap);
+                            own_batch.clear();
+                        }
                     }
                     i => {
                         let lane = &mut lanes[i - 1];
@@ -325,6 +335,7 @@ pub fn run_sharded(
             Ok(ControlFlow::Continue(()))
         });
         // The last segments; then the lanes close and the workers end.
+        own.analyse(&own_batch, &cap);
         let result = result.and_then(|end| {
             for lane in &mut lanes {
                 if !lane.batch.is_empty() {
