@@ -2,8 +2,9 @@
 //!
 //! With a hundred thousand live conversations, the index bucket and the conversation of
 //! each packet are out of cache, and a lookup waits for them one after the other. A caller
-//! that knows the next packets (the workers of `conns --threads`, which get segments in
-//! batches) asks for their lines a few packets ahead, so the misses overlap with work.
+//! that knows the next packets (`conns`, which analyses its segments in batches on one
+//! thread as on several) asks for their lines a few packets ahead, so the misses overlap
+//! with work.
 
 /// Asks the CPU to bring the cache line holding `p` closer. A hint only: nothing is read
 /// that the program can observe, and nothing happens on targets without the instruction.
