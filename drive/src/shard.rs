@@ -384,7 +384,7 @@ pub fn run_sharded(
 /// [`crate::run`] for a host that wants nothing of each frame, only the tables at the end
 /// (`conns` on one thread, without its diagnosis): the segments wait in batches of
 /// `BATCH` and are analysed together, each prefetching the conversations of the segments
-/// a few behind it (`prefetched`), as the workers of [`run_sharded`] do. The routing
+/// a few after it (`prefetched`), as the workers of [`run_sharded`] do. The routing
 /// reads no conversation, so analysing a batch later than its frames were routed changes
 /// nothing; the segments travel without their payload, which the tables read only for the
 /// own verdicts, off here.
