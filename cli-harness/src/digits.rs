@@ -47,6 +47,9 @@ pub fn push_u64(buf: &mut Vec<u8>, v: u64) {
     push_padded(buf, v, decimal_len(v));
 }
 
+/// Lowercase hexadecimal digits (IPv6 groups, JSON's `\u00XX` escapes).
+pub const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// "00" "01" … "99": two digits per division.
 const PAIRS: &[u8; 200] = b"\
 0001020304050607080910111213141516171819\
@@ -205,13 +208,12 @@ fn push_ipv6(buf: &mut Vec<u8>, a: Ipv6Addr) {
         }
     }
     let hex = |buf: &mut Vec<u8>, g: u16| {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut shift = 12;
         while shift > 0 && g >> shift == 0 {
             shift -= 4;
         }
         loop {
-            buf.push(HEX[usize::from(g >> shift & 15)]);
+            buf.push(HEX_DIGITS[usize::from(g >> shift & 15)]);
             if shift == 0 {
                 break;
             }

@@ -560,10 +560,9 @@ pub fn push_json_escaped(buf: &mut Vec<u8>, s: &str) {
                 b'"' => buf.extend_from_slice(b"\\\""),
                 b'\\' => buf.extend_from_slice(b"\\\\"),
                 _ => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
                     buf.extend_from_slice(b"\\u00");
-                    buf.push(HEX[usize::from(b >> 4)]);
-                    buf.push(HEX[usize::from(b & 15)]);
+                    buf.push(digits::HEX_DIGITS[usize::from(b >> 4)]);
+                    buf.push(digits::HEX_DIGITS[usize::from(b & 15)]);
                 }
             }
             start = i + 1;
