@@ -8,7 +8,7 @@
 use crate::analysis::{FrameAnalysis, ReuseInfo, SegmentIn};
 use crate::defrag::{Defragmenter, FragmentCounters};
 use crate::diagnosis::{ConvFacts, Diagnoser, Finding, TimeOrigin};
-use crate::flow::{relative_numbers, ConversationTable, KeyHash};
+use crate::flow::{relative_numbers, ConversationTable, KeyHash, Prefetch};
 use crate::lifecycle::{Handshake, SegmentView, Side};
 use crate::record::{FrameRecord, RecordBits};
 use crate::verdict::duplicate::Packet;
@@ -358,14 +358,15 @@ impl Analyzer {
     }
 
     /// Prefetches, a few segments ahead of [`analyse_segment`](Self::analyse_segment), what
-    /// finding the conversation of the segment of `hash` reads: `near` false, its index
-    /// bucket; true (later), the conversation itself.
+    /// analysing the segment of `hash` reads, one level at a time, since each level's
+    /// address is read from the one before: first its index bucket, then its conversation,
+    /// then what the conversation holds on the heap.
     #[inline]
-    pub fn prefetch(&self, hash: KeyHash, near: bool) {
-        if near {
-            self.conversations.prefetch_conversation(hash);
-        } else {
-            self.conversations.prefetch_bucket(hash);
+    pub fn prefetch(&self, hash: KeyHash, level: Prefetch) {
+        match level {
+            Prefetch::Bucket => self.conversations.prefetch_bucket(hash),
+            Prefetch::Conversation => self.conversations.prefetch_conversation(hash),
+            Prefetch::Held => self.conversations.prefetch_held(hash),
         }
     }
 

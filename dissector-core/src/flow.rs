@@ -58,6 +58,19 @@ pub fn endpoints(seg: &TcpSegment<'_>) -> (Endpoint, Endpoint) {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct KeyHash(u64);
 
+/// What [`Analyzer::prefetch`](crate::Analyzer::prefetch) brings in for a segment a few
+/// segments ahead, in the order its caller asks: each level's address is read from the one
+/// before, so each comes once the one before had time to arrive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prefetch {
+    /// The index bucket naming the conversation's slot.
+    Bucket,
+    /// The conversation.
+    Conversation,
+    /// What the conversation holds on the heap: its statistics and unacknowledged segments.
+    Held,
+}
+
 /// The canonical 4-tuple: the lower endpoint first, so both directions share one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ConvKey {
@@ -649,6 +662,26 @@ impl ConversationTable {
         }
     }
 
+    /// Prefetches what the conversation of `hash` holds on the heap and every segment
+    /// reads: its per-direction statistics (352 bytes, when gathered) and the oldest
+    /// unacknowledged segment of each direction. Reads the conversation's pointers, so it
+    /// comes after [`prefetch_conversation`](Self::prefetch_conversation) brought the
+    /// conversation in, else it waits for it.
+    #[inline]
+    pub fn prefetch_held(&self, hash: KeyHash) {
+        let slot = self.by_key.guess(hash.0);
+        if let Some(c) = slot.and_then(|s| self.slots.get(s as usize)) {
+            if let Some(dir) = &c.stats.dir {
+                crate::prefetch::prefetch_all(&**dir);
+            }
+            for f in &c.analysis.flows {
+                if let Some(first) = f.segments.first() {
+                    crate::prefetch::prefetch(first);
+                }
+            }
+        }
+    }
+
     /// Finds or creates the conversation of `seg`, applying Wireshark 4.0's port-reuse rule.
     pub fn lookup(&mut self, seg: &TcpSegment<'_>, ts_ns: i64) -> Lookup {
         self.clock += 1;
@@ -1126,6 +1159,7 @@ mod tests {
             with_seg(b.clone(), |s| {
                 t.prefetch_bucket(t.key_hash(s));
                 t.prefetch_conversation(t.key_hash(s));
+                t.prefetch_held(t.key_hash(s));
             });
             let next = segs[(i * 7 + 3) % segs.len()].clone();
             with_seg(next, |s| t.prefetch_conversation(t.key_hash(s)));

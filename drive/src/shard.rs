@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use tcplens_capture::Source;
-use tcplens_core::flow::{Conversation, KeyHash, Sharder};
+use tcplens_core::flow::{Conversation, KeyHash, Prefetch, Sharder};
 use tcplens_core::{Analyzer, Counters, Routed, TcpSegment};
 
 use crate::{frames, DriveError, End, Options};
@@ -42,9 +42,12 @@ pub const BATCH: usize = 1024;
 pub const IN_FLIGHT: usize = 4;
 
 /// How many segments ahead a worker prefetches the index bucket of a segment's
-/// conversation, and the conversation (`tcplens_core::prefetch`).
+/// conversation, the conversation, and what the conversation holds on the heap
+/// (`tcplens_core::prefetch`). A segment costs a few hundred nanoseconds to analyse, about
+/// a memory access's latency, so each level has time to arrive before the next reads it.
 const PREFETCH_FAR: usize = 8;
 const PREFETCH_NEAR: usize = 4;
+const PREFETCH_HELD: usize = 2;
 
 /// One TCP segment for a worker, without its payload (the conversation tables read none
 /// when the own verdicts are off, which sharding requires).
@@ -172,8 +175,9 @@ struct Cap<'a> {
 
 /// Analyses `batch` in order, prefetching a few segments ahead so that the misses of the
 /// next lookups overlap with this one's work; stops when `step` says so. Each segment's key
-/// hash is computed once, when its bucket is prefetched, and kept for its conversation's
-/// prefetch [`PREFETCH_FAR`] − [`PREFETCH_NEAR`] segments later.
+/// hash is computed once, when its bucket is prefetched [`PREFETCH_FAR`] segments ahead,
+/// and kept in a ring for its conversation's prefetch ([`PREFETCH_NEAR`] ahead) and its
+/// heap parts' ([`PREFETCH_HELD`] ahead).
 fn prefetched<S>(
     state: &mut S,
     analyzer: fn(&S) -> &Analyzer,
@@ -184,18 +188,24 @@ fn prefetched<S>(
     for (i, job) in batch.iter().take(PREFETCH_FAR).enumerate() {
         let a = analyzer(state);
         ring[i] = a.key_hash(&job.seg);
-        a.prefetch(ring[i], false);
+        a.prefetch(ring[i], Prefetch::Bucket);
     }
     for (i, job) in batch.iter().enumerate() {
         let a = analyzer(state);
         if i + PREFETCH_NEAR < batch.len() {
-            a.prefetch(ring[(i + PREFETCH_NEAR) % PREFETCH_FAR], true);
+            a.prefetch(
+                ring[(i + PREFETCH_NEAR) % PREFETCH_FAR],
+                Prefetch::Conversation,
+            );
+        }
+        if i + PREFETCH_HELD < batch.len() {
+            a.prefetch(ring[(i + PREFETCH_HELD) % PREFETCH_FAR], Prefetch::Held);
         }
         if let Some(far) = batch.get(i + PREFETCH_FAR) {
             // Job i's slot: its conversation was prefetched PREFETCH_NEAR segments ago.
             let h = a.key_hash(&far.seg);
             ring[i % PREFETCH_FAR] = h;
-            a.prefetch(h, false);
+            a.prefetch(h, Prefetch::Bucket);
         }
         if !step(state, job) {
             return;
