@@ -383,7 +383,19 @@ impl Analyzer {
         seg: &TcpSegment<'_>,
         ts_ns: i64,
     ) -> (FrameRecord, FrameAnalysis) {
-        self.on_tcp(frame, seg, ts_ns)
+        self.on_tcp(frame, seg, ts_ns, None)
+    }
+
+    /// [`analyse_segment`](Self::analyse_segment) with the segment's
+    /// [`key_hash`](Self::key_hash), computed already for its prefetches.
+    pub fn analyse_hashed(
+        &mut self,
+        frame: u32,
+        seg: &TcpSegment<'_>,
+        ts_ns: i64,
+        hash: KeyHash,
+    ) -> (FrameRecord, FrameAnalysis) {
+        self.on_tcp(frame, seg, ts_ns, Some(hash))
     }
 
     fn on_tcp(
@@ -391,8 +403,12 @@ impl Analyzer {
         frame: u32,
         seg: &TcpSegment<'_>,
         ts_ns: i64,
+        hash: Option<KeyHash>,
     ) -> (FrameRecord, FrameAnalysis) {
-        let lookup = self.conversations.lookup(seg, ts_ns);
+        let lookup = match hash {
+            Some(hash) => self.conversations.lookup_hashed(seg, ts_ns, hash),
+            None => self.conversations.lookup(seg, ts_ns),
+        };
         if let Some(d) = self.diagnoser.as_mut() {
             // Conversations evicted to make room say what they know first.
             for (stream, state) in self.conversations.take_evicted_diagnosis() {

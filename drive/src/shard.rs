@@ -182,7 +182,7 @@ fn prefetched<S>(
     state: &mut S,
     analyzer: fn(&S) -> &Analyzer,
     batch: &[Job],
-    mut step: impl FnMut(&mut S, &Job) -> bool,
+    mut step: impl FnMut(&mut S, &Job, KeyHash) -> bool,
 ) {
     let mut ring = [KeyHash::default(); PREFETCH_FAR];
     for (i, job) in batch.iter().take(PREFETCH_FAR).enumerate() {
@@ -192,6 +192,7 @@ fn prefetched<S>(
     }
     for (i, job) in batch.iter().enumerate() {
         let a = analyzer(state);
+        let hash = ring[i % PREFETCH_FAR];
         if i + PREFETCH_NEAR < batch.len() {
             a.prefetch(
                 ring[(i + PREFETCH_NEAR) % PREFETCH_FAR],
@@ -207,7 +208,7 @@ fn prefetched<S>(
             ring[i % PREFETCH_FAR] = h;
             a.prefetch(h, Prefetch::Bucket);
         }
-        if !step(state, job) {
+        if !step(state, job, hash) {
             return;
         }
     }
@@ -220,15 +221,18 @@ impl Shard {
             self,
             |s| &s.analyzer,
             batch,
-            |s, job| s.step(job.frame, &job.seg, job.ts_ns, cap),
+            |s, job, hash| s.step(job, hash, cap),
         );
     }
 
-    /// Analyses `seg` in its conversation; false once the conversations of all the shards
-    /// together went over the cap.
+    /// Analyses `job`'s segment (of key hash `hash`) in its conversation; false once the
+    /// conversations of all the shards together went over the cap.
     #[inline]
-    fn step(&mut self, frame: u64, seg: &TcpSegment<'_>, ts_ns: i64, cap: &Cap<'_>) -> bool {
-        let (rec, _) = self.analyzer.analyse_segment(frame as u32, seg, ts_ns);
+    fn step(&mut self, job: &Job, hash: KeyHash, cap: &Cap<'_>) -> bool {
+        let frame = job.frame;
+        let (rec, _) = self
+            .analyzer
+            .analyse_hashed(frame as u32, &job.seg, job.ts_ns, hash);
         // Without a cap of its own the table numbers its conversations in order.
         if rec.stream as usize == self.firsts.len() {
             self.firsts.push(frame);
@@ -414,8 +418,8 @@ pub fn run_batched(
             analyzer,
             |a| a,
             batch,
-            |a, job| {
-                a.analyse_segment(job.frame as u32, &job.seg, job.ts_ns);
+            |a, job, hash| {
+                a.analyse_hashed(job.frame as u32, &job.seg, job.ts_ns, hash);
                 true
             },
         );
