@@ -268,7 +268,11 @@ fn analyze(
         None => {
             let mut src = input.open()?;
             let mut analyzer = Analyzer::with_max_conns(input.max_conns);
-            analyze_with(input, &mut src, &mut analyzer, opts)
+            let result = analyze_with(input, &mut src, &mut analyzer, opts);
+            // The process ends after this: the conversations are not freed one at a time
+            // first (as `conns`).
+            std::mem::forget(analyzer);
+            result
         }
     }
 }
@@ -806,7 +810,13 @@ fn conns(input: &InputArgs, opts: &ConnsOptions<'_>) -> Result<(), CliError> {
     if let Some(e) = end.broke {
         return Err(e.into());
     }
-    no_such_stream(&src.name, streams, u64::from(tables.created()))
+    let created = u64::from(tables.created());
+    drop(rows);
+    // The process ends after this, and its memory with it: the conversations are not freed
+    // one at a time first (330 k of them and their statistics, about 40 ms, on the 5 M
+    // benchmark capture).
+    std::mem::forget(tables);
+    no_such_stream(&src.name, streams, created)
 }
 
 fn main() -> ExitCode {

@@ -1,10 +1,11 @@
 //! A prefetch hint: the core's one `unsafe` outside its C ABI (`crate::ffi`).
 //!
-//! With a hundred thousand live conversations, the index bucket and the conversation of
-//! each packet are out of cache, and a lookup waits for them one after the other. A caller
-//! that knows the next packets (`conns`, which analyses its segments in batches on one
-//! thread as on several) asks for their lines a few packets ahead, so the misses overlap
-//! with work.
+//! With a hundred thousand live conversations, the index bucket, the conversation and the
+//! per-direction statistics of each packet are out of cache, and the analysis waits for
+//! them one after the other (each address is read from the one before). A caller that
+//! knows the next packets (`conns`, which analyses its segments in batches on one thread as
+//! on several) asks for their lines a few packets ahead, one level at a time
+//! ([`crate::flow::Prefetch`]), so the misses overlap with work.
 
 /// Asks the CPU to bring the cache line holding `p` closer. A hint only: nothing is read
 /// that the program can observe, and nothing happens on targets without the instruction.
