@@ -813,8 +813,8 @@ fn conns(input: &InputArgs, opts: &ConnsOptions<'_>) -> Result<(), CliError> {
     let created = u64::from(tables.created());
     drop(rows);
     // The process ends after this, and its memory with it: the conversations are not freed
-    // one at a time first (330 k of them and their statistics, about 40 ms, on the 5 M
-    // benchmark capture).
+    // one at a time first (330 k of them and their statistics on the 5 M benchmark capture:
+    // 2.65 s CPU against 2.57 s without).
     std::mem::forget(tables);
     no_such_stream(&src.name, streams, created)
 }

@@ -383,7 +383,8 @@ impl Analyzer {
         seg: &TcpSegment<'_>,
         ts_ns: i64,
     ) -> (FrameRecord, FrameAnalysis) {
-        self.on_tcp(frame, seg, ts_ns, None)
+        let hash = self.key_hash(seg);
+        self.on_tcp(frame, seg, ts_ns, hash)
     }
 
     /// [`analyse_segment`](Self::analyse_segment) with the segment's
@@ -395,7 +396,7 @@ impl Analyzer {
         ts_ns: i64,
         hash: KeyHash,
     ) -> (FrameRecord, FrameAnalysis) {
-        self.on_tcp(frame, seg, ts_ns, Some(hash))
+        self.on_tcp(frame, seg, ts_ns, hash)
     }
 
     fn on_tcp(
@@ -403,12 +404,9 @@ impl Analyzer {
         frame: u32,
         seg: &TcpSegment<'_>,
         ts_ns: i64,
-        hash: Option<KeyHash>,
+        hash: KeyHash,
     ) -> (FrameRecord, FrameAnalysis) {
-        let lookup = match hash {
-            Some(hash) => self.conversations.lookup_hashed(seg, ts_ns, hash),
-            None => self.conversations.lookup(seg, ts_ns),
-        };
+        let lookup = self.conversations.lookup_hashed(seg, ts_ns, hash);
         if let Some(d) = self.diagnoser.as_mut() {
             // Conversations evicted to make room say what they know first.
             for (stream, state) in self.conversations.take_evicted_diagnosis() {

@@ -656,10 +656,16 @@ impl ConversationTable {
     /// [`prefetch_bucket`](Self::prefetch_bucket) had time to bring the bucket in.
     #[inline]
     pub fn prefetch_conversation(&self, hash: KeyHash) {
-        let slot = self.by_key.guess(hash.0);
-        if let Some(c) = slot.and_then(|s| self.slots.get(s as usize)) {
+        if let Some(c) = self.guessed(hash) {
             crate::prefetch::prefetch_all(c);
         }
+    }
+
+    /// The conversation the bucket of `hash` names, keys not compared: for prefetches only.
+    #[inline]
+    fn guessed(&self, hash: KeyHash) -> Option<&Conversation> {
+        let slot = self.by_key.guess(hash.0)?;
+        self.slots.get(slot as usize)
     }
 
     /// Prefetches what the conversation of `hash` holds on the heap and every segment
@@ -669,8 +675,7 @@ impl ConversationTable {
     /// conversation in, else it waits for it.
     #[inline]
     pub fn prefetch_held(&self, hash: KeyHash) {
-        let slot = self.by_key.guess(hash.0);
-        if let Some(c) = slot.and_then(|s| self.slots.get(s as usize)) {
+        if let Some(c) = self.guessed(hash) {
             if let Some(dir) = &c.stats.dir {
                 crate::prefetch::prefetch_all(&**dir);
             }

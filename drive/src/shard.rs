@@ -203,7 +203,7 @@ fn prefetched<S>(
             a.prefetch(ring[(i + PREFETCH_HELD) % PREFETCH_FAR], Prefetch::Held);
         }
         if let Some(far) = batch.get(i + PREFETCH_FAR) {
-            // Job i's slot: its conversation was prefetched PREFETCH_NEAR segments ago.
+            // Job i's slot: its prefetches are done and its hash taken above.
             let h = a.key_hash(&far.seg);
             ring[i % PREFETCH_FAR] = h;
             a.prefetch(h, Prefetch::Bucket);
